@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from environment variables, parsed here once. A wrong value stops the process with
+ * one line naming the variable (see formatConfigError).
+ */
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
+const intInRange = (min: number, max: number, dflt: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
+const bool = (dflt: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+      .default(dflt ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+const url = (dflt: string) =>
+  z.preprocess(emptyToUndefined, z.url({ message: 'must be an absolute URL such as https://example.gov.vn' }).default(dflt));
+
+const quietHours = z.preprocess(
+  (v) => (v === undefined ? '21:00-07:00' : v),
+  z
+    .string()
+    .regex(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
+      message: 'use HH:MM-HH:MM (24-hour, Asia/Ho_Chi_Minh), or empty to turn quiet hours off',
+    })
+    .transform((v) => {
+      if (v === '') return null;
+      const [from, to] = v.split('-').map((t) => {
+        const [h, m] = t.split(':').map(Number);
+        return h! * 60 + m!;
+      });
+      return { fromMinute: from!, toMinute: to! };
+    }),
+);
+
+const origins = z.preprocess(
+  (v) => (typeof v === 'string' ? v : ''),
+  z.string().transform((v, ctx) => {
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const o of list) {
+      try {
+        const parsed = new URL(o);
+        if (parsed.origin !== o.replace(/\/$/, '')) throw new Error('not an origin');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://portal.haiphong.gov.vn` });
+      }
+    }
+    return list.map((o) => o.replace(/\/$/, ''));
+  }),
+);
+
+export const configSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: intInRange(0, 65535, 3000),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default('./content')),
+  INTENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./intents')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  PUBLIC_BASE_URL: url('http://localhost:3000'),
+  ALLOWED_ORIGINS: origins,
+  TRUST_PROXY: bool(false),
+  RATE_LIMIT_PER_MINUTE: intInRange(0, 1_000_000, 120),
+  SESSION_IDLE_MINUTES: intInRange(1, 24 * 60, 30),
+  SESSION_SNAPSHOT_SECONDS: intInRange(1, 3600, 5),
+  RETENTION_SESSION_DAYS: intInRange(1, 3650, 30),
+  RETENTION_KEPT_ANSWERS_DAYS: intInRange(1, 3650, 365),
+  RETENTION_AUDIT_DAYS: intInRange(1, 3650, 730),
+  QUIET_HOURS: quietHours,
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE: url('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: url('https://oauth.zaloapp.com'),
+  ZALO_QUICK_REPLY_BUTTONS: bool(false),
+  ZALO_MAX_REQUESTS_PER_MINUTE: intInRange(1, 100_000, 4000),
+  ADMIN_USERNAME: optionalString,
+  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
+  STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function formatConfigError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `Invalid configuration: ${issue.path.join('.') || '(environment)'} ${issue.message}`)
+    .join('\n');
+}
+
+/** Parse the environment; throws ConfigError whose message names each bad variable on its own line. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(formatConfigError(result.error));
+  return result.data;
+}
+
+/** The Zalo channel runs only when every credential it needs is present. */
+export function zaloSettings(config: Config) {
+  const { ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN } = config;
+  if (!ZALO_APP_ID || !ZALO_APP_SECRET || !ZALO_OA_SECRET_KEY || !ZALO_REFRESH_TOKEN) return null;
+  return {
+    appId: ZALO_APP_ID,
+    appSecret: ZALO_APP_SECRET,
+    oaSecretKey: ZALO_OA_SECRET_KEY,
+    accessToken: ZALO_ACCESS_TOKEN,
+    refreshToken: ZALO_REFRESH_TOKEN,
+    apiBase: config.ZALO_API_BASE.replace(/\/$/, ''),
+    oauthBase: config.ZALO_OAUTH_BASE.replace(/\/$/, ''),
+    quickReplyButtons: config.ZALO_QUICK_REPLY_BUTTONS,
+    maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,
+  };
+}
+export type ZaloSettings = NonNullable<ReturnType<typeof zaloSettings>>;

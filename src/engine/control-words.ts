@@ -1,0 +1,34 @@
+import { fold } from '../nlu/fold.js';
+
+/** Words that work in every state, typed with or without diacritics (compared folded, as the whole message). */
+export type ControlWord = 'menu' | 'cancel' | 'restart' | 'back' | 'resume';
+
+const WORDS: Record<ControlWord, string[]> = {
+  menu: ['menu', 'me nu', 'memu', 'danh muc', 'trang chu', 'menu chinh', 'xem menu'],
+  cancel: ['huy', 'huy bo', 'huy nhe', 'thoat', 'thoi', 'dung lai', 'ket thuc', 'cancel', 'bo qua het'],
+  restart: ['lam lai', 'lam lai tu dau', 'bat dau lai', 'lai tu dau', 'restart'],
+  back: ['quay lai', 'tro lai', 'lui lai', 'cau truoc', 'back', 'quay lai cau truoc'],
+  resume: ['tiep tuc', 'tiep', 'continue'],
+};
+const POLITE = /\s+(a|nhe|nha|nhe a|di|voi|giup|giup toi|cho toi)$/;
+
+const lookup = new Map<string, ControlWord>();
+for (const [word, forms] of Object.entries(WORDS) as [ControlWord, string[]][]) {
+  for (const form of forms) lookup.set(form, word);
+}
+
+/** The control word the whole message is, if any ("Hủy ạ" → cancel; "hủy đăng ký" → none). */
+export function controlWordOf(text: string): ControlWord | null {
+  let folded = fold(text);
+  if (!folded) return null;
+  const direct = lookup.get(folded);
+  if (direct) return direct;
+  folded = folded.replace(POLITE, '');
+  return lookup.get(folded) ?? null;
+}
+
+/** Payloads of the engine's own buttons. */
+export const CONTROL_PAYLOAD_PREFIX = 'control:';
+export function controlPayload(word: ControlWord): string {
+  return CONTROL_PAYLOAD_PREFIX + word;
+}

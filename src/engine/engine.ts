@@ -1,0 +1,200 @@
+import { type Clock, provinceToday } from '../clock.js';
+import type { ParseResult, Parser } from '../nlu/types.js';
+import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
+import { KeyedQueue } from './keyed-queue.js';
+import type { SessionStore } from './session-store.js';
+import type {
+  ChannelCapabilities,
+  ChannelId,
+  ConversationSession,
+  InboundMessage,
+  Reply,
+  Skill,
+  SkillResult,
+  TurnContext,
+} from './types.js';
+
+/** Payload prefix that asks for an intent directly (menu buttons). */
+export const INTENT_PAYLOAD_PREFIX = 'intent:';
+export const intentPayload = (intent: string) => INTENT_PAYLOAD_PREFIX + intent;
+
+/** Replies added before (or after) the turn's own answer: privacy notice on first contact, pending announcements… */
+export interface TurnHook {
+  before?(ctx: TurnContext): Promise<Reply[]> | Reply[];
+  after?(ctx: TurnContext, outcome: { intent: string | null; replies: Reply[] }): Promise<void> | void;
+}
+
+export interface EngineOptions {
+  parser: Parser;
+  skills: Skill[];
+  sessions: SessionStore;
+  clock: Clock;
+  capabilities: Record<ChannelId, ChannelCapabilities>;
+  hooks?: TurnHook[];
+  /** Intent used when nothing else applies, and for "menu". */
+  fallbackIntent?: string;
+  menuIntent?: string;
+}
+
+const RESUME_BUTTON = { title: 'Tiếp tục', payload: controlPayload('resume') };
+
+/**
+ * The conversation engine: one message in, replies out, in order per citizen. Dispatch order: control words
+ * (menu, hủy, làm lại, quay lại, tiếp tục) → the active flow → the matched intent → fallback.
+ */
+export class ConversationEngine {
+  readonly #queue = new KeyedQueue();
+  readonly #skillsByName = new Map<string, Skill>();
+  readonly #skillsByIntent = new Map<string, Skill>();
+  readonly #options: Required<EngineOptions>;
+
+  constructor(options: EngineOptions) {
+    this.#options = { hooks: [], fallbackIntent: 'fallback', menuIntent: 'help', ...options };
+    for (const skill of options.skills) {
+      this.#skillsByName.set(skill.name, skill);
+      for (const intent of skill.intents) {
+        if (this.#skillsByIntent.has(intent)) throw new Error(`Two skills answer intent "${intent}"`);
+        this.#skillsByIntent.set(intent, skill);
+      }
+    }
+    for (const intent of [this.#options.fallbackIntent, this.#options.menuIntent]) {
+      if (!this.#skillsByIntent.has(intent)) throw new Error(`No skill answers the "${intent}" intent`);
+    }
+  }
+
+  get sessions(): SessionStore {
+    return this.#options.sessions;
+  }
+
+  /** Handles one message; messages of the same citizen are handled one after another. */
+  handle(message: InboundMessage): Promise<Reply[]> {
+    return this.#queue.run(`${message.channel}:${message.userId}`, () => this.#turn(message));
+  }
+
+  /** Resolves once no message is being handled (shutdown). */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  async #turn(message: InboundMessage): Promise<Reply[]> {
+    const { sessions, clock, parser } = this.#options;
+    const session = sessions.get(message.channel, message.userId);
+    const text = (message.text ?? '').normalize('NFC').trim();
+    const payload = message.payload ?? this.#chosenQuickReply(session, text);
+    let parsed: ParseResult | undefined;
+    const now = clock.now();
+    const ctx: TurnContext = {
+      message: { ...message, text, payload },
+      text,
+      session,
+      now,
+      today: provinceToday(clock),
+      capabilities: this.#options.capabilities[message.channel],
+      nlu: () => {
+        parsed ??= parser.parse(text);
+        return parsed;
+      },
+    };
+
+    const before: Reply[] = [];
+    for (const hook of this.#options.hooks) if (hook.before) before.push(...(await hook.before(ctx)));
+    const { intent, result } = await this.#dispatch(ctx, payload);
+    if (result.flow !== undefined) session.flow = result.flow;
+    const replies = [...before, ...result.replies];
+    session.lastQuickReplies = replies.at(-1)?.quickReplies ?? [];
+    if (intent) session.lastIntent = intent;
+    sessions.touch(session);
+    for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
+    return replies;
+  }
+
+  /**
+   * On channels without buttons the citizen answers a menu with its number; Zalo's query buttons send the payload
+   * back as text. Either way the turn continues as if the quick reply had been tapped.
+   */
+  #chosenQuickReply(session: ConversationSession, text: string): string | undefined {
+    const match = /^(\d{1,2})\s*[.)]?$/.exec(text);
+    if (match) return session.lastQuickReplies[Number(match[1]) - 1]?.payload;
+    return session.lastQuickReplies.find((q) => q.payload === text)?.payload;
+  }
+
+  async #dispatch(
+    ctx: TurnContext,
+    payload: string | undefined,
+  ): Promise<{ intent: string | null; result: SkillResult }> {
+    const flow = ctx.session.flow;
+    const flowSkill = flow ? this.#skillsByName.get(flow.skill) : undefined;
+
+    const control = payload?.startsWith(CONTROL_PAYLOAD_PREFIX)
+      ? (payload.slice(CONTROL_PAYLOAD_PREFIX.length) as ControlWord)
+      : payload
+        ? null
+        : controlWordOf(ctx.text);
+    if (control) return { intent: null, result: await this.#control(ctx, control) };
+
+    if (payload?.startsWith(INTENT_PAYLOAD_PREFIX)) {
+      return this.#answerIntent(ctx, payload.slice(INTENT_PAYLOAD_PREFIX.length));
+    }
+    if (flow && flowSkill?.continueFlow) {
+      const result = await flowSkill.continueFlow(ctx, flow);
+      if (result) return { intent: null, result };
+    }
+    const owner = payload ? this.#skillsByName.get(payload.slice(0, payload.indexOf(':'))) : undefined;
+    if (payload && owner?.handlePayload) {
+      const result = await owner.handlePayload(ctx, payload);
+      if (result) return { intent: null, result };
+    }
+    if (!ctx.text) return this.#answerIntent(ctx, this.#options.menuIntent);
+    return this.#answerIntent(ctx, ctx.nlu().intent.name);
+  }
+
+  async #answerIntent(ctx: TurnContext, intent: string): Promise<{ intent: string; result: SkillResult }> {
+    const skill = this.#skillsByIntent.get(intent) ?? this.#skillsByIntent.get(this.#options.fallbackIntent)!;
+    const known = this.#skillsByIntent.has(intent) ? intent : this.#options.fallbackIntent;
+    const result = await skill.handleIntent(ctx, known);
+    // An unrelated question in the middle of a flow: answer it and offer to go on where the citizen was.
+    const flow = ctx.session.flow;
+    if (flow && result.flow === undefined && flow.skill !== skill.name) this.#offerResume(result);
+    return { intent: known, result };
+  }
+
+  #offerResume(result: SkillResult): void {
+    const last = result.replies.at(-1);
+    if (!last) return;
+    const quickReplies = (last.quickReplies ?? []).filter((q) => q.payload !== RESUME_BUTTON.payload);
+    last.quickReplies = [RESUME_BUTTON, ...quickReplies];
+  }
+
+  async #control(ctx: TurnContext, word: ControlWord): Promise<SkillResult> {
+    const flow = ctx.session.flow;
+    const skill = flow ? this.#skillsByName.get(flow.skill) : undefined;
+    switch (word) {
+      case 'cancel':
+        if (flow) {
+          const menu = await this.#menu(ctx);
+          return { flow: null, replies: [{ text: 'Đã hủy. Bạn có thể chọn việc khác bên dưới.' }, ...menu.replies] };
+        }
+        return this.#menu(ctx);
+      case 'restart':
+        if (skill?.intents[0]) return { ...(await skill.handleIntent(ctx, skill.intents[0])) };
+        return this.#menu(ctx);
+      case 'back':
+        if (flow && skill?.back) return skill.back(ctx, flow);
+        return this.#menu(ctx);
+      case 'resume':
+        if (flow && skill?.resume) return skill.resume(ctx, flow);
+        return this.#menu(ctx);
+      default: {
+        const menu = await this.#menu(ctx);
+        if (flow) this.#offerResume(menu);
+        return menu;
+      }
+    }
+  }
+
+  async #menu(ctx: TurnContext): Promise<SkillResult> {
+    const skill = this.#skillsByIntent.get(this.#options.menuIntent)!;
+    const result = await skill.handleIntent(ctx, this.#options.menuIntent);
+    return { replies: result.replies };
+  }
+}

@@ -1,0 +1,99 @@
+import type { Clock } from '../clock.js';
+import type { SessionRepository } from '../storage/repositories.js';
+import type { ChannelId, ConversationSession } from './types.js';
+
+/**
+ * Chat-session state is soft: kept in memory, snapshotted every few seconds when it changed, and dropped after the
+ * idle period. A crash loses at most the last snapshot interval of conversation state.
+ */
+export class SessionStore {
+  readonly #sessions = new Map<string, ConversationSession>();
+  readonly #repo: SessionRepository;
+  readonly #clock: Clock;
+  readonly #idleMs: number;
+  #dirty = false;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(options: { repo: SessionRepository; clock: Clock; idleMinutes: number }) {
+    this.#repo = options.repo;
+    this.#clock = options.clock;
+    this.#idleMs = options.idleMinutes * 60_000;
+  }
+
+  static key(channel: ChannelId, userId: string): string {
+    return `${channel}:${userId}`;
+  }
+
+  async restore(): Promise<void> {
+    for (const session of await this.#repo.loadAll()) {
+      if (!this.#expired(session)) this.#sessions.set(session.key, session);
+    }
+  }
+
+  /** Starts periodic snapshots. */
+  startSnapshots(everySeconds: number): void {
+    this.#timer = setInterval(() => void this.snapshot(), everySeconds * 1000);
+    this.#timer.unref();
+  }
+
+  #expired(session: ConversationSession): boolean {
+    return this.#clock.now().getTime() - Date.parse(session.lastActiveAt) > this.#idleMs;
+  }
+
+  /** The live session, or a fresh one when there is none or it has been idle too long. */
+  get(channel: ChannelId, userId: string): ConversationSession {
+    const key = SessionStore.key(channel, userId);
+    const existing = this.#sessions.get(key);
+    if (existing && !this.#expired(existing)) return existing;
+    const now = this.#clock.now().toISOString();
+    const fresh: ConversationSession = {
+      key,
+      channel,
+      userId,
+      flow: null,
+      lastQuickReplies: [],
+      lastIntent: null,
+      startedAt: now,
+      lastActiveAt: now,
+    };
+    this.#sessions.set(key, fresh);
+    return fresh;
+  }
+
+  peek(key: string): ConversationSession | undefined {
+    const session = this.#sessions.get(key);
+    return session && !this.#expired(session) ? session : undefined;
+  }
+
+  touch(session: ConversationSession): void {
+    session.lastActiveAt = this.#clock.now().toISOString();
+    this.#dirty = true;
+  }
+
+  delete(key: string): void {
+    if (this.#sessions.delete(key)) this.#dirty = true;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Writes live sessions and forgets expired ones. */
+  async snapshot(force = false): Promise<void> {
+    for (const [key, session] of this.#sessions) {
+      if (this.#expired(session)) {
+        this.#sessions.delete(key);
+        this.#dirty = true;
+      }
+    }
+    if (!this.#dirty && !force) return;
+    this.#dirty = false;
+    await this.#repo.replaceAll([...this.#sessions.values()].map((s) => ({ id: s.key, ...s })));
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.snapshot(true);
+  }
+}

@@ -1,0 +1,173 @@
+import type { z } from 'zod';
+import {
+  type AnnouncementRecord,
+  type AuditRecord,
+  announcementRecord,
+  auditRecord,
+  type CitizenRecord,
+  citizenRecord,
+  type DeliveryRecord,
+  deliveryRecord,
+  type JournalRecord,
+  journalRecord,
+  type KeptAnswerRecord,
+  keptAnswerRecord,
+  type SessionRecord,
+  type StaffRecord,
+  type StaffSessionRecord,
+  sessionRecord,
+  staffRecord,
+  staffSessionRecord,
+  type TokenRecord,
+  tokenRecord,
+  type UnansweredRecord,
+  unansweredRecord,
+} from '../records.js';
+import type { Storage } from '../repositories.js';
+import { JsonCollection } from './json-collection.js';
+
+const olderThan = (iso: string, before: Date) => Date.parse(iso) < before.getTime();
+const newestFirst = <T extends { createdAt?: string; at?: string }>(a: T, b: T) =>
+  (b.createdAt ?? b.at ?? '').localeCompare(a.createdAt ?? a.at ?? '');
+const addressedTo = (target: readonly string[] | 'all', communes: readonly string[]) =>
+  target === 'all' || target.some((c) => communes.includes(c));
+
+/** The embedded default: one lowdb JSON file per collection under DATA_DIR. */
+export async function openLowdbStorage(dataDir: string): Promise<Storage> {
+  const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>) =>
+    JsonCollection.open<T>(dataDir, name, schema);
+  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered] =
+    await Promise.all([
+      open<SessionRecord>('sessions', sessionRecord),
+      open<CitizenRecord>('citizens', citizenRecord),
+      open<JournalRecord>('journal', journalRecord),
+      open<AnnouncementRecord>('announcements', announcementRecord),
+      open<DeliveryRecord>('deliveries', deliveryRecord),
+      open<StaffRecord>('staff', staffRecord),
+      open<StaffSessionRecord>('staff-sessions', staffSessionRecord),
+      open<AuditRecord>('audit', auditRecord),
+      open<TokenRecord>('tokens', tokenRecord as z.ZodType<TokenRecord>),
+      open<KeptAnswerRecord>('kept-answers', keptAnswerRecord),
+      open<UnansweredRecord>('unanswered', unansweredRecord),
+    ]);
+  const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered];
+
+  return {
+    sessions: {
+      loadAll: async () => [...sessions.values()],
+      replaceAll: (records) => sessions.replaceAll(records),
+    },
+    citizens: {
+      get: async (id) => citizens.get(id),
+      save: (c) => citizens.put(c),
+      subscribersOf: async (communes) =>
+        citizens.filter((c) => c.subscribed && c.commune !== null && (communes === 'all' || communes.includes(c.commune))),
+      countSubscribers: async () => citizens.filter((c) => c.subscribed).length,
+      delete: (id) => citizens.delete(id),
+      idleSince: async (before) => citizens.filter((c) => olderThan(c.lastInteractionAt, before)),
+    },
+    journal: {
+      recordIfNew: async (entry) => {
+        if (journal.get(entry.id)) return false;
+        await journal.put({ ...entry, state: 'received', outcome: null });
+        return true;
+      },
+      advance: async (id, state, outcome) => {
+        const entry = journal.get(id);
+        if (!entry) return;
+        const done = state === 'done';
+        await journal.put({
+          ...entry,
+          state,
+          outcome: outcome ?? entry.outcome,
+          event: done ? null : entry.event,
+          citizenId: done ? null : entry.citizenId,
+        });
+      },
+      unfinished: async () => journal.filter((e) => e.state !== 'done'),
+      forgetCitizen: async (citizenId) => {
+        const mine = journal.filter((e) => e.citizenId === citizenId);
+        await journal.putMany(mine.map((e) => ({ ...e, state: 'done' as const, event: null, citizenId: null, outcome: 'deleted' })));
+        return mine.length;
+      },
+      purgeBefore: (before) => journal.deleteWhere((e) => e.state === 'done' && olderThan(e.receivedAt, before)),
+    },
+    announcements: {
+      save: (a) => announcements.put(a),
+      get: async (id) => announcements.get(id),
+      list: async ({ communes, status, limit }) =>
+        announcements
+          .filter((a) => (!status || status.includes(a.status)) && (!communes || addressedTo(a.communes, communes)))
+          .sort(newestFirst)
+          .slice(0, limit ?? Number.POSITIVE_INFINITY),
+      dueBy: async (at) =>
+        announcements.filter(
+          (a) => a.status === 'scheduled' && a.scheduledAt !== null && Date.parse(a.scheduledAt) <= at.getTime(),
+        ),
+    },
+    deliveries: {
+      enqueue: async (records) => {
+        const fresh = records.filter((r) => !deliveries.get(r.id));
+        if (fresh.length) await deliveries.putMany(fresh);
+        return fresh.length;
+      },
+      update: (records) => deliveries.putMany(records),
+      forAnnouncement: async (id) => deliveries.filter((d) => d.announcementId === id),
+      inState: async (states, limit) => {
+        const out: DeliveryRecord[] = [];
+        for (const d of deliveries.values()) {
+          if (states.includes(d.state)) out.push(d);
+          if (limit !== undefined && out.length >= limit) break;
+        }
+        return out;
+      },
+      forCitizen: async (citizenId, states) =>
+        deliveries.filter((d) => d.citizenId === citizenId && (!states || states.includes(d.state))),
+      deleteForCitizen: (citizenId) => deliveries.deleteWhere((d) => d.citizenId === citizenId),
+    },
+    staff: {
+      get: async (username) => staff.get(username),
+      list: async () => [...staff.values()],
+      save: (s) => staff.put(s),
+      delete: (username) => staff.delete(username),
+    },
+    staffSessions: {
+      get: async (id) => staffSessions.get(id),
+      save: (s) => staffSessions.put(s),
+      delete: (id) => staffSessions.delete(id),
+      deleteForUser: (username) => staffSessions.deleteWhere((s) => s.username === username),
+      purgeExpired: (at) => staffSessions.deleteWhere((s) => olderThan(s.expiresAt, at)),
+    },
+    audit: {
+      append: (entry) => audit.put(entry),
+      list: async ({ limit, before }) =>
+        audit
+          .filter((e) => !before || e.at < before)
+          .sort(newestFirst)
+          .slice(0, limit),
+      purgeBefore: (before) => audit.deleteWhere((e) => olderThan(e.at, before)),
+    },
+    tokens: {
+      get: async () => tokens.get('zalo'),
+      save: (t) => tokens.put(t),
+    },
+    keptAnswers: {
+      add: (a) => kept.put(a),
+      forCitizen: async (citizenId) => kept.filter((a) => a.citizenId === citizenId),
+      deleteForCitizen: (citizenId) => kept.deleteWhere((a) => a.citizenId === citizenId),
+      purgeBefore: (before) => kept.deleteWhere((a) => olderThan(a.createdAt, before)),
+    },
+    unanswered: {
+      add: (u) => unanswered.put(u),
+      list: async () => [...unanswered.values()],
+      deleteForCitizen: (citizenId) => unanswered.deleteWhere((u) => u.citizenId === citizenId),
+      purgeBefore: (before) => unanswered.deleteWhere((u) => olderThan(u.at, before)),
+    },
+    flush: async () => {
+      await Promise.all(all.map((c) => c.flush()));
+    },
+    compact: async () => {
+      await Promise.all(all.map((c) => c.persist()));
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+/**
+ * The shape of every stored record, one zod schema per collection. Data files are validated against these on
+ * start-up; the same types are what repositories hand to callers.
+ */
+const isoDate = z.iso.datetime({ offset: true });
+const channel = z.enum(['web', 'zalo']);
+
+const quickReply = z.object({ title: z.string(), payload: z.string() });
+const flowSnapshot = z.object({
+  step: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const sessionRecord = z.object({
+  id: z.string(),
+  key: z.string(),
+  channel,
+  userId: z.string(),
+  flow: z
+    .object({
+      skill: z.string(),
+      step: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      history: z.array(flowSnapshot).optional(),
+    })
+    .nullable(),
+  lastQuickReplies: z.array(quickReply),
+  lastIntent: z.string().nullable(),
+  startedAt: isoDate,
+  lastActiveAt: isoDate,
+});
+export type SessionRecord = z.infer<typeof sessionRecord>;
+
+/** A citizen the service has talked to on one channel: the facts later sends depend on. */
+export const citizenRecord = z.object({
+  /** `${channel}:${userId}` */
+  id: z.string(),
+  channel,
+  userId: z.string(),
+  firstSeenAt: isoDate,
+  /** Last message from the citizen: Zalo's 48-hour / 7-day windows count from here. */
+  lastInteractionAt: isoDate,
+  noticeShownAt: isoDate.nullable(),
+  /** Consent to keep screening answers and questions beyond the running conversation. */
+  consent: z.object({ status: z.enum(['granted', 'refused']), at: isoDate }).nullable(),
+  /** Zalo: follows the OA. Widget visitors are always true. */
+  following: z.boolean(),
+  commune: z.string().nullable(),
+  subscribed: z.boolean(),
+  subscribedAt: isoDate.nullable(),
+});
+export type CitizenRecord = z.infer<typeof citizenRecord>;
+
+/** Inbound-event journal (Zalo): recorded before the webhook is acknowledged. */
+export const journalRecord = z.object({
+  /** sha256 of the dedupe key: all that is kept once the event is handled. */
+  id: z.string(),
+  state: z.enum(['received', 'replying', 'done']),
+  receivedAt: isoDate,
+  /** The event itself, kept only until it is handled. */
+  event: z.unknown().nullable(),
+  /** Whose event, kept only until it is handled (so deletion can find it). */
+  citizenId: z.string().nullable(),
+  outcome: z.string().nullable(),
+});
+export type JournalRecord = z.infer<typeof journalRecord>;
+
+export const announcementRecord = z.object({
+  id: z.string(),
+  title: z.string(),
+  body: z.string(),
+  communes: z.union([z.literal('all'), z.array(z.string())]),
+  channels: z.array(channel),
+  author: z.string(),
+  createdAt: isoDate,
+  scheduledAt: isoDate.nullable(),
+  publishedAt: isoDate.nullable(),
+  status: z.enum(['scheduled', 'publishing', 'published', 'withdrawn']),
+  withdrawnAt: isoDate.nullable(),
+  withdrawnBy: z.string().nullable(),
+});
+export type AnnouncementRecord = z.infer<typeof announcementRecord>;
+
+export const deliveryStates = ['queued', 'sending', 'sent', 'failed', 'pending_window', 'skipped'] as const;
+export const deliveryRecord = z.object({
+  /** Idempotency key: `${announcementId}|${citizenId}`. */
+  id: z.string(),
+  announcementId: z.string(),
+  citizenId: z.string(),
+  channel,
+  state: z.enum(deliveryStates),
+  /** Why it failed or was skipped (Zalo's error code and message, "unsubscribed", "interrupted"…). */
+  reason: z.string().nullable(),
+  attempts: z.number().int().min(0),
+  updatedAt: isoDate,
+});
+export type DeliveryRecord = z.infer<typeof deliveryRecord>;
+
+export const staffRecord = z.object({
+  /** the username */
+  id: z.string(),
+  role: z.enum(['admin', 'officer']),
+  communes: z.array(z.string()),
+  passwordHash: z.string(),
+  displayName: z.string(),
+  createdAt: isoDate,
+  disabled: z.boolean(),
+});
+export type StaffRecord = z.infer<typeof staffRecord>;
+
+export const staffSessionRecord = z.object({
+  /** sha256 of the cookie token */
+  id: z.string(),
+  username: z.string(),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+});
+export type StaffSessionRecord = z.infer<typeof staffSessionRecord>;
+
+export const auditRecord = z.object({
+  id: z.string(),
+  at: isoDate,
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type AuditRecord = z.infer<typeof auditRecord>;
+
+export const tokenRecord = z.object({
+  id: z.literal('zalo'),
+  accessToken: z.string().nullable(),
+  refreshToken: z.string(),
+  accessTokenExpiresAt: isoDate.nullable(),
+  refreshedAt: isoDate.nullable(),
+  /** Set when a refresh was refused: an admin must grant the app again. */
+  alert: z.string().nullable(),
+});
+export type TokenRecord = z.infer<typeof tokenRecord>;
+
+/** Answers a citizen agreed to keep. */
+export const keptAnswerRecord = z.object({
+  id: z.string(),
+  citizenId: z.string(),
+  kind: z.enum(['screening', 'question']),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: isoDate,
+});
+export type KeptAnswerRecord = z.infer<typeof keptAnswerRecord>;
+
+/** A message that went to fallback: its text only if the citizen agreed, otherwise just counted. */
+export const unansweredRecord = z.object({
+  id: z.string(),
+  citizenId: z.string(),
+  text: z.string().nullable(),
+  at: isoDate,
+});
+export type UnansweredRecord = z.infer<typeof unansweredRecord>;

@@ -1,0 +1,123 @@
+import type {
+  AnnouncementRecord,
+  AuditRecord,
+  CitizenRecord,
+  DeliveryRecord,
+  JournalRecord,
+  KeptAnswerRecord,
+  SessionRecord,
+  StaffRecord,
+  StaffSessionRecord,
+  TokenRecord,
+  UnansweredRecord,
+} from './records.js';
+
+/**
+ * What the rest of the service may ask of storage, one small interface per collection. Every method is async and
+ * a write resolves only when it is durable, so a PostgreSQL adapter can implement the same contracts.
+ */
+export interface SessionRepository {
+  loadAll(): Promise<SessionRecord[]>;
+  /** Snapshot of soft chat-session state (replaces the previous snapshot). */
+  replaceAll(records: SessionRecord[]): Promise<void>;
+}
+
+export interface CitizenRepository {
+  get(id: string): Promise<CitizenRecord | undefined>;
+  save(citizen: CitizenRecord): Promise<void>;
+  /** Subscribed citizens of the given communes ("all": every commune). */
+  subscribersOf(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
+  countSubscribers(): Promise<number>;
+  delete(id: string): Promise<void>;
+  /** Citizens whose last interaction is older than the date (retention). */
+  idleSince(before: Date): Promise<CitizenRecord[]>;
+}
+
+export interface JournalRepository {
+  /** Records the event unless its id is already known; true when it is new. */
+  recordIfNew(entry: Omit<JournalRecord, 'state' | 'outcome'>): Promise<boolean>;
+  /** Moves an entry on; "done" drops the event and who sent it, keeping only the hash. */
+  advance(id: string, state: JournalRecord['state'], outcome?: string): Promise<void>;
+  unfinished(): Promise<JournalRecord[]>;
+  forgetCitizen(citizenId: string): Promise<number>;
+  purgeBefore(before: Date): Promise<number>;
+}
+
+export interface AnnouncementRepository {
+  save(announcement: AnnouncementRecord): Promise<void>;
+  get(id: string): Promise<AnnouncementRecord | undefined>;
+  /** Newest first; `communes` limits to those addressed to any of them (or to "all"). */
+  list(filter: { communes?: readonly string[]; status?: AnnouncementRecord['status'][]; limit?: number }): Promise<
+    AnnouncementRecord[]
+  >;
+  dueBy(at: Date): Promise<AnnouncementRecord[]>;
+}
+
+export interface DeliveryRepository {
+  /** Adds the deliveries whose id is not yet known (idempotent); returns how many were new. */
+  enqueue(records: DeliveryRecord[]): Promise<number>;
+  update(records: DeliveryRecord[]): Promise<void>;
+  forAnnouncement(announcementId: string): Promise<DeliveryRecord[]>;
+  inState(states: DeliveryRecord['state'][], limit?: number): Promise<DeliveryRecord[]>;
+  forCitizen(citizenId: string, states?: DeliveryRecord['state'][]): Promise<DeliveryRecord[]>;
+  deleteForCitizen(citizenId: string): Promise<number>;
+}
+
+export interface StaffRepository {
+  get(username: string): Promise<StaffRecord | undefined>;
+  list(): Promise<StaffRecord[]>;
+  save(staff: StaffRecord): Promise<void>;
+  delete(username: string): Promise<void>;
+}
+
+export interface StaffSessionRepository {
+  get(id: string): Promise<StaffSessionRecord | undefined>;
+  save(session: StaffSessionRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteForUser(username: string): Promise<number>;
+  purgeExpired(at: Date): Promise<number>;
+}
+
+export interface AuditRepository {
+  append(entry: AuditRecord): Promise<void>;
+  /** Newest first. */
+  list(options: { limit: number; before?: string }): Promise<AuditRecord[]>;
+  purgeBefore(before: Date): Promise<number>;
+}
+
+export interface TokenRepository {
+  get(): Promise<TokenRecord | undefined>;
+  save(token: TokenRecord): Promise<void>;
+}
+
+export interface KeptAnswerRepository {
+  add(answer: KeptAnswerRecord): Promise<void>;
+  forCitizen(citizenId: string): Promise<KeptAnswerRecord[]>;
+  deleteForCitizen(citizenId: string): Promise<number>;
+  purgeBefore(before: Date): Promise<number>;
+}
+
+export interface UnansweredRepository {
+  add(entry: UnansweredRecord): Promise<void>;
+  list(): Promise<UnansweredRecord[]>;
+  deleteForCitizen(citizenId: string): Promise<number>;
+  purgeBefore(before: Date): Promise<number>;
+}
+
+export interface Storage {
+  sessions: SessionRepository;
+  citizens: CitizenRepository;
+  journal: JournalRepository;
+  announcements: AnnouncementRepository;
+  deliveries: DeliveryRepository;
+  staff: StaffRepository;
+  staffSessions: StaffSessionRepository;
+  audit: AuditRepository;
+  tokens: TokenRepository;
+  keptAnswers: KeptAnswerRepository;
+  unanswered: UnansweredRepository;
+  /** Wait until every write so far is on disk. */
+  flush(): Promise<void>;
+  /** Rewrite every data file from memory (retention job: drops the space of deleted records). */
+  compact(): Promise<void>;
+}
