@@ -1,0 +1,74 @@
+import type { ChannelId } from '../engine/types.js';
+import type { CitizenRecord } from '../storage/records.js';
+import type { CitizenRepository } from '../storage/repositories.js';
+
+/** A message within this long of the recorded one does not rewrite the citizens file (windows count in hours). */
+const INTERACTION_GRANULARITY_MS = 60_000;
+
+export const citizenIdOf = (channel: ChannelId, userId: string): string => `${channel}:${userId}`;
+
+/**
+ * The one place citizen records are created and their contact facts updated, whatever the channel: every inbound
+ * message (privacy-notice hook) and Zalo's follow/unfollow events go through here, so first contact, the last
+ * interaction (Zalo's 48-hour / 7-day windows, retention) and consent are recorded the same way everywhere.
+ */
+export class CitizenRegistry {
+  readonly #repo: CitizenRepository;
+
+  constructor(repo: CitizenRepository) {
+    this.#repo = repo;
+  }
+
+  get(citizenId: string): Promise<CitizenRecord | undefined> {
+    return this.#repo.get(citizenId);
+  }
+
+  /** Records a message from the citizen, creating the record on first contact; resolves once durable. */
+  async recordInteraction(channel: ChannelId, userId: string, at: Date): Promise<CitizenRecord> {
+    const existing = await this.#repo.get(citizenIdOf(channel, userId));
+    if (!existing) return this.#create(channel, userId, at, {});
+    if (at.getTime() - Date.parse(existing.lastInteractionAt) < INTERACTION_GRANULARITY_MS) return existing;
+    return this.#save({ ...existing, lastInteractionAt: at.toISOString() });
+  }
+
+  /** Zalo follow / unfollow: creates the record when the event comes before any message. */
+  async recordFollowing(channel: ChannelId, userId: string, following: boolean, at: Date): Promise<CitizenRecord> {
+    const existing = await this.#repo.get(citizenIdOf(channel, userId));
+    if (!existing) return this.#create(channel, userId, at, { following });
+    return this.#save({ ...existing, following, lastInteractionAt: at.toISOString() });
+  }
+
+  /** Changes some fields of an existing record; undefined when the citizen is unknown (e.g. deleted meanwhile). */
+  async update(
+    citizenId: string,
+    change: Partial<Pick<CitizenRecord, 'noticeShownAt' | 'consent' | 'commune' | 'subscribed' | 'subscribedAt' | 'following'>>,
+  ): Promise<CitizenRecord | undefined> {
+    const existing = await this.#repo.get(citizenId);
+    if (!existing) return undefined;
+    return this.#save({ ...existing, ...change });
+  }
+
+  #create(channel: ChannelId, userId: string, at: Date, initial: Partial<CitizenRecord>): Promise<CitizenRecord> {
+    const now = at.toISOString();
+    return this.#save({
+      id: citizenIdOf(channel, userId),
+      channel,
+      userId,
+      firstSeenAt: now,
+      lastInteractionAt: now,
+      noticeShownAt: null,
+      consent: null,
+      // Widget visitors are reachable while their page is open; Zalo users only once they follow the OA.
+      following: channel === 'web',
+      commune: null,
+      subscribed: false,
+      subscribedAt: null,
+      ...initial,
+    });
+  }
+
+  async #save(record: CitizenRecord): Promise<CitizenRecord> {
+    await this.#repo.save(record);
+    return record;
+  }
+}
