@@ -31,11 +31,15 @@ export class CitizenRegistry {
     return this.#save({ ...existing, lastInteractionAt: at.toISOString() });
   }
 
-  /** Zalo follow / unfollow: creates the record when the event comes before any message. */
+  /**
+   * Zalo follow / unfollow; creates the record when the event comes before any message. Following counts as an
+   * interaction for Zalo's sending window, unfollowing does not.
+   */
   async recordFollowing(channel: ChannelId, userId: string, following: boolean, at: Date): Promise<CitizenRecord> {
     const existing = await this.#repo.get(citizenIdOf(channel, userId));
     if (!existing) return this.#create(channel, userId, at, { following });
-    return this.#save({ ...existing, following, lastInteractionAt: at.toISOString() });
+    const lastInteractionAt = following ? at.toISOString() : existing.lastInteractionAt;
+    return this.#save({ ...existing, following, lastInteractionAt });
   }
 
   /** Changes some fields of an existing record; undefined when the citizen is unknown (e.g. deleted meanwhile). */
