@@ -61,6 +61,8 @@ export interface DeliveryRepository {
   inState(states: DeliveryRecord['state'][], limit?: number): Promise<DeliveryRecord[]>;
   forCitizen(citizenId: string, states?: DeliveryRecord['state'][]): Promise<DeliveryRecord[]>;
   deleteForCitizen(citizenId: string): Promise<number>;
+  /** Retention: drops finished deliveries (sent, failed, skipped) last updated before the date. */
+  purgeFinishedBefore(before: Date): Promise<number>;
 }
 
 export interface StaffRepository {

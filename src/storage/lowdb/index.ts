@@ -26,6 +26,7 @@ import {
 import type { Storage } from '../repositories.js';
 import { JsonCollection } from './json-collection.js';
 
+const FINISHED_DELIVERY_STATES = new Set<DeliveryRecord['state']>(['sent', 'failed', 'skipped']);
 const olderThan = (iso: string, before: Date) => Date.parse(iso) < before.getTime();
 const newestFirst = <T extends { createdAt?: string; at?: string }>(a: T, b: T) =>
   (b.createdAt ?? b.at ?? '').localeCompare(a.createdAt ?? a.at ?? '');
@@ -124,6 +125,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       forCitizen: async (citizenId, states) =>
         deliveries.filter((d) => d.citizenId === citizenId && (!states || states.includes(d.state))),
       deleteForCitizen: (citizenId) => deliveries.deleteWhere((d) => d.citizenId === citizenId),
+      purgeFinishedBefore: (before) =>
+        deliveries.deleteWhere((d) => FINISHED_DELIVERY_STATES.has(d.state) && olderThan(d.updatedAt, before)),
     },
     staff: {
       get: async (username) => staff.get(username),
