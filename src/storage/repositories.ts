@@ -27,6 +27,8 @@ export interface CitizenRepository {
   save(citizen: CitizenRecord): Promise<void>;
   /** Subscribed citizens of the given communes ("all": every commune). */
   subscribersOf(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
+  /** Every citizen of the given communes, subscribed or not (announcement reports count the unsubscribed). */
+  inCommunes(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
   countSubscribers(): Promise<number>;
   delete(id: string): Promise<void>;
   /** Citizens whose last interaction is older than the date (retention). */

@@ -63,6 +63,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       save: (c) => citizens.put(c),
       subscribersOf: async (communes) =>
         citizens.filter((c) => c.subscribed && c.commune !== null && (communes === 'all' || communes.includes(c.commune))),
+      inCommunes: async (communes) =>
+        citizens.filter((c) => c.commune !== null && (communes === 'all' || communes.includes(c.commune))),
       countSubscribers: async () => citizens.filter((c) => c.subscribed).length,
       delete: (id) => citizens.delete(id),
       idleSince: async (before) => citizens.filter((c) => olderThan(c.lastInteractionAt, before)),
