@@ -23,7 +23,10 @@ export class CitizenRegistry {
     return this.#repo.get(citizenId);
   }
 
-  /** Records a message from the citizen, creating the record on first contact; resolves once durable. */
+  /**
+   * Records a message from the citizen at `at` (the event's time, never later than now), creating the record on
+   * first contact; resolves once durable.
+   */
   async recordInteraction(channel: ChannelId, userId: string, at: Date): Promise<CitizenRecord> {
     const existing = await this.#repo.get(citizenIdOf(channel, userId));
     if (!existing) return this.#create(channel, userId, at, {});
@@ -33,13 +36,14 @@ export class CitizenRegistry {
 
   /**
    * Zalo follow / unfollow; creates the record when the event comes before any message. Following counts as an
-   * interaction for Zalo's sending window, unfollowing does not.
+   * interaction for Zalo's sending window; unfollowing does not, and stops announcements until the citizen follows
+   * and subscribes again.
    */
   async recordFollowing(channel: ChannelId, userId: string, following: boolean, at: Date): Promise<CitizenRecord> {
     const existing = await this.#repo.get(citizenIdOf(channel, userId));
     if (!existing) return this.#create(channel, userId, at, { following });
-    const lastInteractionAt = following ? at.toISOString() : existing.lastInteractionAt;
-    return this.#save({ ...existing, following, lastInteractionAt });
+    if (!following) return this.#save({ ...existing, following, subscribed: false, subscribedAt: null });
+    return this.#save({ ...existing, following, lastInteractionAt: laterOf(existing.lastInteractionAt, at) });
   }
 
   /** Changes some fields of an existing record; undefined when the citizen is unknown (e.g. deleted meanwhile). */
@@ -62,8 +66,9 @@ export class CitizenRegistry {
       lastInteractionAt: now,
       noticeShownAt: null,
       consent: null,
-      // Widget visitors are reachable while their page is open; Zalo users only once they follow the OA.
-      following: channel === 'web',
+      // Someone who writes is reachable: Zalo replies to non-followers inside the window, and followers from before
+      // the service started never send a follow event.
+      following: true,
       commune: null,
       subscribed: false,
       subscribedAt: null,
@@ -76,3 +81,5 @@ export class CitizenRegistry {
     return record;
   }
 }
+
+const laterOf = (iso: string, at: Date) => (Date.parse(iso) > at.getTime() ? iso : at.toISOString());
