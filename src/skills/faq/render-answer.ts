@@ -1,0 +1,55 @@
+import { ANSWER_TARGET_PREFIX, type Answer, type AnswerBook, type LegalReference } from '../../content/answers.js';
+import type { QuickReply, Reply } from '../../engine/types.js';
+
+/** The FAQ skill's name; the engine routes payloads starting with `answer:` back to it. */
+export const FAQ_SKILL_NAME = 'answer';
+export const ANSWER_PAYLOAD_PREFIX = `${FAQ_SKILL_NAME}:`;
+
+/**
+ * One answer as a chat reply: the text, then its legal basis with the date it was checked, then where to go.
+ * The content limits (ANSWER_LIMITS) keep the whole reply under Zalo's 2,000 characters.
+ */
+export function renderAnswer(answer: Answer): Reply {
+  const footer: string[] = [];
+  if (answer.legalBasis.length > 0) {
+    const checked = answer.asOf ? ` (cập nhật ${vietnameseDate(answer.asOf)})` : '';
+    footer.push(`Căn cứ: ${answer.legalBasis.map(formatReference).join('; ')}${checked}.`);
+  }
+  if (answer.where) footer.push(`Nơi liên hệ: ${withFinalStop(answer.where)}`);
+
+  const reply: Reply = { text: footer.length > 0 ? `${answer.text}\n\n${footer.join('\n')}` : answer.text };
+  if (answer.quickReplies.length > 0) {
+    reply.quickReplies = answer.quickReplies.map(
+      (q): QuickReply => ({ title: q.title, payload: payloadForTarget(q.target) }),
+    );
+  }
+  return reply;
+}
+
+/** For other skills that reuse an answer's text (flow intros, privacy notice…); throws for an unknown id. */
+export function renderAnswerById(answers: AnswerBook, id: string): Reply {
+  const answer = answers.get(id);
+  if (!answer) throw new Error(`No answer with id "${id}" in the answer book`);
+  return renderAnswer(answer);
+}
+
+/** `answer:<id>` targets come back to the FAQ skill; `intent:` and `control:` targets are engine payloads already. */
+export function payloadForTarget(target: string): string {
+  return target.startsWith(ANSWER_TARGET_PREFIX)
+    ? ANSWER_PAYLOAD_PREFIX + target.slice(ANSWER_TARGET_PREFIX.length)
+    : target;
+}
+
+function formatReference(ref: LegalReference): string {
+  return ref.article ? `${ref.document}, ${ref.article}` : ref.document;
+}
+
+/** 2026-11-28 → 28/11/2026, the way dates are written in Vietnamese documents. */
+function vietnameseDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+function withFinalStop(sentence: string): string {
+  return /[.!?…]$/.test(sentence) ? sentence : `${sentence}.`;
+}
