@@ -1,0 +1,184 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../clock.js';
+import { type ConversationEngine, intentPayload } from '../../engine/engine.js';
+import { KeyedQueue } from '../../engine/keyed-queue.js';
+import type { Reply } from '../../engine/types.js';
+import type { CitizenRecord } from '../../storage/records.js';
+import type { CitizenRepository, JournalRepository } from '../../storage/repositories.js';
+import type { ZaloSender } from './client.js';
+import { type ZaloEvent, zaloEvent } from './events.js';
+import { communeNoticed, ONLY_TEXT_UNDERSTOOD, privacyNoticeLine, TEMPORARY_TROUBLE } from './notices.js';
+
+/** Looks a place name up in the commune directory: the commune's id and display name ("xã …"), or null. */
+export type CommuneResolver = (place: string) => { id: string; name: string } | null;
+
+export interface ZaloInboxOptions {
+  engine: ConversationEngine;
+  sender: ZaloSender;
+  citizens: CitizenRepository;
+  journal: JournalRepository;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  publicBaseUrl: string;
+  resolveCommune?: CommuneResolver;
+}
+
+/** The longest text handed to the engine (what the widget accepts too). */
+const MAX_TEXT_LENGTH = 2000;
+
+export const zaloCitizenId = (userId: string) => `zalo:${userId}`;
+
+/**
+ * Handles journalled events after the webhook has answered: one event of a citizen at a time, in arrival order.
+ * Each event moves through the journal: `received` → `replying` (just before the first send) → `done`. After a
+ * crash, `received` events are handled again and `replying` ones are closed as `uncertain` without sending, so a
+ * citizen never gets the same answer twice.
+ */
+export class ZaloInbox {
+  readonly #options: ZaloInboxOptions;
+  readonly #queue = new KeyedQueue();
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(options: ZaloInboxOptions) {
+    this.#options = options;
+  }
+
+  /** Schedules a journalled event; it starts after the current request has been answered. */
+  accept(journalId: string, event: ZaloEvent): void {
+    const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.#queue.run(event.userId, () => this.#handle(journalId, event)),
+    );
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  /** Start-up: finishes what the previous process acknowledged but did not complete. */
+  async recover(): Promise<{ resumed: number; uncertain: number }> {
+    const { journal, log } = this.#options;
+    let resumed = 0;
+    let uncertain = 0;
+    for (const entry of await journal.unfinished()) {
+      const event = zaloEvent.safeParse(entry.event);
+      if (entry.state === 'replying') {
+        // The reply may have reached the citizen before the crash; sending again could duplicate it.
+        await journal.advance(entry.id, 'done', 'uncertain');
+        uncertain++;
+      } else if (!event.success) {
+        await journal.advance(entry.id, 'done', 'unreadable');
+      } else {
+        this.accept(entry.id, event.data);
+        resumed++;
+      }
+    }
+    if (resumed || uncertain) log.info({ resumed, uncertain }, 'Zalo events left unfinished by the previous run');
+    return { resumed, uncertain };
+  }
+
+  /** Resolves when every accepted event has been handled (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #handle(journalId: string, event: ZaloEvent): Promise<void> {
+    const { journal, log } = this.#options;
+    try {
+      const commune = event.kind === 'submit_info' ? this.#communeOf(event.places) : null;
+      const citizen = await this.#recordCitizen(event, commune);
+      const replies = await this.#repliesTo(event, citizen, commune);
+      let outcome = 'no_reply';
+      if (replies.length) {
+        await journal.advance(journalId, 'replying');
+        outcome = await this.#send(event.userId, replies);
+        if (outcome === 'sent' && event.kind === 'follow') {
+          await this.#options.citizens.save({ ...citizen, noticeShownAt: this.#options.clock.now().toISOString() });
+        }
+      }
+      await journal.advance(journalId, 'done', outcome);
+    } catch (error) {
+      log.error({ err: { name: (error as Error).name }, journalId, kind: event.kind }, 'Zalo event handling failed');
+      await journal.advance(journalId, 'done', 'error').catch(() => undefined);
+    }
+  }
+
+  async #send(userId: string, replies: Reply[]): Promise<string> {
+    for (const reply of replies) {
+      const result = await this.#options.sender.sendText(userId, reply);
+      if (!result.ok) return `failed:${result.code ?? result.kind}`;
+    }
+    return 'sent';
+  }
+
+  /** First contact creates the citizen; every event from the citizen moves their last interaction forward. */
+  async #recordCitizen(event: ZaloEvent, commune: { id: string } | null): Promise<CitizenRecord> {
+    const { citizens, clock } = this.#options;
+    const id = zaloCitizenId(event.userId);
+    const now = clock.now();
+    const eventTime = Math.min(Number(event.timestamp), now.getTime());
+    const at = new Date(eventTime > 0 ? eventTime : now.getTime()).toISOString();
+    const existing = await citizens.get(id);
+    const citizen: CitizenRecord = existing ?? {
+      id,
+      channel: 'zalo',
+      userId: event.userId,
+      firstSeenAt: at,
+      lastInteractionAt: at,
+      noticeShownAt: null,
+      consent: null,
+      following: event.kind !== 'unfollow',
+      commune: null,
+      subscribed: false,
+      subscribedAt: null,
+    };
+    const next: CitizenRecord = { ...citizen };
+    if (event.kind === 'unfollow') {
+      // Unfollowing stops everything: no announcements until the citizen follows and subscribes again.
+      Object.assign(next, { following: false, subscribed: false, subscribedAt: null });
+    } else if (Date.parse(at) > Date.parse(next.lastInteractionAt)) {
+      next.lastInteractionAt = at;
+    }
+    if (event.kind === 'follow') next.following = true;
+    if (commune) next.commune = commune.id;
+    await citizens.save(next);
+    return next;
+  }
+
+  #communeOf(places: string[]): { id: string; name: string } | null {
+    const resolve = this.#options.resolveCommune;
+    if (!resolve) return null;
+    for (const place of places) {
+      const commune = resolve(place);
+      if (commune) return commune;
+    }
+    return null;
+  }
+
+  async #repliesTo(event: ZaloEvent, citizen: CitizenRecord, commune: { name: string } | null): Promise<Reply[]> {
+    switch (event.kind) {
+      case 'text':
+        return this.#ask({ text: event.text.slice(0, MAX_TEXT_LENGTH) }, event.userId);
+      case 'follow': {
+        const welcome = await this.#ask({ payload: intentPayload('help') }, event.userId);
+        const privacy = privacyNoticeLine(this.#options.publicBaseUrl);
+        // Copies: the engine's replies may be shared content objects.
+        return welcome.map((reply, i) => (i === welcome.length - 1 ? { ...reply, text: `${reply.text}\n\n${privacy}` } : reply));
+      }
+      case 'media':
+        return [{ text: ONLY_TEXT_UNDERSTOOD }];
+      case 'submit_info':
+        // The form shares an address; it is not a request for announcements, so subscription is left as it was.
+        return [{ text: communeNoticed(commune, citizen.subscribed) }];
+      case 'unfollow':
+      case 'chat_now':
+        return [];
+    }
+  }
+
+  async #ask(message: { text?: string; payload?: string }, userId: string): Promise<Reply[]> {
+    try {
+      return await this.#options.engine.handle({ channel: 'zalo', userId, ...message });
+    } catch (error) {
+      this.#options.log.error({ err: { name: (error as Error).name }, userId }, 'conversation engine failed on a Zalo message');
+      return [{ text: TEMPORARY_TROUBLE }];
+    }
+  }
+}

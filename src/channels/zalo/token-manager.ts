@@ -1,0 +1,178 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../../clock.js';
+import type { ZaloSettings } from '../../config.js';
+import type { TokenRecord } from '../../storage/records.js';
+import type { TokenRepository } from '../../storage/repositories.js';
+
+/** Zalo refused the refresh token: nothing can be sent until an OA admin grants the app again. */
+export class TokenUnavailableError extends Error {
+  override name = 'TokenUnavailableError';
+}
+
+/** The token endpoint could not be reached or answered nonsense; the next call tries again. */
+export class TokenRefreshError extends Error {
+  override name = 'TokenRefreshError';
+}
+
+const refreshed = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  // Zalo sends seconds as a string ("90000").
+  expires_in: z.coerce.number().int().positive(),
+});
+const refused = z.object({ error: z.coerce.number().int(), error_name: z.string().optional() });
+
+/** Refresh this long before the access token expires (Zalo's tokens live ~25 h). */
+const REFRESH_AHEAD_MS = 2 * 60 * 60 * 1000;
+const CHECK_EVERY_MS = 30 * 60 * 1000;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface TokenManagerOptions {
+  settings: Pick<ZaloSettings, 'appId' | 'appSecret' | 'oauthBase' | 'accessToken' | 'refreshToken'>;
+  repo: TokenRepository;
+  clock: Clock;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The OA access token and its single-use refresh token (reference §4.2–4.3). Every rotated pair is written to
+ * storage before it is used, refreshes are single-flight, and a refused refresh raises `alert` (shown in the staff
+ * console) instead of being retried in a loop. The environment seeds the first pair only; afterwards the stored pair
+ * wins, unless it was refused and the environment now holds a different refresh token (an admin granted again).
+ */
+export class ZaloTokenManager {
+  readonly #options: TokenManagerOptions;
+  #record: Promise<TokenRecord> | null = null;
+  #refreshing: Promise<string> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(options: TokenManagerOptions) {
+    this.#options = options;
+  }
+
+  /** A token that is not known to be expired; refreshes first when it is close to expiry. */
+  async accessToken(): Promise<string> {
+    const record = await this.#current();
+    if (record.alert) throw new TokenUnavailableError(record.alert);
+    if (record.accessToken && !this.#dueForRefresh(record)) return record.accessToken;
+    return this.refresh(record.accessToken);
+  }
+
+  /**
+   * Replaces the access token Zalo rejected. Callers that saw the same rejected token share one refresh; a caller
+   * whose token was already replaced gets the new one without another refresh.
+   */
+  async refresh(rejected: string | null): Promise<string> {
+    if (this.#refreshing) return this.#refreshing;
+    const record = await this.#current();
+    if (this.#refreshing) return this.#refreshing;
+    if (record.alert) throw new TokenUnavailableError(record.alert);
+    if (record.accessToken && record.accessToken !== rejected && !this.#dueForRefresh(record)) return record.accessToken;
+    this.#refreshing = this.#rotate(record).finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  /** Keeps the pair fresh while idle, so the refresh token is used (and renewed) long before it would expire. */
+  start(): void {
+    this.#timer = setInterval(() => {
+      void this.accessToken().catch(() => undefined);
+    }, CHECK_EVERY_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #dueForRefresh(record: TokenRecord): boolean {
+    if (!record.accessTokenExpiresAt) return false;
+    return Date.parse(record.accessTokenExpiresAt) - this.#options.clock.now().getTime() <= REFRESH_AHEAD_MS;
+  }
+
+  #current(): Promise<TokenRecord> {
+    this.#record ??= this.#load().catch((error: unknown) => {
+      this.#record = null;
+      throw error;
+    });
+    return this.#record;
+  }
+
+  async #load(): Promise<TokenRecord> {
+    const { repo, settings, log } = this.#options;
+    const stored = await repo.get();
+    if (stored && !(stored.alert && stored.refreshToken !== settings.refreshToken)) return stored;
+    if (stored) log.info('Zalo refresh token was refused before; using the new one from ZALO_REFRESH_TOKEN');
+    const seeded: TokenRecord = {
+      id: 'zalo',
+      accessToken: settings.accessToken ?? null,
+      refreshToken: settings.refreshToken,
+      accessTokenExpiresAt: null,
+      refreshedAt: null,
+      alert: null,
+    };
+    await repo.save(seeded);
+    return seeded;
+  }
+
+  async #rotate(record: TokenRecord): Promise<string> {
+    const { settings, repo, clock, log } = this.#options;
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await fetch(`${settings.oauthBase}/v4/oa/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', secret_key: settings.appSecret },
+        body: new URLSearchParams({
+          refresh_token: record.refreshToken,
+          app_id: settings.appId,
+          grant_type: 'refresh_token',
+        }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      body = await response.json().catch(() => null);
+    } catch (error) {
+      log.warn({ err: { name: (error as Error).name } }, 'Zalo token endpoint unreachable; will try again');
+      throw new TokenRefreshError('Zalo token endpoint unreachable');
+    }
+
+    const ok = refreshed.safeParse(body);
+    if (ok.success) {
+      const now = clock.now();
+      const next: TokenRecord = {
+        id: 'zalo',
+        accessToken: ok.data.access_token,
+        refreshToken: ok.data.refresh_token,
+        accessTokenExpiresAt: new Date(now.getTime() + ok.data.expires_in * 1000).toISOString(),
+        refreshedAt: now.toISOString(),
+        alert: null,
+      };
+      // The old refresh token is dead from now on: the new pair must be durable before anything uses it.
+      await repo.save(next);
+      this.#record = Promise.resolve(next);
+      log.info({ expiresAt: next.accessTokenExpiresAt }, 'Zalo access token refreshed');
+      return next.accessToken!;
+    }
+
+    const refusal = response.status < 500 ? refused.safeParse(body) : null;
+    if (!refusal?.success) {
+      log.warn({ status: response.status }, 'Zalo token endpoint gave no usable answer; will try again');
+      throw new TokenRefreshError(`Zalo token endpoint answered HTTP ${response.status} without tokens`);
+    }
+    const { error: code, error_name: errorName } = refusal.data;
+    const alert =
+      `Zalo từ chối làm mới quyền truy cập của Official Account (mã lỗi ${code}). Bot tạm ngừng gửi tin trên Zalo: ` +
+      'quản trị viên OA cần cấp quyền lại cho ứng dụng, rồi đặt mã làm mới (refresh token) mới vào ZALO_REFRESH_TOKEN và khởi động lại dịch vụ.';
+    const halted: TokenRecord = { ...record, accessToken: null, accessTokenExpiresAt: null, alert };
+    await repo.save(halted);
+    this.#record = Promise.resolve(halted);
+    log.error(
+      { zaloError: code, zaloErrorName: errorName },
+      'ALERT: Zalo refused the refresh token (already used or revoked). Zalo sending is stopped until an OA admin grants the app again and ZALO_REFRESH_TOKEN is updated',
+    );
+    throw new TokenUnavailableError(alert);
+  }
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+// Brings in the type of the `rateLimit` route option.
+import type {} from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.js';
+import type { ZaloSettings } from '../../config.js';
+import type { ConversationEngine } from '../../engine/engine.js';
+import type { Storage } from '../../storage/repositories.js';
+import { type RetryPolicy, ZaloClient, type ZaloSender } from './client.js';
+import { classifyZaloEvent } from './events.js';
+import { type CommuneResolver, ZaloInbox, zaloCitizenId } from './inbox.js';
+import { isValidZaloSignature, signedTimestampOf } from './signature.js';
+import { ZaloTokenManager } from './token-manager.js';
+
+export interface ZaloChannelDeps {
+  settings: ZaloSettings;
+  engine: ConversationEngine;
+  storage: Pick<Storage, 'journal' | 'citizens' | 'tokens'>;
+  clock: Clock;
+  /** Where the privacy page is linked from the welcome message. */
+  publicBaseUrl: string;
+  resolveCommune?: CommuneResolver;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface ZaloChannel {
+  /** For announcements and anything else that writes to Zalo users. */
+  sender: ZaloSender;
+  /** Resolves when every acknowledged event has been handled. */
+  idle(): Promise<void>;
+}
+
+export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
+
+/**
+ * Signed events are at most this old when they arrive: Zalo's retries stop within hours, while a replay of an old
+ * capture after its journal entry was purged would otherwise be answered again.
+ */
+const MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+const ACK = { ok: true } as const;
+
+/**
+ * The Zalo OA channel: `POST /webhooks/zalo` verifies the signature over the raw body, records each new event in the
+ * inbound journal and answers 200 at once; the event is handled afterwards (ZaloInbox). Also starts token upkeep,
+ * resumes events a previous run left unfinished, and waits for in-flight events on close.
+ */
+export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): ZaloChannel {
+  const { settings, storage, clock } = deps;
+  const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock, log: app.log });
+  const client = new ZaloClient({ settings, tokens, log: app.log, retry: deps.retry });
+  const inbox = new ZaloInbox({
+    engine: deps.engine,
+    sender: client,
+    citizens: storage.citizens,
+    journal: storage.journal,
+    clock,
+    log: app.log,
+    publicBaseUrl: deps.publicBaseUrl,
+    resolveCommune: deps.resolveCommune,
+  });
+
+  async function receive(request: FastifyRequest, reply: FastifyReply) {
+    const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+    let body: unknown = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      // Unparseable: the signature check decides between 401 and an acknowledged, logged malformed event.
+    }
+    const header = request.headers['x-zevent-signature'];
+    const signed = isValidZaloSignature(typeof header === 'string' ? header : undefined, {
+      appId: settings.appId,
+      rawBody: raw,
+      timestamp: signedTimestampOf(body),
+      oaSecretKey: settings.oaSecretKey,
+    });
+    if (!signed) {
+      // Zalo reportedly checks a new webhook URL with an unsigned empty object; it carries no event.
+      if (header === undefined && isEmptyObject(body)) return ACK;
+      request.log.warn('Zalo webhook refused: missing or wrong signature');
+      return reply.code(401).send({
+        error: 'invalid_signature',
+        message: 'Chữ ký X-ZEvent-Signature bị thiếu hoặc không đúng; sự kiện không được xử lý.',
+      });
+    }
+
+    const classified = classifyZaloEvent(body);
+    if (classified.type === 'malformed') {
+      request.log.warn({ eventName: classified.eventName, issues: classified.issues }, 'Zalo event malformed; acknowledged');
+      return ACK;
+    }
+    if (classified.type === 'unknown') {
+      request.log.info({ eventName: classified.eventName }, 'Zalo event not supported; acknowledged');
+      return ACK;
+    }
+    if (classified.type === 'ignored') return ACK;
+
+    const { event, dedupeKey } = classified;
+    const now = clock.now();
+    const age = now.getTime() - Number(event.timestamp);
+    if (age > MAX_EVENT_AGE_MS || age < -MAX_CLOCK_SKEW_MS) {
+      request.log.warn({ kind: event.kind, ageMs: age }, 'Zalo event too old or from the future; acknowledged, not handled');
+      return ACK;
+    }
+    const journalId = createHash('sha256').update(dedupeKey).digest('hex');
+    const isNew = await storage.journal.recordIfNew({
+      id: journalId,
+      receivedAt: now.toISOString(),
+      event,
+      citizenId: zaloCitizenId(event.userId),
+    });
+    if (isNew) inbox.accept(journalId, event);
+    else request.log.info({ journalId, kind: event.kind }, 'Zalo event redelivered; already handled');
+    return ACK;
+  }
+
+  void app.register(async (scope) => {
+    // The signature covers the exact bytes: keep the body raw, whatever content type the sender claims.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    scope.post(
+      ZALO_WEBHOOK_PATH,
+      {
+        schema: { tags: ['zalo'], summary: 'Zalo OA webhook (signed events; answered 200 at once, handled afterwards)' },
+        // Zalo's servers are few addresses sending every citizen's messages: a per-address limit would drop them.
+        config: { rateLimit: false },
+      },
+      receive,
+    );
+    scope.addHook('onReady', async () => {
+      await inbox.recover();
+      tokens.start();
+    });
+    scope.addHook('onClose', async () => {
+      tokens.stop();
+      await inbox.idle();
+    });
+  });
+
+  return { sender: client, idle: () => inbox.idle() };
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
