@@ -1,0 +1,30 @@
+import type { Config } from '../config.js';
+
+/** How long each kind of data is kept, in days (from the RETENTION_* settings). */
+export interface RetentionPeriods {
+  /** A citizen who has not written for this long (and is not subscribed) is forgotten entirely. */
+  idleCitizenDays: number;
+  /** Kept answers and unanswered questions. */
+  keptAnswersDays: number;
+  /** Audit log and the record of which announcement went to whom. */
+  auditDays: number;
+  /** Hashes of handled Zalo events (duplicate detection only). */
+  journalHashDays: number;
+}
+
+/** Zalo retries a webhook within minutes; a month of hashes is far more than duplicate detection needs. */
+const JOURNAL_HASH_DAYS = 30;
+
+export function retentionPeriods(config: Pick<Config, 'RETENTION_SESSION_DAYS' | 'RETENTION_KEPT_ANSWERS_DAYS' | 'RETENTION_AUDIT_DAYS'>): RetentionPeriods {
+  return {
+    idleCitizenDays: config.RETENTION_SESSION_DAYS,
+    keptAnswersDays: config.RETENTION_KEPT_ANSWERS_DAYS,
+    auditDays: config.RETENTION_AUDIT_DAYS,
+    journalHashDays: JOURNAL_HASH_DAYS,
+  };
+}
+
+/** "30 ngày", "1 năm", "2 năm": whole years when the period is a multiple of 365 days. */
+export function formatDays(days: number): string {
+  return days % 365 === 0 ? `${days / 365} năm` : `${days} ngày`;
+}
