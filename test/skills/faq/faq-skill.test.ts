@@ -1,0 +1,218 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { webCapabilities } from '../../../src/channels/web/capabilities.js';
+import { zaloCapabilities } from '../../../src/channels/zalo/capabilities.js';
+import { ManualClock } from '../../../src/clock.js';
+import { ANSWER_LIMITS, type Answer, type AnswerBook, loadAnswers } from '../../../src/content/answers.js';
+import { INTENT_NAMES } from '../../../src/content/intents-list.js';
+import { ConversationEngine } from '../../../src/engine/engine.js';
+import { SessionStore } from '../../../src/engine/session-store.js';
+import type { Reply, Skill, TurnContext } from '../../../src/engine/types.js';
+import { removeDiacritics } from '../../../src/nlu/fold.js';
+import type { Parser } from '../../../src/nlu/types.js';
+import { createFaqSkill } from '../../../src/skills/faq/faq-skill.js';
+import { renderAnswer, renderAnswerById } from '../../../src/skills/faq/render-answer.js';
+
+const CONTENT_DIR = join(import.meta.dirname, '../../../content/answers');
+/** Intents whose flows other skills run; the app gives the FAQ skill all the others. */
+const OWNED_ELSEWHERE = new Set(['screening_start', 'subscribe', 'unsubscribe', 'announcements', 'privacy']);
+const FAQ_INTENTS = INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i));
+const ZALO_MAX_TEXT = 2000;
+
+let book: AnswerBook;
+let skill: Skill;
+
+beforeAll(async () => {
+  book = await loadAnswers(CONTENT_DIR, INTENT_NAMES);
+  skill = createFaqSkill({ answers: book, intents: FAQ_INTENTS });
+});
+
+/** The parts of a turn the FAQ skill reads. */
+function turn(text: string, payload?: string): TurnContext {
+  const now = new Date('2026-11-28T03:00:00Z');
+  return {
+    message: { channel: 'zalo', userId: 'u1', text, payload },
+    text,
+    session: {
+      key: 'zalo:u1',
+      channel: 'zalo',
+      userId: 'u1',
+      flow: null,
+      lastQuickReplies: [],
+      lastIntent: null,
+      startedAt: now.toISOString(),
+      lastActiveAt: now.toISOString(),
+    },
+    now,
+    today: '2026-11-28',
+    capabilities: zaloCapabilities(false),
+    nlu: () => ({ text, intent: { name: 'fallback', confidence: 0 }, ranking: [], entities: [] }),
+  };
+}
+
+async function ask(intent: string, text: string, payload?: string): Promise<Reply> {
+  const result = await skill.handleIntent(turn(text, payload), intent);
+  expect(result.replies).toHaveLength(1);
+  return result.replies[0]!;
+}
+
+const firstLine = (id: string) => book.get(id)!.text.split('\n')[0]!;
+
+describe('choosing the answer', () => {
+  it('picks the sub-answer from text typed without diacritics', async () => {
+    const reply = await ask('credit', 'sinh vien vay dc bn');
+    expect(reply.text.startsWith(firstLine('credit.student'))).toBe(true);
+    expect(reply.text).toContain('4.000.000 đồng/tháng');
+  });
+
+  it('picks by category, with or without diacritics', async () => {
+    expect((await ask('health_insurance', 'ho can ngheo co dc bhyt ko')).text).toContain(firstLine('health_insurance.near_poor'));
+    expect((await ask('health_insurance', 'Hộ cận nghèo có được BHYT không?')).text).toContain(firstLine('health_insurance.near_poor'));
+    expect((await ask('credit', 'HO MOI THOAT NGHEO vay duoc khong')).text).toContain(firstLine('credit.newly_escaped'));
+    expect((await ask('review_process', 'nop mau 01 o dau')).text).toContain(firstLine('review_process.form'));
+  });
+
+  it('prefers the longest keyword when several match', async () => {
+    // "sinh vien" (9 letters) beats "ho ngheo" (8): the student loan is the specific answer.
+    expect((await ask('credit', 'sinh viên hộ nghèo vay vốn')).text).toContain(firstLine('credit.student'));
+  });
+
+  it('matches whole words only', async () => {
+    // "xin rất" contains the letters of the keyword "xin ra" (asking to leave the list) but not the words.
+    expect((await ask('review_process', 'xin ra khỏi danh sách')).text).toContain(firstLine('review_process.exit'));
+    expect((await ask('review_process', 'xin rất cảm ơn')).text.startsWith(firstLine('review_process'))).toBe(true);
+  });
+
+  it('gives the main answer when no keyword matches, and for a tapped menu button', async () => {
+    expect((await ask('credit', 'cho tôi hỏi về vay vốn')).text.startsWith(firstLine('credit'))).toBe(true);
+    // "1" typed on Zalo arrives as the payload of the first button: its text is not a question.
+    expect((await ask('credit', 'sinh vien', 'intent:credit')).text.startsWith(firstLine('credit'))).toBe(true);
+  });
+
+  it('shows exactly the answer of an answer: button, and ignores unknown ids', async () => {
+    const result = await skill.handlePayload!(turn('', 'answer:credit.rates'), 'answer:credit.rates');
+    expect(result?.replies[0]?.text).toContain('7,488%/năm');
+    expect(await skill.handlePayload!(turn('', 'answer:credit.nope'), 'answer:credit.nope')).toBeNull();
+  });
+
+  it('refuses at creation an intent that has no answer', () => {
+    expect(() => createFaqSkill({ answers: book, intents: ['weather'] })).toThrow(/No answer for intent "weather"/);
+  });
+});
+
+describe('rendering', () => {
+  it('adds the legal basis with its as-of date and where to go', async () => {
+    const reply = await ask('credit', '');
+    expect(reply.text).toContain('\n\nCăn cứ: QĐ 2553/QĐ-TTg ngày 21/11/2025, Điều 1;');
+    expect(reply.text).toMatch(/\(cập nhật 28\/11\/2026\)\.\nNơi liên hệ: Điểm giao dịch NHCSXH tại xã\/phường[^\n]*\.$/);
+  });
+
+  it('maps quick-reply targets to payloads', async () => {
+    const reply = await ask('credit', '');
+    const payloads = reply.quickReplies!.map((q) => q.payload);
+    expect(payloads).toContain('answer:credit.student');
+    expect(payloads).toContain('intent:screening_start');
+    expect((await ask('thanks_goodbye', '')).quickReplies).toContainEqual({ title: 'Menu chính', payload: 'control:menu' });
+  });
+
+  it('gives the main menu as at most 10 buttons with the main topics', async () => {
+    const menu = await ask('help', '');
+    expect(menu.quickReplies!.length).toBeLessThanOrEqual(10);
+    expect(menu.quickReplies!.map((q) => q.title)).toEqual(
+      expect.arrayContaining(['Tự đánh giá hộ nghèo', 'Vay vốn', 'BHYT', 'Học phí', 'Nhà ở', 'Việc làm & học nghề', 'Thông báo của xã', 'Gặp cán bộ']),
+    );
+  });
+
+  it('fallback says what the bot knows, shows topics and how to reach a person', async () => {
+    const reply = await ask('fallback', 'thời tiết mai thế nào');
+    expect(reply.text).toContain('Chương trình giảm nghèo bền vững');
+    expect(reply.text).toContain('UBND xã/phường');
+    expect(reply.quickReplies!.map((q) => q.payload)).toEqual(expect.arrayContaining(['intent:human_handoff', 'intent:help']));
+  });
+
+  it('lets other skills render an intro by id', () => {
+    expect(renderAnswerById(book, 'screening_start').text).toContain('Giấy đề nghị rà soát');
+    expect(() => renderAnswerById(book, 'nope')).toThrow(/No answer with id "nope"/);
+  });
+
+  it('keeps every rendered answer under 2,000 characters, in Vietnamese with diacritics', () => {
+    for (const answer of book.all()) {
+      const reply = renderAnswer(answer);
+      expect(reply.text.length, answer.id).toBeLessThanOrEqual(ZALO_MAX_TEXT);
+      expect(removeDiacritics(reply.text), answer.id).not.toBe(reply.text);
+      if (answer.kind === 'policy') expect(reply.text, answer.id).toMatch(/\nCăn cứ: .+ \(cập nhật \d\d\/\d\d\/\d{4}\)\./);
+      for (const q of reply.quickReplies ?? []) expect(q.title.length, `${answer.id}: ${q.title}`).toBeLessThanOrEqual(20);
+    }
+  });
+
+  it('stays under 2,000 characters even when every field is at its limit', () => {
+    const longest: Answer = {
+      id: 'credit',
+      intent: 'credit',
+      kind: 'policy',
+      text: 'ơ'.repeat(ANSWER_LIMITS.text),
+      match: [],
+      legalBasis: Array.from({ length: ANSWER_LIMITS.legalReferences }, () => ({
+        document: 'đ'.repeat(ANSWER_LIMITS.legalDocument),
+        article: 'Đ'.repeat(ANSWER_LIMITS.legalArticle),
+      })),
+      asOf: '2026-11-28',
+      where: 'ư'.repeat(ANSWER_LIMITS.where),
+      quickReplies: [],
+    };
+    expect(renderAnswer(longest).text.length).toBeLessThanOrEqual(ZALO_MAX_TEXT);
+  });
+});
+
+describe('content is right for today (28/11/2026)', () => {
+  /** What the citizen reads as advice (document numbers such as TT 07/2021/TT-BLĐTBXH keep their old names). */
+  const allText = () => [...book.all()].map((a) => ({ id: a.id, text: `${a.text}\n${a.where ?? ''}` }));
+
+  it('sends no one to a district office or a former ministry', () => {
+    for (const { id, text } of allText()) {
+      expect(text, id).not.toMatch(/Sở Lao động|Bộ Lao động|LĐ-TB&XH|LĐTBXH/);
+      // The word "huyện" ("chuyện" contains it) only as history: the district level no longer exists, hospitals that used to be district level.
+      if (/(?<!\p{L})huyện(?!\p{L})/u.test(text)) expect(text, id).toMatch(/không còn|trước đây là tuyến huyện/);
+    }
+  });
+
+  it('quotes current rates and no unconfirmed amounts or invented phone numbers', () => {
+    const texts = allText().map((t) => t.text).join('\n');
+    expect(texts).toContain('6,24%/năm');
+    expect(texts).not.toMatch(/6,6%|8,25%|150\.000/);
+    expect(texts).not.toMatch(/\b(0\d{9}|1900\s?\d{4}|1800\s?\d{4})\b/);
+    expect(book.get('health_insurance.near_poor')!.text).toContain('100%');
+  });
+});
+
+describe('inside the engine', () => {
+  it('answers a typed question, a tapped answer button and the menu word', async () => {
+    const clock = new ManualClock('2026-11-28T03:00:00Z');
+    const parser: Parser = {
+      parse: (text) => {
+        const name = /vay/.test(text) ? 'credit' : 'fallback';
+        return { text, intent: { name, confidence: 1 }, ranking: [{ name, confidence: 1 }], entities: [] };
+      },
+    };
+    const engine = new ConversationEngine({
+      parser,
+      skills: [createFaqSkill({ answers: book, intents: INTENT_NAMES })],
+      sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
+      clock,
+      capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
+    });
+
+    const [typed] = await engine.handle({ channel: 'zalo', userId: 'u1', text: 'sinh vien vay dc bn' });
+    expect(typed?.text).toContain(firstLine('credit.student'));
+
+    const [menu] = await engine.handle({ channel: 'zalo', userId: 'u1', text: 'menu' });
+    expect(menu?.text).toBe(book.main('help').text);
+
+    // On Zalo without buttons the citizen answers the numbered menu: "3" is "Vay vốn".
+    const [chosen] = await engine.handle({ channel: 'zalo', userId: 'u1', text: '3' });
+    expect(chosen?.text.startsWith(firstLine('credit'))).toBe(true);
+
+    const [tapped] = await engine.handle({ channel: 'web', userId: 'w1', payload: 'answer:housing.disaster' });
+    expect(tapped?.text).toContain('Mẫu số 06');
+  });
+});
