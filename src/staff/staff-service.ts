@@ -1,0 +1,211 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { HttpError } from '../http/errors.js';
+import type { StaffRecord } from '../storage/records.js';
+import type { StaffRepository, StaffSessionRepository } from '../storage/repositories.js';
+import type { AccountPatch, NewAccount } from './account-input.js';
+import { type AuditLog, SYSTEM_ACTOR } from './audit-log.js';
+import { LoginThrottle } from './login-throttle.js';
+import { decoyHash, hashPassword, verifyPassword } from './password.js';
+import { identityOf, type StaffIdentity } from './scope.js';
+
+export interface StaffServiceOptions {
+  staff: StaffRepository;
+  sessions: StaffSessionRepository;
+  audit: AuditLog;
+  clock: Clock;
+  sessionHours: number;
+  /** Whether a commune id exists (the commune directory). */
+  isCommune: (id: string) => boolean;
+  throttle?: LoginThrottle;
+}
+
+/** An account as shown to admins: never the password hash. */
+export interface AccountView {
+  username: string;
+  displayName: string;
+  role: StaffRecord['role'];
+  communes: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  staff: StaffIdentity;
+}
+
+/** Too many failed logins for the account or the address; the route adds a Retry-After header. */
+export class LoginThrottledError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too_many_attempts', `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút.`);
+  }
+}
+
+const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function view(record: StaffRecord): AccountView {
+  const { id, displayName, role, communes, disabled, createdAt } = record;
+  return { username: id, displayName, role, communes, disabled, createdAt };
+}
+
+/** Staff accounts, logins and account management; every change goes to the audit log. */
+export class StaffService {
+  readonly #o: StaffServiceOptions;
+  readonly #throttle: LoginThrottle;
+
+  constructor(options: StaffServiceOptions) {
+    this.#o = options;
+    this.#throttle = options.throttle ?? new LoginThrottle(options.clock);
+  }
+
+  /** Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when no account has that name yet. */
+  async ensureFirstAdmin(username: string | undefined, password: string | undefined): Promise<'created' | 'exists' | 'not_configured'> {
+    if (!username || !password) return 'not_configured';
+    const name = username.trim().toLowerCase();
+    if (await this.#o.staff.get(name)) return 'exists';
+    await this.create(SYSTEM_ACTOR, { username: name, role: 'admin', communes: [], password, displayName: 'Quản trị viên' });
+    return 'created';
+  }
+
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
+    const name = username.trim().toLowerCase();
+    const waitMs = this.#throttle.retryAfterMs(name, address);
+    if (waitMs > 0) throw new LoginThrottledError(Math.ceil(waitMs / 1000));
+    const record = await this.#o.staff.get(name);
+    const correct = await verifyPassword(password, record?.passwordHash ?? (await decoyHash()));
+    if (!record || !correct) {
+      this.#throttle.recordFailure(name, address);
+      throw new HttpError(401, 'invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+    }
+    if (record.disabled) {
+      throw new HttpError(403, 'account_disabled', 'Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên thành phố.');
+    }
+    this.#throttle.recordSuccess(name);
+    const now = this.#o.clock.now();
+    await this.#o.sessions.purgeExpired(now);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.#o.sessionHours * 3_600_000);
+    await this.#o.sessions.save({
+      id: sessionId(token),
+      username: name,
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
+    await this.#o.audit.record(name, 'staff.login', name);
+    return { token, expiresAt, staff: identityOf(record) };
+  }
+
+  /** The staff member behind a session cookie; null when the session is unknown, expired or the account disabled. */
+  async authenticate(token: string | undefined): Promise<StaffIdentity | null> {
+    if (!token) return null;
+    const session = await this.#o.sessions.get(sessionId(token));
+    if (!session) return null;
+    if (Date.parse(session.expiresAt) <= this.#o.clock.now().getTime()) {
+      await this.#o.sessions.delete(session.id);
+      return null;
+    }
+    const record = await this.#o.staff.get(session.username);
+    if (!record || record.disabled) return null;
+    return identityOf(record);
+  }
+
+  async logout(token: string, staff: StaffIdentity): Promise<void> {
+    await this.#o.sessions.delete(sessionId(token));
+    await this.#o.audit.record(staff.username, 'staff.logout', staff.username);
+  }
+
+  async list(): Promise<AccountView[]> {
+    return (await this.#o.staff.list()).map(view).sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  async create(actor: string, input: NewAccount): Promise<AccountView> {
+    if (await this.#o.staff.get(input.username)) {
+      throw new HttpError(409, 'username_taken', `Tên đăng nhập "${input.username}" đã có người dùng.`);
+    }
+    const communes = this.#checkCommunes(input.role, input.communes);
+    const record: StaffRecord = {
+      id: input.username,
+      role: input.role,
+      communes,
+      passwordHash: await hashPassword(input.password),
+      displayName: input.displayName ?? input.username,
+      createdAt: this.#o.clock.now().toISOString(),
+      disabled: false,
+    };
+    await this.#o.staff.save(record);
+    await this.#o.audit.record(actor, 'staff.create', record.id, { role: record.role, communes });
+    return view(record);
+  }
+
+  async update(actor: StaffIdentity, username: string, patch: AccountPatch): Promise<AccountView> {
+    const record = await this.#existing(username);
+    const demotesSelf = patch.role !== undefined && patch.role !== record.role;
+    if (record.id === actor.username && (demotesSelf || patch.disabled)) {
+      throw new HttpError(400, 'cannot_change_self', 'Không thể tự khóa hoặc tự đổi vai trò của chính mình.');
+    }
+    const role = patch.role ?? record.role;
+    const next: StaffRecord = {
+      ...record,
+      role,
+      communes: patch.communes || patch.role ? this.#checkCommunes(role, patch.communes ?? record.communes) : record.communes,
+      displayName: patch.displayName ?? record.displayName,
+      disabled: patch.disabled ?? record.disabled,
+      passwordHash: patch.password ? await hashPassword(patch.password) : record.passwordHash,
+    };
+    if (record.role === 'admin' && (next.role !== 'admin' || next.disabled)) await this.#keepAnAdmin(record.id);
+    await this.#o.staff.save(next);
+    // A new password or a locked account ends the sessions already open with the old state.
+    if (patch.password || next.disabled) await this.#o.sessions.deleteForUser(record.id);
+    const changes = Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, k === 'password' ? 'changed' : v]));
+    await this.#o.audit.record(actor.username, 'staff.update', record.id, changes);
+    return view(next);
+  }
+
+  async remove(actor: StaffIdentity, username: string): Promise<void> {
+    const record = await this.#existing(username);
+    if (record.id === actor.username) {
+      throw new HttpError(400, 'cannot_change_self', 'Không thể tự xóa tài khoản của chính mình.');
+    }
+    if (record.role === 'admin') await this.#keepAnAdmin(record.id);
+    await this.#o.staff.delete(record.id);
+    await this.#o.sessions.deleteForUser(record.id);
+    await this.#o.audit.record(actor.username, 'staff.delete', record.id);
+  }
+
+  async changeOwnPassword(actor: StaffIdentity, current: string, next: string): Promise<void> {
+    const record = await this.#existing(actor.username);
+    if (!(await verifyPassword(current, record.passwordHash))) {
+      throw new HttpError(400, 'wrong_password', 'Mật khẩu hiện tại không đúng.');
+    }
+    await this.#o.staff.save({ ...record, passwordHash: await hashPassword(next) });
+    await this.#o.audit.record(actor.username, 'staff.password', actor.username);
+  }
+
+  async #existing(username: string): Promise<StaffRecord> {
+    const record = await this.#o.staff.get(username.trim().toLowerCase());
+    if (!record) throw new HttpError(404, 'unknown_staff', `Không có tài khoản "${username}".`);
+    return record;
+  }
+
+  #checkCommunes(role: StaffRecord['role'], communes: readonly string[]): string[] {
+    if (role === 'admin') return [];
+    const unique = [...new Set(communes)];
+    if (unique.length === 0) {
+      throw new HttpError(400, 'communes_required', 'Cán bộ xã cần được giao ít nhất một xã/phường.');
+    }
+    const unknown = unique.filter((id) => !this.#o.isCommune(id));
+    if (unknown.length) {
+      throw new HttpError(400, 'unknown_commune', `Không có xã/phường với mã: ${unknown.join(', ')}.`);
+    }
+    return unique;
+  }
+
+  async #keepAnAdmin(leaving: string): Promise<void> {
+    const others = (await this.#o.staff.list()).filter((s) => s.role === 'admin' && !s.disabled && s.id !== leaving);
+    if (others.length === 0) {
+      throw new HttpError(400, 'last_admin', 'Phải còn ít nhất một quản trị viên đang hoạt động.');
+    }
+  }
+}
