@@ -1,0 +1,288 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Announcements } from '../announcements/announcements.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { CommuneDirectory } from '../domain/communes.js';
+import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
+import type { AuditLog } from '../staff/audit-log.js';
+import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
+import type { StaffIdentity } from '../staff/scope.js';
+import { summarizeUnanswered } from '../staff/unanswered-questions.js';
+import type { Storage } from '../storage/repositories.js';
+import { registerAnnouncementRoutes } from './announcement-routes.js';
+import { HttpError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in staff member (set by the staff guard). */
+    staff: StaffIdentity | null;
+  }
+  interface FastifyInstance {
+    /** The announcement service and its delivery worker (tests tick it after moving the clock). */
+    announcements: Announcements;
+  }
+}
+
+export const STAFF_COOKIE = 'staff_session';
+
+export interface StaffConsoleOptions {
+  config: Pick<Config, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'STAFF_SESSION_HOURS' | 'PUBLIC_BASE_URL'>;
+  storage: Pick<Storage, 'staff' | 'staffSessions' | 'unanswered' | 'tokens'>;
+  clock: Clock;
+  communes: CommuneDirectory;
+  audit: AuditLog;
+  announcements: Announcements;
+  zaloEnabled: boolean;
+}
+
+/** Checks the session cookie (401), the role (403) and, for changes, that the request comes from this site (403). */
+export type StaffGuard = (role?: 'admin') => preHandlerAsyncHookHandler;
+
+const identitySchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['admin', 'officer']),
+  communes: z.array(z.string()),
+});
+const accountSchema = identitySchema.extend({ disabled: z.boolean(), createdAt: z.string() });
+const noContent = { 204: z.null() };
+
+/**
+ * The staff console's API: login (HttpOnly, SameSite=Strict cookie), logout, accounts (admins), the audit log and
+ * unanswered questions (admins), and the announcement routes. The first admin comes from ADMIN_USERNAME /
+ * ADMIN_PASSWORD when no account of that name exists yet.
+ */
+export async function registerStaffConsole(app: FastifyInstance, options: StaffConsoleOptions): Promise<void> {
+  const { config, storage, clock, communes, audit, announcements } = options;
+  const staff = new StaffService({
+    staff: storage.staff,
+    sessions: storage.staffSessions,
+    audit,
+    clock,
+    sessionHours: config.STAFF_SESSION_HOURS,
+    isCommune: (id) => communes.byId(id) !== undefined,
+  });
+  const firstAdmin = await staff.ensureFirstAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
+  if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');
+
+  app.decorate('announcements', announcements);
+  app.addHook('onReady', () => announcements.start());
+  // Stop sending before the server stops: the batch in flight is finished and recorded, the rest stays queued.
+  app.addHook('preClose', () => announcements.stop());
+
+  const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
+  await app.register(async (scope) => {
+    if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
+    scope.decorateRequest('staff', null);
+    const guard: StaffGuard = (role) => async (request) => {
+      const identity = await staff.authenticate(request.cookies[STAFF_COOKIE]);
+      if (!identity) throw new HttpError(401, 'unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
+      if (role === 'admin' && identity.role !== 'admin') {
+        throw new HttpError(403, 'admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
+      }
+      if (request.method !== 'GET' && !sameSite(request)) {
+        throw new HttpError(403, 'cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
+      }
+      request.staff = identity;
+    };
+    registerStaffRoutes(scope, { staff, guard, storage, secureCookie, sessionHours: config.STAFF_SESSION_HOURS, audit, zaloEnabled: options.zaloEnabled });
+    registerAnnouncementRoutes(scope, { announcements: announcements.service, guard, communes });
+  });
+}
+
+/** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */
+function sameSite(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function registerStaffRoutes(
+  app: FastifyInstance,
+  o: {
+    staff: StaffService;
+    guard: StaffGuard;
+    storage: StaffConsoleOptions['storage'];
+    secureCookie: boolean;
+    sessionHours: number;
+    audit: AuditLog;
+    zaloEnabled: boolean;
+  },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const staffOf = (request: FastifyRequest) => request.staff!;
+  const tags = ['staff'];
+
+  r.post(
+    '/api/staff/login',
+    {
+      schema: {
+        tags,
+        summary: 'Log in; sets the HttpOnly session cookie',
+        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
+        response: { 200: identitySchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const { token, expiresAt, staff } = await o.staff.login(request.body.username, request.body.password, request.ip);
+        reply.setCookie(STAFF_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: o.secureCookie,
+          path: '/',
+          expires: expiresAt,
+        });
+        return staff;
+      } catch (error) {
+        if (error instanceof LoginThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
+        throw error;
+      }
+    },
+  );
+
+  r.post(
+    '/api/staff/logout',
+    { schema: { tags, summary: 'Log out (ends the session)', response: noContent } },
+    async (request, reply) => {
+      const token = request.cookies[STAFF_COOKIE];
+      const identity = await o.staff.authenticate(token);
+      if (token && identity) await o.staff.logout(token, identity);
+      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/staff/me',
+    {
+      preHandler: o.guard(),
+      schema: {
+        tags,
+        summary: 'The logged-in staff member and the state of the Zalo channel',
+        response: {
+          200: identitySchema.extend({ zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable() }) }),
+        },
+      },
+    },
+    async (request) => ({
+      ...staffOf(request),
+      zalo: { enabled: o.zaloEnabled, alert: (await o.storage.tokens.get())?.alert ?? null },
+    }),
+  );
+
+  r.post(
+    '/api/staff/password',
+    {
+      preHandler: o.guard(),
+      schema: {
+        tags,
+        summary: 'Change one’s own password',
+        body: z.object({ current: z.string().min(1).max(200), next: passwordSchema }),
+        response: noContent,
+      },
+    },
+    async (request, reply) => {
+      await o.staff.changeOwnPassword(staffOf(request), request.body.current, request.body.next);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/staff/accounts',
+    { preHandler: o.guard('admin'), schema: { tags, summary: 'Staff accounts (admins)', response: { 200: z.array(accountSchema) } } },
+    async () => o.staff.list(),
+  );
+
+  r.post(
+    '/api/staff/accounts',
+    {
+      preHandler: o.guard('admin'),
+      schema: { tags, summary: 'Create a staff account (admins)', body: newAccountSchema, response: { 201: accountSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await o.staff.create(staffOf(request).username, request.body)),
+  );
+
+  r.patch(
+    '/api/staff/accounts/:username',
+    {
+      preHandler: o.guard('admin'),
+      schema: {
+        tags,
+        summary: 'Change communes, role, name or password, or lock an account (admins)',
+        params: z.object({ username: usernameSchema }),
+        body: accountPatchSchema,
+        response: { 200: accountSchema },
+      },
+    },
+    async (request) => o.staff.update(staffOf(request), request.params.username, request.body),
+  );
+
+  r.delete(
+    '/api/staff/accounts/:username',
+    {
+      preHandler: o.guard('admin'),
+      schema: { tags, summary: 'Delete a staff account (admins)', params: z.object({ username: usernameSchema }), response: noContent },
+    },
+    async (request, reply) => {
+      await o.staff.remove(staffOf(request), request.params.username);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/staff/audit',
+    {
+      preHandler: o.guard('admin'),
+      schema: {
+        tags,
+        summary: 'The audit log, newest first (admins); page with `before` = the last `at` seen',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          before: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: {
+          200: z.array(
+            z.object({
+              id: z.string(),
+              at: z.string(),
+              actor: z.string(),
+              action: z.string(),
+              target: z.string(),
+              details: z.record(z.string(), z.unknown()).optional(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => o.audit.list(request.query),
+  );
+
+  r.get(
+    '/api/staff/unanswered',
+    {
+      preHandler: o.guard('admin'),
+      schema: {
+        tags,
+        summary: 'Questions the bot could not answer, most frequent first (words only where the citizen consented)',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: {
+          200: z.object({
+            total: z.number(),
+            withheld: z.number(),
+            questions: z.array(z.object({ text: z.string(), count: z.number(), lastAt: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => summarizeUnanswered(await o.storage.unanswered.list(), request.query.limit),
+  );
+}
+
