@@ -28,7 +28,6 @@ export const INTENT_NAMES = [
   'legal_aid',
   'information_access',
   'clean_water_sanitation',
-  'social_assistance',
   'poor_fund_donation',
   'holiday_gifts',
   // Announcements and the citizen's data

@@ -2,19 +2,20 @@ import type { Answer, AnswerBook } from '../../content/answers.js';
 import { fold } from '../../nlu/fold.js';
 
 /**
- * The sub-answer of `intent` whose keyword occurs in the citizen's text, else the intent's main answer.
- * Keywords are compared folded and as whole words ("vay" does not match "vậy" inside "vayyy"); the longest
- * keyword wins, so "sinh viên hộ nghèo vay" picks the student loan over the poor-household loan.
+ * The sub-answer of `intent` that best fits the citizen's text, else the intent's main answer.
+ * Keywords are compared folded and as whole words ("xin ra" does not match "xin rất"). A sub-answer scores the
+ * total length of its keywords found in the text, so the longer and the more keywords it matches, the better:
+ * "sinh viên hộ nghèo vay" picks the student loan ("sinh vien") over the poor-household loan ("ho ngheo"), and
+ * "hộ nghèo được trợ cấp hằng tháng" the allowance ("duoc tro cap" + "hang thang") over the household summary.
+ * Ties go to the sub-answer written first in the file.
  */
 export function selectAnswer(answers: AnswerBook, intent: string, text: string): Answer {
   const padded = ` ${fold(text)} `;
-  let best: { answer: Answer; length: number } | null = null;
+  let best: { answer: Answer; score: number } | null = null;
   for (const answer of answers.subAnswers(intent)) {
-    for (const keyword of answer.match) {
-      if (keyword.length > (best?.length ?? 0) && padded.includes(` ${keyword} `)) {
-        best = { answer, length: keyword.length };
-      }
-    }
+    let score = 0;
+    for (const keyword of answer.match) if (padded.includes(` ${keyword} `)) score += keyword.length;
+    if (score > (best?.score ?? 0)) best = { answer, score };
   }
   return best?.answer ?? answers.main(intent);
 }

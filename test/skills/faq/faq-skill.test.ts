@@ -72,9 +72,13 @@ describe('choosing the answer', () => {
     expect((await ask('review_process', 'nop mau 01 o dau')).text).toContain(firstLine('review_process.form'));
   });
 
-  it('prefers the longest keyword when several match', async () => {
+  it('prefers the sub-answer whose keywords cover more of the question', async () => {
     // "sinh vien" (9 letters) beats "ho ngheo" (8): the student loan is the specific answer.
     expect((await ask('credit', 'sinh viên hộ nghèo vay vốn')).text).toContain(firstLine('credit.student'));
+    // "duoc tro cap" + "hang thang" beat "ho ngheo": the allowance, not the poor-household summary.
+    const allowance = firstLine('entitlements_overview.social_assistance');
+    expect((await ask('entitlements_overview', 'ho ngheo duoc tro cap hang thang ko')).text).toContain(allowance);
+    expect((await ask('entitlements_overview', 'hộ nghèo được hưởng những gì')).text).toContain(firstLine('entitlements_overview.poor'));
   });
 
   it('matches whole words only', async () => {
