@@ -3,9 +3,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { communeLabel } from './announcements/commune-label.js';
 import { registerChatRoute } from './channels/web/chat-route.js';
 import { webCapabilities } from './channels/web/capabilities.js';
 import { zaloCapabilities } from './channels/zalo/capabilities.js';
+import { CitizenRegistry } from './citizens/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, zaloSettings } from './config.js';
 import { loadAnswers } from './content/answers.js';
@@ -16,9 +18,18 @@ import { SessionStore } from './engine/session-store.js';
 import type { Skill } from './engine/types.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
+import { PRIVACY_PAGE_PATH, registerPrivacyPage } from './http/privacy-routes.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { loggerOptions } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
+import { ConsentService } from './privacy/consent.js';
+import { createPrivacyNoticeHook } from './privacy/notice-hook.js';
+import { PersonalDataService } from './privacy/personal-data.js';
+import { retentionPeriods } from './privacy/retention-periods.js';
+import { RetentionJob } from './retention/retention-job.js';
 import { createFaqSkill } from './skills/faq/faq-skill.js';
+import { renderAnswerById } from './skills/faq/render-answer.js';
+import { createPrivacySkill } from './skills/privacy/privacy-skill.js';
 import { openLowdbStorage } from './storage/lowdb/index.js';
 import type { Storage } from './storage/repositories.js';
 
@@ -47,6 +58,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await registerRateLimit(app, config);
 
   let ready = false;
   const clock = overrides.clock ?? systemClock;
@@ -61,18 +73,43 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   if (!zalo) app.log.info('Zalo channel off: ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY or ZALO_REFRESH_TOKEN not set');
 
   const ownedElsewhere = new Set<string>();
+  ownedElsewhere.add('privacy');
+  const citizens = new CitizenRegistry(storage.citizens);
+  const consent = new ConsentService({
+    registry: citizens,
+    keptAnswers: storage.keptAnswers,
+    unanswered: storage.unanswered,
+    holdMinutes: config.SESSION_IDLE_MINUTES,
+  });
+  const periods = retentionPeriods(config);
+  const privacyPageUrl = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${PRIVACY_PAGE_PATH}`;
   const skills: Skill[] = [];
   skills.push(createFaqSkill({ answers, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }));
 
   const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
   await sessions.restore();
   sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);
+  const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
+  skills.push(
+    createPrivacySkill({
+      personalData,
+      consent,
+      privacyPageUrl,
+      communeName: (id) => {
+        const commune = communes.byId(id);
+        return commune && communeLabel(commune);
+      },
+      intro: renderAnswerById(answers, 'privacy'),
+    }),
+  );
+  const retention = new RetentionJob({ storage, personalData, clock, periods });
   const engine = new ConversationEngine({
     parser: matcher,
     skills,
     sessions,
     clock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
+    hooks: [createPrivacyNoticeHook({ registry: citizens, periods, privacyPageUrl })],
   });
 
   await app.register(swagger, {
@@ -89,10 +126,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   registerHealthRoute(app, () => ready);
   registerChatRoute(app, engine);
+  registerPrivacyPage(app, { periods, sessionIdleMinutes: config.SESSION_IDLE_MINUTES, snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS });
 
   app.addHook('onReady', async () => {
     ready = true;
   });
+  app.addHook('onReady', async () => {
+    retention.start(60, (error) => app.log.error({ err: error }, 'retention run failed'));
+  });
+  app.addHook('preClose', () => retention.stop());
   app.addHook('preClose', async () => {
     ready = false;
   });

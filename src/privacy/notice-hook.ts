@@ -1,6 +1,6 @@
 import type { CitizenRegistry } from '../citizens/registry.js';
-import type { Reply, TurnContext } from '../engine/types.js';
 import type { TurnHook } from '../engine/engine.js';
+import type { Reply, TurnContext } from '../engine/types.js';
 import { formatDays, type RetentionPeriods } from './retention-periods.js';
 
 /** The short notice shown once per citizen and channel, before the first answer. */

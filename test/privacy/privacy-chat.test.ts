@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD } from '../../src/privacy/consent.js';
+import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import { dataFiles, filesContaining, PRIVACY_URL, type PrivacyHarness, privacyHarness } from './harness.js';
 
 let h: PrivacyHarness;
