@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
+import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
 import { fold, removeDiacritics } from '../nlu/fold.js';
 
 /**
@@ -25,8 +26,8 @@ export const ANSWER_LIMITS = {
   keywordMinLength: 3,
 } as const;
 
+/** Buttons name their target in the engine's own payload words, plus `answer:<id>` for another answer. */
 export const ANSWER_TARGET_PREFIX = 'answer:';
-export const INTENT_TARGET_PREFIX = 'intent:';
 const CONTROL_WORDS = ['menu', 'cancel', 'restart', 'back', 'resume'] as const satisfies readonly ControlWord[];
 
 export type AnswerKind = 'policy' | 'conversational';
@@ -61,7 +62,7 @@ export interface Answer {
 // ---------------------------------------------------------------------------------------------------------------
 // Shape of one file
 
-const HAS_VIETNAMESE_MARKS = (s: string) => removeDiacritics(s) !== s;
+const hasVietnameseMarks = (s: string) => removeDiacritics(s) !== s;
 
 const trimmedText = (max: number) =>
   z
@@ -76,7 +77,7 @@ const trimmedText = (max: number) =>
 
 /** Citizen-facing prose: unaccented Vietnamese is hard to read and ambiguous ("ban" = bạn, bán, bàn…). */
 const vietnameseText = (max: number) =>
-  trimmedText(max).refine(HAS_VIETNAMESE_MARKS, {
+  trimmedText(max).refine(hasVietnameseMarks, {
     error: 'has no Vietnamese diacritics; write it with full accents (ả, ơ, đ…)',
   });
 
@@ -189,7 +190,7 @@ export class AnswerBook {
   /** The main answer of an intent; throws for an intent without one (a wiring error, caught at start-up). */
   main(intent: string): Answer {
     const answer = this.#byId.get(intent);
-    if (!answer) throw new Error(`No answer for intent "${intent}" in the answer book`);
+    if (!answer || answer.id !== answer.intent) throw new Error(`No answer for intent "${intent}" in the answer book`);
     return answer;
   }
 
@@ -329,8 +330,8 @@ function crossFileProblems(files: readonly ParsedFile[], intentNames: readonly s
 }
 
 function targetProblem(target: string, intents: ReadonlySet<string>, answerIds: ReadonlyMap<string, string>): string | null {
-  if (target.startsWith(INTENT_TARGET_PREFIX)) {
-    const intent = target.slice(INTENT_TARGET_PREFIX.length);
+  if (target.startsWith(INTENT_PAYLOAD_PREFIX)) {
+    const intent = target.slice(INTENT_PAYLOAD_PREFIX.length);
     return intents.has(intent) ? null : `target "${target}": "${intent}" is not a known intent`;
   }
   if (target.startsWith(ANSWER_TARGET_PREFIX)) {

@@ -34,7 +34,7 @@ export function renderAnswerById(answers: AnswerBook, id: string): Reply {
 }
 
 /** `answer:<id>` targets come back to the FAQ skill; `intent:` and `control:` targets are engine payloads already. */
-export function payloadForTarget(target: string): string {
+function payloadForTarget(target: string): string {
   return target.startsWith(ANSWER_TARGET_PREFIX)
     ? ANSWER_PAYLOAD_PREFIX + target.slice(ANSWER_TARGET_PREFIX.length)
     : target;
