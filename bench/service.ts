@@ -91,10 +91,7 @@ export async function load(options: {
     requests: bodies
       ? [
           {
-            setupRequest: (req: Record<string, unknown>) => {
-              req.body = bodies[i++ % bodies.length];
-              return req;
-            },
+            setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[i++ % bodies.length] }),
           },
         ]
       : undefined,
