@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from '@fastify/websocket';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Clock } from '../../clock.js';
+import type { ConversationEngine } from '../../engine/engine.js';
+import { type FrameError, frameErrors, parseClientFrame } from './protocol.js';
+import type { WebPushHub } from './push-hub.js';
+import { RateWindow } from './rate-window.js';
+import type { ReplyCache } from './reply-cache.js';
+import { type ClientFrame, PROTOCOL_VERSION, type ServerFrame } from './wire.js';
+
+export interface ChatSocketDeps {
+  engine: ConversationEngine;
+  clock: Clock;
+  webPush: WebPushHub;
+  replies: ReplyCache;
+  clearConversation(sessionId: string): Promise<void>;
+  rateLimitPerMinute: number;
+  isOriginAllowed(origin: string | undefined, requestHost: string): boolean;
+}
+
+/** Close code for a client speaking a protocol version this server does not know (4000–4999: application). */
+const CLOSE_UNSUPPORTED_VERSION = 4001;
+
+/** GET /ws/chat: the widget's socket (protocol in wire.ts and docs/widget-protocol.md). */
+export function registerChatSocket(app: FastifyInstance, deps: ChatSocketDeps): void {
+  app.get(
+    '/ws/chat',
+    {
+      websocket: true,
+      schema: { tags: ['chat'], summary: 'Widget WebSocket (JSON protocol v1, see docs/widget-protocol.md)' },
+      preValidation: async (request, reply) => {
+        if (deps.isOriginAllowed(request.headers.origin, request.host)) return;
+        request.log.warn({ origin: request.headers.origin }, 'widget socket refused: origin not allowed');
+        return reply.code(403).send({
+          error: 'origin_not_allowed',
+          message: 'Trang web này chưa được phép dùng Trợ lý. Quản trị viên cần thêm địa chỉ trang vào ALLOWED_ORIGINS.',
+        });
+      },
+    },
+    (socket, request) => {
+      const connection = new ChatConnection(socket, request.log, deps);
+      socket.on('message', (data, isBinary) => void connection.receive(isBinary ? null : data.toString()));
+      socket.on('close', () => connection.close());
+    },
+  );
+}
+
+/** One open widget: its session, its commune subscription, its frame budget. */
+class ChatConnection {
+  #sessionId: string | null = null;
+  #leaveHub: (() => void) | null = null;
+  readonly #rate: RateWindow;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly log: FastifyBaseLogger,
+    private readonly deps: ChatSocketDeps,
+  ) {
+    this.#rate = new RateWindow(deps.rateLimitPerMinute, deps.clock);
+  }
+
+  /** Handles one frame (null: a binary frame, which the protocol does not use). Never throws. */
+  async receive(raw: string | null): Promise<void> {
+    const parsed = raw === null ? { error: { code: 'malformed', message: frameErrors.malformed } as FrameError } : parseClientFrame(raw);
+    if (!this.#rate.allow()) {
+      const id = 'frame' in parsed ? (parsed.frame.type === 'message' ? parsed.frame.id : undefined) : parsed.error.id;
+      return this.#error({ code: 'rate_limited', message: frameErrors.rateLimited, id });
+    }
+    if ('error' in parsed) return this.#error(parsed.error);
+    const { frame } = parsed;
+    switch (frame.type) {
+      case 'hello':
+        return this.#hello(frame);
+      case 'message':
+        return this.#message(frame);
+      case 'clear':
+        return this.#clear();
+    }
+  }
+
+  close(): void {
+    this.#leaveHub?.();
+    this.#leaveHub = null;
+  }
+
+  #hello(frame: Extract<ClientFrame, { type: 'hello' }>): void {
+    if (frame.v !== PROTOCOL_VERSION) {
+      this.#error({ code: 'unsupported_version', message: frameErrors.unsupportedVersion });
+      this.socket.close(CLOSE_UNSUPPORTED_VERSION, 'unsupported protocol version');
+      return;
+    }
+    this.#sessionId = frame.sessionId ?? randomUUID();
+    this.#leaveHub?.();
+    this.#leaveHub = this.deps.webPush.subscribe(frame.commune ?? null, (data) => this.#sendRaw(data));
+    this.#send({ type: 'welcome', v: PROTOCOL_VERSION, sessionId: this.#sessionId });
+  }
+
+  async #message(frame: Extract<ClientFrame, { type: 'message' }>): Promise<void> {
+    const sessionId = this.#sessionId;
+    if (!sessionId) return this.#error({ code: 'hello_required', message: frameErrors.helloRequired, id: frame.id });
+    try {
+      const replies = await this.deps.replies.run(sessionId, frame.id, () =>
+        this.deps.engine.handle({ channel: 'web', userId: sessionId, text: frame.text, payload: frame.payload }),
+      );
+      this.#send({ type: 'reply', id: frame.id, replies });
+    } catch (error) {
+      this.log.error({ err: error, sessionId, messageId: frame.id }, 'widget turn failed');
+      this.#error({ code: 'internal', message: frameErrors.internal, id: frame.id });
+    }
+  }
+
+  async #clear(): Promise<void> {
+    const sessionId = this.#sessionId;
+    if (!sessionId) return this.#error({ code: 'hello_required', message: frameErrors.helloRequired });
+    try {
+      await this.deps.clearConversation(sessionId);
+      this.#send({ type: 'cleared' });
+    } catch (error) {
+      this.log.error({ err: error, sessionId }, 'widget clear failed');
+      this.#error({ code: 'internal', message: frameErrors.internal });
+    }
+  }
+
+  #error(error: FrameError): void {
+    this.#send({ type: 'error', ...error });
+  }
+
+  #send(frame: ServerFrame): void {
+    this.#sendRaw(JSON.stringify(frame));
+  }
+
+  #sendRaw(data: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
+  }
+}

@@ -1,0 +1,102 @@
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { ConversationEngine } from '../../engine/engine.js';
+import { SessionStore } from '../../engine/session-store.js';
+import { registerChatSocket } from './chat-socket.js';
+import { createOriginPolicy } from './origin-policy.js';
+import { sessionIdSchema } from './protocol.js';
+import type { WebPushHub } from './push-hub.js';
+import { ReplyCache } from './reply-cache.js';
+import { MAX_FRAME_LENGTH } from './wire.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live push to open widgets (announcements); see WebPushHub. */
+    webPush: WebPushHub;
+  }
+}
+
+export interface WebChannelOptions {
+  engine: ConversationEngine;
+  clock: Clock;
+  /** Live push to open widgets; created by the caller so announcement code can hold it too. */
+  webPush: WebPushHub;
+  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE'>;
+  /** Run as well when a citizen clears the conversation (other modules' data about the widget session). */
+  onClear?: ((sessionId: string) => unknown)[];
+}
+
+/** Dead sockets (a phone that lost its network) are noticed by a missing pong and closed. */
+const HEARTBEAT_MS = 30_000;
+
+/**
+ * The web channel: CORS for the portal origins, the widget socket /ws/chat, and
+ * DELETE /api/chat/sessions/:sessionId (clearing a conversation when the widget is on its HTTP fallback).
+ * POST /api/chat lives in chat-route.ts.
+ */
+export async function registerWebChannel(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
+  const { engine, clock, webPush, config, onClear = [] } = options;
+  await app.register(cors, { origin: config.ALLOWED_ORIGINS, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
+  // Frames are measured in characters by the protocol; a UTF-8 character takes at most 4 bytes.
+  await app.register(websocket, { options: { maxPayload: 4 * MAX_FRAME_LENGTH } });
+  startHeartbeat(app);
+  app.decorate('webPush', webPush);
+
+  const replies = new ReplyCache();
+  const clearConversation = async (sessionId: string) => {
+    engine.sessions.delete(SessionStore.key('web', sessionId));
+    replies.forget(sessionId);
+    for (const hook of onClear) await hook(sessionId);
+  };
+
+  registerChatSocket(app, {
+    engine,
+    clock,
+    webPush,
+    replies,
+    clearConversation,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    isOriginAllowed: createOriginPolicy(config.ALLOWED_ORIGINS, config.PUBLIC_BASE_URL),
+  });
+
+  app.withTypeProvider<ZodTypeProvider>().delete(
+    '/api/chat/sessions/:sessionId',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Clear a widget conversation (forget its session on the server)',
+        params: z.object({ sessionId: sessionIdSchema }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await clearConversation(request.params.sessionId);
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+function startHeartbeat(app: FastifyInstance): void {
+  const alive = new WeakSet<object>();
+  app.websocketServer.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of app.websocketServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, HEARTBEAT_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}
