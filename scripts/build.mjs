@@ -1,0 +1,93 @@
+/**
+ * The build: the server (src/main.ts → dist/main.js) and the browser bundles (public/src → public/build), in
+ * parallel. Browser files are named by a hash of their content so they can be cached forever, are precompressed
+ * (.gz, .br) for @fastify/static, and are listed in public/build/manifest.json, which the server reads at start-up
+ * to know what to serve (e.g. /widget.js → /build/widget.<hash>.js).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'public/build');
+const manifestPath = join(outDir, 'manifest.json');
+
+/** Browser entries: name → source. The name is the manifest key and the prefix of the hashed file. */
+const browserEntries = [{ name: 'widget', entry: 'public/src/widget.ts' }];
+
+/** Old phones are the audience: syntax that Android's 2018 Chrome and iOS 14.5 Safari understand (esbuild cannot lower destructuring further). */
+const browserTargets = ['es2019', 'chrome70', 'firefox68', 'safari14.1', 'ios14.5'];
+
+async function buildServer() {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/main.ts'],
+    outfile: 'dist/main.js',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+async function buildBrowserEntry({ name, entry }) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: browserTargets,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = result.outputFiles[0].contents;
+  const hash = createHash('sha256').update(code).digest('base64url').slice(0, 12);
+  const file = `${name}.${hash}.js`;
+  const [gz, br] = await Promise.all([
+    promisify(gzip)(code, { level: 9 }),
+    promisify(brotliCompress)(code, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: code.length },
+    }),
+  ]);
+  await Promise.all([
+    writeFile(join(outDir, file), code),
+    writeFile(join(outDir, `${file}.gz`), gz),
+    writeFile(join(outDir, `${file}.br`), br),
+  ]);
+  // Earlier builds of this entry are unreachable once the manifest points elsewhere.
+  const stale = (await readdir(outDir)).filter((f) => f.startsWith(`${name}.`) && !f.startsWith(file));
+  await Promise.all(stale.map((f) => rm(join(outDir, f))));
+  return [name, { file, bytes: code.length, gzipBytes: gz.length, brotliBytes: br.length }];
+}
+
+async function readManifest() {
+  try {
+    return JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+async function buildBrowser() {
+  await mkdir(outDir, { recursive: true });
+  const built = await Promise.all(browserEntries.map(buildBrowserEntry));
+  const manifest = { ...(await readManifest()), ...Object.fromEntries(built) };
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+// `node scripts/build.mjs` builds everything; `--browser` only the browser bundles (browser tests, the widget bench).
+const browserOnly = process.argv.includes('--browser');
+const started = performance.now();
+const [manifest] = await Promise.all([buildBrowser(), browserOnly ? null : buildServer()]);
+const sizes = browserEntries.map(({ name }) => `${name} ${(manifest[name].gzipBytes / 1024).toFixed(1)} KB gzip`);
+console.log(`built ${browserOnly ? '' : 'dist/main.js, '}${sizes.join(', ')} in ${Math.round(performance.now() - started)} ms`);
