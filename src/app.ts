@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { communeLabel } from './announcements/commune-label.js';
 import { registerChatRoute } from './channels/web/chat-route.js';
+import { WebPushHub } from './channels/web/push-hub.js';
+import { registerWebChannel } from './channels/web/web-channel.js';
 import { webCapabilities } from './channels/web/capabilities.js';
 import { zaloCapabilities } from './channels/zalo/capabilities.js';
 import { CitizenRegistry } from './citizens/registry.js';
@@ -20,6 +22,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { PRIVACY_PAGE_PATH, registerPrivacyPage } from './http/privacy-routes.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { registerStaticRoutes } from './http/static-routes.js';
 import { loggerOptions } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
 import { ConsentService } from './privacy/consent.js';
@@ -125,6 +128,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerHealthRoute(app, () => ready);
+  const webPush = new WebPushHub();
+  await registerWebChannel(app, {
+    engine,
+    clock,
+    webPush,
+    config,
+    // The widget starts a new session after clearing, so nothing under the old one stays reachable: delete it all.
+    onClear: [(sessionId) => personalData.deletePersonalData(SessionStore.key('web', sessionId), { kind: 'citizen' })],
+  });
+  await registerStaticRoutes(app);
   registerChatRoute(app, engine);
   registerPrivacyPage(app, { periods, sessionIdleMinutes: config.SESSION_IDLE_MINUTES, snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS });
 
