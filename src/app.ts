@@ -14,6 +14,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, zaloSettings } from './config.js';
 import { loadAnswers } from './content/answers.js';
 import { INTENT_NAMES } from './content/intents-list.js';
+import { loadPovertyRules } from './content/standards.js';
 import { loadCommunes } from './domain/communes.js';
 import { ConversationEngine } from './engine/engine.js';
 import { SessionStore } from './engine/session-store.js';
@@ -22,6 +23,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { PRIVACY_PAGE_PATH, registerPrivacyPage } from './http/privacy-routes.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { registerScreeningRoutes } from './http/screening-routes.js';
 import { registerStaticRoutes } from './http/static-routes.js';
 import { loggerOptions } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
@@ -33,6 +35,7 @@ import { RetentionJob } from './retention/retention-job.js';
 import { createFaqSkill } from './skills/faq/faq-skill.js';
 import { renderAnswerById } from './skills/faq/render-answer.js';
 import { createPrivacySkill } from './skills/privacy/privacy-skill.js';
+import { createScreeningSkill } from './skills/screening/screening-skill.js';
 import { openLowdbStorage } from './storage/lowdb/index.js';
 import type { Storage } from './storage/repositories.js';
 
@@ -71,12 +74,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const communes = await loadCommunes(config.CONTENT_DIR);
   const answers = await loadAnswers(`${config.CONTENT_DIR}/answers`, INTENT_NAMES);
   const matcher = await loadMatcher({ intentsDir: config.INTENTS_DIR, communes });
+  const povertyRules = await loadPovertyRules(`${config.CONTENT_DIR}/standards`);
 
   const zalo = zaloSettings(config);
   if (!zalo) app.log.info('Zalo channel off: ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY or ZALO_REFRESH_TOKEN not set');
 
   const ownedElsewhere = new Set<string>();
   ownedElsewhere.add('privacy');
+  ownedElsewhere.add('screening_start');
   const citizens = new CitizenRegistry(storage.citizens);
   const consent = new ConsentService({
     registry: citizens,
@@ -88,6 +93,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const privacyPageUrl = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${PRIVACY_PAGE_PATH}`;
   const skills: Skill[] = [];
   skills.push(createFaqSkill({ answers, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }));
+  skills.push(createScreeningSkill({ rules: povertyRules, consent, communes }));
 
   const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
   await sessions.restore();
@@ -139,6 +145,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   await registerStaticRoutes(app);
   registerChatRoute(app, engine);
+  registerScreeningRoutes(app, { rules: povertyRules, clock });
   registerPrivacyPage(app, { periods, sessionIdleMinutes: config.SESSION_IDLE_MINUTES, snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS });
 
   app.addHook('onReady', async () => {

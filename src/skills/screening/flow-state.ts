@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { deprivationsMatter } from '../../domain/poverty/classify.js';
+import { nextIndicatorToAsk, remainingIndicatorBound } from '../../domain/poverty/question-plan.js';
+import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
+import { AREAS, type Indicator, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
+import type { FlowState } from '../../engine/types.js';
+
+export const SCREENING_SKILL = 'screening';
+export const MAX_HOUSEHOLD_SIZE = 30;
+
+/**
+ * What the flow knows about the household. It lives only in the chat session (soft state that expires with it)
+ * unless the citizen agrees to keep it. The standard is fixed when the screening starts, so a conversation that
+ * crosses midnight on 31/12/2026 is not judged half by one standard and half by the other.
+ */
+const flowDataSchema = z.object({
+  standardId: z.string(),
+  /** YYYY-MM-DD the screening started: the date its rules and entitlements are taken from. */
+  date: z.string(),
+  area: z.enum(AREAS).optional(),
+  householdSize: z.number().int().min(1).max(MAX_HOUSEHOLD_SIZE).optional(),
+  income: z
+    .object({
+      amount: z.number().min(0),
+      /** Set when a range button was chosen: the range in words, since `amount` is only a point inside it. */
+      range: z.string().optional(),
+    })
+    .optional(),
+  /** Indicator id → deprived, in the order asked. */
+  answers: z.record(z.string(), z.boolean()),
+  /** Unusable answers in a row to the current question. */
+  misses: z.number().int().min(0),
+});
+export type FlowData = z.infer<typeof flowDataSchema>;
+
+export type QuestionStep =
+  | { kind: 'area' }
+  | { kind: 'size' }
+  | { kind: 'income' }
+  | { kind: 'indicator'; indicator: Indicator };
+/** `done`: nothing left to ask can change the result. */
+export type Step = QuestionStep | { kind: 'done' };
+
+export interface ScreeningState {
+  standard: Standard;
+  data: FlowData;
+  history: { step: string; data: FlowData }[];
+}
+
+export function freshData(standard: Standard, date: string): FlowData {
+  return { standardId: standard.id, date, answers: {}, misses: 0 };
+}
+
+/** The question the flow is on, derived from what is known; "done" once the result can be given. */
+export function currentStep(state: Pick<ScreeningState, 'standard' | 'data'>): Step {
+  const { standard, data } = state;
+  if (!data.area) return { kind: 'area' };
+  if (!data.householdSize) return { kind: 'size' };
+  if (!data.income) return { kind: 'income' };
+  if (deprivationsMatter(standard, data.area, data.householdSize, data.income.amount)) {
+    const indicator = nextIndicatorToAsk(standard, data.answers);
+    if (indicator) return { kind: 'indicator', indicator };
+  }
+  return { kind: 'done' };
+}
+
+export function stepName(step: QuestionStep): string {
+  return step.kind === 'indicator' ? `indicator:${step.indicator.id}` : step.kind;
+}
+
+/** "Câu 4/15": this question's number, and the most questions the screening can take from here. */
+export function progress(state: ScreeningState): { number: number; total: number } {
+  const { standard, data } = state;
+  const number = state.history.length + 1;
+  let left = [data.area, data.householdSize, data.income].filter((v) => v === undefined).length;
+  if (!data.area || !data.householdSize || !data.income) left += indicatorsOf(standard).length;
+  else if (deprivationsMatter(standard, data.area, data.householdSize, data.income.amount)) {
+    left += remainingIndicatorBound(standard, data.answers);
+  }
+  // `left` counts the current question too.
+  return { number, total: state.history.length + left };
+}
+
+export function toFlow(state: ScreeningState, step: QuestionStep): FlowState {
+  return {
+    skill: SCREENING_SKILL,
+    step: stepName(step),
+    data: state.data,
+    history: state.history.map((h) => ({ step: h.step, data: h.data })),
+  };
+}
+
+/** The state kept in the session, or null when it cannot be used any more (changed content, damaged snapshot). */
+export function readState(rules: PovertyRules, flow: FlowState): ScreeningState | null {
+  const data = flowDataSchema.safeParse(flow.data);
+  if (!data.success) return null;
+  const standard = rules.standards.find((s) => s.id === data.data.standardId);
+  if (!standard || standardOn(rules.standards, data.data.date) !== standard) return null;
+  const known = new Set(indicatorsOf(standard).map((i) => i.id));
+  if (Object.keys(data.data.answers).some((id) => !known.has(id))) return null;
+  const history: ScreeningState['history'] = [];
+  for (const entry of flow.history ?? []) {
+    const parsed = flowDataSchema.safeParse(entry.data);
+    if (!parsed.success) return null;
+    history.push({ step: entry.step, data: parsed.data });
+  }
+  return { standard, data: data.data, history };
+}

@@ -1,0 +1,161 @@
+import { dimensionOf } from '../../domain/poverty/standards.js';
+import type { Area, Standard } from '../../domain/poverty/types.js';
+import type { QuickReply, Reply } from '../../engine/types.js';
+import { progress, type QuestionStep, SCREENING_SKILL, type ScreeningState } from './flow-state.js';
+import { formatDong, formatMillions } from './format.js';
+
+/** Quick-reply payloads: `screening:<step>:<answer>`, so a button left over from an earlier question is recognised. */
+export const payloads = {
+  area: (area: Area) => `${SCREENING_SKILL}:area:${area}`,
+  size: (n: number) => `${SCREENING_SKILL}:size:${n}`,
+  income: (index: number) => `${SCREENING_SKILL}:income:${index}`,
+  indicator: (id: string, deprived: boolean) => `${SCREENING_SKILL}:indicator:${id}:${deprived ? 'yes' : 'no'}`,
+};
+
+/** Zalo documents 20 characters as the safe length of a button title. */
+const MAX_TITLE = 20;
+const SIZE_BUTTONS = 6;
+
+export interface IncomeRange {
+  /** Button title. */
+  title: string;
+  /** The range in words, for the result ("từ 5.400.000 đến 6.000.000 đồng"). */
+  words: string;
+  /**
+   * A point inside the range, used to evaluate it. The ranges are cut at the income line, at the margin around it and
+   * at the average-living band, so every point of a range gives the same category and the same "close to the line".
+   */
+  amount: number;
+}
+
+function title(long: string, short: string): string {
+  return long.length <= MAX_TITLE ? long : short;
+}
+
+/** Household income ranges around the lines of the standard, for a household of `size` in `area`. */
+export function incomeRanges(standard: Standard, area: Area, size: number): IncomeRange[] {
+  const rule = standard.areas[area];
+  const p = standard.classification.nearLinePercent;
+  const line = rule.incomeLine * size;
+  const low = (line * (100 - p)) / 100;
+  const high = (line * (100 + p)) / 100;
+  const band = rule.averageLivingUpTo !== null ? rule.averageLivingUpTo * size : null;
+  const m = formatMillions;
+  const d = formatDong;
+  const ranges: IncomeRange[] = [
+    { title: title(`Dưới ${m(low)} triệu`, `Dưới ${m(low)} tr`), words: `dưới ${d(low)} đồng`, amount: low / 2 },
+    {
+      title: title(`${m(low)}–${m(line)} triệu`, `${m(low)}–${m(line)} tr`),
+      words: `từ ${d(low)} đến ${d(line)} đồng`,
+      amount: (low + line) / 2,
+    },
+    {
+      title: title(`Hơn ${m(line)}–${m(high)} triệu`, `Hơn ${m(line)}–${m(high)} tr`),
+      words: `trên ${d(line)} đến ${d(high)} đồng`,
+      amount: (line + high) / 2,
+    },
+  ];
+  if (band !== null && band > high) {
+    ranges.push({
+      title: title(`Hơn ${m(high)}–${m(band)} triệu`, `Hơn ${m(high)}–${m(band)} tr`),
+      words: `trên ${d(high)} đến ${d(band)} đồng`,
+      amount: (high + band) / 2,
+    });
+  }
+  const top = band !== null && band > high ? band : high;
+  ranges.push({ title: title(`Hơn ${m(top)} triệu`, `Hơn ${m(top)} tr`), words: `trên ${d(top)} đồng`, amount: top * 1.5 });
+  return ranges;
+}
+
+const YES_NO_HINT = 'Bạn chọn "Có" hoặc "Không" (hoặc nhắn "có", "không").';
+
+/** The question of a step, with its buttons (no more than the channel shows). */
+export function question(state: ScreeningState, step: QuestionStep, maxButtons = SIZE_BUTTONS): Reply {
+  const { standard, data } = state;
+  const { number, total } = progress(state);
+  const head = `Câu ${number}/${total}`;
+  switch (step.kind) {
+    case 'area': {
+      const { rural, urban } = standard.areas;
+      return {
+        text:
+          `${head}. Nhà bạn ở xã hay phường? Thông thường xã tính là khu vực ${rural.label}, phường là khu vực ` +
+          `${urban.label}; chuẩn nghèo của hai khu vực khác nhau. Bạn cũng có thể nhắn tên xã/phường.`,
+        quickReplies: [
+          { title: `Xã (${rural.label})`, payload: payloads.area('rural') },
+          { title: `Phường (${urban.label})`, payload: payloads.area('urban') },
+        ],
+      };
+    }
+    case 'size':
+      return {
+        text:
+          `${head}. Hộ của bạn có bao nhiêu người (những người cùng ăn, ở chung và có tên trong hộ)? ` +
+          'Chọn bên dưới hoặc nhắn số người, ví dụ: 5 người.',
+        quickReplies: Array.from({ length: Math.min(SIZE_BUTTONS, maxButtons) }, (_, i): QuickReply => ({
+          title: `${i + 1} người`,
+          payload: payloads.size(i + 1),
+        })),
+      };
+    case 'income': {
+      const ranges = incomeRanges(standard, data.area!, data.householdSize!);
+      return {
+        text:
+          `${head}. Tổng thu nhập của cả hộ mỗi tháng khoảng bao nhiêu? Cộng mọi khoản thu của tất cả mọi người ` +
+          '(lương, làm thuê, bán nông sản, buôn bán…); nếu thu nhập không đều, tính trung bình một tháng. ' +
+          'Chọn một khoảng bên dưới hoặc nhắn số tiền, ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.',
+        quickReplies: ranges.map((r, i) => ({ title: r.title, payload: payloads.income(i) })),
+      };
+    }
+    case 'indicator': {
+      const dimension = dimensionOf(standard, step.indicator.id);
+      return {
+        text: `${head}${dimension ? ` (${dimension.label})` : ''}. ${step.indicator.question}`,
+        quickReplies: [
+          { title: 'Có', payload: payloads.indicator(step.indicator.id, true) },
+          { title: 'Không', payload: payloads.indicator(step.indicator.id, false) },
+        ],
+      };
+    }
+  }
+}
+
+/** What to say when an answer cannot be used: what was expected, with an example. */
+export function retryHint(step: QuestionStep, reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone'): string {
+  switch (step.kind) {
+    case 'area':
+      return reason === 'special_zone'
+        ? 'Chưa có hướng dẫn đặc khu tính là nông thôn hay đô thị; bạn hãy chọn khu vực gần đúng nhất hoặc hỏi UBND đặc khu.'
+        : 'Mình chưa rõ nhà bạn ở xã hay phường. Bạn chọn một nút bên dưới, hoặc nhắn "xã" hay "phường".';
+    case 'size':
+      return reason === 'too_many'
+        ? `Mình chỉ tính được hộ từ 1 đến 30 người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
+        : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
+    case 'income':
+      return reason === 'too_small'
+        ? 'Số tiền có vẻ quá nhỏ cho thu nhập cả tháng. Bạn nhắn rõ đơn vị nhé, ví dụ: 6 triệu, 6tr hoặc 6.000.000 đồng; nếu hộ không có thu nhập, nhắn "không có".'
+        : 'Mình chưa đọc được số tiền. Bạn chọn một khoảng bên dưới, hoặc nhắn ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.';
+    case 'indicator':
+      return reason === 'unsure'
+        ? `Nếu không chắc, bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`
+        : `Mình chưa hiểu câu trả lời. ${YES_NO_HINT}`;
+
+  }
+}
+
+/** The answer given earlier to a step, in words ("Xã (nông thôn)", "5 người", "Có"). */
+export function describeAnswer(standard: Standard, step: QuestionStep, after: ScreeningState['data']): string | null {
+  switch (step.kind) {
+    case 'area':
+      return after.area ? (after.area === 'rural' ? 'xã' : 'phường') + ` (${standard.areas[after.area].label})` : null;
+    case 'size':
+      return after.householdSize ? `${after.householdSize} người` : null;
+    case 'income':
+      return after.income ? (after.income.range ?? `${formatDong(after.income.amount)} đồng`) : null;
+    case 'indicator': {
+      const answer = after.answers[step.indicator.id];
+      return answer === undefined ? null : answer ? 'Có' : 'Không';
+    }
+
+  }
+}

@@ -1,0 +1,305 @@
+import { citizenIdOf } from '../../citizens/registry.js';
+import type { CommuneDirectory } from '../../domain/communes.js';
+import { screenHousehold } from '../../domain/poverty/screen.js';
+import { standardOn } from '../../domain/poverty/standards.js';
+import { AREAS, type Area, type Household, type PovertyRules } from '../../domain/poverty/types.js';
+import { controlPayload } from '../../engine/control-words.js';
+import { intentPayload } from '../../engine/engine.js';
+import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import { extractCount, extractMoney } from '../../nlu/entities/index.js';
+import type { ConsentService } from '../../privacy/consent.js';
+import { incomeBasis, livesAlone, readAreaWord, readYesNo } from './answers.js';
+import {
+  currentStep,
+  type FlowData,
+  freshData,
+  MAX_HOUSEHOLD_SIZE,
+  type QuestionStep,
+  readState,
+  SCREENING_SKILL,
+  type ScreeningState,
+  stepName,
+  toFlow,
+} from './flow-state.js';
+import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
+import { packMessages, resultBlocks } from './result-message.js';
+
+export const SCREENING_INTENT = 'screening_start';
+
+export interface ScreeningSkillDeps {
+  rules: PovertyRules;
+  /**
+   * The consent gate for kept answers: keeps them at once if the citizen already agreed, asks once (its own
+   * "Đồng ý" / "Không đồng ý" question, answered by the privacy skill) while they have not decided, and keeps
+   * nothing after a refusal. The answers are not written anywhere else.
+   */
+  consent: Pick<ConsentService, 'offerToKeep'>;
+  /** To tell xã (rural) from phường (urban) when the citizen names the commune. */
+  communes: Pick<CommuneDirectory, 'byId'>;
+}
+
+/** A question of another kind in the middle of the screening is answered by its own skill (then "Tiếp tục"). */
+const OTHER_INTENT_CONFIDENCE = 0.6;
+/** After this many unusable answers in a row, the re-ask also says how to stop. */
+const MISSES_BEFORE_WAY_OUT = 2;
+/** A bare number this small at the income question is millions said without the unit ("6"): ask for the unit. */
+const SMALLEST_MONTHLY_INCOME = 1_000;
+
+const RESTART_BUTTON: QuickReply = { title: 'Tự đánh giá lại', payload: intentPayload(SCREENING_INTENT) };
+const MENU_BUTTON: QuickReply = { title: 'Xem menu', payload: controlPayload('menu') };
+
+type Outcome =
+  | { kind: 'accept'; data: FlowData }
+  | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
+  /** A button of an earlier question: ask the current one again. */
+  | { kind: 'stale' }
+  /** Not an answer but a question for another skill. */
+  | { kind: 'elsewhere' }
+  /** "kiểm tra hộ nghèo" again while already screening. */
+  | { kind: 'restart_request' };
+
+/**
+ * The conversational self-assessment: area → household members → monthly income → the deprivation questions that
+ * can still change the outcome, then the result (category, deprived dimensions, support, next steps, disclaimer),
+ * which ends the flow. The answers live only in the flow state; the consent gate keeps them only if the citizen agrees.
+ */
+export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
+  const { rules, consent, communes } = deps;
+
+  const ask = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, lead?: string): SkillResult => {
+    const q = question(state, step, ctx.capabilities.maxQuickReplies);
+    return { replies: [{ ...q, text: lead ? `${lead}\n\n${q.text}` : q.text }], flow: toFlow(state, step) };
+  };
+
+  const broken = (): SkillResult => ({
+    replies: [
+      {
+        text: 'Xin lỗi, bài tự đánh giá đang làm dở không dùng tiếp được nữa. Bạn muốn làm lại từ đầu không?',
+        quickReplies: [RESTART_BUTTON, MENU_BUTTON],
+      },
+    ],
+    flow: null,
+  });
+
+  /** The result ends the flow; the answers go to the consent gate, which keeps them only with consent. */
+  const finish = async (ctx: TurnContext, state: ScreeningState): Promise<SkillResult> => {
+    const household = householdOf(state.data);
+    const result = screenHousehold(rules, state.standard, household, state.data.date);
+    const texts = packMessages(resultBlocks(rules, state, result), ctx.capabilities.maxTextLength);
+    const replies: Reply[] = texts.map((text) => ({ text }));
+    const kept = { ...keptRecord(state, household), category: result.category };
+    let offer: Reply[] = [];
+    try {
+      offer = await consent.offerToKeep(citizenIdOf(ctx.message.channel, ctx.message.userId), 'screening', kept, ctx.now);
+    } catch {
+      // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
+    }
+    if (offer.length > 0) replies.push(...offer);
+    else replies[replies.length - 1] = { ...replies.at(-1)!, quickReplies: [RESTART_BUTTON, MENU_BUTTON] };
+    return { replies, flow: null };
+  };
+
+  /** The state's current question, or the result once nothing left to ask can change it. */
+  const askOrFinish = (ctx: TurnContext, state: ScreeningState, lead?: string): Promise<SkillResult> | SkillResult => {
+    const step = currentStep(state);
+    return step.kind === 'done' ? finish(ctx, state) : ask(ctx, state, step, lead);
+  };
+
+  /** Records the answer to `step` and moves on. */
+  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData) =>
+    askOrFinish(ctx, {
+      standard: state.standard,
+      data: { ...data, misses: 0 },
+      history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
+    });
+
+  const areaNamed = (ctx: TurnContext): Area | 'special_zone' | null => {
+    const entities = ctx.nlu().entities;
+    const area = entities.find((e) => e.entity === 'area');
+    if (area && (AREAS as readonly unknown[]).includes(area.value)) return area.value as Area;
+    const commune = entities.find((e) => e.entity === 'commune');
+    if (!commune) return null;
+    const types = new Set([commune.value, ...(commune.alternatives ?? [])].map((id) => communes.byId(String(id))?.type));
+    if (types.size !== 1) return null;
+    const [type] = types;
+    return type === 'xa' ? 'rural' : type === 'phuong' ? 'urban' : type === 'dac_khu' ? 'special_zone' : null;
+  };
+
+  const fromPayload = (state: ScreeningState, step: QuestionStep, payload: string): Outcome => {
+    const [owner, kind, value, answer] = payload.split(':');
+    if (owner !== SCREENING_SKILL || kind !== step.kind) return { kind: 'stale' };
+    const { data } = state;
+    switch (step.kind) {
+      case 'area':
+        return (AREAS as readonly string[]).includes(value!) ? { kind: 'accept', data: { ...data, area: value as Area } } : { kind: 'stale' };
+      case 'size': {
+        const n = Number(value);
+        return Number.isInteger(n) && n >= 1 && n <= MAX_HOUSEHOLD_SIZE
+          ? { kind: 'accept', data: { ...data, householdSize: n } }
+          : { kind: 'stale' };
+      }
+      case 'income': {
+        const range = incomeRanges(state.standard, data.area!, data.householdSize!)[Number(value)];
+        return range ? { kind: 'accept', data: { ...data, income: { amount: range.amount, range: range.words } } } : { kind: 'stale' };
+      }
+      case 'indicator':
+        if (value !== step.indicator.id || (answer !== 'yes' && answer !== 'no')) return { kind: 'stale' };
+        return { kind: 'accept', data: { ...data, answers: { ...data.answers, [value]: answer === 'yes' } } };
+    }
+  };
+
+  const fromText = (ctx: TurnContext, state: ScreeningState, step: QuestionStep): Outcome => {
+    const { data } = state;
+    const text = ctx.text;
+    switch (step.kind) {
+      case 'area': {
+        const word = readAreaWord(text) ?? areaNamed(ctx);
+        if (word === 'special_zone') return { kind: 'retry', reason: 'special_zone' };
+        if (word) return { kind: 'accept', data: { ...data, area: word } };
+        break;
+      }
+      case 'size': {
+        const n = livesAlone(text) ? 1 : extractCount(text, { allowBare: true });
+        if (n !== undefined) {
+          return n <= MAX_HOUSEHOLD_SIZE ? { kind: 'accept', data: { ...data, householdSize: n } } : { kind: 'retry', reason: 'too_many' };
+        }
+        break;
+      }
+      case 'income': {
+        const basis = incomeBasis(text);
+        if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        const amount = extractMoney(text);
+        if (amount !== undefined) {
+          const monthly = (amount * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
+          return { kind: 'accept', data: { ...data, income: { amount: Math.round(monthly) } } };
+        }
+        const bare = Number(text.replace(',', '.'));
+        if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
+        break;
+      }
+      case 'indicator': {
+        const answer = readYesNo(text);
+        if (answer === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        if (answer) return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer === 'yes' } } };
+        break;
+      }
+    }
+    const other = ctx.nlu().intent;
+    if (other.name === SCREENING_INTENT) return { kind: 'restart_request' };
+    if (other.name !== 'fallback' && other.confidence >= OTHER_INTENT_CONFIDENCE) return { kind: 'elsewhere' };
+    return { kind: 'retry' };
+  };
+
+  return {
+    name: SCREENING_SKILL,
+    intents: [SCREENING_INTENT],
+
+    handleIntent(ctx) {
+      const standard = standardOn(rules.standards, ctx.today);
+      if (!standard) {
+        return {
+          replies: [{ text: 'Hiện chưa có chuẩn nghèo áp dụng cho ngày hôm nay nên chưa thể tự đánh giá. Bạn hãy hỏi UBND xã/phường nơi cư trú.' }],
+          flow: null,
+        };
+      }
+      let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
+      // What the opening message already says ("nhà 5 người ở xã Thanh Hà…") is not asked again. Income is always
+      // asked: an amount in a question is often one person's wage, not the household's.
+      const understood: string[] = [];
+      const area = ctx.text ? areaNamed(ctx) : null;
+      if (area === 'rural' || area === 'urban') {
+        state = { ...state, data: { ...state.data, area }, history: [{ step: 'area', data: state.data }] };
+        understood.push(`khu vực ${standard.areas[area].label}`);
+        const size = extractCount(ctx.text);
+        if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) {
+          state = { ...state, data: { ...state.data, householdSize: size }, history: [...state.history, { step: 'size', data: state.data }] };
+          understood.push(`${size} người`);
+        }
+      }
+      const intro = [
+        `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
+        'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
+      ];
+      if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
+      if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
+      return askOrFinish(ctx, state, intro.join('\n'));
+    },
+
+    async continueFlow(ctx, flow) {
+      const state = readState(rules, flow);
+      if (!state) return broken();
+      const payload = ctx.message.payload;
+      if (payload && !payload.startsWith(`${SCREENING_SKILL}:`)) return null;
+      const step = currentStep(state);
+      // Only a flow with questions left is saved; should content have changed since, give the result now.
+      if (step.kind === 'done') return finish(ctx, state);
+
+      const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
+      switch (outcome.kind) {
+        case 'accept':
+          return advance(ctx, state, step, outcome.data);
+        case 'elsewhere':
+          return null;
+        case 'stale':
+          return ask(ctx, state, step, 'Mình đang hỏi câu này:');
+        case 'restart_request':
+          return ask(ctx, state, step, 'Bạn đang làm bài tự đánh giá; mình hỏi tiếp nhé (nhắn "làm lại" nếu muốn bắt đầu lại từ đầu).');
+        case 'retry': {
+          const misses = state.data.misses + 1;
+          const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
+          return ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
+        }
+      }
+    },
+
+    back(ctx, flow) {
+      const state = readState(rules, flow);
+      if (!state) return broken();
+      const previous = state.history.at(-1);
+      if (!previous) return askOrFinish(ctx, state, 'Đây là câu hỏi đầu tiên.');
+      const earlier: ScreeningState = { standard: state.standard, data: previous.data, history: state.history.slice(0, -1) };
+      const step = currentStep(earlier);
+      if (step.kind === 'done') return finish(ctx, earlier);
+      const given = describeAnswer(state.standard, step, state.data);
+      return ask(ctx, earlier, step, given ? `Được, mình hỏi lại câu trước. Lần trước bạn trả lời: ${given}.` : 'Được, mình hỏi lại câu trước.');
+    },
+
+    resume(ctx, flow) {
+      const state = readState(rules, flow);
+      if (!state) return broken();
+      return askOrFinish(ctx, state, 'Mình hỏi tiếp nhé.');
+    },
+
+    handlePayload() {
+      return {
+        replies: [
+          { text: 'Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn. Bạn muốn làm lại từ đầu không?', quickReplies: [RESTART_BUTTON, MENU_BUTTON] },
+        ],
+      };
+    },
+  };
+}
+
+function householdOf(data: FlowData): Household {
+  return {
+    area: data.area!,
+    householdSize: data.householdSize!,
+    monthlyIncome: data.income!.amount,
+    deprivations: Object.entries(data.answers)
+      .filter(([, deprived]) => deprived)
+      .map(([id]) => id),
+  };
+}
+
+/** What is offered for keeping: the answers, nothing else from the conversation. */
+function keptRecord(state: ScreeningState, household: Household): Record<string, unknown> {
+  return {
+    standardId: state.standard.id,
+    date: state.data.date,
+    area: household.area,
+    householdSize: household.householdSize,
+    monthlyIncome: household.monthlyIncome,
+    incomeRange: state.data.income?.range ?? null,
+    answers: state.data.answers,
+  };
+}
