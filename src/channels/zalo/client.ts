@@ -48,7 +48,7 @@ export interface ZaloClientOptions {
 type Failure = Omit<Extract<SendResult, { ok: false }>, 'sent'>;
 type CallOutcome = { ok: true; data: unknown } | ({ ok: false } & Failure);
 
-const envelope = z.object({ error: z.coerce.number().int(), message: z.string().optional(), data: z.unknown() });
+const envelope = z.object({ error: z.coerce.number().int(), message: z.string().optional(), data: z.unknown().optional() });
 const sentData = z.object({ message_id: z.union([z.string(), z.number()]).transform(String) });
 
 const REQUEST_TIMEOUT_MS = 10_000;

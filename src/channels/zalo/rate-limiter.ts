@@ -7,17 +7,22 @@ export class RateLimiter {
   readonly #capacity: number;
   readonly #perMs: number;
   readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
   #tokens: number;
   #last: number;
   #pausedUntil = 0;
   #chain: Promise<void> = Promise.resolve();
 
-  constructor(perMinute: number, now: () => number = () => performance.now()) {
+  constructor(
+    perMinute: number,
+    time: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {
     this.#capacity = perMinute;
     this.#perMs = perMinute / 60_000;
-    this.#now = now;
+    this.#now = time.now ?? (() => performance.now());
+    this.#sleep = time.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#tokens = perMinute;
-    this.#last = now();
+    this.#last = this.#now();
   }
 
   /** Resolves when the caller may send one request; callers are served in arrival order. */
@@ -42,7 +47,7 @@ export class RateLimiter {
         this.#tokens -= 1;
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      await this.#sleep(Math.ceil(wait));
     }
   }
 }

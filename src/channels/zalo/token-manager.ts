@@ -51,6 +51,11 @@ export class ZaloTokenManager {
     this.#options = options;
   }
 
+  /** Reads (or seeds) the stored pair, so the first send does not wait for storage. */
+  async load(): Promise<void> {
+    await this.#current();
+  }
+
   /** A token that is not known to be expired; refreshes first when it is close to expiry. */
   async accessToken(): Promise<string> {
     const record = await this.#current();

@@ -130,8 +130,12 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       receive,
     );
     scope.addHook('onReady', async () => {
-      await inbox.recover();
+      // Everything a first send needs is made ready now: between the journal's "replying" mark and Zalo taking the
+      // message, a crash loses that reply, so nothing slow may happen there.
+      await tokens.load();
+      await warmUpFetch();
       tokens.start();
+      await inbox.recover();
     });
     scope.addHook('onClose', async () => {
       tokens.stop();
@@ -140,6 +144,11 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
   });
 
   return { sender: client, idle: () => inbox.idle() };
+}
+
+/** Node loads its fetch implementation on first use; a data: URL loads it without touching the network. */
+async function warmUpFetch(): Promise<void> {
+  await (await fetch('data:,')).arrayBuffer();
 }
 
 function isEmptyObject(value: unknown): boolean {

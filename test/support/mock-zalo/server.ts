@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, provinceWallTime, systemClock } from '../../../src/clock.js';
 import { signZaloEvent } from './sign.js';
@@ -54,6 +54,11 @@ export interface SendAttempt {
   userId: string | null;
   /** 0 when accepted. */
   error: number;
+}
+
+export interface DeliveryOptions {
+  /** Called the moment the service's status line arrives, before its body (to kill it "right after the 200"). */
+  onStatus?: (status: number) => void;
 }
 
 export interface WebhookDelivery {
@@ -291,10 +296,11 @@ export class MockZalo {
    * Signs and POSTs an event to the service; the user's follow state and last interaction change first, as on Zalo.
    * Sending the same object again is a redelivery (same bytes, same msg_id).
    */
-  async deliver(event: ZaloEventBody): Promise<WebhookDelivery> {
+  async deliver(event: ZaloEventBody, options: DeliveryOptions = {}): Promise<WebhookDelivery> {
     this.#observe(event);
     const rawBody = JSON.stringify(event);
-    return this.post(rawBody, { 'x-zevent-signature': signZaloEvent(this.appId, rawBody, event.timestamp, this.oaSecretKey) });
+    const signature = signZaloEvent(this.appId, rawBody, event.timestamp, this.oaSecretKey);
+    return this.post(rawBody, { 'x-zevent-signature': signature }, options);
   }
 
   /** The user types a message (a follower unless set otherwise with setUser). */
@@ -303,14 +309,27 @@ export class MockZalo {
   }
 
   /** POSTs any bytes with any headers: forged, unsigned and random bodies. */
-  async post(rawBody: string, headers: Record<string, string> = {}): Promise<WebhookDelivery> {
+  post(rawBody: string, headers: Record<string, string> = {}, options: DeliveryOptions = {}): Promise<WebhookDelivery> {
     if (!this.webhookUrl) throw new Error('MockZalo: set webhookUrl before sending events');
-    const response = await fetch(this.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: rawBody,
+    const target = new URL(this.webhookUrl);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        target,
+        { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false },
+        (res) => {
+          options.onStatus?.(res.statusCode ?? 0);
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, rawBody }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(rawBody);
     });
-    return { status: response.status, body: await response.text(), rawBody };
   }
 
   #observe(event: ZaloEventBody): void {

@@ -24,11 +24,13 @@ export async function startZaloTestBed(
   options: {
     mock?: MockZaloOptions;
     env?: Record<string, string>;
+    /** An existing data directory (data left by an earlier run); a fresh temp dir otherwise. */
+    dataDir?: string;
     service?: Partial<Omit<ZaloServiceOptions, 'dataDir' | 'env' | 'clock'>>;
   } = {},
 ): Promise<ZaloTestBed> {
   const clock = new ManualClock('2026-11-28T03:00:00Z');
-  const dataDir = await mkdtemp(join(tmpdir(), 'zalo-test-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'zalo-test-')));
   const mock = await MockZalo.start({ clock, ...options.mock });
   const start = async (env: Record<string, string> = {}) => {
     const service = await startZaloService({
