@@ -99,9 +99,9 @@ thu nhập, số điện thoại hay tên của bạn.</p>
 <ul>
 <li><strong>Zalo</strong> lưu tin nhắn giữa bạn và Official Account theo chính sách của Zalo. Xóa dữ liệu ở trợ lý
 không xóa tin nhắn trong ứng dụng Zalo của bạn.</li>
-<li><strong>Khung trò chuyện trên trang web</strong> lưu mã phiên và các tin nhắn gần nhất ngay trên trình duyệt của
-bạn (localStorage), để cuộc trò chuyện không mất khi bạn chuyển trang. Dữ liệu này nằm trên máy của bạn; xóa dữ liệu
-trình duyệt của trang web là xóa được.</li>
+<li><strong>Khung trò chuyện trên trang web</strong> lưu mã phiên và tối đa 150 tin nhắn gần nhất ngay trên trình
+duyệt của bạn (localStorage), để cuộc trò chuyện không mất khi bạn chuyển trang. Nút “Xóa cuộc trò chuyện” xóa cả bản
+trên trình duyệt lẫn toàn bộ dữ liệu của phiên đó trên máy chủ.</li>
 </ul>
 
 <h2>Để làm gì</h2>
@@ -114,8 +114,15 @@ chưa trả lời được.</li>
 <p>Trợ lý không dùng dữ liệu của bạn vào việc khác và không bán hay chuyển dữ liệu cho ai.</p>
 
 <h2>Ai được xem</h2>
-<p>Chỉ cán bộ có tài khoản trên trang quản trị của trợ lý. Khi bạn yêu cầu, cán bộ quản trị có thể xem hoặc xóa dữ
-liệu của bạn thay bạn; mỗi lần như vậy được ghi vào nhật ký quản trị (chỉ ghi mã băm của bạn).</p>
+<ul>
+<li>Cán bộ xã/phường đăng thông báo chỉ thấy số lượng thông báo đã gửi, đang chờ hay không gửi được, không thấy từng
+người nhận.</li>
+<li>Cán bộ quản trị thấy danh sách câu hỏi trợ lý chưa trả lời được: chỉ lời câu hỏi của những người đã đồng ý, gộp
+theo nội dung, không kèm mã người hỏi.</li>
+<li>Khi bạn yêu cầu, cán bộ quản trị có thể xem hoặc xóa toàn bộ dữ liệu của bạn thay bạn; mỗi lần như vậy được ghi
+vào nhật ký quản trị (chỉ ghi mã băm của bạn).</li>
+<li>Người quản lý máy chủ có thể đọc các tệp dữ liệu nêu trên.</li>
+</ul>
 
 <h2>Quyền của bạn và cách thực hiện</h2>
 <ul>
