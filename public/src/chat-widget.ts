@@ -4,7 +4,7 @@
  */
 import type { WireAnnouncement, WireQuickReply, WireReply } from '../../src/channels/web/wire.js';
 import { MAX_MESSAGE_LENGTH } from '../../src/channels/web/wire.js';
-import { h, icon } from './dom.js';
+import { h, icon, replaceChildren } from './dom.js';
 import { type History, randomId, type StoredMessage } from './history.js';
 import { renderMessage } from './messages.js';
 import { News } from './news.js';
@@ -268,7 +268,7 @@ export class ChatWidget {
 
   #renderAll(): void {
     this.#elements.clear();
-    this.#log.replaceChildren(renderMessage({ id: 'greeting', from: 'bot', text: t.greeting }, this.#ownHosts, () => {}));
+    replaceChildren(this.#log, renderMessage({ id: 'greeting', from: 'bot', text: t.greeting }, this.#ownHosts, () => {}));
     for (const m of this.history.conversation.messages) this.#append(m);
     this.#renderQuickReplies();
   }
@@ -288,11 +288,12 @@ export class ChatWidget {
   /** Quick replies of the last bot message, while nothing is waiting for an answer; typing dots otherwise. */
   #renderQuickReplies(): void {
     const { messages } = this.history.conversation;
-    const last = messages.at(-1);
+    const last = messages[messages.length - 1];
     const waiting = messages.some((m) => m.state === 'pending');
     const choices: readonly WireQuickReply[] =
       messages.length === 0 ? t.greetingReplies : last?.from === 'bot' && !waiting ? (last.quickReplies ?? []) : [];
-    this.#quick.replaceChildren(
+    replaceChildren(
+      this.#quick,
       ...choices.map((choice) => {
         const button = h('button', { type: 'button' }, choice.title);
         button.addEventListener('click', () => {

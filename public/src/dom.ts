@@ -24,6 +24,12 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/** Element.replaceChildren, which Chrome before 86 lacks. */
+export function replaceChildren(parent: Node, ...children: Child[]): void {
+  parent.textContent = '';
+  append(parent, ...children);
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** A decorative 24×24 icon from one path. */

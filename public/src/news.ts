@@ -3,14 +3,14 @@
  * a commune chooser (GET /api/communes), and announcements pushed live over the socket while the widget is open.
  */
 import type { WireAnnouncement } from '../../src/channels/web/wire.js';
-import { h } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { type Commune, listOf, parseAnnouncement, parseCommune } from './frames.js';
 import { t } from './strings.js';
 
 const dateFormat = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
 
 export class News {
-  readonly select = h('select', { id: 'tl-commune' }, h('option', { value: '' }, t.newsChoose));
+  readonly #select = h('select', { id: 'tl-commune' }, h('option', { value: '' }, t.newsChoose));
   readonly #list = h('ul');
   readonly #state = h('p', { class: 'empty' });
   /** Pushed while the widget was open; kept on top when the feed is reloaded. */
@@ -20,15 +20,15 @@ export class News {
   #loadedFor: string | undefined | null = null;
 
   constructor(
-    readonly panel: HTMLElement,
+    panel: HTMLElement,
     private readonly service: URL,
     private readonly commune: () => string | undefined,
     chooseCommune: (id: string) => void,
   ) {
-    panel.append(h('label', { for: 'tl-commune' }, t.newsCommune), this.select, this.#state, this.#list);
-    this.select.addEventListener('change', () => {
+    panel.append(h('label', { for: 'tl-commune' }, t.newsCommune), this.#select, this.#state, this.#list);
+    this.#select.addEventListener('change', () => {
       this.#live = [];
-      chooseCommune(this.select.value);
+      chooseCommune(this.#select.value);
       void this.refresh();
     });
   }
@@ -72,7 +72,8 @@ export class News {
 
   #render(feed: WireAnnouncement[]): void {
     const live = new Set(this.#live.map((a) => a.id));
-    this.#list.replaceChildren(
+    replaceChildren(
+      this.#list,
       ...this.#live.map((a) => this.#item(a, true)),
       ...feed.filter((a) => !live.has(a.id)).map((a) => this.#item(a, false)),
     );
@@ -100,7 +101,8 @@ export class News {
     const current = this.commune();
     const options: Commune[] = Array.isArray(communes) ? communes : [];
     if (current && !options.some((c) => c.id === current)) options.unshift({ id: current, name: t.newsPageCommune });
-    this.select.replaceChildren(
+    replaceChildren(
+      this.#select,
       h('option', { value: '' }, t.newsChoose),
       ...options.map((c) => h('option', { value: c.id, selected: c.id === current }, c.name)),
     );

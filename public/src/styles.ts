@@ -13,7 +13,7 @@ button{cursor:pointer}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;align-items:center;gap:8px;min-height:48px;padding:10px 18px;border:0;border-radius:24px;background:var(--accent);color:#fff;font-weight:600;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 .launcher svg,.icon-btn svg{width:22px;height:22px;fill:currentColor}
-.panel{position:fixed;right:16px;bottom:80px;z-index:2147483001;display:flex;flex-direction:column;width:min(380px,calc(100vw - 32px));height:min(620px,calc(100vh - 100px));background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden;animation:rise .18s ease-out}
+.panel{position:fixed;right:16px;bottom:80px;z-index:2147483001;display:flex;flex-direction:column;width:380px;max-width:calc(100vw - 32px);height:620px;max-height:calc(100vh - 100px);background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden;animation:rise .18s ease-out}
 @keyframes rise{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
 header{display:flex;align-items:center;gap:8px;padding:10px 8px 10px 16px;background:var(--accent);color:#fff}
 h2{flex:1;margin:0;font-size:17px;line-height:1.3}
@@ -60,6 +60,6 @@ input,select{min-width:0;min-height:44px;padding:8px 10px;border:1px solid var(-
 .news p{margin:4px 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .news time,.news .empty{color:var(--muted);font-size:14px}
 .badge{display:inline-block;margin-left:6px;padding:0 6px;border-radius:8px;background:#b3261e;color:#fff;font-size:13px}
-@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0}}
+@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}}
 @media (prefers-reduced-motion:reduce){.panel,.typing i{animation:none}}
 `;

@@ -159,6 +159,8 @@ export class Transport {
         return;
       case 'error':
         if (frame.id) this.on.refused(frame.id, frame.message);
+        // An error without a message id while clearing is the answer to the clear: try it over HTTP instead.
+        else if (this.#clearing) this.#clearing(false);
         else this.on.notice(frame.message);
     }
   }
