@@ -168,7 +168,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       case 'income': {
         const basis = incomeBasis(text);
         if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
-        const amount = extractMoney(text);
+        const amount = extractMoney(basis.amountText);
         if (amount !== undefined) {
           const monthly = (amount * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
           return { kind: 'accept', data: { ...data, income: { amount: Math.round(monthly) } } };

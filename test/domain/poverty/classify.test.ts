@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadPovertyRules } from '../../../src/content/standards.js';
 import { classify, deprivationsMatter } from '../../../src/domain/poverty/classify.js';
 import { indicatorsOf, standardOn } from '../../../src/domain/poverty/standards.js';

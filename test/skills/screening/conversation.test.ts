@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttons, type ChatService, startChatService, texts } from './chat.js';
+
+let service: ChatService;
+beforeAll(async () => {
+  service = await startChatService();
+});
+afterAll(() => service.close());
+
+let n = 0;
+const fresh = () => service.conversation(`screening-test-${++n}`);
+
+describe('screening on /api/chat', () => {
+  it('a full screening by typing, without diacritics, ends with a poor result, its support and next steps', async () => {
+    const c = fresh();
+    expect(texts(await c.say('nha toi co thuoc ho ngheo khong'))).toContain('Câu 1/15. Nhà bạn ở xã hay phường?');
+    expect(texts(await c.say('xa'))).toContain('Câu 2/15');
+    expect(texts(await c.say('nha 4 nguoi'))).toContain('Câu 3/15');
+    expect(buttons(c.last)).toContain('5,4–6 triệu');
+    expect(texts(await c.say('4tr'))).toContain('Câu 4/15 (Việc làm)');
+    await c.say('khong'); // employment
+    expect(texts(await c.say('co'))).toContain('Câu 6/15 (Y tế)'); // dependants: yes
+    await c.say('khong a'); // nutrition
+    expect(texts(await c.say('da co'))).toContain('Câu 8/15 (Giáo dục)'); // health insurance: yes
+    await c.say('ko'); // adult education
+    await c.say('không'); // child schooling
+    const result = texts(await c.say('có, nhà dột lắm')); // housing quality: yes → third deprivation
+    expect(result).toContain('Hộ của bạn có khả năng thuộc diện hộ nghèo.');
+    expect(result).toContain('bình quân 1.000.000 đồng/người/tháng (chuẩn nghèo: 1.500.000 đồng/người/tháng)');
+    expect(result).toContain('Dấu hiệu có thể thiếu hụt (3 chỉ số): Việc làm – người phụ thuộc trong hộ gia đình; Y tế – bảo hiểm y tế; Nhà ở – chất lượng nhà ở.');
+    expect(result).toContain('Đã đủ 3 chỉ số nên không cần hỏi thêm');
+    expect(result).toContain('Vay vốn hộ nghèo (Ngân hàng Chính sách xã hội)');
+    expect(result).toContain('6,24%/năm');
+    expect(result).toContain('Căn cứ: Luật Bảo hiểm y tế sửa đổi bởi Luật 51/2024/QH15');
+    expect(result).toContain('Mẫu số 01 kèm Quyết định 24/2021/QĐ-TTg');
+    expect(result).toContain('Chỉ kết quả rà soát của UBND xã/phường');
+    // Then the one question about keeping the answers.
+    expect(buttons(c.last)).toEqual(['Đồng ý', 'Không đồng ý']);
+  });
+
+  it('with quick replies: a household well above the line gets its answer after three questions', async () => {
+    const c = fresh();
+    await c.press('intent:screening_start');
+    expect(buttons(c.last)).toEqual(['Xã (nông thôn)', 'Phường (thành thị)']);
+    await c.tap('Phường (thành thị)');
+    await c.tap('3 người');
+    expect(buttons(c.last)).toEqual(['Dưới 5,4 triệu', '5,4–6 triệu', 'Hơn 6–6,6 triệu', 'Hơn 6,6–9 triệu', 'Hơn 9 triệu']);
+    const result = texts(await c.tap('Hơn 9 triệu'));
+    expect(result).toContain('Hộ của bạn có khả năng không thuộc diện hộ nghèo, hộ cận nghèo.');
+    expect(result).toContain('thu nhập cả hộ trên 9.000.000 đồng/tháng');
+    expect(result).not.toContain('Dấu hiệu có thể thiếu hụt');
+    await c.tap('Không đồng ý');
+    expect(await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).toEqual([]);
+  });
+
+  it('with quick replies: a near-poor household close to the line, answers kept after "Đồng ý"', async () => {
+    const c = fresh();
+    await c.press('intent:screening_start');
+    await c.tap('Xã (nông thôn)');
+    await c.tap('4 người');
+    expect(texts(await c.tap('5,4–6 triệu'))).toContain('Câu 4/15');
+    let asked = 3;
+    while (buttons(c.last).includes('Không') && buttons(c.last).includes('Có')) {
+      asked += 1;
+      await c.tap(asked === 6 ? 'Có' : 'Không');
+    }
+    const result = texts(c.last);
+    expect(asked).toBe(14); // one deprivation: stops when one question is left
+    expect(result).toContain('Hộ của bạn có khả năng thuộc diện hộ cận nghèo.');
+    expect(result).toContain('thu nhập cả hộ từ 5.400.000 đến 6.000.000 đồng/tháng');
+    expect(result).toContain('rất gần chuẩn nghèo');
+    expect(result).toContain('Các câu còn lại không làm thay đổi kết quả');
+    expect(result).toContain('100% chi phí khám, chữa bệnh'); // near-poor BHYT from 1/1/2026
+    await c.tap('Đồng ý');
+    const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ kind: 'screening', data: { standardId: 'vn-2022-2025', area: 'rural', householdSize: 4, category: 'near_poor' } });
+    expect(kept[0]!.data.answers).toMatchObject({ nutrition: true, employment: false });
+  });
+
+  it('"quay lại" changes the previous answer, "hủy" stops', async () => {
+    const c = fresh();
+    await c.say('kiem tra ho ngheo');
+    expect(texts(await c.say('quay lại'))).toContain('Đây là câu hỏi đầu tiên.');
+    await c.tap('Xã (nông thôn)');
+    await c.say('5 nguoi');
+    let reply = texts(await c.say('quay lại'));
+    expect(reply).toContain('Lần trước bạn trả lời: 5 người.');
+    expect(reply).toContain('Câu 2/15');
+    await c.say('3 người');
+    expect(buttons(c.last)).toContain('4,05–4,5 triệu'); // the ranges follow the corrected size
+    await c.say('quay lai');
+    reply = texts(await c.say('quay lai'));
+    expect(reply).toContain('Lần trước bạn trả lời: xã (nông thôn).');
+    await c.tap('Phường (thành thị)');
+    await c.tap('2 người');
+    expect(buttons(c.last)).toContain('3,6–4 triệu'); // urban line now
+    reply = texts(await c.say('hủy'));
+    expect(reply).toContain('Đã hủy');
+    expect(texts(await c.say('3 triệu'))).not.toContain('Câu 4/');
+  });
+
+  it('resumes after a question of another kind', async () => {
+    const c = fresh();
+    await c.say('tu danh gia ho ngheo');
+    await c.tap('Xã (nông thôn)');
+    const aside = await c.say('the bhyt cho ho can ngheo duoc ho tro bao nhieu');
+    expect(texts(aside)).not.toContain('Câu 2/15');
+    expect(buttons(aside)).toContain('Tiếp tục');
+    const resumed = texts(await c.tap('Tiếp tục'));
+    expect(resumed).toContain('Mình hỏi tiếp nhé.');
+    expect(resumed).toContain('Câu 2/15');
+    expect(texts(await c.say('4'))).toContain('Câu 3/15'); // a bare number answers "how many people"
+  });
+
+  it('re-asks politely, with an example, on unusable answers, and never fails', async () => {
+    const c = fresh();
+    await c.say('kiem tra xem nha minh co dc ho can ngheo khong');
+    let reply = texts(await c.say('hmm để xem'));
+    expect(reply).toContain('Mình chưa rõ nhà bạn ở xã hay phường');
+    expect(reply).toContain('Câu 1/15');
+    expect(texts(await c.say('đặc khu'))).toContain('Chưa có hướng dẫn đặc khu');
+    reply = texts(await c.say('xa'));
+    reply = texts(await c.say('40 người'));
+    expect(reply).toContain('từ 1 đến 30 người');
+    expect(texts(await c.say('một mình'))).toContain('Câu 3/15');
+    reply = texts(await c.say('6'));
+    expect(reply).toContain('Bạn nhắn rõ đơn vị nhé, ví dụ: 6 triệu');
+    reply = texts(await c.say('chẳng biết nữa'));
+    expect(reply).toContain('ví dụ: 4tr5');
+    expect(reply).toContain('Nếu muốn dừng, nhắn "hủy"'); // the second miss in a row says how to stop
+    expect(texts(await c.say('1tr2'))).toContain('Câu 4/15');
+    reply = texts(await c.say('không biết'));
+    expect(reply).toContain('Nếu không chắc, bạn chọn câu trả lời gần đúng nhất');
+    expect(reply).toContain('Câu 4/15');
+    expect(texts(await c.say('có'))).toContain('Câu 5/15');
+  });
+
+  it('understands what the opening message already says', async () => {
+    const c = fresh();
+    const reply = texts(await c.say('nhà tôi ở xã Thanh Hà có 5 người thì có thuộc hộ nghèo không'));
+    expect(reply).toContain('Mình đã ghi nhận: khu vực nông thôn, 5 người.');
+    expect(reply).toContain('Câu 3/15. Tổng thu nhập của cả hộ');
+    expect(texts(await c.say('quay lại'))).toContain('Lần trước bạn trả lời: 5 người.');
+  });
+
+  it('reads an amount per person or per year', async () => {
+    const c = fresh();
+    await c.say('tu danh gia ho ngheo');
+    await c.tap('Phường (thành thị)');
+    await c.tap('4 người');
+    const result = texts(await c.say('khoảng 3 triệu mỗi người'));
+    expect(result).toContain('thu nhập cả hộ 12.000.000 đồng/tháng');
+    const d = fresh();
+    await d.say('tu danh gia ho ngheo');
+    await d.tap('Xã (nông thôn)');
+    await d.tap('1 người');
+    expect(texts(await d.say('240 triệu một năm'))).toContain('thu nhập cả hộ 20.000.000 đồng/tháng');
+  });
+
+  it('from 1/1/2027 uses the provisional 2027–2030 standard and says so', async () => {
+    service.clock.set('2026-12-31T17:30:00Z'); // 00:30 on 1/1/2027 in Hà Nội time
+    try {
+      const c = fresh();
+      const intro = texts(await c.say('kiem tra ho ngheo'));
+      expect(intro).toContain('Chuẩn nghèo đa chiều giai đoạn 2027–2030');
+      expect(intro).toContain('tạm tính');
+      expect(intro).toContain('Câu 1/16');
+      expect(buttons(c.last)).toEqual(['Xã (nông thôn)', 'Phường (đô thị)']);
+      await c.tap('Xã (nông thôn)');
+      await c.tap('1 người');
+      const result = texts(await c.say('2tr'));
+      expect(result).toContain('Câu 4/16');
+      for (let i = 0; i < 3; i++) await c.say('có');
+      expect(texts(c.last)).toContain('Hộ của bạn có khả năng thuộc diện hộ nghèo.');
+      expect(texts(c.last)).toContain('Kết quả này là tạm tính');
+    } finally {
+      service.clock.set('2026-11-28T03:00:00Z');
+    }
+  });
+});
