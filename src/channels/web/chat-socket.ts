@@ -40,7 +40,8 @@ export function registerChatSocket(app: FastifyInstance, deps: ChatSocketDeps): 
     },
     (socket, request) => {
       const connection = new ChatConnection(socket, request.log, deps);
-      socket.on('message', (data, isBinary) => void connection.receive(isBinary ? null : data.toString()));
+      // Binary frames are decoded like text ones: whatever they hold, it is checked as a JSON frame.
+      socket.on('message', (data) => void connection.receive(data.toString()));
       socket.on('close', () => connection.close());
     },
   );
@@ -60,9 +61,9 @@ class ChatConnection {
     this.#rate = new RateWindow(deps.rateLimitPerMinute, deps.clock);
   }
 
-  /** Handles one frame (null: a binary frame, which the protocol does not use). Never throws. */
-  async receive(raw: string | null): Promise<void> {
-    const parsed = raw === null ? { error: { code: 'malformed', message: frameErrors.malformed } as FrameError } : parseClientFrame(raw);
+  /** Handles one frame. Never throws. */
+  async receive(raw: string): Promise<void> {
+    const parsed = parseClientFrame(raw);
     if (!this.#rate.allow()) {
       const id = 'frame' in parsed ? (parsed.frame.type === 'message' ? parsed.frame.id : undefined) : parsed.error.id;
       return this.#error({ code: 'rate_limited', message: frameErrors.rateLimited, id });
