@@ -10,6 +10,7 @@ import { INTENT_NAMES } from '../../src/content/intents-list.js';
 import { ConversationEngine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/engine/session-store.js';
 import type { ChannelId } from '../../src/engine/types.js';
+import { fold } from '../../src/nlu/fold.js';
 import type { Parser } from '../../src/nlu/types.js';
 import { ConsentService } from '../../src/privacy/consent.js';
 import { createPrivacyNoticeHook } from '../../src/privacy/notice-hook.js';
@@ -29,7 +30,8 @@ export const PRIVACY_URL = 'https://tro-ly.example.gov.vn/privacy';
  */
 const keywordParser: Parser = {
   parse: (text) => {
-    const name = /du lieu|dữ liệu/i.test(text) ? 'privacy' : /chao|chào/i.test(text) ? 'greeting' : 'fallback';
+    const folded = fold(text);
+    const name = /du lieu|quen toi|thong tin|tin nhan|bao mat/.test(folded) ? 'privacy' : /chao/.test(folded) ? 'greeting' : 'fallback';
     return { text, intent: { name, confidence: 1 }, ranking: [{ name, confidence: 1 }], entities: [] };
   },
 };

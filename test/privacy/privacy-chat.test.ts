@@ -212,3 +212,21 @@ describe('"xóa dữ liệu của tôi"', () => {
     expect(await restored.citizens.get('web:visitor-1')).toBeUndefined();
   });
 });
+
+describe('what a "privacy" message asks for', () => {
+  it.each([
+    ['xem du lieu cua toi', /^Dữ liệu trợ lý đang lưu về bạn/],
+    ['cho tôi xem các bạn đang giữ dữ liệu gì của tôi', /^Dữ liệu trợ lý đang lưu về bạn/],
+    ['bot luu thong tin gi cua minh', /^Dữ liệu trợ lý đang lưu về bạn/],
+    ['tai du lieu cua toi ve', /^Dữ liệu trợ lý đang lưu về bạn/],
+    ['xoa het thong tin ve toi', /^Bạn muốn xóa toàn bộ dữ liệu/],
+    ['quen toi di', /^Bạn muốn xóa toàn bộ dữ liệu/],
+    ['tôi ko đồng ý lưu dữ liệu', /^Trợ lý sẽ không lưu câu trả lời/],
+    ['ai xem duoc tin nhan cua toi', /^Về thông tin của bạn/],
+    ['chinh sach bao mat', /^Về thông tin của bạn/],
+  ])('"%s"', async (text, expected) => {
+    await h.say('xin chào');
+    const [reply] = await h.say(text);
+    expect(reply).toMatch(expected);
+  });
+});

@@ -21,7 +21,8 @@ const KEEP_WORDS = new Set(['khong', 'ko', 'k', 'khong xoa', 'giu lai', 'giu', '
 /** What a "privacy" message asks for, read from its folded words; anything else gets the general answer. */
 const DELETE_REQUEST = /\b(xoa|quen toi|delete)\b/;
 const WITHDRAW_REQUEST = /\b(rut lai|(khong|ko) (dong y|cho) luu)\b/;
-const VIEW_REQUEST = /\b(xem|kiem tra|tra cuu|luu (gi|nhung gi)|biet gi|tai|xuat)\b/;
+const VIEW_REQUEST =
+  /\b(xem|kiem tra|tra cuu|tai|xuat)\b.*\b(du lieu|thong tin)\b|\bluu (thong tin |du lieu )?(gi|nhung gi)\b|\bbiet gi\b/;
 
 const viewButton = { title: 'Xem dữ liệu của tôi', payload: VIEW };
 const deleteButton = { title: 'Xóa dữ liệu của tôi', payload: DELETE };
