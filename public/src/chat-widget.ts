@@ -208,11 +208,18 @@ export class ChatWidget {
     this.#transport.flush();
   }
 
+  /** Moves a user message on (pending → answered or failed, failed → pending); false when it was not in `from`. */
+  #transition(id: string, from: StoredMessage['state'], to: StoredMessage['state'], error?: string): boolean {
+    const message = this.history.find(id);
+    if (!message || message.state !== from) return false;
+    message.state = to;
+    message.error = error;
+    this.#update(message);
+    return true;
+  }
+
   #onReply(id: string, replies: WireReply[]): void {
-    const asked = this.history.find(id);
-    if (asked?.state !== 'pending') return;
-    asked.state = undefined;
-    asked.error = undefined;
+    if (!this.#transition(id, 'pending', undefined)) return;
     const answers: StoredMessage[] = replies.map((r, i) => ({
       id: `${id}.${i}`,
       from: 'bot',
@@ -222,7 +229,6 @@ export class ChatWidget {
     }));
     this.history.conversation.messages.push(...answers);
     this.history.save();
-    this.#update(asked);
     for (const answer of answers) {
       this.#append(answer);
       this.#announce(`${t.bot}: ${answer.text}`);
@@ -234,23 +240,15 @@ export class ChatWidget {
   }
 
   #onRefused(id: string, message: string): void {
-    const asked = this.history.find(id);
-    if (asked?.state !== 'pending') return;
-    asked.state = 'failed';
-    asked.error = message;
+    if (!this.#transition(id, 'pending', 'failed', message)) return;
     this.history.save();
-    this.#update(asked);
     this.#renderQuickReplies();
     this.#announce(`${t.failed} ${message}`);
   }
 
   #retry(id: string): void {
-    const asked = this.history.find(id);
-    if (asked?.state !== 'failed') return;
-    asked.state = 'pending';
-    asked.error = undefined;
+    if (!this.#transition(id, 'failed', 'pending')) return;
     this.history.save();
-    this.#update(asked);
     this.#renderQuickReplies();
     this.#transport.flush();
   }
