@@ -93,8 +93,9 @@ chỉ ghi một mã băm của mã người dùng, không ghi mã người dùng
 <td>Tối đa ${audit}.</td></tr>
 </tbody>
 </table>
-<p>Nhật ký kỹ thuật của máy chủ ghi mã người dùng và mã sự kiện để xử lý sự cố, không ghi nội dung tin nhắn,
-thu nhập, số điện thoại hay tên của bạn.</p>
+<p>Nhật ký kỹ thuật của máy chủ ghi địa chỉ IP, đường dẫn được gọi, mã người dùng và mã sự kiện để xử lý sự cố;
+không ghi nội dung tin nhắn, thu nhập, số điện thoại hay tên của bạn. Để chống gửi quá nhiều yêu cầu, máy chủ đếm số
+yêu cầu của mỗi địa chỉ IP trong bộ nhớ, trong một phút.</p>
 <p>Ngoài máy chủ của trợ lý:</p>
 <ul>
 <li><strong>Zalo</strong> lưu tin nhắn giữa bạn và Official Account theo chính sách của Zalo. Xóa dữ liệu ở trợ lý
