@@ -26,6 +26,7 @@ export const GUIDANCE_FILE = 'guidance.yaml';
 const NOTE_PLACEHOLDERS: Record<keyof Guidance['notes'], readonly string[]> = {
   nearLineBelow: [],
   nearLineAbove: ['category'],
+  nearLineAboveUnassessed: [],
   oneShortOfPoor: ['count', 'min'],
   unconfirmedIndicators: [],
 };
@@ -113,6 +114,7 @@ const guidanceSchema = z.strictObject({
   notes: z.strictObject({
     nearLineBelow: prose,
     nearLineAbove: prose,
+    nearLineAboveUnassessed: prose,
     oneShortOfPoor: prose,
     unconfirmedIndicators: prose,
   }),

@@ -10,7 +10,10 @@ export interface Classification {
   deprivationCount: number;
   /** Per-capita income within the standard's margin of the line, on this side of it. */
   nearLine: 'below' | 'above' | null;
-  /** Just above the line: what the household would be if the review found its income at the line. */
+  /**
+   * Just above the line: what the household would be if the review found its income at the line (null when its
+   * deprivations were not assessed).
+   */
   categoryAtLine: 'poor' | 'near_poor' | null;
 }
 
@@ -37,7 +40,8 @@ export function classify(standard: Standard, household: Household): Classificati
   // Per cent arithmetic on whole numbers: the margins are exact for lines in whole đồng.
   let nearLine: Classification['nearLine'] = null;
   if (withinLine && income * 100 >= lineTotal * (100 - nearLinePercent)) nearLine = 'below';
-  if (!withinLine && isNearAbove(standard, household.area, size, income)) nearLine = 'above';
+  if (!withinLine && income * 100 <= lineTotal * (100 + nearLinePercent)) nearLine = 'above';
+  const assessed = household.deprivationsAssessed ?? true;
 
   return {
     category,
@@ -46,20 +50,14 @@ export function classify(standard: Standard, household: Household): Classificati
     withinLine,
     deprivationCount,
     nearLine,
-    categoryAtLine: nearLine === 'above' ? byDeprivations : null,
+    categoryAtLine: nearLine === 'above' && assessed ? byDeprivations : null,
   };
 }
 
-/** Above the line by no more than the margin: the review could still find the income at the line. */
-function isNearAbove(standard: Standard, area: Area, size: number, income: number): boolean {
-  const lineTotal = standard.areas[area].incomeLine * size;
-  return income > lineTotal && income * 100 <= lineTotal * (100 + standard.classification.nearLinePercent);
-}
-
 /**
- * Whether the deprivation questions can change what the household is told: only when its income is within the line
- * or just above it. An income further above settles the answer without them.
+ * Whether the deprivation questions can change the category: only within the income line. Above it the household is
+ * neither poor nor near-poor however many deprivations it has, so its income settles the answer without them.
  */
 export function deprivationsMatter(standard: Standard, area: Area, size: number, income: number): boolean {
-  return income <= standard.areas[area].incomeLine * size || isNearAbove(standard, area, size, income);
+  return income <= standard.areas[area].incomeLine * size;
 }

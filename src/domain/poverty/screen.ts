@@ -55,8 +55,12 @@ export function screenHousehold(rules: PovertyRules, standard: Standard, househo
   const notes: string[] = [];
   if (standard.provisional && standard.provisionalNote) notes.push(standard.provisionalNote);
   if (c.nearLine === 'below') notes.push(templates.nearLineBelow);
-  if (c.nearLine === 'above' && c.categoryAtLine) {
-    notes.push(fillTemplate(templates.nearLineAbove, { category: categoryLabels[c.categoryAtLine] }));
+  if (c.nearLine === 'above') {
+    notes.push(
+      c.categoryAtLine
+        ? fillTemplate(templates.nearLineAbove, { category: categoryLabels[c.categoryAtLine] })
+        : templates.nearLineAboveUnassessed,
+    );
   }
   const min = standard.classification.minDeprivationsForPoor;
   if (c.withinLine && c.deprivationCount === min - 1) {
@@ -65,7 +69,9 @@ export function screenHousehold(rules: PovertyRules, standard: Standard, househo
   const deprivationsDecide = c.withinLine || c.categoryAtLine !== null;
   if (deprivationsDecide && indicatorsOf(standard).some((i) => !i.confirmed)) notes.push(templates.unconfirmedIndicators);
 
-  const stepCategories: Category[] = c.categoryAtLine ? [c.category, c.categoryAtLine] : [c.category];
+  // Just above the line, a review could still find the household poor or near-poor: how to ask for one, too.
+  const stepCategories: Category[] =
+    c.nearLine === 'above' ? [c.category, c.categoryAtLine ?? 'near_poor'] : [c.category];
   return {
     standard: {
       id: standard.id,

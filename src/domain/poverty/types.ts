@@ -91,6 +91,8 @@ export interface GuidanceNotes {
   nearLineBelow: string;
   /** Just above the line. Placeholders: {category} (what the household would be at the line). */
   nearLineAbove: string;
+  /** Just above the line, deprivations not asked. Placeholders: none. */
+  nearLineAboveUnassessed: string;
   /** Within the line, one deprivation short of "poor". Placeholders: {count}, {min}. */
   oneShortOfPoor: string;
   /** Some indicator used has an unconfirmed threshold. Placeholders: none. */
@@ -118,6 +120,8 @@ export interface Household {
   monthlyIncome: number;
   /** Indicator ids of the standard in force (no duplicates). */
   deprivations: string[];
+  /** False when the deprivations were not asked because the income settles the category (default true). */
+  deprivationsAssessed?: boolean;
 }
 
 export interface StandardSummary {

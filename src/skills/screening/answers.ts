@@ -75,6 +75,6 @@ export function incomeBasis(text: string): IncomeBasis {
     perPerson: units.includes('nguoi') || /\b(binh quan|bq)\b/.test(fold(text)),
     perYear: units.includes('nam'),
     none: /^(0|0 dong|khong|khong co|khong co gi|khong co thu nhap|chua co|chua co thu nhap|khong co dong nao)$/.test(core(text)),
-    amountText: normalized.replace(PER, ' '),
+    amountText: normalized.replace(PER, ' ').replace(/\s+/g, ' ').trim(),
   };
 }

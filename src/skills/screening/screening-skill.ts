@@ -1,8 +1,9 @@
 import { citizenIdOf } from '../../citizens/registry.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
+import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { standardOn } from '../../domain/poverty/standards.js';
-import { AREAS, type Area, type Household, type PovertyRules } from '../../domain/poverty/types.js';
+import { AREAS, type Area, type Household, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import { controlPayload } from '../../engine/control-words.js';
 import { intentPayload } from '../../engine/engine.js';
 import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
@@ -83,7 +84,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
 
   /** The result ends the flow; the answers go to the consent gate, which keeps them only with consent. */
   const finish = async (ctx: TurnContext, state: ScreeningState): Promise<SkillResult> => {
-    const household = householdOf(state.data);
+    const household = householdOf(state.standard, state.data);
     const result = screenHousehold(rules, state.standard, household, state.data.date);
     const texts = packMessages(resultBlocks(rules, state, result), ctx.capabilities.maxTextLength);
     const replies: Reply[] = texts.map((text) => ({ text }));
@@ -280,7 +281,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
-function householdOf(data: FlowData): Household {
+function householdOf(standard: Standard, data: FlowData): Household {
   return {
     area: data.area!,
     householdSize: data.householdSize!,
@@ -288,6 +289,7 @@ function householdOf(data: FlowData): Household {
     deprivations: Object.entries(data.answers)
       .filter(([, deprived]) => deprived)
       .map(([id]) => id),
+    deprivationsAssessed: deprivationsMatter(standard, data.area!, data.householdSize!, data.income!.amount),
   };
 }
 

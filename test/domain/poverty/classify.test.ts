@@ -90,11 +90,17 @@ describe('every number of deprivations, on and just above the line', () => {
 });
 
 describe('when the deprivation questions matter', () => {
-  it('within the line and just above it, but not further above', () => {
+  it('only within the line: above it the income settles the category', () => {
     const standard = on('2026-11-28');
     expect(deprivationsMatter(standard, 'rural', 4, 6_000_000)).toBe(true);
-    expect(deprivationsMatter(standard, 'rural', 4, 6_600_000)).toBe(true);
-    expect(deprivationsMatter(standard, 'rural', 4, 6_600_001)).toBe(false);
+    expect(deprivationsMatter(standard, 'rural', 4, 6_000_001)).toBe(false);
+    expect(deprivationsMatter(standard, 'urban', 1, 2_000_000)).toBe(true);
     expect(deprivationsMatter(standard, 'urban', 1, 50_000_000)).toBe(false);
+  });
+
+  it('just above the line with deprivations not assessed: no guess at the category at the line', () => {
+    const standard = on('2026-11-28');
+    const c = classify(standard, { area: 'rural', householdSize: 1, monthlyIncome: 1_600_000, deprivations: [], deprivationsAssessed: false });
+    expect(c).toMatchObject({ category: 'average_living', nearLine: 'above', categoryAtLine: null });
   });
 });

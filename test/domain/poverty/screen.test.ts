@@ -88,6 +88,10 @@ describe('screenHousehold', () => {
     expect(above.notes.join(' ')).toContain('có khả năng thuộc diện hộ nghèo');
     // Both the average-living steps and the application steps, since a review could find it poor.
     expect(above.nextSteps.join(' ')).toContain('Mẫu số 01');
+    // Deprivations not asked (the income settled the category): no guess between poor and near-poor.
+    const unassessed = screen({ ...poorRural, monthlyIncome: 6_300_000, deprivations: [], deprivationsAssessed: false }, '2026-11-28');
+    expect(unassessed.notes.join(' ')).toContain('hộ nghèo hoặc hộ cận nghèo (tùy số chỉ số thiếu hụt)');
+    expect(unassessed.nextSteps.join(' ')).toContain('Mẫu số 01');
     const far = screen({ ...poorRural, monthlyIncome: 20_000_000 }, '2026-11-28');
     expect(far.notes.join(' ')).not.toContain('chuẩn nghèo một chút');
   });

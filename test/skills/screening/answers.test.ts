@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { incomeBasis, livesAlone, readAreaWord, readYesNo } from '../../../src/skills/screening/answers.js';
+
+describe('reading yes/no answers', () => {
+  it.each([
+    ['có', 'yes'],
+    ['Có ạ', 'yes'],
+    ['co', 'yes'],
+    ['dạ có', 'yes'],
+    ['vâng', 'yes'],
+    ['đúng rồi', 'yes'],
+    ['có, thằng út chưa có thẻ', 'yes'],
+    ['không', 'no'],
+    ['khong a', 'no'],
+    ['ko', 'no'],
+    ['k', 'no'],
+    ['hok', 'no'],
+    ['dạ không ạ', 'no'],
+    ['không, cả nhà đều có thẻ', 'no'],
+    ['không có', 'no'],
+    ['không biết', 'unsure'],
+    ['ko ro', 'unsure'],
+    ['chắc là', 'unsure'],
+    ['nhà tôi ở xa', null],
+    ['', null],
+    ['y tế', null],
+  ] as const)('%j → %s', (text, expected) => {
+    expect(readYesNo(text)).toBe(expected);
+  });
+});
+
+describe('reading xã / phường', () => {
+  it.each([
+    ['xã', 'rural'],
+    ['xa', 'rural'],
+    ['ở xã', 'rural'],
+    ['nông thôn', 'rural'],
+    ['Phường', 'urban'],
+    ['thanh thi', 'urban'],
+    ['đô thị ạ', 'urban'],
+    ['đặc khu Cát Hải', 'special_zone'],
+    ['thị xã', null],
+    ['xa lắm', null],
+  ] as const)('%j → %s', (text, expected) => {
+    expect(readAreaWord(text)).toBe(expected);
+  });
+
+  it('a household of one', () => {
+    expect(livesAlone('tôi sống một mình')).toBe(true);
+    expect(livesAlone('1 minh')).toBe(true);
+    expect(livesAlone('4 người')).toBe(false);
+  });
+});
+
+describe('how an amount is meant', () => {
+  it.each([
+    ['6 triệu', { perPerson: false, perYear: false, none: false, amountText: '6 triệu' }],
+    ['1tr5 mỗi người', { perPerson: true, perYear: false }],
+    ['2tr/người', { perPerson: true, perYear: false }],
+    ['bình quân 1tr2', { perPerson: true }],
+    ['240 triệu một năm', { perYear: true, amountText: '240 triệu' }],
+    ['60tr/nam', { perYear: true, amountText: '60tr' }],
+    ['nam trieu', { perYear: false, amountText: 'nam trieu' }],
+    ['không có thu nhập', { none: true }],
+    ['0', { none: true }],
+  ] as const)('%j', (text, expected) => {
+    expect(incomeBasis(text)).toMatchObject(expected);
+  });
+});
