@@ -58,7 +58,14 @@ function typeName(expected: string): string {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const issues = error.validation.map((v) => v.params.issue as unknown as Issue);
+      const issues = error.validation.map(
+        (v): Issue => ({
+          ...(v.params as Record<string, unknown>),
+          code: v.keyword as Issue['code'],
+          path: v.instancePath.split('/').filter(Boolean),
+          message: v.message ?? '',
+        }),
+      );
       return reply.code(400).send({ error: 'invalid_request', message: issues.map(describeIssue).join(' ') });
     }
     if (error instanceof HttpError) {
