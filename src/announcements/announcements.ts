@@ -20,8 +20,11 @@ export interface AnnouncementsOptions {
   audit: AuditLog;
   clock: Clock;
   quietHours: QuietHours | null;
-  /** Null when Zalo is off (no credentials). */
-  zalo: ZaloSender | null;
+  /**
+   * Null when Zalo is off (no credentials). Otherwise a getter for the sender: the Zalo channel is set up after the
+   * engine, which needs this module's hook first.
+   */
+  zalo: (() => ZaloSender) | null;
   /** Null when no widget hub runs (announcements still reach the public feed). */
   web: CommuneBroadcaster | null;
   log: FastifyBaseLogger;
@@ -113,8 +116,10 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
+      // Stop the worker first: a tick in progress then ends after its current batch instead of draining the queue.
+      const stopped = worker.stop();
       await ticking;
-      await worker.stop();
+      await stopped;
     },
   };
 }

@@ -12,8 +12,8 @@ export interface DeliveryWorkerOptions {
   deliveries: DeliveryRepository;
   citizens: CitizenRepository;
   announcements: AnnouncementRepository;
-  /** Null when Zalo is not configured: queued deliveries are then skipped with that reason. */
-  zalo: ZaloSender | null;
+  /** Null when Zalo is not configured (queued deliveries are then skipped with that reason); else the sender, looked up when first needed. */
+  zalo: (() => ZaloSender) | null;
   clock: Clock;
   quietHours: QuietHours | null;
   /** The text one subscriber receives (it names their commune). */
@@ -30,6 +30,7 @@ export interface DeliveryWorkerOptions {
 const MAX_ATTEMPTS = 3;
 /** A token or configuration problem stops all sending for this long (the console shows the token alert meanwhile). */
 const SYSTEMIC_PAUSE_MS = 5 * 60_000;
+const RATE_LIMIT_PAUSE_MS = 60_000;
 
 /**
  * The durable delivery queue for Zalo. Every delivery is already a stored record (`queued`) before this worker sees
@@ -50,7 +51,7 @@ export class DeliveryWorker {
   #pausedUntil = 0;
 
   constructor(options: DeliveryWorkerOptions) {
-    this.#o = { batchSize: 1000, concurrency: 16, ...options };
+    this.#o = { ...options, batchSize: options.batchSize ?? 1000, concurrency: options.concurrency ?? 16 };
   }
 
   /** After a (re)start: interrupted sends are reported, queued ones are resumed. */
@@ -154,7 +155,7 @@ export class DeliveryWorker {
   async #send(record: DeliveryRecord, citizen: CitizenRecord, text: string): Promise<DeliveryRecord> {
     let result: SendResult;
     try {
-      result = await this.#o.zalo!.sendText(citizen.userId, text);
+      result = await this.#o.zalo!().sendText(citizen.userId, text);
     } catch (error) {
       result = { ok: false, code: null, kind: 'network', reason: (error as Error).message, retryable: true, sent: 0 };
     }
@@ -169,7 +170,12 @@ export class DeliveryWorker {
     }
     if (result.kind === 'token' || result.kind === 'configuration') {
       // Nothing can be sent until an admin fixes Zalo: wait, without spending this delivery's attempts.
-      this.#pause(result.reason);
+      this.#pause(SYSTEMIC_PAUSE_MS, result.reason);
+      return this.#requeue({ ...record, attempts: record.attempts - 1 }, at);
+    }
+    if (result.kind === 'rate_limited' && result.retryable) {
+      // Zalo's per-minute quota is spent (the client already backed off): resume in the next minute.
+      this.#pause(RATE_LIMIT_PAUSE_MS, result.reason);
       return this.#requeue({ ...record, attempts: record.attempts - 1 }, at);
     }
     if (result.retryable && record.attempts < MAX_ATTEMPTS) return this.#requeue(record, at);
@@ -182,8 +188,8 @@ export class DeliveryWorker {
     return queued;
   }
 
-  #pause(reason: string): void {
-    const until = this.#o.clock.now().getTime() + SYSTEMIC_PAUSE_MS;
+  #pause(ms: number, reason: string): void {
+    const until = this.#o.clock.now().getTime() + ms;
     if (until - this.#pausedUntil > 1000) this.#o.log.warn({ reason }, 'Zalo unavailable; announcement delivery paused');
     this.#pausedUntil = until;
   }

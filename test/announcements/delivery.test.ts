@@ -1,0 +1,248 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { REASON } from '../../src/announcements/delivery-reasons.js';
+import type { DeliveryRecord } from '../../src/storage/records.js';
+import {
+  type AnnouncementBed,
+  addManyZaloCitizens,
+  COMMUNE_A,
+  COMMUNE_B,
+  DAY_MS,
+  officerOf,
+  startAnnouncementBed,
+} from './support/bed.js';
+
+let bed: AnnouncementBed;
+afterEach(async () => {
+  await bed?.close();
+});
+
+const announce = (communes: string[] | 'all' = [COMMUNE_A], extra: { scheduledAt?: string; channels?: ('zalo' | 'web')[] } = {}) =>
+  bed.module.service.create(
+    communes === 'all' ? { username: 'admin', displayName: 'QTV', role: 'admin', communes: [] } : officerOf(...communes),
+    { title: 'Lịch rà soát hộ nghèo', body: 'Tổ rà soát sẽ đến từng hộ từ ngày 1/12.', communes, channels: extra.channels ?? ['zalo', 'web'], scheduledAt: extra.scheduledAt },
+  );
+const reportOf = async (id: string) => (await bed.module.service.report({ username: 'admin', displayName: '', role: 'admin', communes: [] }, id)).report;
+const receivers = () => bed.mock.messages.map((m) => m.userId).sort();
+const countBy = <T>(items: T[], key: (t: T) => string) =>
+  items.reduce<Record<string, number>>((acc, item) => ({ ...acc, [key(item)]: (acc[key(item)] ?? 0) + 1 }), {});
+
+describe('announcement delivery', () => {
+  it('reaches exactly the subscribers of the commune inside the 7-day window, marks the others and tells the officer why', async () => {
+    bed = await startAnnouncementBed();
+    await bed.addZaloCitizen('100', COMMUNE_A);
+    await bed.addZaloCitizen('101', COMMUNE_A, { lastSeenDaysAgo: 6.9 });
+    await bed.addZaloCitizen('102', COMMUNE_A, { lastSeenDaysAgo: 8 });
+    await bed.addZaloCitizen('103', COMMUNE_A, { subscribed: false });
+    await bed.addZaloCitizen('200', COMMUNE_B);
+
+    const created = await announce();
+    await bed.module.tick();
+
+    expect(receivers()).toEqual(['100', '101']);
+    expect(bed.mock.messages[0]!.text).toMatch(/^📢 Thông báo của UBND xã Thanh Hà\nLịch rà soát hộ nghèo\n/);
+    expect(bed.mock.messages[0]!.text).toContain('Nhắn "hủy đăng ký" để ngừng nhận thông báo.');
+    const report = await reportOf(created.id);
+    expect(report.zalo!.counts).toMatchObject({ sent: 2, pending_window: 1, skipped: 1, queued: 0, sending: 0, failed: 0 });
+    expect(report.zalo!.reasons).toEqual([{ state: 'skipped', reason: REASON.unsubscribed, label: 'Đã hủy đăng ký nhận thông báo', count: 1 }]);
+    // Web: in commune A's feed and pushed live to A's open widget, not B's.
+    expect(report.web!.counts.sent).toBe(1);
+    expect(bed.pushed.get(COMMUNE_A)).toEqual([{ type: 'announcement', announcement: expect.objectContaining({ id: created.id }) }]);
+    expect(bed.pushed.get(COMMUNE_B)).toEqual([]);
+    expect((await bed.module.service.feed(COMMUNE_A)).map((a) => a.id)).toEqual([created.id]);
+    expect(await bed.module.service.feed(COMMUNE_B)).toEqual([]);
+  });
+
+  it('sends every message exactly once across a graceful restart halfway through 5,000 subscribers', async () => {
+    bed = await startAnnouncementBed({ batchSize: 250 });
+    const users = await addManyZaloCitizens(bed, 5000, COMMUNE_A, '7');
+    let stopping: Promise<void> | null = null;
+    bed.mock.onMessage(() => {
+      if (bed.mock.messages.length === 2000) stopping = bed.module.stop();
+    });
+
+    const created = await announce();
+    await bed.module.tick();
+    await stopping;
+    const beforeRestart = bed.mock.messages.length;
+    expect(beforeRestart).toBeGreaterThanOrEqual(2000);
+    expect(beforeRestart).toBeLessThan(5000);
+
+    await bed.restart();
+    await bed.module.tick();
+
+    const perUser = countBy(bed.mock.messages, (m) => m.userId);
+    expect(Object.keys(perUser)).toHaveLength(5000);
+    expect(users.every((u) => perUser[u] === 1)).toBe(true);
+    expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 5000, queued: 0, sending: 0, failed: 0 });
+  }, 120_000);
+
+  it('never resends a delivery left "sending" by a crash: it is reported as not sure, the queued ones go out', async () => {
+    bed = await startAnnouncementBed();
+    await bed.addZaloCitizen('300', COMMUNE_A);
+    await bed.addZaloCitizen('301', COMMUNE_A);
+    const created = await announce([COMMUNE_A], { channels: ['zalo'] });
+    await bed.module.tick();
+    expect(receivers()).toEqual(['300', '301']);
+
+    // The state a crash leaves: one delivery marked sending (Zalo may have it), one still queued.
+    const at = bed.clock.now().toISOString();
+    const base = { announcementId: created.id, channel: 'zalo' as const, reason: null, updatedAt: at };
+    await bed.addZaloCitizen('302', COMMUNE_A);
+    await bed.addZaloCitizen('303', COMMUNE_A);
+    await bed.storage.deliveries.enqueue([
+      { ...base, id: `${created.id}|zalo:302`, citizenId: 'zalo:302', state: 'sending', attempts: 1 },
+      { ...base, id: `${created.id}|zalo:303`, citizenId: 'zalo:303', state: 'queued', attempts: 0 },
+    ] satisfies DeliveryRecord[]);
+    await bed.restart();
+    await bed.module.tick();
+
+    expect(receivers()).toEqual(['300', '301', '303']);
+    const report = (await reportOf(created.id)).zalo!;
+    expect(report.counts).toMatchObject({ sent: 3, failed: 1, sending: 0 });
+    expect(report.reasons).toEqual([expect.objectContaining({ state: 'failed', reason: REASON.interrupted, label: expect.stringMatching(/^Không chắc đã gửi/) })]);
+  });
+
+  it('delivers pending announcements as a short notice when the citizen writes again, and only to subscribers', async () => {
+    bed = await startAnnouncementBed();
+    await bed.addZaloCitizen('400', COMMUNE_A, { lastSeenDaysAgo: 10 });
+    await bed.addZaloCitizen('401', COMMUNE_A, { lastSeenDaysAgo: 10 });
+    const first = await announce();
+    await bed.module.tick();
+    expect(bed.mock.messages).toEqual([]);
+
+    const { ConversationEngine } = await import('../../src/engine/engine.js');
+    const { SessionStore } = await import('../../src/engine/session-store.js');
+    const { zaloCapabilities } = await import('../../src/channels/zalo/capabilities.js');
+    const echo = { name: 'echo', intents: ['help', 'fallback'], handleIntent: () => ({ replies: [{ text: 'Trả lời.' }] }) };
+    const engine = new ConversationEngine({
+      parser: { parse: (text) => ({ text, intent: { name: 'fallback', confidence: 0 }, ranking: [], entities: [] }) },
+      skills: [echo],
+      sessions: new SessionStore({ repo: bed.storage.sessions, clock: bed.clock, idleMinutes: 30 }),
+      clock: bed.clock,
+      capabilities: { web: zaloCapabilities(false), zalo: zaloCapabilities(false) },
+      hooks: [bed.module.pendingHook],
+    });
+    // 401 unsubscribes before writing again: the pending announcement is dropped, not announced.
+    const citizen401 = (await bed.storage.citizens.get('zalo:401'))!;
+    await bed.storage.citizens.save({ ...citizen401, subscribed: false });
+
+    const replies = await engine.handle({ channel: 'zalo', userId: '400', text: 'xin chào' });
+    expect(replies.map((r) => r.text)).toEqual([
+      'Bạn có 1 thông báo mới từ xã Thanh Hà:\n• Lịch rà soát hộ nghèo\nNhắn "xem thông báo" để đọc đầy đủ.',
+      'Trả lời.',
+    ]);
+    expect((await engine.handle({ channel: 'zalo', userId: '400', text: 'xin chào' })).map((r) => r.text)).toEqual(['Trả lời.']);
+    expect((await engine.handle({ channel: 'zalo', userId: '401', text: 'xin chào' })).map((r) => r.text)).toEqual(['Trả lời.']);
+
+    const report = (await reportOf(first.id)).zalo!;
+    expect(report.counts).toMatchObject({ sent: 1, pending_window: 0, skipped: 1 });
+    expect(report.reasons.map((r) => [r.state, r.reason])).toEqual(
+      expect.arrayContaining([
+        ['sent', REASON.onNextMessage],
+        ['skipped', REASON.unsubscribed],
+      ]),
+    );
+  });
+
+  it('waits through quiet hours, re-checking subscription and window when it sends', async () => {
+    bed = await startAnnouncementBed({ quietHours: { fromMinute: 21 * 60, toMinute: 7 * 60 }, start: '2026-11-28T15:00:00Z' }); // 22:00
+    await bed.addZaloCitizen('500', COMMUNE_A);
+    await bed.addZaloCitizen('501', COMMUNE_A);
+    const created = await announce();
+    await bed.module.tick();
+    expect(bed.mock.messages).toEqual([]);
+    expect((await reportOf(created.id)).zalo!.counts.queued).toBe(2);
+    // Published at once on the web, only Zalo waits.
+    expect(bed.pushed.get(COMMUNE_A)).toHaveLength(1);
+
+    const citizen = (await bed.storage.citizens.get('zalo:501'))!;
+    await bed.storage.citizens.save({ ...citizen, subscribed: false });
+    bed.clock.set('2026-11-28T23:59:00Z'); // 06:59
+    await bed.module.tick();
+    expect(bed.mock.messages).toEqual([]);
+    bed.clock.set('2026-11-29T00:00:00Z'); // 07:00
+    await bed.module.tick();
+    expect(receivers()).toEqual(['500']);
+    expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 1, skipped: 1, queued: 0 });
+  });
+
+  it('publishes a scheduled announcement when its time comes, and a withdrawn one never', async () => {
+    bed = await startAnnouncementBed();
+    await bed.addZaloCitizen('600', COMMUNE_A);
+    const inAnHour = new Date(bed.clock.now().getTime() + 3_600_000).toISOString();
+    const kept = await announce([COMMUNE_A], { scheduledAt: inAnHour });
+    const dropped = await announce([COMMUNE_A], { scheduledAt: inAnHour });
+    expect(kept.status).toBe('scheduled');
+    await bed.module.tick();
+    expect(bed.mock.messages).toEqual([]);
+    expect(await bed.module.service.feed(COMMUNE_A)).toEqual([]);
+
+    await bed.module.service.withdraw(officerOf(COMMUNE_A), dropped.id);
+    bed.clock.advance(3_600_000);
+    await bed.module.tick();
+    expect(bed.mock.messages).toHaveLength(1);
+    expect((await bed.module.service.feed(COMMUNE_A)).map((a) => a.id)).toEqual([kept.id]);
+    expect((await reportOf(kept.id)).zalo!.counts.sent).toBe(1);
+    expect((await reportOf(dropped.id)).zalo!.total).toBe(0);
+  });
+
+  it('withdrawing stops what is still queued or pending and removes it from the feed', async () => {
+    bed = await startAnnouncementBed({ quietHours: { fromMinute: 21 * 60, toMinute: 7 * 60 }, start: '2026-11-28T15:00:00Z' });
+    await bed.addZaloCitizen('700', COMMUNE_A);
+    await bed.addZaloCitizen('701', COMMUNE_A, { lastSeenDaysAgo: 9 });
+    const created = await announce();
+    await bed.module.service.withdraw(officerOf(COMMUNE_A), created.id);
+    bed.clock.set('2026-11-29T01:00:00Z');
+    await bed.module.tick();
+
+    expect(bed.mock.messages).toEqual([]);
+    expect(await bed.module.service.feed(COMMUNE_A)).toEqual([]);
+    const report = (await reportOf(created.id)).zalo!;
+    expect(report.counts).toMatchObject({ skipped: 2, queued: 0, pending_window: 0 });
+    expect(report.reasons[0]).toMatchObject({ reason: REASON.withdrawn, count: 2 });
+  });
+
+  it('records Zalo’s refusals with Zalo’s reason, and a -230 as pending rather than failed', async () => {
+    bed = await startAnnouncementBed();
+    await bed.addZaloCitizen('800', COMMUNE_A);
+    await bed.addZaloCitizen('801', COMMUNE_A);
+    await bed.addZaloCitizen('802', COMMUNE_A);
+    bed.mock.setUser('801', { follower: false });
+    // Zalo's record of 802's last interaction is older than ours: Zalo says -230.
+    bed.mock.setUser('802', { lastInteractionAt: bed.clock.now().getTime() - 8 * DAY_MS });
+    const created = await announce();
+    await bed.module.tick();
+
+    expect(receivers()).toEqual(['800']);
+    const report = (await reportOf(created.id)).zalo!;
+    expect(report.counts).toMatchObject({ sent: 1, failed: 1, pending_window: 1 });
+    expect(report.reasons).toEqual([
+      { state: 'failed', reason: expect.stringMatching(/^zalo:not_follower: .*-213/), label: 'Người dân chưa quan tâm (theo dõi) Zalo OA', count: 1 },
+    ]);
+  });
+
+  it('pauses on Zalo’s rate limit and resumes in the next minute without losing the delivery', async () => {
+    bed = await startAnnouncementBed();
+    await bed.addZaloCitizen('900', COMMUNE_A);
+    bed.mock.failNextSends(-32, 5); // more than the client's own retries
+    const created = await announce();
+    await bed.module.tick();
+    expect(bed.mock.messages).toEqual([]);
+    expect((await reportOf(created.id)).zalo!.counts.queued).toBe(1);
+
+    bed.clock.advance(61_000);
+    await bed.module.tick();
+    expect(receivers()).toEqual(['900']);
+    expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 1, failed: 0 });
+  });
+
+  it('records Zalo deliveries as skipped when Zalo is not configured; the web still gets it', async () => {
+    bed = await startAnnouncementBed({ zalo: false });
+    await bed.addZaloCitizen('950', COMMUNE_A);
+    const created = await announce();
+    await bed.module.tick();
+    const report = await reportOf(created.id);
+    expect(report.zalo!.reasons).toEqual([{ state: 'skipped', reason: REASON.zaloOff, label: 'Zalo chưa được cấu hình', count: 1 }]);
+    expect(report.web!.counts.sent).toBe(1);
+  });
+});
