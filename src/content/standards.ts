@@ -19,8 +19,8 @@ import { removeDiacritics } from '../nlu/fold.js';
  * entries (dates that overlap, duplicate ids, an unconfirmed entitlement that states an amount…); one Error lists
  * every problem, each line naming the file.
  */
-export const ENTITLEMENTS_FILE = 'entitlements.yaml';
-export const GUIDANCE_FILE = 'guidance.yaml';
+const ENTITLEMENTS_FILE = 'entitlements.yaml';
+const GUIDANCE_FILE = 'guidance.yaml';
 
 /** Placeholders each note may use (see GuidanceNotes). */
 const NOTE_PLACEHOLDERS: Record<keyof Guidance['notes'], readonly string[]> = {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type Clock, provinceToday } from '../clock.js';
 import { screenHousehold } from '../domain/poverty/screen.js';
 import { indicatorsOf, standardOn, unknownIndicatorIds } from '../domain/poverty/standards.js';
-import { AREAS, CATEGORIES, type PovertyRules, type Standard } from '../domain/poverty/types.js';
+import { AREAS, CATEGORIES, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../domain/poverty/types.js';
 import { HttpError } from './errors.js';
 
 export interface ScreeningRouteDeps {
@@ -12,7 +12,6 @@ export interface ScreeningRouteDeps {
   clock: Clock;
 }
 
-export const MAX_HOUSEHOLD_SIZE = 30;
 const FIELDS = ['date', 'area', 'householdSize', 'monthlyIncome', 'deprivations'] as const;
 
 /** What to fix, per field: the message a person reads when that field is wrong or missing. */

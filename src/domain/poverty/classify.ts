@@ -1,6 +1,6 @@
 import type { Area, Category, Household, Standard } from './types.js';
 
-export interface Classification {
+export interface ClassifiedHousehold {
   category: Category;
   /** Rounded to the hundredth of a đồng, for display; the comparison itself is exact. */
   incomePerCapita: number;
@@ -22,7 +22,7 @@ export interface Classification {
  * otherwise; above it, average living up to the band where one is known; otherwise none. Comparisons are made on the
  * household totals (line × members) so that no rounding of the per-capita figure can move a household across a line.
  */
-export function classify(standard: Standard, household: Household): Classification {
+export function classify(standard: Standard, household: Household): ClassifiedHousehold {
   const { minDeprivationsForPoor, nearLinePercent } = standard.classification;
   const { incomeLine, averageLivingUpTo } = standard.areas[household.area];
   const size = household.householdSize;
@@ -38,7 +38,7 @@ export function classify(standard: Standard, household: Household): Classificati
   else category = 'none';
 
   // Per cent arithmetic on whole numbers: the margins are exact for lines in whole đồng.
-  let nearLine: Classification['nearLine'] = null;
+  let nearLine: ClassifiedHousehold['nearLine'] = null;
   if (withinLine && income * 100 >= lineTotal * (100 - nearLinePercent)) nearLine = 'below';
   if (!withinLine && income * 100 <= lineTotal * (100 + nearLinePercent)) nearLine = 'above';
   const assessed = household.deprivationsAssessed ?? true;

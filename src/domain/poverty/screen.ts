@@ -21,7 +21,7 @@ export function fillTemplate(template: string, values: Record<string, string | n
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
-export function entitlementsFor(rules: PovertyRules, category: Category, area: Area, date: IsoDate): Entitlement[] {
+function entitlementsFor(rules: PovertyRules, category: Category, area: Area, date: IsoDate): Entitlement[] {
   return rules.entitlements.filter(
     (e) => e.categories.includes(category) && (e.areas === null || e.areas.includes(area)) && inForce(e, date),
   );

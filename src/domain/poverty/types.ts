@@ -7,6 +7,9 @@ export const AREAS = ['rural', 'urban'] as const;
 export type Area = (typeof AREAS)[number];
 
 export const CATEGORIES = ['poor', 'near_poor', 'average_living', 'none'] as const;
+
+/** Largest household the screening evaluates (the API and the chat reject more). */
+export const MAX_HOUSEHOLD_SIZE = 30;
 export type Category = (typeof CATEGORIES)[number];
 
 /** A calendar date "YYYY-MM-DD" (province time); such strings compare correctly as strings. */

@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { nextIndicatorToAsk, remainingIndicatorBound } from '../../domain/poverty/question-plan.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
-import { AREAS, type Indicator, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
+import { AREAS, type Indicator, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState } from '../../engine/types.js';
 
 export const SCREENING_SKILL = 'screening';
-export const MAX_HOUSEHOLD_SIZE = 30;
 
 /**
  * What the flow knows about the household. It lives only in the chat session (soft state that expires with it)

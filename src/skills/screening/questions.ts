@@ -5,7 +5,7 @@ import { progress, type QuestionStep, SCREENING_SKILL, type ScreeningState } fro
 import { formatDong, formatMillions } from './format.js';
 
 /** Quick-reply payloads: `screening:<step>:<answer>`, so a button left over from an earlier question is recognised. */
-export const payloads = {
+const payloads = {
   area: (area: Area) => `${SCREENING_SKILL}:area:${area}`,
   size: (n: number) => `${SCREENING_SKILL}:size:${n}`,
   income: (index: number) => `${SCREENING_SKILL}:income:${index}`,
@@ -16,7 +16,7 @@ export const payloads = {
 const MAX_TITLE = 20;
 const SIZE_BUTTONS = 6;
 
-export interface IncomeRange {
+interface IncomeRange {
   /** Button title. */
   title: string;
   /** The range in words, for the result ("từ 5.400.000 đến 6.000.000 đồng"). */

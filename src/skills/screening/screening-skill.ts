@@ -3,7 +3,7 @@ import type { CommuneDirectory } from '../../domain/communes.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { standardOn } from '../../domain/poverty/standards.js';
-import { AREAS, type Area, type Household, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
+import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import { controlPayload } from '../../engine/control-words.js';
 import { intentPayload } from '../../engine/engine.js';
 import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
@@ -14,7 +14,6 @@ import {
   currentStep,
   type FlowData,
   freshData,
-  MAX_HOUSEHOLD_SIZE,
   type QuestionStep,
   readState,
   SCREENING_SKILL,

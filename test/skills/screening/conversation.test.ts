@@ -78,6 +78,18 @@ describe('screening on /api/chat', () => {
     expect(kept[0]!.data.answers).toMatchObject({ nutrition: true, employment: false });
   });
 
+  it('just above the line: no deprivation questions, but told a review could still find it poor or near-poor', async () => {
+    const c = fresh();
+    await c.press('intent:screening_start');
+    expect(texts(await c.say('Thanh Hà'))).toContain('Câu 2/15'); // a commune name answers "xã or phường"
+    await c.tap('4 người');
+    const result = texts(await c.tap('Hơn 6–6,6 triệu'));
+    expect(result).toContain('Hộ của bạn có khả năng thuộc diện hộ có mức sống trung bình.');
+    expect(result).toContain('hộ nghèo hoặc hộ cận nghèo (tùy số chỉ số thiếu hụt)');
+    expect(result).toContain('Mẫu số 01');
+    expect(result).toContain('ít nhất 30% tiền mua thẻ bảo hiểm y tế');
+  });
+
   it('"quay lại" changes the previous answer, "hủy" stops', async () => {
     const c = fresh();
     await c.say('kiem tra ho ngheo');
