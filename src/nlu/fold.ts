@@ -20,3 +20,23 @@ export function normalizeText(text: string): string {
 export function fold(text: string): string {
   return removeDiacritics(normalizeText(text));
 }
+
+/** Combining tone marks (huyền, sắc, ngã, hỏi, nặng); circumflex, breve and horn are letter shapes, not tones. */
+const TONE_MARKS: Record<string, string> = { '\u0300': '2', '\u0301': '1', '\u0303': '4', '\u0309': '3', '\u0323': '5' };
+const TONE_MARK_RE = /[\u0300\u0301\u0303\u0309\u0323]/g;
+
+/**
+ * One spelling per accented syllable whatever the tone placement: the tone mark is taken off the vowel and written
+ * as a digit after the syllable, so "hoà" and "hòa" (old and new placement) both give "hoa2", while "hoa", "hòa"
+ * and "hóa" stay apart. Expects normalized (NFC, lower-case) text; syllables without a tone keep no digit.
+ */
+export function toneKey(syllable: string): string {
+  const decomposed = syllable.normalize('NFD');
+  let tone = '';
+  for (const mark of decomposed.match(TONE_MARK_RE) ?? []) tone = TONE_MARKS[mark]!;
+  return decomposed.replace(TONE_MARK_RE, '').normalize('NFC') + tone;
+}
+
+export function hasDiacritics(text: string): boolean {
+  return removeDiacritics(text) !== text;
+}

@@ -14,6 +14,8 @@ export interface Entity {
   end: number;
   /** commune: other candidates when a former name was split between several new communes. */
   alternatives?: string[];
+  /** area: inferred from the unit-type word (xã → rural, phường/thị trấn → urban), not stated outright. */
+  inferred?: boolean;
 }
 
 export interface ParseResult {

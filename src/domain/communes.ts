@@ -1,0 +1,237 @@
+/**
+ * The commune-level units of thành phố Hải Phòng since 1 July 2025 (content/communes.json), with the former units
+ * merged into each. Citizens still name their old commune, often without diacritics or with a typo, so lookups go
+ * through folded names (current and former) and tolerate small spelling mistakes.
+ *
+ * A commune's `id` is its statistics code (Cục Thống kê, công văn 1027/CTK-CSCL): official, stable, and unique,
+ * whereas slugs of the names are not ("Cẩm Giàng" and "Cẩm Giang" are both xã and fold to the same letters).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { fold, hasDiacritics, normalizeText, toneKey } from '../nlu/fold.js';
+import { FuzzyIndex } from '../nlu/fuzzy-index.js';
+
+const formerUnitSchema = z.object({
+  name: z.string().min(1),
+  type: z.enum(['xa', 'phuong', 'thi_tran', 'huyen']),
+  formerDistrict: z.string().min(1),
+  /** full: the whole former unit; part: a part of it; remainder: what was left after an earlier clause took a part. */
+  portion: z.enum(['full', 'part', 'remainder']),
+  code: z.string().regex(/^\d{3,5}$/),
+  /** Other spellings found in official lists (e.g. "Bình Lăng" for "Bình Lãng"). */
+  variants: z.array(z.string().min(1)).optional(),
+});
+
+const communeSchema = z.object({
+  id: z.string().regex(/^\d{5}$/, 'id is the 5-digit statistics code'),
+  name: z.string().min(1),
+  type: z.enum(['xa', 'phuong', 'dac_khu']),
+  code: z.string().regex(/^\d{5}$/),
+  formerProvince: z.enum(['Hải Phòng', 'Hải Dương']),
+  source: z.string().min(1),
+  formerNames: z.array(formerUnitSchema).min(1),
+});
+
+const communesFileSchema = z
+  .object({ asOf: z.iso.date(), source: z.string().min(1), communes: z.array(communeSchema).min(1) })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.communes.forEach((commune, index) => {
+      if (commune.id !== commune.code) {
+        ctx.addIssue({ code: 'custom', path: ['communes', index, 'id'], message: `id must equal code "${commune.code}"` });
+      }
+      if (seen.has(commune.id)) ctx.addIssue({ code: 'custom', path: ['communes', index, 'id'], message: `duplicate id "${commune.id}"` });
+      seen.add(commune.id);
+    });
+  });
+
+export type Commune = z.infer<typeof communeSchema>;
+export type CommuneType = Commune['type'];
+export type FormerUnit = z.infer<typeof formerUnitSchema>;
+
+export interface CommuneSummary {
+  id: string;
+  name: string;
+  type: CommuneType;
+  formerNames: { name: string; type: FormerUnit['type']; formerDistrict: string; portion: FormerUnit['portion'] }[];
+}
+
+export interface CommuneMatch {
+  commune: Commune;
+  /** The name that matched, as written in the content (current name or former name). */
+  matched: string;
+  via: 'name' | 'former_name';
+  /** Set when a former name matched: which former unit. */
+  former?: FormerUnit;
+  /** Edit distance between the folded query and the folded name (0 = exact). */
+  distance: number;
+}
+
+/** The unit-type words a citizen may put before a name; they narrow the candidates but are not part of the name. */
+const TYPE_WORDS: { words: string[]; types: (CommuneType | FormerUnit['type'])[] }[] = [
+  { words: ['xa', 'x'], types: ['xa'] },
+  { words: ['phuong', 'p'], types: ['phuong'] },
+  { words: ['thi tran', 'tt'], types: ['thi_tran'] },
+  { words: ['dac khu'], types: ['dac_khu', 'huyen'] },
+  { words: ['huyen dao'], types: ['huyen', 'dac_khu'] },
+];
+
+interface NameEntry {
+  commune: Commune;
+  name: string;
+  accentKey: string;
+  via: 'name' | 'former_name';
+  former?: FormerUnit;
+}
+
+export class CommuneDirectory {
+  readonly asOf: string;
+  readonly #communes: readonly Commune[];
+  readonly #byId: Map<string, Commune>;
+  /** Keyed by the folded name without spaces, so "thanhha" and "thanh ha" meet. */
+  readonly #names = new FuzzyIndex<NameEntry>(2);
+  readonly #longestName: number;
+
+  constructor(communes: readonly Commune[], asOf: string) {
+    this.asOf = asOf;
+    this.#communes = communes;
+    this.#byId = new Map(communes.map((c) => [c.id, c]));
+    let longest = 0;
+    const add = (entry: NameEntry) => {
+      this.#names.add(compactKey(entry.name), entry);
+      longest = Math.max(longest, fold(entry.name).split(' ').length);
+    };
+    for (const commune of communes) {
+      add({ commune, name: commune.name, accentKey: accentKey(commune.name), via: 'name' });
+      for (const former of commune.formerNames) {
+        for (const name of [former.name, ...(former.variants ?? [])]) {
+          add({ commune, name, accentKey: accentKey(name), via: 'former_name', former });
+        }
+      }
+    }
+    this.#longestName = longest;
+  }
+
+  all(): readonly Commune[] {
+    return this.#communes;
+  }
+
+  byId(id: string): Commune | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Most syllables in any current or former name (the entity extractor never tries longer spans). */
+  get longestNameSyllables(): number {
+    return this.#longestName;
+  }
+
+  list(): CommuneSummary[] {
+    return this.#communes.map((c) => ({
+      id: c.id,
+      name: c.name,
+      type: c.type,
+      formerNames: c.formerNames.map(({ name, type, formerDistrict, portion }) => ({ name, type, formerDistrict, portion })),
+    }));
+  }
+
+  /**
+   * Communes a citizen may mean by `query` ("Thanh Hà", "xa thanh ha", "phuong kinh mon", "thanh mein"), best first:
+   * exact folded matches before typo matches, current names before former names, the typed unit type first.
+   * A former unit split between several new communes returns every one of them.
+   */
+  search(query: string, options: { fuzzy?: boolean } = {}): CommuneMatch[] {
+    const { name, types } = stripTypeWord(normalizeText(query));
+    if (!name) return [];
+    return this.matchName(name, { fuzzy: options.fuzzy ?? true, types });
+  }
+
+  /** Like search, for an already-normalized name without a unit-type word (used by the entity extractor). */
+  matchName(name: string, options: { fuzzy: boolean; types?: readonly string[] }): CommuneMatch[] {
+    const key = compactKey(name);
+    if (key.length < 2) return [];
+    let hits = this.#names.exact(key).map((entry) => ({ entry, distance: 0 }));
+    if (hits.length === 0 && options.fuzzy) {
+      const found = this.#names.search(key, allowedTypos(key));
+      const best = found[0]?.distance;
+      hits = found.filter((h) => h.distance === best).map((h) => ({ entry: h.value, distance: h.distance }));
+    }
+    if (hits.length === 0) return [];
+
+    // Diacritics typed by the citizen separate names that fold alike (Cẩm Giàng / Cẩm Giang).
+    if (hasDiacritics(name)) {
+      const typed = accentKey(name);
+      const sameAccents = hits.filter((h) => h.entry.accentKey === typed);
+      if (sameAccents.length > 0) hits = sameAccents;
+    }
+
+    const types = options.types ?? [];
+    const rank = (h: { entry: NameEntry; distance: number }) =>
+      h.distance * 100 +
+      (types.length && !types.includes(h.entry.former?.type ?? h.entry.commune.type) ? 10 : 0) +
+      (h.entry.via === 'name' ? 0 : 1 + (h.entry.former?.portion === 'full' ? 0 : 1));
+    hits.sort((a, b) => rank(a) - rank(b));
+
+    const byCommune = new Map<string, CommuneMatch>();
+    for (const { entry, distance } of hits) {
+      if (byCommune.has(entry.commune.id)) continue;
+      byCommune.set(entry.commune.id, { commune: entry.commune, matched: entry.name, via: entry.via, former: entry.former, distance });
+    }
+    return [...byCommune.values()];
+  }
+}
+
+function compactKey(name: string): string {
+  return fold(name).replace(/ /g, '');
+}
+
+function accentKey(name: string): string {
+  return normalizeText(name).split(' ').map(toneKey).join(' ');
+}
+
+/** Short names get no typo allowance: "an" vs "am" would match half the directory. */
+function allowedTypos(key: string): number {
+  if (key.length <= 5) return 0;
+  return key.length <= 10 ? 1 : 2;
+}
+
+function stripTypeWord(normalized: string): { name: string; types: string[] } {
+  const folded = fold(normalized);
+  for (const { words, types } of TYPE_WORDS) {
+    for (const word of words) {
+      if (folded.startsWith(`${word} `)) {
+        const syllables = word.split(' ').length;
+        return { name: normalized.split(' ').slice(syllables).join(' '), types };
+      }
+    }
+  }
+  return { name: normalized, types: [] };
+}
+
+export class CommunesContentError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+    this.name = 'CommunesContentError';
+  }
+}
+
+/** Reads and validates `<contentDir>/communes.json`; a missing or invalid file throws naming the file and the field. */
+export async function loadCommunes(contentDir: string): Promise<CommuneDirectory> {
+  const file = join(contentDir, 'communes.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(error as Error).message})`;
+    throw new CommunesContentError(file, reason);
+  }
+  const parsed = communesFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CommunesContentError(file, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return new CommuneDirectory(parsed.data.communes, parsed.data.asOf);
+}

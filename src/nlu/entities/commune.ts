@@ -1,0 +1,75 @@
+/**
+ * Commune names in free text, current or former ("xã Thanh Hà", "phuong kinh mon", "o Tu Ky", "thanh mein").
+ * Many names are ordinary words too ("Đoàn Kết", "Thống Nhất", "An Sinh", "Hòa Bình"), so a name is taken only
+ * when something marks it as a place: a unit-type word before it (typos tolerated), a place word ("ở", "tại",
+ * "thuộc", "quê"), a capital letter, or a message that is nothing but the name.
+ */
+import type { CommuneDirectory } from '../../domain/communes.js';
+import type { Token } from '../tokenize.js';
+import type { Entity } from '../types.js';
+
+/** Folded unit-type words and the unit types they point to. */
+const TYPE_CUES: { words: string[]; types: string[] }[] = [
+  { words: ['xa'], types: ['xa'] },
+  { words: ['phuong'], types: ['phuong'] },
+  { words: ['p'], types: ['phuong'] },
+  { words: ['thi', 'tran'], types: ['thi_tran'] },
+  { words: ['tt'], types: ['thi_tran'] },
+  { words: ['dac', 'khu'], types: ['dac_khu', 'huyen'] },
+];
+const PLACE_CUES = new Set(['o', 'tai', 'thuoc', 'que']);
+/** A capitalised name after these is a province or a district, not a commune ("tỉnh Hải Dương", "huyện Thanh Hà"). */
+const LARGER_UNIT_WORDS = new Set(['tinh', 'huyen', 'quan', 'pho', 'tp']);
+
+function typeCueAt(tokens: readonly Token[], i: number): { length: number; types: string[] } | null {
+  for (const cue of TYPE_CUES) {
+    if (cue.words.every((w, k) => tokens[i + k]?.folded === w)) return { length: cue.words.length, types: cue.types };
+  }
+  return null;
+}
+
+function isCapitalised(text: string, token: Token): boolean {
+  const first = text[token.start]!;
+  return first !== first.toLowerCase();
+}
+
+/** A commune entity per mention (value: best id; alternatives: the other candidates), spanning its type word. */
+export function findCommunes(text: string, tokens: readonly Token[], communes: CommuneDirectory): Entity[] {
+  const found: Entity[] = [];
+  const longest = communes.longestNameSyllables;
+  const wholeMessage = (from: number, to: number) => to === tokens.length && (from === 0 || (from > 0 && typeCueAt(tokens, 0)?.length === from));
+
+  for (let i = 0; i < tokens.length; i++) {
+    const cue = typeCueAt(tokens, i);
+    const nameStart = cue ? i + cue.length : i;
+    const afterPlaceWord = nameStart > 0 && PLACE_CUES.has(tokens[nameStart - 1]!.folded);
+    for (let length = Math.min(longest, tokens.length - nameStart); length >= 1; length--) {
+      const span = tokens.slice(nameStart, nameStart + length);
+      if (span.some((t) => t.isNumber && !/^\d$/.test(t.text))) continue;
+      const capitalised = span.every((t) => t.isNumber || isCapitalised(text, t));
+      const marked =
+        cue !== null ||
+        afterPlaceWord ||
+        wholeMessage(nameStart, nameStart + length) ||
+        (capitalised && !LARGER_UNIT_WORDS.has(tokens[nameStart - 1]?.folded ?? ''));
+      if (!marked || (cue === null && length < 2)) continue;
+      const name = span.map((t) => t.text).join(' ');
+      const matches = communes.matchName(name, { fuzzy: cue !== null || afterPlaceWord || wholeMessage(nameStart, nameStart + length), types: cue?.types });
+      if (matches.length === 0) continue;
+      const start = tokens[i]!.start;
+      const end = span[span.length - 1]!.end;
+      const [best, ...others] = matches;
+      found.push({
+        entity: 'commune',
+        value: best!.commune.id,
+        text: text.slice(start, end),
+        start,
+        end,
+        ...(others.length ? { alternatives: others.map((m) => m.commune.id) } : {}),
+      });
+      i = nameStart + length - 1;
+      break;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,24 @@
+/**
+ * All entities of one message: money (đồng), count (household members), area (rural/urban), commune (id).
+ * The money and count readers are exported for the screening flow, which asks for exactly those.
+ */
+import type { CommuneDirectory } from '../../domain/communes.js';
+import { tokenize } from '../tokenize.js';
+import type { Entity } from '../types.js';
+import { findAreas } from './area.js';
+import { findCommunes } from './commune.js';
+import { findCounts } from './count.js';
+import { findMoney } from './money.js';
+
+export { extractCount, findCounts } from './count.js';
+export { extractMoney, findMoney } from './money.js';
+
+/** `text` must be NFC; offsets in the entities refer to it. Sorted by position. */
+export function extractEntities(text: string, communes: CommuneDirectory): Entity[] {
+  const tokens = tokenize(text);
+  const money = findMoney(text, tokens);
+  const counts = findCounts(text, tokens);
+  const communeEntities = findCommunes(text, tokens, communes);
+  const areas = findAreas(text, tokens, new Set(communeEntities.map((c) => c.start)));
+  return [...money, ...counts, ...areas, ...communeEntities].sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,138 @@
+/**
+ * Teencode, abbreviations and Telex residue, rewritten to the folded syllables they stand for, so that "ho ngheo
+ * vay dc bn", "hooj ngheof vay được bao nhiêu" and "hộ nghèo vay đc bn" reach the classifier as the same words.
+ * Keys are folded (no diacritics, đ → d): "đc" and "dc", "xklđ" and "xkld" are one entry.
+ */
+import { toneKey } from './fold.js';
+import { isSyllable, undoTelex } from './telex.js';
+import type { Token } from './tokenize.js';
+
+/** A normalized syllable; expansions of one typed token share that token's offsets. */
+export interface Word {
+  /** Folded syllable ("khong", "bao", "nhieu") or "#" for a number. */
+  form: string;
+  /** The syllable as typed with its diacritics (tone-placement independent, see toneKey), when it had any. */
+  typed?: string;
+  start: number;
+  end: number;
+}
+
+/** Unambiguous rewrites. */
+const REWRITES: Record<string, string> = {
+  // negation and common particles
+  ko: 'khong', k: 'khong', kh: 'khong', khg: 'khong', kg: 'khong', hok: 'khong', hk: 'khong', hem: 'khong',
+  khum: 'khong', khom: 'khong',
+  dc: 'duoc', duok: 'duoc',
+  j: 'gi', ji: 'gi', gj: 'gi', zi: 'gi',
+  ntn: 'nhu the nao', ntnao: 'nhu the nao',
+  r: 'roi', rui: 'roi',
+  vs: 'voi', ms: 'moi', cx: 'cung', cg: 'cung', trc: 'truoc', ns: 'noi', nt: 'nhan tin', ntin: 'nhan tin',
+  z: 'vay', v: 'vay', zay: 'vay',
+  bik: 'biet', bit: 'biet', bjk: 'biet', bjt: 'biet', kbiet: 'khong biet', kb: 'khong biet',
+  nhiu: 'nhieu', bnhieu: 'bao nhieu', bnh: 'bao nhieu', bgio: 'bao gio', bjo: 'bao gio',
+  hnay: 'hom nay', hum: 'hom', wa: 'qua', qa: 'qua', ik: 'di', dj: 'di', ak: 'a', ah: 'a',
+  dag: 'dang', dg: 'dang', lm: 'lam', ng: 'nguoi', ngta: 'nguoi ta', mn: 'moi nguoi', mik: 'minh', mk: 'minh', mh: 'minh',
+  e: 'em', b: 'ban', ad: 'admin', oke: 'ok', okie: 'ok', oki: 'ok', okay: 'ok', uh: 'u', uk: 'u', um: 'u',
+  tks: 'cam on', thks: 'cam on', thanks: 'cam on', thank: 'cam on', thx: 'cam on', camon: 'cam on',
+  vk: 'vo', ck: 'chong', bme: 'bo me', gd: 'gia dinh', cty: 'cong ty', sv: 'sinh vien', hs: 'hoc sinh',
+  dt: 'dien thoai', sdt: 'so dien thoai', stk: 'so tai khoan', tk: 'tai khoan', tp: 'thanh pho', dky: 'dang ky',
+  dki: 'dang ky', dangky: 'dang ky', tgian: 'thoi gian', hdsd: 'huong dan su dung',
+  // programme and administration abbreviations
+  bhyt: 'bao hiem y te', bhxh: 'bao hiem xa hoi', bhtn: 'bao hiem that nghiep',
+  nhcsxh: 'ngan hang chinh sach xa hoi', nhcs: 'ngan hang chinh sach', nhxh: 'ngan hang chinh sach xa hoi',
+  xkld: 'xuat khau lao dong', ubnd: 'uy ban nhan dan', ub: 'uy ban', hdnd: 'hoi dong nhan dan',
+  cccd: 'can cuoc cong dan', cmnd: 'chung minh nhan dan', cmt: 'chung minh thu',
+  hcn: 'ho can ngheo', ldtbxh: 'lao dong thuong binh xa hoi',
+  mttq: 'mat tran to quoc', ttdvvl: 'trung tam dich vu viec lam', dvvl: 'dich vu viec lam', tgpl: 'tro giup phap ly',
+  vsmt: 've sinh moi truong', nsvsmt: 'nuoc sach ve sinh moi truong', ctxh: 'cong tac xa hoi', hssv: 'hoc sinh sinh vien',
+  dh: 'dai hoc', cd: 'cao dang', thpt: 'trung hoc pho thong', thcs: 'trung hoc co so', hdld: 'hop dong lao dong',
+  dvc: 'dich vu cong', tthc: 'thu tuc hanh chinh',
+};
+
+/** Right after a number, short words are units: 5k, 2tr, 3 củ, 500đ, 9kg (not "không"), 20m. */
+const AFTER_NUMBER: Record<string, string> = {
+  k: 'nghin', tr: 'trieu', cu: 'trieu', d: 'dong', vnd: 'dong', ng: 'nghin', kg: 'kg', m: 'met', km: 'km', t: 'tuoi',
+};
+
+/** "bn" is "bao nhiêu" after these words or before these words; otherwise, at the start or after a greeting, "bạn". */
+const QUANTITY_BEFORE = new Set([
+  'la', 'duoc', 'dc', 'het', 'mat', 'tra', 'vay', 'phi', 'tien', 'gia', 'luong', 'nhap', 'muc', 'khoang', 'lai', 'chuan',
+  'tro', 'toi', 'da', 'sdt', 'thoai', 'so', 'nhieu', 'nam', 'thang', 'huong', 'cao', 'dong', 'nop', 'giam', 'bi', 'can',
+]);
+const QUANTITY_AFTER = new Set([
+  'tien', 'tuoi', 'nguoi', 'thang', 'nam', 'ngay', 'lau', 'phan', 'trieu', 'nghin', 'lan', 'khau', 'dong', 'k', 'tr', 'ho',
+  'suat', 'muc', 'm2', 'cu',
+]);
+const PERSON_BEFORE = new Set(['chao', 'on', 'hi', 'hello', 'ua', 'oi', 'cua', 'voi', 'giup', 'hoi', 'nho', 'cho']);
+const PERSON_AFTER = new Set(['oi', 'co', 'cho', 'giup', 'la', 'lam', 'tra', 'biet', 'hieu', 'noi', 'oii', 'nhe', 'a', 'dang', 'ten']);
+
+/** "hp" is "học phí" when the sentence is about school, "Hải Phòng" after a place word, "học phí" otherwise. */
+const SCHOOL_WORDS = new Set(['mien', 'giam', 'hoc', 'truong', 'nop', 'sinh', 'lop', 'ky', 'con', 'chau', 'dai', 'mam', 'tieu']);
+const PLACE_BEFORE = new Set(['tp', 'pho', 'o', 'tai', 've', 'tinh', 'den', 'thuoc', 'xuong', 'ra', 'dan', 'hoi', 'nhan']);
+
+/** "hông" ends a yes/no question as "không"; elsewhere "hong" is "hỏng" (broken) or "hồng". */
+function rewriteHong(token: Token, next: string | undefined, isLast: boolean): string | undefined {
+  const asQuestion = isLast || ['a', 'ha', 'vay', 'nhe', 'nhi', 'ta', 'z', 'v'].includes(next!);
+  return asQuestion && (token.text === 'hong' || token.text === 'hông') ? 'khong' : undefined;
+}
+
+/** "dk"/"đk" opens a request as "đăng ký" ("dk nhan tin"); elsewhere it is teencode for "được" ("co dk ko"). */
+const REGISTER_NEXT = new Set(['nhan', 'theo', 'tin', 'thong', 'hoc', 'tham', 'vay', 'lam', 'ho', 'xet', 'cho']);
+function rewriteDk(prev: string | undefined, next: string | undefined): string {
+  return prev === undefined || (next !== undefined && REGISTER_NEXT.has(next)) ? 'dang ky' : 'duoc';
+}
+
+/** "nc" is "nói chuyện" before "với"; "nước" otherwise. */
+function rewriteNc(next: string | undefined): string {
+  return next === 'voi' || next === 'vs' ? 'noi chuyen' : 'nuoc';
+}
+
+function rewriteBn(prev: string | undefined, next: string | undefined, isLast: boolean): string {
+  if (next !== undefined && QUANTITY_AFTER.has(next)) return 'bao nhieu';
+  if (prev === undefined || PERSON_BEFORE.has(prev) || (next !== undefined && PERSON_AFTER.has(next))) return 'ban';
+  if (QUANTITY_BEFORE.has(prev) || isLast) return 'bao nhieu';
+  return 'ban';
+}
+
+function rewriteHp(prev: string | undefined, sentence: readonly Token[]): string {
+  if (sentence.some((t) => SCHOOL_WORDS.has(t.folded))) return 'hoc phi';
+  if (prev !== undefined && PLACE_BEFORE.has(prev)) return 'hai phong';
+  return 'hoc phi';
+}
+
+/**
+ * Tokens → normalized words. `isKnown` (the classifier's vocabulary, when there is one) keeps a real word from
+ * being taken for Telex residue ("gas" stays "gas" if the training data knows it).
+ */
+export function normalizeTokens(tokens: readonly Token[], isKnown: (form: string) => boolean = () => false): Word[] {
+  const words: Word[] = [];
+  tokens.forEach((token, i) => {
+    const { start, end } = token;
+    if (token.isNumber) {
+      words.push({ form: '#', start, end });
+      return;
+    }
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1]?.folded;
+    // Stretched words ("alooo", "okkk", "nhaaa"): no Vietnamese syllable has a letter three times in a row.
+    const folded = token.folded.replace(/([a-z])\1{2,}/g, '$1');
+    let expansion: string | undefined;
+    if (prev?.isNumber && AFTER_NUMBER[folded] !== undefined) expansion = AFTER_NUMBER[folded];
+    else if (folded === 'bn') expansion = rewriteBn(prev?.folded, next, i === tokens.length - 1);
+    else if (folded === 'hp') expansion = rewriteHp(prev?.folded, tokens);
+    else if (folded === 'nc') expansion = rewriteNc(next);
+    else if (folded === 'dk') expansion = rewriteDk(prev?.folded, next);
+    else if (folded === 'hong') expansion = rewriteHong(token, next, i === tokens.length - 1);
+    else if (Object.hasOwn(REWRITES, folded)) expansion = REWRITES[folded];
+    else if (!isKnown(folded) && !isSyllable(folded)) {
+      expansion = undoTelex(folded) ?? undefined;
+    }
+
+    if (expansion === undefined) {
+      words.push({ form: folded, typed: token.text !== folded ? toneKey(token.text) : undefined, start, end });
+    } else {
+      for (const form of expansion.split(' ')) words.push({ form, start, end });
+    }
+  });
+  return words;
+}

@@ -1,0 +1,107 @@
+/**
+ * The intent matcher: citizen's text → intent (or `fallback`), top-5 ranking and entities.
+ *
+ * Pipeline: NFC → tokens (lower case, diacritics kept aside) → folding (đ → d) → teencode, abbreviations and Telex
+ * residue → repair of unknown words against the training vocabulary → syllables, syllable pairs, first syllable and
+ * accented syllables → softmax classifier.
+ *
+ * Out of scope is decided on calibrated evidence, never on raw naive-Bayes scores: `fallback` is a class of its own
+ * (trained on off-topic questions), and an in-scope intent must reach a minimum probability. The probabilities are
+ * calibrated by a temperature fitted on cross-validated predictions (lowest log-loss), so "0.8" means right about 8
+ * times in 10; the temperature and the floor come from `npm run nlu:eval`, which prints the sweep.
+ */
+import type { CommuneDirectory } from '../domain/communes.js';
+import { extractEntities } from './entities/index.js';
+import { featuresOf } from './features.js';
+import { normalizeTokens } from './lexicon.js';
+import { LinearClassifier, type LinearOptions } from './linear-classifier.js';
+import { tokenize } from './tokenize.js';
+import { loadTrainingData, type TrainingUtterance } from './training-data.js';
+import type { IntentScore, ParseResult, Parser } from './types.js';
+import { Vocabulary } from './vocabulary.js';
+
+export const FALLBACK_INTENT = 'fallback';
+const RANKING_SIZE = 5;
+
+export interface Calibration {
+  /** Divides the classifier's scores before the softmax (< 1 sharpens). */
+  temperature: number;
+  /** Below this calibrated probability the best in-scope intent is not trusted and the answer is fallback. */
+  minConfidence: number;
+}
+
+export const DEFAULT_CALIBRATION: Calibration = { temperature: 0.6, minConfidence: 0.3 };
+
+/** The best intent of a ranking, or fallback when that intent is in scope but not probable enough. */
+export function decideIntent(ranking: readonly IntentScore[], minConfidence: number): IntentScore {
+  const best = ranking[0]!;
+  if (best.name !== FALLBACK_INTENT && best.confidence < minConfidence) return { name: FALLBACK_INTENT, confidence: 1 - best.confidence };
+  return best;
+}
+
+export interface MatcherOptions {
+  calibration?: Partial<Calibration>;
+  linear?: Partial<LinearOptions>;
+}
+
+export class Matcher implements Parser {
+  readonly #classifier: LinearClassifier;
+  readonly #vocabulary: Vocabulary;
+  readonly #communes: CommuneDirectory;
+  readonly #calibration: Calibration;
+
+  private constructor(classifier: LinearClassifier, vocabulary: Vocabulary, communes: CommuneDirectory, calibration: Calibration) {
+    this.#classifier = classifier;
+    this.#vocabulary = vocabulary;
+    this.#communes = communes;
+    this.#calibration = calibration;
+  }
+
+  static train(utterances: readonly TrainingUtterance[], communes: CommuneDirectory, options: MatcherOptions = {}): Matcher {
+    const vocabulary = new Vocabulary();
+    const examples = utterances.map((u) => {
+      const words = normalizeTokens(tokenize(u.text.normalize('NFC')));
+      vocabulary.add(words);
+      return { features: featuresOf(words), label: u.intent };
+    });
+    const labels = [...new Set(utterances.map((u) => u.intent))].sort();
+    const classifier = LinearClassifier.train(examples, labels, options.linear);
+    return new Matcher(classifier, vocabulary, communes, { ...DEFAULT_CALIBRATION, ...options.calibration });
+  }
+
+  /**
+   * Every intent with its probability, best first, before the out-of-scope decision. Calibrated unless another
+   * `temperature` is asked for (the evaluation asks for 1 to fit the calibration).
+   */
+  rank(text: string, temperature = this.#calibration.temperature): IntentScore[] {
+    const tokens = tokenize(text.normalize('NFC'));
+    const words = this.#vocabulary.repair(normalizeTokens(tokens, (form) => this.#vocabulary.has(form)));
+    const probabilities = this.#classifier.probabilities(featuresOf(words), temperature);
+    return this.#classifier.labels
+      .map((name, i) => ({ name, confidence: probabilities[i]! }))
+      .sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /** The intent a calibrated ranking settles on. */
+  decide(ranking: readonly IntentScore[]): IntentScore {
+    return decideIntent(ranking, this.#calibration.minConfidence);
+  }
+
+  /** `text` is normalized to NFC; entity offsets refer to the returned `text`. */
+  parse(text: string): ParseResult {
+    const normalized = text.normalize('NFC');
+    const ranking = this.rank(normalized);
+    return {
+      text: normalized,
+      intent: this.decide(ranking),
+      ranking: ranking.slice(0, RANKING_SIZE),
+      entities: extractEntities(normalized, this.#communes),
+    };
+  }
+}
+
+/** Reads and validates intents/, then trains (about a tenth of a second; no model cache is needed). */
+export async function loadMatcher(options: { intentsDir: string; communes: CommuneDirectory } & MatcherOptions): Promise<Matcher> {
+  const utterances = await loadTrainingData(options.intentsDir);
+  return Matcher.train(utterances, options.communes, options);
+}

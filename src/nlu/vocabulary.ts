@@ -1,0 +1,85 @@
+/**
+ * The syllables the training data uses, and repair of what a citizen typed towards them: a typo ("ngeo" → "ngheo",
+ * "hiemm" → "hiem"), or two syllables typed as one ("hongheo" → "ho ngheo"). Only unknown words are touched, so a
+ * real word is never "corrected" into another.
+ */
+import { FuzzyIndex } from './fuzzy-index.js';
+import type { Word } from './lexicon.js';
+
+/** Shorter words have too many neighbours at distance one ("hoc", "hoi", "hoa"…) to guess from. */
+const MIN_CORRECTABLE_LENGTH = 4;
+
+export class Vocabulary {
+  readonly #counts = new Map<string, number>();
+  readonly #bigrams = new Set<string>();
+  #index: FuzzyIndex<string> | null = null;
+
+  /** Adds the words of one training example. */
+  add(words: readonly Word[]): void {
+    this.#index = null;
+    words.forEach((w, i) => {
+      this.#counts.set(w.form, (this.#counts.get(w.form) ?? 0) + 1);
+      const next = words[i + 1];
+      if (next) this.#bigrams.add(`${w.form} ${next.form}`);
+    });
+  }
+
+  has(form: string): boolean {
+    return this.#counts.has(form);
+  }
+
+  get size(): number {
+    return this.#counts.size;
+  }
+
+  /** Replaces unknown words by the known word(s) they most likely stand for; known words are left alone. */
+  repair(words: readonly Word[]): Word[] {
+    const out: Word[] = [];
+    for (const word of words) {
+      if (word.form === '#' || this.#counts.has(word.form) || word.form.length < MIN_CORRECTABLE_LENGTH) {
+        out.push(word);
+        continue;
+      }
+      const split = this.#split(word.form);
+      if (split) {
+        for (const form of split) out.push({ form, start: word.start, end: word.end });
+        continue;
+      }
+      const corrected = this.#nearest(word.form);
+      out.push(corrected ? { form: corrected, start: word.start, end: word.end } : word);
+    }
+    return out;
+  }
+
+  /** "hongheo" → ["ho", "ngheo"] when both halves are known and were seen together. */
+  #split(form: string): [string, string] | null {
+    for (let cut = 1; cut < form.length; cut++) {
+      const left = form.slice(0, cut);
+      const right = form.slice(cut);
+      if (this.#bigrams.has(`${left} ${right}`)) return [left, right];
+    }
+    return null;
+  }
+
+  #nearest(form: string): string | null {
+    this.#index ??= this.#buildIndex();
+    let best: string | null = null;
+    let bestCount = 0;
+    for (const hit of this.#index.search(form, 1)) {
+      const count = this.#counts.get(hit.key) ?? 0;
+      if (count > bestCount) {
+        best = hit.key;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  #buildIndex(): FuzzyIndex<string> {
+    const index = new FuzzyIndex<string>(1);
+    for (const form of this.#counts.keys()) {
+      if (form.length >= MIN_CORRECTABLE_LENGTH - 1 && form !== '#') index.add(form, form);
+    }
+    return index;
+  }
+}
