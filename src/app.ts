@@ -4,11 +4,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { communeLabel } from './announcements/commune-label.js';
-import { registerChatRoute } from './channels/web/chat-route.js';
 import { WebPushHub } from './channels/web/push-hub.js';
 import { registerWebChannel } from './channels/web/web-channel.js';
 import { webCapabilities } from './channels/web/capabilities.js';
 import { zaloCapabilities } from './channels/zalo/capabilities.js';
+import { communeResolver } from './channels/zalo/commune-resolver.js';
+import { registerZaloWebhook } from './channels/zalo/webhook.js';
 import { CitizenRegistry } from './citizens/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, zaloSettings } from './config.js';
@@ -120,6 +121,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
     hooks: [createPrivacyNoticeHook({ registry: citizens, periods, privacyPageUrl })],
   });
+  // Zalo OA: signed webhook, exactly-once replies; `zaloChannel.sender` writes to Zalo users (announcements).
+  const zaloChannel = zalo
+    ? registerZaloWebhook(app, { settings: zalo, engine, storage, citizens, clock, resolveCommune: communeResolver(communes) })
+    : null;
 
   await app.register(swagger, {
     openapi: {
@@ -144,7 +149,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onClear: [(sessionId) => personalData.deletePersonalData(SessionStore.key('web', sessionId), { kind: 'citizen' })],
   });
   await registerStaticRoutes(app);
-  registerChatRoute(app, engine);
   registerScreeningRoutes(app, { rules: povertyRules, clock });
   registerPrivacyPage(app, { periods, sessionIdleMinutes: config.SESSION_IDLE_MINUTES, snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS });
 

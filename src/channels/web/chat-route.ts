@@ -4,18 +4,27 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
 import { MAX_MESSAGE_LENGTH, replySchema, sessionIdSchema } from './protocol.js';
+import type { ReplyCache } from './reply-cache.js';
+import { MAX_PAYLOAD_LENGTH, TOKEN_PATTERN } from './wire.js';
 
-const chatRequest = z.object({
-  sessionId: sessionIdSchema.optional(),
-  text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
-  payload: z.string().min(1).max(200).optional(),
-}).refine((body) => body.text !== undefined || body.payload !== undefined, {
-  message: 'Hãy gửi "text" (câu hỏi) hoặc "payload" (nút đã chọn).',
-  path: ['text'],
-});
+const chatRequest = z
+  .object({
+    sessionId: sessionIdSchema.optional(),
+    /** Client message id: a retried message with the same id is answered from the first run, not run twice. */
+    id: z.string().regex(TOKEN_PATTERN, 'id phải gồm 1–64 ký tự chữ, số, "-" hoặc "_".').optional(),
+    text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
+    payload: z.string().min(1).max(MAX_PAYLOAD_LENGTH).optional(),
+  })
+  .refine((body) => body.text !== undefined || body.payload !== undefined, {
+    message: 'Hãy gửi "text" (câu hỏi) hoặc "payload" (nút đã chọn).',
+    path: ['text'],
+  });
 
-/** POST /api/chat: the widget's REST twin (and the simplest way to talk to the bot from a script). */
-export function registerChatRoute(app: FastifyInstance, engine: ConversationEngine): void {
+/**
+ * POST /api/chat: the widget socket's REST twin (its fallback when WebSockets are blocked) and the simplest way to
+ * talk to the bot from a script. Shares the socket's reply cache, so a message retried over either is handled once.
+ */
+export function registerChatRoute(app: FastifyInstance, engine: ConversationEngine, replies: ReplyCache): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/chat',
     {
@@ -27,14 +36,9 @@ export function registerChatRoute(app: FastifyInstance, engine: ConversationEngi
       },
     },
     async (request) => {
-      const sessionId = request.body.sessionId ?? randomUUID();
-      const replies = await engine.handle({
-        channel: 'web',
-        userId: sessionId,
-        text: request.body.text,
-        payload: request.body.payload,
-      });
-      return { sessionId, replies };
+      const { sessionId = randomUUID(), id, text, payload } = request.body;
+      const turn = () => engine.handle({ channel: 'web', userId: sessionId, text, payload });
+      return { sessionId, replies: await (id ? replies.run(sessionId, id, turn) : turn()) };
     },
   );
 }

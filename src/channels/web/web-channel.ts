@@ -7,6 +7,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
 import { SessionStore } from '../../engine/session-store.js';
+import { registerChatRoute } from './chat-route.js';
 import { registerChatSocket } from './chat-socket.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { sessionIdSchema } from './protocol.js';
@@ -35,9 +36,8 @@ export interface WebChannelOptions {
 const HEARTBEAT_MS = 30_000;
 
 /**
- * The web channel: CORS for the portal origins, the widget socket /ws/chat, and
+ * The web channel: CORS for the portal origins, the widget socket /ws/chat, its REST twin POST /api/chat, and
  * DELETE /api/chat/sessions/:sessionId (clearing a conversation when the widget is on its HTTP fallback).
- * POST /api/chat lives in chat-route.ts.
  */
 export async function registerWebChannel(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
   const { engine, clock, webPush, config, onClear = [] } = options;
@@ -63,6 +63,8 @@ export async function registerWebChannel(app: FastifyInstance, options: WebChann
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     isOriginAllowed: createOriginPolicy(config.ALLOWED_ORIGINS, config.PUBLIC_BASE_URL),
   });
+
+  registerChatRoute(app, engine, replies);
 
   app.withTypeProvider<ZodTypeProvider>().delete(
     '/api/chat/sessions/:sessionId',

@@ -5,7 +5,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import WebSocket from 'ws';
 import { webCapabilities } from '../../../src/channels/web/capabilities.js';
-import { registerChatRoute } from '../../../src/channels/web/chat-route.js';
 import { WebPushHub } from '../../../src/channels/web/push-hub.js';
 import { registerWebChannel } from '../../../src/channels/web/web-channel.js';
 import type { ServerFrame } from '../../../src/channels/web/wire.js';
@@ -86,7 +85,6 @@ export async function startWebChannel(options: { rateLimitPerMinute?: number; al
     },
     onClear: [(sessionId) => void cleared.push(sessionId)],
   });
-  registerChatRoute(app, engine);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
