@@ -1,5 +1,5 @@
 import { dimensionOf } from '../../domain/poverty/standards.js';
-import type { Area, Standard } from '../../domain/poverty/types.js';
+import { type Area, MAX_HOUSEHOLD_SIZE, type Standard } from '../../domain/poverty/types.js';
 import type { QuickReply, Reply } from '../../engine/types.js';
 import { progress, type QuestionStep, SCREENING_SKILL, type ScreeningState } from './flow-state.js';
 import { formatDong, formatMillions } from './format.js';
@@ -129,7 +129,7 @@ export function retryHint(step: QuestionStep, reason?: 'unsure' | 'too_many' | '
         : 'Mình chưa rõ nhà bạn ở xã hay phường. Bạn chọn một nút bên dưới, hoặc nhắn "xã" hay "phường".';
     case 'size':
       return reason === 'too_many'
-        ? `Mình chỉ tính được hộ từ 1 đến 30 người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
+        ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
     case 'income':
       return reason === 'too_small'

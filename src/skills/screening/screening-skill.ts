@@ -203,8 +203,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         };
       }
       let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
-      // What the opening message already says ("nhà 5 người ở xã Thanh Hà…") is not asked again. Income is always
-      // asked: an amount in a question is often one person's wage, not the household's.
+      // What the opening message already says ("nhà 5 người ở xã Thanh Hà…") is not asked again, taken in the order
+      // of the questions so that "quay lại" can still change it. Income is always asked: an amount in a question is
+      // often one person's wage, not the household's.
       const understood: string[] = [];
       const area = ctx.text ? areaNamed(ctx) : null;
       if (area === 'rural' || area === 'urban') {
