@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAnnouncements } from './announcements/announcements.js';
 import { communeLabel } from './announcements/commune-label.js';
 import { WebPushHub } from './channels/web/push-hub.js';
 import { registerWebChannel } from './channels/web/web-channel.js';
@@ -20,11 +21,14 @@ import { loadCommunes } from './domain/communes.js';
 import { ConversationEngine } from './engine/engine.js';
 import { SessionStore } from './engine/session-store.js';
 import type { Skill } from './engine/types.js';
+import { registerCommunesRoutes } from './http/communes-routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
+import { registerNluRoutes } from './http/nlu-routes.js';
 import { PRIVACY_PAGE_PATH, registerPrivacyPage } from './http/privacy-routes.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerScreeningRoutes } from './http/screening-routes.js';
+import { registerStaffConsole } from './http/staff-routes.js';
 import { registerStaticRoutes } from './http/static-routes.js';
 import { loggerOptions } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
@@ -37,6 +41,9 @@ import { createFaqSkill } from './skills/faq/faq-skill.js';
 import { renderAnswerById } from './skills/faq/render-answer.js';
 import { createPrivacySkill } from './skills/privacy/privacy-skill.js';
 import { createScreeningSkill } from './skills/screening/screening-skill.js';
+import { createSubscriptionSkill, SUBSCRIPTION_INTENTS } from './skills/subscriptions/subscription-skill.js';
+import { AuditLog } from './staff/audit-log.js';
+import { createUnansweredHook } from './staff/unanswered-questions.js';
 import { openLowdbStorage } from './storage/lowdb/index.js';
 import type { Storage } from './storage/repositories.js';
 
@@ -83,6 +90,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const ownedElsewhere = new Set<string>();
   ownedElsewhere.add('privacy');
   ownedElsewhere.add('screening_start');
+  for (const intent of SUBSCRIPTION_INTENTS) ownedElsewhere.add(intent);
   const citizens = new CitizenRegistry(storage.citizens);
   const consent = new ConsentService({
     registry: citizens,
@@ -95,6 +103,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const skills: Skill[] = [];
   skills.push(createFaqSkill({ answers, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }));
   skills.push(createScreeningSkill({ rules: povertyRules, consent, communes }));
+  const audit = new AuditLog(storage.audit, clock);
+  // The Zalo sender and the widget hub are created after the engine, which needs the announcements' hook first.
+  const announcements = createAnnouncements({
+    storage,
+    communes,
+    audit,
+    clock,
+    quietHours: config.QUIET_HOURS,
+    zalo: zalo ? () => zaloChannel!.sender : null,
+    web: () => webPush,
+    log: app.log,
+  });
+  skills.push(createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => announcements.service.feed(id, limit) }));
 
   const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
   await sessions.restore();
@@ -119,7 +140,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sessions,
     clock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
-    hooks: [createPrivacyNoticeHook({ registry: citizens, periods, privacyPageUrl })],
+    hooks: [
+      createPrivacyNoticeHook({ registry: citizens, periods, privacyPageUrl }),
+      announcements.pendingHook,
+      createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
+    ],
   });
   // Zalo OA: signed webhook, exactly-once replies; `zaloChannel.sender` writes to Zalo users (announcements).
   const zaloChannel = zalo
@@ -149,7 +174,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onClear: [(sessionId) => personalData.deletePersonalData(SessionStore.key('web', sessionId), { kind: 'citizen' })],
   });
   await registerStaticRoutes(app);
+  await registerStaffConsole(app, { config, storage, clock, communes, audit, announcements, zaloEnabled: zalo !== null });
   registerScreeningRoutes(app, { rules: povertyRules, clock });
+  registerNluRoutes(app, matcher);
+  registerCommunesRoutes(app, communes);
   registerPrivacyPage(app, { periods, sessionIdleMinutes: config.SESSION_IDLE_MINUTES, snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS });
 
   app.addHook('onReady', async () => {
