@@ -25,8 +25,8 @@ export interface AnnouncementsOptions {
    * engine, which needs this module's hook first.
    */
   zalo: (() => ZaloSender) | null;
-  /** Null when no widget hub runs (announcements still reach the public feed). */
-  web: CommuneBroadcaster | null;
+  /** The widget hub (a getter, like `zalo`); null when none runs (announcements still reach the public feed). */
+  web: (() => CommuneBroadcaster) | null;
   log: FastifyBaseLogger;
   /** How often the timer looks for due announcements and deliveries that may go out now (real time). */
   tickMs?: number;

@@ -23,6 +23,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The announcement service and its delivery worker (tests tick it after moving the clock). */
     announcements: Announcements;
+    /** preHandler for staff-only routes registered elsewhere (e.g. personal-data requests handled by admins). */
+    staffGuard: StaffGuard;
   }
 }
 
@@ -74,23 +76,22 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   app.addHook('preClose', () => announcements.stop());
 
   const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
-  await app.register(async (scope) => {
-    if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
-    scope.decorateRequest('staff', null);
-    const guard: StaffGuard = (role) => async (request) => {
-      const identity = await staff.authenticate(request.cookies[STAFF_COOKIE]);
-      if (!identity) throw new HttpError(401, 'unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
-      if (role === 'admin' && identity.role !== 'admin') {
-        throw new HttpError(403, 'admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
-      }
-      if (request.method !== 'GET' && !sameSite(request)) {
-        throw new HttpError(403, 'cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
-      }
-      request.staff = identity;
-    };
-    registerStaffRoutes(scope, { staff, guard, storage, secureCookie, sessionHours: config.STAFF_SESSION_HOURS, audit, zaloEnabled: options.zaloEnabled });
-    registerAnnouncementRoutes(scope, { announcements: announcements.service, guard, communes });
-  });
+  if (!app.hasDecorator('parseCookie')) await app.register(cookie);
+  app.decorateRequest('staff', null);
+  const guard: StaffGuard = (role) => async (request) => {
+    const identity = await staff.authenticate(request.cookies[STAFF_COOKIE]);
+    if (!identity) throw new HttpError(401, 'unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
+    if (role === 'admin' && identity.role !== 'admin') {
+      throw new HttpError(403, 'admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
+    }
+    if (request.method !== 'GET' && !sameSite(request)) {
+      throw new HttpError(403, 'cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
+    }
+    request.staff = identity;
+  };
+  app.decorate('staffGuard', guard);
+  registerStaffRoutes(app, { staff, guard, storage, secureCookie, audit, zaloEnabled: options.zaloEnabled });
+  registerAnnouncementRoutes(app, { announcements: announcements.service, guard, communes });
 }
 
 /** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */
@@ -111,7 +112,6 @@ function registerStaffRoutes(
     guard: StaffGuard;
     storage: StaffConsoleOptions['storage'];
     secureCookie: boolean;
-    sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
   },

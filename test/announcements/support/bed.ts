@@ -79,7 +79,7 @@ export async function startAnnouncementBed(
       clock,
       quietHours: options.quietHours === undefined ? null : options.quietHours,
       zalo: options.zalo === false ? null : () => client,
-      web: hub,
+      web: () => hub,
       log,
       tickMs: 3_600_000,
       batchSize: options.batchSize,
