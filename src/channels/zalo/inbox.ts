@@ -1,13 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { CitizenRegistry } from '../../citizens/registry.js';
 import type { Clock } from '../../clock.js';
 import { type ConversationEngine, intentPayload } from '../../engine/engine.js';
 import { KeyedQueue } from '../../engine/keyed-queue.js';
 import type { Reply } from '../../engine/types.js';
 import type { CitizenRecord } from '../../storage/records.js';
-import type { CitizenRepository, JournalRepository } from '../../storage/repositories.js';
+import type { JournalRepository } from '../../storage/repositories.js';
 import type { ZaloSender } from './client.js';
 import { type ZaloEvent, zaloEvent } from './events.js';
-import { communeNoticed, ONLY_TEXT_UNDERSTOOD, privacyNoticeLine, TEMPORARY_TROUBLE } from './notices.js';
+import { communeNoticed, ONLY_TEXT_UNDERSTOOD, TEMPORARY_TROUBLE } from './notices.js';
 
 /** Looks a place name up in the commune directory: the commune's id and display name ("xã …"), or null. */
 export type CommuneResolver = (place: string) => { id: string; name: string } | null;
@@ -15,18 +16,15 @@ export type CommuneResolver = (place: string) => { id: string; name: string } | 
 export interface ZaloInboxOptions {
   engine: ConversationEngine;
   sender: ZaloSender;
-  citizens: CitizenRepository;
+  citizens: CitizenRegistry;
   journal: JournalRepository;
   clock: Clock;
   log: FastifyBaseLogger;
-  publicBaseUrl: string;
   resolveCommune?: CommuneResolver;
 }
 
 /** The longest text handed to the engine (what the widget accepts too). */
 const MAX_TEXT_LENGTH = 2000;
-
-export const zaloCitizenId = (userId: string) => `zalo:${userId}`;
 
 /**
  * Handles journalled events after the webhook has answered: one event of a citizen at a time, in arrival order.
@@ -89,9 +87,6 @@ export class ZaloInbox {
       if (replies.length) {
         await journal.advance(journalId, 'replying');
         outcome = await this.#send(event.userId, replies);
-        if (outcome === 'sent' && event.kind === 'follow') {
-          await this.#options.citizens.save({ ...citizen, noticeShownAt: this.#options.clock.now().toISOString() });
-        }
       }
       await journal.advance(journalId, 'done', outcome);
     } catch (error) {
@@ -108,46 +103,28 @@ export class ZaloInbox {
     return 'sent';
   }
 
-  /** First contact creates the citizen; every event from the citizen moves their last interaction forward. */
+  /** First contact creates the citizen; every event from the citizen counts as an interaction, except unfollowing. */
   async #recordCitizen(event: ZaloEvent, commune: { id: string } | null): Promise<CitizenRecord> {
     const { citizens, clock } = this.#options;
-    const id = zaloCitizenId(event.userId);
-    const now = clock.now();
-    const eventTime = Math.min(Number(event.timestamp), now.getTime());
-    const at = new Date(eventTime > 0 ? eventTime : now.getTime()).toISOString();
-    const existing = await citizens.get(id);
-    const citizen: CitizenRecord = existing ?? {
-      id,
-      channel: 'zalo',
-      userId: event.userId,
-      firstSeenAt: at,
-      lastInteractionAt: at,
-      noticeShownAt: null,
-      consent: null,
-      following: event.kind !== 'unfollow',
-      commune: null,
-      subscribed: false,
-      subscribedAt: null,
-    };
-    const next: CitizenRecord = { ...citizen };
-    if (event.kind === 'unfollow') {
-      // Unfollowing stops everything: no announcements until the citizen follows and subscribes again.
-      Object.assign(next, { following: false, subscribed: false, subscribedAt: null });
-    } else if (Date.parse(at) > Date.parse(next.lastInteractionAt)) {
-      next.lastInteractionAt = at;
+    const now = clock.now().getTime();
+    const at = new Date(Math.min(Number(event.timestamp), now));
+    if (event.kind === 'follow' || event.kind === 'unfollow') {
+      return citizens.recordFollowing('zalo', event.userId, event.kind === 'follow', at);
     }
-    if (event.kind === 'follow') next.following = true;
-    if (commune) next.commune = commune.id;
-    await citizens.save(next);
-    return next;
+    const citizen = await citizens.recordInteraction('zalo', event.userId, at);
+    if (!commune) return citizen;
+    return (await citizens.update(citizen.id, { commune: commune.id })) ?? citizen;
   }
 
+  /** The first place that names a commune; an address is tried whole, then part by part ("thôn 3, xã …"). */
   #communeOf(places: string[]): { id: string; name: string } | null {
     const resolve = this.#options.resolveCommune;
     if (!resolve) return null;
     for (const place of places) {
-      const commune = resolve(place);
-      if (commune) return commune;
+      for (const candidate of [place, ...place.split(',')]) {
+        const commune = candidate.trim() ? resolve(candidate.trim()) : null;
+        if (commune) return commune;
+      }
     }
     return null;
   }
@@ -156,12 +133,9 @@ export class ZaloInbox {
     switch (event.kind) {
       case 'text':
         return this.#ask({ text: event.text.slice(0, MAX_TEXT_LENGTH) }, event.userId);
-      case 'follow': {
-        const welcome = await this.#ask({ payload: intentPayload('help') }, event.userId);
-        const privacy = privacyNoticeLine(this.#options.publicBaseUrl);
-        // Copies: the engine's replies may be shared content objects.
-        return welcome.map((reply, i) => (i === welcome.length - 1 ? { ...reply, text: `${reply.text}\n\n${privacy}` } : reply));
-      }
+      case 'follow':
+        // The engine's privacy-notice hook puts the notice before the menu on a first contact.
+        return this.#ask({ payload: intentPayload('help') }, event.userId);
       case 'media':
         return [{ text: ONLY_TEXT_UNDERSTOOD }];
       case 'submit_info':

@@ -1,14 +1,7 @@
 /**
- * The few texts the Zalo channel writes itself; everything else comes from the conversation engine.
+ * The few texts the Zalo channel writes itself; everything else (the privacy notice included) comes from the
+ * conversation engine.
  */
-
-/**
- * The privacy line added to the welcome a new follower receives. The full notice lives on the /privacy page; this
- * function is the one place the channel takes the wording from.
- */
-export function privacyNoticeLine(publicBaseUrl: string): string {
-  return `Về dữ liệu cá nhân: xem trợ lý lưu gì, để làm gì và cách xóa tại ${publicBaseUrl.replace(/\/$/, '')}/privacy`;
-}
 
 export const ONLY_TEXT_UNDERSTOOD =
   'Xin lỗi, trợ lý hiện chỉ đọc được tin nhắn chữ, chưa xem được ảnh, tệp, giọng nói hay vị trí. ' +

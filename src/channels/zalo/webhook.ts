@@ -2,23 +2,24 @@ import { createHash } from 'node:crypto';
 // Brings in the type of the `rateLimit` route option.
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
 import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
 import type { Storage } from '../../storage/repositories.js';
 import { type RetryPolicy, ZaloClient, type ZaloSender } from './client.js';
 import { classifyZaloEvent } from './events.js';
-import { type CommuneResolver, ZaloInbox, zaloCitizenId } from './inbox.js';
+import { type CommuneResolver, ZaloInbox } from './inbox.js';
 import { isValidZaloSignature, signedTimestampOf } from './signature.js';
 import { ZaloTokenManager } from './token-manager.js';
 
 export interface ZaloChannelDeps {
   settings: ZaloSettings;
   engine: ConversationEngine;
-  storage: Pick<Storage, 'journal' | 'citizens' | 'tokens'>;
+  storage: Pick<Storage, 'journal' | 'tokens'>;
+  /** Where citizens' first contact, last interaction and follow state are recorded. */
+  citizens: CitizenRegistry;
   clock: Clock;
-  /** Where the privacy page is linked from the welcome message. */
-  publicBaseUrl: string;
   resolveCommune?: CommuneResolver;
   retry?: Partial<RetryPolicy>;
 }
@@ -53,11 +54,10 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
   const inbox = new ZaloInbox({
     engine: deps.engine,
     sender: client,
-    citizens: storage.citizens,
+    citizens: deps.citizens,
     journal: storage.journal,
     clock,
     log: app.log,
-    publicBaseUrl: deps.publicBaseUrl,
     resolveCommune: deps.resolveCommune,
   });
 
@@ -109,7 +109,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       id: journalId,
       receivedAt: now.toISOString(),
       event,
-      citizenId: zaloCitizenId(event.userId),
+      citizenId: citizenIdOf('zalo', event.userId),
     });
     if (isNew) inbox.accept(journalId, event);
     else request.log.info({ journalId, kind: event.kind }, 'Zalo event redelivered; already handled');

@@ -1,9 +1,16 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderReply } from '../../../../src/channels/zalo/message-format.js';
 import { ManualClock } from '../../../../src/clock.js';
+import type { Reply } from '../../../../src/engine/types.js';
 import { MockZalo, type MockZaloOptions } from '../../../support/mock-zalo/server.js';
-import { startZaloService, type ZaloService, type ZaloServiceOptions } from './zalo-service.js';
+import { startZaloService, type ZaloService } from './zalo-service.js';
+
+/** The texts of the Zalo messages the client makes of engine replies. */
+export function zaloTexts(replies: Reply[], quickReplyButtons = false): string[] {
+  return replies.flatMap((reply) => renderReply(reply, { quickReplyButtons }).map((m) => m.text));
+}
 
 export interface ZaloTestBed {
   mock: MockZalo;
@@ -16,6 +23,8 @@ export interface ZaloTestBed {
   restart(env?: Record<string, string>): Promise<ZaloService>;
   /** Records of one data file as written on disk. */
   dataFile<T = Record<string, unknown>>(name: string): Promise<T[]>;
+  /** The same question through the web channel's /api/chat: what the engine answers, for comparison. */
+  webChat(body: { sessionId?: string; text?: string; payload?: string }): Promise<{ sessionId: string; replies: Reply[] }>;
   close(): Promise<void>;
 }
 
@@ -26,19 +35,13 @@ export async function startZaloTestBed(
     env?: Record<string, string>;
     /** An existing data directory (data left by an earlier run); a fresh temp dir otherwise. */
     dataDir?: string;
-    service?: Partial<Omit<ZaloServiceOptions, 'dataDir' | 'env' | 'clock'>>;
   } = {},
 ): Promise<ZaloTestBed> {
   const clock = new ManualClock('2026-11-28T03:00:00Z');
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'zalo-test-')));
   const mock = await MockZalo.start({ clock, ...options.mock });
   const start = async (env: Record<string, string> = {}) => {
-    const service = await startZaloService({
-      dataDir,
-      clock,
-      env: { ...mock.env(), ...options.env, ...env },
-      ...options.service,
-    });
+    const service = await startZaloService({ dataDir, clock, env: { ...mock.env(), ...options.env, ...env } });
     mock.webhookUrl = `${service.url}/webhooks/zalo`;
     return service;
   };
@@ -47,7 +50,7 @@ export async function startZaloTestBed(
     service: await start(),
     clock,
     dataDir,
-    settle: () => bed.service.channel.idle(),
+    settle: () => bed.service.settle(),
     restart: async (env) => {
       await bed.service.close();
       bed.service = await start(env);
@@ -61,6 +64,15 @@ export async function startZaloTestBed(
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw error;
       }
+    },
+    webChat: async (body) => {
+      const response = await fetch(`${bed.service.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 200) throw new Error(`/api/chat answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as { sessionId: string; replies: Reply[] };
     },
     close: async () => {
       await bed.service.close();
