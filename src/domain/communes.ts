@@ -214,7 +214,8 @@ export class CommunesContentError extends Error {
     detail: string,
   ) {
     super(`${file}: ${detail}`);
-    this.name = 'CommunesContentError';
+    // src/main.ts prints a ContentError as one line naming the file, without a stack trace.
+    this.name = 'ContentError';
   }
 }
 

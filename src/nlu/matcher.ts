@@ -15,7 +15,7 @@ import { extractEntities } from './entities/index.js';
 import { featuresOf } from './features.js';
 import { normalizeTokens } from './lexicon.js';
 import { LinearClassifier, type LinearOptions } from './linear-classifier.js';
-import { tokenize } from './tokenize.js';
+import { type Token, tokenize } from './tokenize.js';
 import { loadTrainingData, type TrainingUtterance } from './training-data.js';
 import type { IntentScore, ParseResult, Parser } from './types.js';
 import { Vocabulary } from './vocabulary.js';
@@ -74,7 +74,10 @@ export class Matcher implements Parser {
    * `temperature` is asked for (the evaluation asks for 1 to fit the calibration).
    */
   rank(text: string, temperature = this.#calibration.temperature): IntentScore[] {
-    const tokens = tokenize(text.normalize('NFC'));
+    return this.#rank(tokenize(text.normalize('NFC')), temperature);
+  }
+
+  #rank(tokens: readonly Token[], temperature: number): IntentScore[] {
     const words = this.#vocabulary.repair(normalizeTokens(tokens, (form) => this.#vocabulary.has(form)));
     const probabilities = this.#classifier.probabilities(featuresOf(words), temperature);
     return this.#classifier.labels
@@ -90,12 +93,13 @@ export class Matcher implements Parser {
   /** `text` is normalized to NFC; entity offsets refer to the returned `text`. */
   parse(text: string): ParseResult {
     const normalized = text.normalize('NFC');
-    const ranking = this.rank(normalized);
+    const tokens = tokenize(normalized);
+    const ranking = this.#rank(tokens, this.#calibration.temperature);
     return {
       text: normalized,
       intent: this.decide(ranking),
       ranking: ranking.slice(0, RANKING_SIZE),
-      entities: extractEntities(normalized, this.#communes),
+      entities: extractEntities(normalized, this.#communes, tokens),
     };
   }
 }

@@ -28,7 +28,8 @@ export class TrainingDataError extends Error {
     detail: string,
   ) {
     super(`${file}: ${detail}`);
-    this.name = 'TrainingDataError';
+    // src/main.ts prints a ContentError as one line naming the file, without a stack trace.
+    this.name = 'ContentError';
   }
 }
 

@@ -3,7 +3,7 @@
  * The money and count readers are exported for the screening flow, which asks for exactly those.
  */
 import type { CommuneDirectory } from '../../domain/communes.js';
-import { tokenize } from '../tokenize.js';
+import { type Token, tokenize } from '../tokenize.js';
 import type { Entity } from '../types.js';
 import { findAreas } from './area.js';
 import { findCommunes } from './commune.js';
@@ -14,8 +14,7 @@ export { extractCount, findCounts } from './count.js';
 export { extractMoney, findMoney } from './money.js';
 
 /** `text` must be NFC; offsets in the entities refer to it. Sorted by position. */
-export function extractEntities(text: string, communes: CommuneDirectory): Entity[] {
-  const tokens = tokenize(text);
+export function extractEntities(text: string, communes: CommuneDirectory, tokens: readonly Token[] = tokenize(text)): Entity[] {
   const money = findMoney(text, tokens);
   const counts = findCounts(text, tokens);
   const communeEntities = findCommunes(text, tokens, communes);

@@ -1,0 +1,60 @@
+/**
+ * Parse latency of the intent matcher, in-process: every development-set sentence parsed in turn (intent,
+ * ranking and entities, as /api/nlu/parse does), after a warm-up. `measure()` is called by bench/run.ts;
+ * `npx tsx bench/nlu.ts` runs it alone.
+ */
+import { join } from 'node:path';
+import { loadCommunes } from '../src/domain/communes.js';
+import { loadLabelledSet } from '../src/nlu/evaluation.js';
+import { loadMatcher } from '../src/nlu/matcher.js';
+
+const root = join(import.meta.dirname, '..');
+const WARM_UP_ROUNDS = 3;
+const ROUNDS = 20;
+
+export interface NluLatency {
+  medianMs: number;
+  p99Ms: number;
+  parses: number;
+  trainMs: number;
+}
+
+export async function measureNluLatency(): Promise<NluLatency> {
+  const communes = await loadCommunes(join(root, 'content'));
+  const started = performance.now();
+  const matcher = await loadMatcher({ intentsDir: join(root, 'intents'), communes });
+  const trainMs = performance.now() - started;
+  const texts = (await loadLabelledSet(join(root, 'test/nlu/dev-set.yaml'))).map((e) => e.text);
+
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const text of texts) matcher.parse(text);
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const text of texts) {
+      const t = performance.now();
+      matcher.parse(text);
+      times.push(performance.now() - t);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return {
+    medianMs: times[Math.floor(times.length / 2)]!,
+    p99Ms: times[Math.floor(times.length * 0.99)]!,
+    parses: times.length,
+    trainMs,
+  };
+}
+
+/** The figures in bench/run.ts's table: name → [value, budget]. */
+export async function measure(): Promise<Record<string, [string, string?]>> {
+  const r = await measureNluLatency();
+  return {
+    'NLU parse, median (in-process)': [`${(r.medianMs * 1000).toFixed(0)} µs`, '≤ 100 µs'],
+    'NLU parse, p99 (in-process)': [`${(r.p99Ms * 1000).toFixed(0)} µs`],
+    'NLU load + training at start-up': [`${r.trainMs.toFixed(0)} ms`],
+  };
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const figures = await measure();
+  for (const [name, [value, budget]] of Object.entries(figures)) console.log(`${name}: ${value}${budget ? ` (budget ${budget})` : ''}`);
+}
