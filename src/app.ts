@@ -25,7 +25,7 @@ import { registerCommunesRoutes } from './http/communes-routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { registerNluRoutes } from './http/nlu-routes.js';
-import { PRIVACY_PAGE_PATH, registerPrivacyPage } from './http/privacy-routes.js';
+import { PRIVACY_PAGE_PATH, registerPrivacyAdminRoutes, registerPrivacyPage } from './http/privacy-routes.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { registerScreeningRoutes } from './http/screening-routes.js';
 import { registerStaffConsole } from './http/staff-routes.js';
@@ -175,6 +175,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   await registerStaticRoutes(app);
   await registerStaffConsole(app, { config, storage, clock, communes, audit, announcements, zaloEnabled: zalo !== null });
+  registerPrivacyAdminRoutes(app, { personalData, audit: storage.audit, guard: app.staffGuard, now: () => clock.now() });
   registerScreeningRoutes(app, { rules: povertyRules, clock });
   registerNluRoutes(app, matcher);
   registerCommunesRoutes(app, communes);
