@@ -9,7 +9,6 @@
  *   pairs, and the calibration sweep (temperature by log-loss, confidence floor by accuracy) on the held-out folds.
  * Exits with 1 when a development-set target is missed.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadCommunes } from '../src/domain/communes.js';
 import {
@@ -21,77 +20,16 @@ import {
   stratifiedFolds,
   sweepCalibration,
 } from '../src/nlu/evaluation.js';
-import { fold } from '../src/nlu/fold.js';
-import { DEFAULT_CALIBRATION, FALLBACK_INTENT, Matcher } from '../src/nlu/matcher.js';
-import { loadTrainingData, type TrainingUtterance } from '../src/nlu/training-data.js';
+import { DEFAULT_CALIBRATION, Matcher } from '../src/nlu/matcher.js';
+import { loadTrainingData } from '../src/nlu/training-data.js';
+import { naturalBayesPeer, nlpJsPeer, ourMatcher, predict } from './nlu-peers.js';
 
 const FOLDS = 5;
 const root = join(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
-
-type Classify = (text: string) => Promise<string>;
-interface Contender {
-  name: string;
-  train(utterances: readonly TrainingUtterance[]): Promise<Classify>;
-}
-
-interface NlpManagerLike {
-  addDocument(locale: string, text: string, intent: string): void;
-  train(): Promise<void>;
-  process(locale: string, text: string): Promise<{ intent: string }>;
-}
-interface NaturalBayesLike {
-  addDocument(text: string, label: string): void;
-  train(): void;
-  classify(text: string): string;
-}
 
 const communes = await loadCommunes(join(root, 'content'));
 
-const ours: Contender = {
-  name: 'ours',
-  async train(utterances) {
-    const matcher = Matcher.train(utterances, communes);
-    return async (text) => matcher.decide(matcher.rank(text)).name;
-  },
-};
-
-const nlpJs: Contender = {
-  name: 'NLP.js',
-  async train(utterances) {
-    const { NlpManager } = require('node-nlp') as { NlpManager: new (options: object) => NlpManagerLike };
-    const manager = new NlpManager({ languages: ['en'], forceNER: false, autoSave: false, autoLoad: false, nlu: { log: false } });
-    for (const u of utterances) manager.addDocument('en', fold(u.text), u.intent);
-    await manager.train();
-    return async (text) => {
-      const { intent } = await manager.process('en', fold(text));
-      return intent === 'None' ? FALLBACK_INTENT : intent;
-    };
-  },
-};
-
-const naturalBayes: Contender = {
-  name: 'natural Bayes',
-  async train(utterances) {
-    // The submodule, not 'natural': the package entry loads dotenv five times and prints to stdout.
-    const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier.js') as new () => NaturalBayesLike;
-    const classifier = new BayesClassifier();
-    for (const u of utterances) classifier.addDocument(fold(u.text), u.intent);
-    classifier.train();
-    return async (text) => classifier.classify(fold(text));
-  },
-};
-
-const contenders = [ours, nlpJs, naturalBayes];
-
-async function predict(contender: Contender, train: readonly TrainingUtterance[], test: readonly TrainingUtterance[]) {
-  const started = performance.now();
-  const classify = await contender.train(train);
-  const trainMs = performance.now() - started;
-  const predictions: Prediction[] = [];
-  for (const u of test) predictions.push({ text: u.text, expected: u.intent, predicted: await classify(u.text) });
-  return { predictions, trainMs };
-}
+const contenders = [ourMatcher(communes), nlpJsPeer, naturalBayesPeer];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const pad = (s: string, n: number) => s.padEnd(n);

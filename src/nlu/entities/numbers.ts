@@ -60,8 +60,13 @@ const WORDS: Record<string, NumberWord> = {
   le: { kind: 'zeroFiller', value: 0, accented: ['lẻ'] },
 };
 
-/** Words that name people: a digit word just before one of them belongs to a count, not to the amount before. */
-const PERSON_UNITS = new Set(['nguoi', 'khau', 'nhan', 'thanh', 'mieng', 'dua', 'con', 'chau']);
+/**
+ * Counted things: a number just before one of them is a count of its own, not the tail of the amount before it
+ * ("2 triệu 1 tháng" is two million a month, "một triệu, hai người" a million and two people).
+ */
+const COUNTED_NOUNS = new Set([
+  'nguoi', 'khau', 'nhan', 'thanh', 'mieng', 'dua', 'con', 'chau', 'thang', 'nam', 'ngay', 'tuan', 'tuoi', 'lan', 'gio', 'buoi',
+]);
 
 function numberWord(token: Token): NumberWord | undefined {
   if (token.isNumber) return undefined;
@@ -102,6 +107,7 @@ export function readNumber(tokens: readonly Token[], start: number): NumberReadi
   let lastUnit = 0;
   let smallestScale = 0;
   let afterTensOrFiller = false;
+  let closed = false;
   const scales: number[] = [];
   let end = start;
 
@@ -117,8 +123,10 @@ export function readNumber(tokens: readonly Token[], start: number): NumberReadi
     const token = tokens[i]!;
     const previous = tokens[i - 1];
     const word = numberWord(token);
+    const countsSomethingElse = i > start && COUNTED_NOUNS.has(tokens[i + 1]?.folded ?? '');
+    if (closed && !(word?.kind === 'scale')) break;
     if (token.isNumber) {
-      if (pending || (i > start && !token.glued && lastUnit === 0 && !afterTensOrFiller)) break;
+      if (pending || countsSomethingElse || (i > start && !token.glued && lastUnit === 0 && !afterTensOrFiller)) break;
       // A numeral after a scale is a trailing part ("5 triệu 2", "2tr5") unless a scale of its own follows.
       pending = { value: parseNumeral(token.text), digits: integerDigits(parseNumeral(token.text)) };
       afterTensOrFiller = false;
@@ -129,8 +137,7 @@ export function readNumber(tokens: readonly Token[], start: number): NumberReadi
     } else if (word.kind === 'digit') {
       if (pending) break;
       if (word.onlyAfterUnit && lastUnit === 0 && !afterTensOrFiller) break;
-      // "một triệu, hai người": a digit word before a person word starts a count of its own.
-      if (lastUnit >= 1e3 && !afterTensOrFiller && PERSON_UNITS.has(tokens[i + 1]?.folded ?? '')) break;
+      if (countsSomethingElse && !afterTensOrFiller) break;
       pending = { value: word.value, digits: 1 };
     } else if (word.kind === 'tens') {
       group += (pending?.value ?? 1) * 10;
@@ -157,6 +164,8 @@ export function readNumber(tokens: readonly Token[], start: number): NumberReadi
       if (lastUnit === 0 || pending) break;
       if (lastUnit === 100) group += 50;
       else total += lastUnit / 2;
+      // Only a scale may follow a half: "trăm rưỡi nghìn" yes, "triệu rưỡi một tháng" no.
+      closed = true;
     } else {
       if (pending || lastUnit === 0) break;
       afterTensOrFiller = true;

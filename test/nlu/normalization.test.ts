@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { fold, toneKey } from '../../src/nlu/fold.js';
+import { normalizeTokens } from '../../src/nlu/lexicon.js';
+import { isSyllable, undoTelex } from '../../src/nlu/telex.js';
+import { tokenize } from '../../src/nlu/tokenize.js';
+
+const words = (text: string) =>
+  normalizeTokens(tokenize(text.normalize('NFC')))
+    .map((w) => w.form)
+    .join(' ');
+
+describe('folding', () => {
+  it.each([
+    ['Hộ Nghèo', 'ho ngheo'],
+    ['ĐƯỢC KHÔNG', 'duoc khong'],
+    ['đăng ký', 'dang ky'],
+    // NFD input (some phone keyboards) folds the same as NFC.
+    ['ho\u0302\u0323 nghe\u0300o', 'ho ngheo'],
+    ['BHYT, hộ cận-nghèo?', 'bhyt ho can ngheo'],
+  ])('%s → %s', (input, expected) => expect(fold(input)).toBe(expected));
+
+  it('gives old and new tone placement one spelling, and keeps tones apart', () => {
+    expect(toneKey('hoà')).toBe(toneKey('hòa'));
+    expect(toneKey('uý')).toBe(toneKey('úy'));
+    expect(new Set(['hoa', 'hòa', 'hóa', 'họa'].map(toneKey)).size).toBe(4);
+    expect(toneKey('đường')).toBe('đương2');
+  });
+});
+
+describe('tokens', () => {
+  it('keeps offsets into the text, number separators, and splits letters from digits', () => {
+    const tokens = tokenize('Lương 4.500.000đ, 2tr5');
+    expect(tokens.map((t) => [t.text, t.start, t.end, t.glued])).toEqual([
+      ['lương', 0, 5, false],
+      ['4.500.000', 6, 15, false],
+      ['đ', 15, 16, true],
+      ['2', 18, 19, false],
+      ['tr', 19, 21, true],
+      ['5', 21, 22, true],
+    ]);
+    expect(tokens[0]!.folded).toBe('luong');
+  });
+});
+
+describe('Telex residue', () => {
+  it.each([
+    ['hooj', 'ho'],
+    ['ngheof', 'ngheo'],
+    ['dduwowcj', 'duoc'],
+    ['camr', 'cam'],
+    ['onw', 'on'],
+    ['chaof', 'chao'],
+    ['voons', 'von'],
+    ['tieenf', 'tien'],
+    ['hojc', 'hoc'],
+    ['vieejt', 'viet'],
+    ['khoong', 'khong'],
+    ['truwowngf', 'truong'],
+  ])('%s → %s', (typed, syllable) => expect(undoTelex(typed)).toBe(syllable));
+
+  it.each(['ngheo', 'thanks', 'bhyt', 'tks', 'xa'])('leaves %s alone', (word) => expect(undoTelex(word)).toBeNull());
+
+  it('knows the shape of a syllable', () => {
+    expect(isSyllable('nghieng')).toBe(true);
+    expect(isSyllable('ngheof')).toBe(false);
+    expect(isSyllable('bhyt')).toBe(false);
+  });
+});
+
+describe('teencode and abbreviations', () => {
+  it.each([
+    ['ho ngheo vay dc bn', 'ho ngheo vay duoc bao nhieu'],
+    ['đc ko', 'duoc khong'],
+    ['co dc k', 'co duoc khong'],
+    ['hok bit', 'khong biet'],
+    ['lam j', 'lam gi'],
+    ['lam ntn', 'lam nhu the nao'],
+    ['the bhyt ho can ngheo', 'the bao hiem y te ho can ngheo'],
+    ['vay nhcsxh', 'vay ngan hang chinh sach xa hoi'],
+    ['di xklđ', 'di xuat khau lao dong'],
+    ['sdt ubnd xa', 'so dien thoai uy ban nhan dan xa'],
+    ['hooj ngheof', 'ho ngheo'],
+    ['ok r, camr onw', 'ok roi cam on'],
+    ['alooo', 'alo'],
+    ['hdsd', 'huong dan su dung'],
+    ['tks ad', 'cam on admin'],
+  ])('%s → %s', (typed, normalized) => expect(words(typed)).toBe(normalized));
+
+  it('reads "bn" as "bao nhiêu" or "bạn" from its neighbours', () => {
+    expect(words('vay dc bn')).toBe('vay duoc bao nhieu');
+    expect(words('sdt bn')).toBe('so dien thoai bao nhieu');
+    expect(words('bn tuoi')).toBe('bao nhieu tuoi');
+    expect(words('bn oi cho hoi')).toBe('ban oi cho hoi');
+    expect(words('cam on bn')).toBe('cam on ban');
+    expect(words('bn co biet khong')).toBe('ban co biet khong');
+  });
+
+  it('reads "hp" as "học phí" around school words and "Hải Phòng" after a place word', () => {
+    expect(words('mien hp cho con')).toBe('mien hoc phi cho con');
+    expect(words('hp dai hoc')).toBe('hoc phi dai hoc');
+    expect(words('o hp co ho tro khong')).toBe('o hai phong co ho tro khong');
+    expect(words('thanh pho hp')).toBe('thanh pho hai phong');
+  });
+
+  it('reads amounts: "tr", "k", "củ", "đ" after a number are units, not teencode', () => {
+    expect(words('5tr')).toBe('# trieu');
+    expect(words('800k')).toBe('# nghin');
+    expect(words('5 cu')).toBe('# trieu');
+    expect(words('500đ')).toBe('# dong');
+    expect(words('9kg')).toBe('# kg');
+    expect(words('k biet')).toBe('khong biet');
+  });
+
+  it('keeps "hỏng" (broken) apart from "hông" (not)', () => {
+    expect(words('nha bi hong mai')).toBe('nha bi hong mai');
+    expect(words('co duoc hong')).toBe('co duoc khong');
+  });
+
+  it('reads "dk" as "đăng ký" at the start or before what one registers for, else as "được"', () => {
+    expect(words('dk nhan tin')).toBe('dang ky nhan tin');
+    expect(words('co dk ko')).toBe('co duoc khong');
+  });
+
+  it('keeps what was typed with diacritics, tone placement aside', () => {
+    const [first, second] = normalizeTokens(tokenize('Hoà bình'));
+    expect(first).toMatchObject({ form: 'hoa', typed: toneKey('hòa') });
+    expect(second).toMatchObject({ form: 'binh', typed: toneKey('bình') });
+    expect(normalizeTokens(tokenize('hoa binh'))[0]!.typed).toBeUndefined();
+  });
+});
