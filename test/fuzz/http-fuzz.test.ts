@@ -122,8 +122,9 @@ describe('hostile input to every public route', () => {
             headers: { 'content-type': 'application/json', 'x-zevent-signature': signZaloEvent(f.zalo.appId, raw, signedTimestamp(raw), f.zalo.oaSecretKey) },
           });
           expectWellFormed(response.statusCode, response.body, `signed ${raw.slice(0, 120)}`);
-          // Correctly signed events are always acknowledged: Zalo must not retry what will never be handled.
-          expect(response.statusCode).toBe(200);
+          // Correctly signed events are acknowledged (Zalo must not retry what will never be handled), unless they
+          // are over the body limit, which no real event is (a message is at most 2,000 characters).
+          if (Buffer.byteLength(raw) <= 64 * 1024) expect(response.statusCode).toBe(200);
         }),
         { numRuns: RUNS },
       );
