@@ -17,7 +17,10 @@ const outDir = join(root, 'public/build');
 const manifestPath = join(outDir, 'manifest.json');
 
 /** Browser entries: name → source. The name is the manifest key and the prefix of the hashed file. */
-const browserEntries = [{ name: 'widget', entry: 'public/src/widget.ts' }];
+const browserEntries = [
+  { name: 'widget', entry: 'public/src/widget.ts' },
+  { name: 'console', entry: 'public/src/console.ts' },
+];
 
 /** Old phones are the audience: syntax that Android's 2018 Chrome and iOS 14.5 Safari understand (esbuild cannot lower destructuring further). */
 const browserTargets = ['es2019', 'chrome70', 'firefox68', 'safari14.1', 'ios14.5'];

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -8,8 +10,8 @@ import type { Config } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
 import type { AuditLog } from '../staff/audit-log.js';
-import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import type { StaffIdentity } from '../staff/scope.js';
+import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import { summarizeUnanswered } from '../staff/unanswered-questions.js';
 import type { Storage } from '../storage/repositories.js';
 import { registerAnnouncementRoutes } from './announcement-routes.js';
@@ -31,7 +33,7 @@ declare module 'fastify' {
 export const STAFF_COOKIE = 'staff_session';
 
 export interface StaffConsoleOptions {
-  config: Pick<Config, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'STAFF_SESSION_HOURS' | 'PUBLIC_BASE_URL'>;
+  config: Pick<Config, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'STAFF_SESSION_HOURS' | 'PUBLIC_BASE_URL' | 'QUIET_HOURS'>;
   storage: Pick<Storage, 'staff' | 'staffSessions' | 'unanswered' | 'tokens'>;
   clock: Clock;
   communes: CommuneDirectory;
@@ -90,7 +92,16 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     request.staff = identity;
   };
   app.decorate('staffGuard', guard);
-  registerStaffRoutes(app, { staff, guard, storage, secureCookie, audit, zaloEnabled: options.zaloEnabled });
+  registerStaffRoutes(app, {
+    staff,
+    guard,
+    storage,
+    secureCookie,
+    audit,
+    zaloEnabled: options.zaloEnabled,
+    quietHours: config.QUIET_HOURS ? `${hhmm(config.QUIET_HOURS.fromMinute)}–${hhmm(config.QUIET_HOURS.toMinute)}` : null,
+  });
+  await registerConsolePage(app);
   registerAnnouncementRoutes(app, { announcements: announcements.service, guard, communes });
 }
 
@@ -114,6 +125,8 @@ function registerStaffRoutes(
     secureCookie: boolean;
     audit: AuditLog;
     zaloEnabled: boolean;
+    /** "21:00–07:00" (Asia/Ho_Chi_Minh) or null: when Zalo announcements wait. */
+    quietHours: string | null;
   },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -168,13 +181,17 @@ function registerStaffRoutes(
         tags,
         summary: 'The logged-in staff member and the state of the Zalo channel',
         response: {
-          200: identitySchema.extend({ zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable() }) }),
+          200: identitySchema.extend({
+            zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable() }),
+            quietHours: z.string().nullable(),
+          }),
         },
       },
     },
     async (request) => ({
       ...staffOf(request),
       zalo: { enabled: o.zaloEnabled, alert: (await o.storage.tokens.get())?.alert ?? null },
+      quietHours: o.quietHours,
     }),
   );
 
@@ -286,3 +303,29 @@ function registerStaffRoutes(
   );
 }
 
+
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * /console (the address staff are given) and /console.js, a short-lived redirect to the content-hashed console bundle
+ * named in public/build/manifest.json (the page itself, public/console.html, is served with the site's CSP).
+ */
+async function registerConsolePage(app: FastifyInstance, publicDir = 'public'): Promise<void> {
+  let bundle: string | undefined;
+  try {
+    const manifest = JSON.parse(await readFile(join(publicDir, 'build', 'manifest.json'), 'utf8')) as Record<string, { file?: string }>;
+    bundle = manifest.console?.file;
+  } catch {
+    bundle = undefined;
+  }
+  if (!bundle) app.log.warn('console bundle not built: run "npm run build"; /console.js answers 503 until then');
+  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console.html', 302));
+  app.get('/console.js', { schema: { hide: true } }, (_request, reply) => {
+    if (!bundle) {
+      return reply
+        .code(503)
+        .send({ error: 'console_not_built', message: 'Trang quản trị chưa sẵn sàng. Quản trị viên cần chạy "npm run build".' });
+    }
+    return reply.header('Cache-Control', 'no-cache').redirect(`/build/${bundle}`, 302);
+  });
+}

@@ -23,8 +23,11 @@ const announce = (communes: string[] | 'all' = [COMMUNE_A], extra: { scheduledAt
   );
 const reportOf = async (id: string) => (await bed.module.service.report({ username: 'admin', displayName: '', role: 'admin', communes: [] }, id)).report;
 const receivers = () => bed.mock.messages.map((m) => m.userId).sort();
-const countBy = <T>(items: T[], key: (t: T) => string) =>
-  items.reduce<Record<string, number>>((acc, item) => ({ ...acc, [key(item)]: (acc[key(item)] ?? 0) + 1 }), {});
+const countBy = <T>(items: T[], key: (t: T) => string) => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+};
 
 describe('announcement delivery', () => {
   it('reaches exactly the subscribers of the commune inside the 7-day window, marks the others and tells the officer why', async () => {

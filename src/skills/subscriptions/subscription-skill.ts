@@ -1,7 +1,7 @@
+import { communeLabel } from '../../announcements/commune-label.js';
 import type { WireAnnouncement } from '../../channels/web/wire.js';
 import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
 import { provinceWallTime } from '../../clock.js';
-import { communeLabel } from '../../announcements/commune-label.js';
 import type { Commune, CommuneDirectory } from '../../domain/communes.js';
 import { intentPayload } from '../../engine/engine.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
@@ -116,11 +116,6 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
           },
     );
     return { replies, flow: null };
-  };
-
-  const knownCommune = async (ctx: TurnContext): Promise<Commune | null> => {
-    const citizen = await registry.get(citizenOf(ctx));
-    return (citizen?.commune && communes.byId(citizen.commune)) || null;
   };
 
   const act = (ctx: TurnContext, purpose: Purpose, commune: Commune, typed: string) =>
