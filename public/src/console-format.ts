@@ -3,7 +3,14 @@ import type { AnnouncementStatus, Commune, DeliveryState } from './console-api.j
 const TYPE_WORD: Record<Commune['type'], string> = { xa: 'Xã', phuong: 'Phường', dac_khu: 'Đặc khu' };
 export const communeLabel = (c: Commune) => `${TYPE_WORD[c.type]} ${c.name}`;
 
-const dateTime = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+const dateTime = new Intl.DateTimeFormat('vi-VN', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Asia/Ho_Chi_Minh',
+});
 export const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : '—');
 
 /** A datetime-local value ("2026-12-01T08:00") read as Hải Phòng time. */

@@ -97,6 +97,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     guard,
     storage,
     secureCookie,
+    sessionHours: config.STAFF_SESSION_HOURS,
     audit,
     zaloEnabled: options.zaloEnabled,
     quietHours: config.QUIET_HOURS ? `${hhmm(config.QUIET_HOURS.fromMinute)}–${hhmm(config.QUIET_HOURS.toMinute)}` : null,
@@ -123,6 +124,7 @@ function registerStaffRoutes(
     guard: StaffGuard;
     storage: StaffConsoleOptions['storage'];
     secureCookie: boolean;
+    sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
     /** "21:00–07:00" (Asia/Ho_Chi_Minh) or null: when Zalo announcements wait. */
@@ -145,13 +147,14 @@ function registerStaffRoutes(
     },
     async (request, reply) => {
       try {
-        const { token, expiresAt, staff } = await o.staff.login(request.body.username, request.body.password, request.ip);
+        const { token, staff } = await o.staff.login(request.body.username, request.body.password, request.ip);
         reply.setCookie(STAFF_COOKIE, token, {
           httpOnly: true,
           sameSite: 'strict',
           secure: o.secureCookie,
           path: '/',
-          expires: expiresAt,
+          // Relative, so a browser whose clock is off keeps it for the right time; the server enforces expiry itself.
+          maxAge: o.sessionHours * 3600,
         });
         return staff;
       } catch (error) {

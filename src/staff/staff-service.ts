@@ -32,7 +32,6 @@ export interface AccountView {
 
 export interface LoginResult {
   token: string;
-  expiresAt: Date;
   staff: StaffIdentity;
 }
 
@@ -94,7 +93,7 @@ export class StaffService {
       expiresAt: expiresAt.toISOString(),
     });
     await this.#o.audit.record(name, 'staff.login', name);
-    return { token, expiresAt, staff: identityOf(record) };
+    return { token, staff: identityOf(record) };
   }
 
   /** The staff member behind a session cookie; null when the session is unknown, expired or the account disabled. */

@@ -44,6 +44,7 @@ describe('staff login', () => {
     expect(setCookie).toMatch(/; HttpOnly/);
     expect(setCookie).toMatch(/; SameSite=Strict/);
     expect(setCookie).toMatch(/; Path=\//);
+    expect(setCookie).toMatch(/; Max-Age=43200/);
     const cookie = setCookie.split(';')[0]!;
     expect((await bed.inject({ method: 'GET', url: '/api/staff/me', cookie })).json()).toMatchObject({
       username: ADMIN.username,
