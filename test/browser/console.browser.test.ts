@@ -92,7 +92,9 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  for (const page of [(consolePage = context.pages()[0] ?? (await context.newPage())), (portalPage = await context.newPage())]) {
+  consolePage = context.pages()[0] ?? (await context.newPage());
+  portalPage = await context.newPage();
+  for (const page of [consolePage, portalPage]) {
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
     });
