@@ -20,11 +20,19 @@ import {
   stratifiedFolds,
   sweepCalibration,
 } from '../src/nlu/evaluation.js';
+import { normalizeTokens } from '../src/nlu/lexicon.js';
 import { DEFAULT_CALIBRATION, Matcher } from '../src/nlu/matcher.js';
+import { tokenize } from '../src/nlu/tokenize.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 import { naturalBayesPeer, nlpJsPeer, ourMatcher, predict } from './nlu-peers.js';
 
 const FOLDS = 5;
+
+function sentenceKey(text: string): string {
+  return normalizeTokens(tokenize(text.normalize('NFC')))
+    .map((w) => w.form)
+    .join(' ');
+}
 const root = join(import.meta.dirname, '..');
 
 const communes = await loadCommunes(join(root, 'content'));
@@ -70,7 +78,7 @@ const folds = stratifiedFolds(utterances, FOLDS);
 console.log(`Training data: ${utterances.length} examples, ${new Set(utterances.map((u) => u.intent)).size} intents. Development set: ${dev.length} examples.`);
 
 const cvResults: { name: string; figures: Figures; trainMs: number }[] = [];
-const devResults: { name: string; figures: Figures; trainMs: number }[] = [];
+const devResults: { name: string; figures: Figures; trainMs: number; predictions: Prediction[] }[] = [];
 for (const contender of contenders) {
   console.error(`… ${contender.name}: ${FOLDS}-fold cross-validation`);
   const all: Prediction[] = [];
@@ -84,11 +92,20 @@ for (const contender of contenders) {
   cvResults.push({ name: contender.name, figures: figures(all), trainMs: trainMs / FOLDS });
   console.error(`… ${contender.name}: development set`);
   const result = await predict(contender, utterances, dev);
-  devResults.push({ name: contender.name, figures: figures(result.predictions), trainMs: result.trainMs });
+  devResults.push({ name: contender.name, figures: figures(result.predictions), trainMs: result.trainMs, predictions: result.predictions });
 }
 
 table(`Cross-validation on intents/ (${FOLDS} folds, same folds for everyone)`, summaryRows(cvResults));
 table('Development set (trained on all of intents/)', summaryRows(devResults));
+
+// A development sentence that also occurs in intents/ (same words once folded and normalized) measures memory, not
+// understanding: show the figures without them too.
+const seen = new Set(utterances.map((u) => sentenceKey(u.text)));
+const fresh = new Set(dev.filter((u) => !seen.has(sentenceKey(u.text))).map((u) => u.text));
+table(
+  `Development set without the ${dev.length - fresh.size} sentences that also occur in intents/ (${fresh.size} left)`,
+  summaryRows(devResults.map((r) => ({ ...r, figures: figures(r.predictions.filter((p) => fresh.has(p.text))) }))),
+);
 
 const ourCv = cvResults[0]!.figures;
 const ourDev = devResults[0]!.figures;

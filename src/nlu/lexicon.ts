@@ -49,6 +49,9 @@ const REWRITES: Record<string, string> = {
   dvc: 'dich vu cong', tthc: 'thu tuc hanh chinh',
 };
 
+/** Acronyms and loanwords that look like Telex residue ("eps" is the Korean work programme, not "ép"). */
+const KEEP = new Set(['eps', 'sms', 'gps', 'ios', 'bus', 'yes', 'gas', 'test', 'tivi', 'wifi', 'zalo', 'viettel']);
+
 /** Right after a number, short words are units: 5k, 2tr, 3 củ, 500đ, 9kg (not "không"), 20m. */
 const AFTER_NUMBER: Record<string, string> = {
   k: 'nghin', tr: 'trieu', cu: 'trieu', d: 'dong', vnd: 'dong', ng: 'nghin', kg: 'kg', m: 'met', km: 'km', t: 'tuoi',
@@ -69,6 +72,14 @@ const PERSON_AFTER = new Set(['oi', 'co', 'cho', 'giup', 'la', 'lam', 'tra', 'bi
 /** "hp" is "học phí" when the sentence is about school, "Hải Phòng" after a place word, "học phí" otherwise. */
 const SCHOOL_WORDS = new Set(['mien', 'giam', 'hoc', 'truong', 'nop', 'sinh', 'lop', 'ky', 'con', 'chau', 'dai', 'mam', 'tieu']);
 const PLACE_BEFORE = new Set(['tp', 'pho', 'o', 'tai', 've', 'tinh', 'den', 'thuoc', 'xuong', 'ra', 'dan', 'hoi', 'nhan']);
+
+/**
+ * Teencode is typed without diacritics ("đ" aside: "đc"); "ê" is an interjection, not "e" (em). A capital single
+ * letter inside a sentence is a label ("phiếu A, phiếu B"), not "bạn" (at the start it is the phone's capital).
+ */
+function typedPlain(token: Token): boolean {
+  return token.text.replace(/đ/g, 'd') === token.folded;
+}
 
 /** "hông" ends a yes/no question as "không"; elsewhere "hong" is "hỏng" (broken) or "hồng". */
 function rewriteHong(token: Token, next: string | undefined, isLast: boolean): string | undefined {
@@ -123,8 +134,9 @@ export function normalizeTokens(tokens: readonly Token[], isKnown: (form: string
     else if (folded === 'nc') expansion = rewriteNc(next);
     else if (folded === 'dk') expansion = rewriteDk(prev?.folded, next);
     else if (folded === 'hong') expansion = rewriteHong(token, next, i === tokens.length - 1);
-    else if (Object.hasOwn(REWRITES, folded)) expansion = REWRITES[folded];
-    else if (!isKnown(folded) && !isSyllable(folded)) {
+    else if (Object.hasOwn(REWRITES, folded) && typedPlain(token) && !(folded.length === 1 && token.capitalised && i > 0)) {
+      expansion = REWRITES[folded];
+    } else if (!KEEP.has(folded) && !isKnown(folded) && !isSyllable(folded)) {
       expansion = undoTelex(folded) ?? undefined;
     }
 

@@ -13,21 +13,27 @@ export function isSyllable(folded: string): boolean {
 }
 
 const TONE_KEYS = /[sfrxj]/;
+const CODA_RE = /^(?:ch|nh|ng|[cmnpt])$/;
 
 /** The folded syllable a Telex-typed token stands for, or null when the token is not Telex residue. */
 export function undoTelex(folded: string): string | null {
-  if (folded.length < 2 || /[^a-z]/.test(folded)) return null;
+  // A leading "w" before a vowel is English ("wifi", "web"), not the Telex "ư".
+  if (folded.length < 2 || /[^a-z]/.test(folded) || /^w[aeiouy]/.test(folded)) return null;
   let word = folded;
   let changed = false;
 
-  // The tone key may come at the end ("ngheof") or right after the vowel ("hojc"); drop one, after the first vowel.
+  // The tone key usually ends the syllable ("ngheof"); some type it right after the vowel, before the final consonant
+  // ("hojc", "vieejt"). Mid-word, "s" is left alone: English words ("test") have it there far more often.
   const firstVowel = word.search(/[aeiouy]/);
   if (firstVowel < 0) return null;
-  for (let i = word.length - 1; i > firstVowel; i--) {
-    if (TONE_KEYS.test(word[i]!) && !isSyllable(word)) {
-      word = word.slice(0, i) + word.slice(i + 1);
-      changed = true;
-      break;
+  if (!isSyllable(word)) {
+    for (let i = word.length - 1; i > firstVowel; i--) {
+      const atEnd = i === word.length - 1;
+      if (TONE_KEYS.test(word[i]!) && (atEnd || (word[i] !== 's' && CODA_RE.test(word.slice(i + 1))))) {
+        word = word.slice(0, i) + word.slice(i + 1);
+        changed = true;
+        break;
+      }
     }
   }
 

@@ -12,6 +12,8 @@ export interface Token {
   /** Written against the previous token without a space: the "tr" of "5tr", the "5" of "2tr5". */
   glued: boolean;
   isNumber: boolean;
+  /** Typed with a capital first letter ("Thanh Hà", the "B" of "phiếu B"). */
+  capitalised: boolean;
 }
 
 /** Numbers keep their "." and "," separators (4.500.000, 1,2); letters and digits are split apart ("2tr5"). */
@@ -23,16 +25,18 @@ export function tokenize(text: string): Token[] {
   let previousEnd = -1;
   for (const match of text.matchAll(TOKEN_RE)) {
     const start = match.index;
-    const lower = match[0].toLowerCase();
+    const typed = match[0];
+    const lower = typed.toLowerCase();
     tokens.push({
       text: lower,
       folded: removeDiacritics(lower),
       start,
-      end: start + match[0].length,
+      end: start + typed.length,
       glued: start === previousEnd,
       isNumber: lower.charCodeAt(0) <= 57,
+      capitalised: typed[0] !== lower[0],
     });
-    previousEnd = start + match[0].length;
+    previousEnd = start + typed.length;
   }
   return tokens;
 }

@@ -58,7 +58,9 @@ describe('Telex residue', () => {
     ['truwowngf', 'truong'],
   ])('%s → %s', (typed, syllable) => expect(undoTelex(typed)).toBe(syllable));
 
-  it.each(['ngheo', 'thanks', 'bhyt', 'tks', 'xa'])('leaves %s alone', (word) => expect(undoTelex(word)).toBeNull());
+  it.each(['ngheo', 'thanks', 'bhyt', 'tks', 'xa', 'test', 'axit', 'wifi', 'web'])('leaves %s alone', (word) =>
+    expect(undoTelex(word)).toBeNull(),
+  );
 
   it('knows the shape of a syllable', () => {
     expect(isSyllable('nghieng')).toBe(true);
@@ -109,6 +111,14 @@ describe('teencode and abbreviations', () => {
     expect(words('500đ')).toBe('# dong');
     expect(words('9kg')).toBe('# kg');
     expect(words('k biet')).toBe('khong biet');
+  });
+
+  it('rewrites teencode only as teencode is typed', () => {
+    // "ê" is an interjection, not "e" (em); a capital letter inside a sentence is a label; at the start, the phone's.
+    expect(words('ê ad')).toBe('e admin');
+    expect(words('phiếu A phiếu B')).toBe('phieu a phieu b');
+    expect(words('K biet')).toBe('khong biet');
+    expect(words('chuong trinh eps')).toBe('chuong trinh eps');
   });
 
   it('keeps "hỏng" (broken) apart from "hông" (not)', () => {

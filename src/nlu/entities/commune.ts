@@ -28,11 +28,6 @@ function typeCueAt(tokens: readonly Token[], i: number): { length: number; types
   return null;
 }
 
-function isCapitalised(text: string, token: Token): boolean {
-  const first = text[token.start]!;
-  return first !== first.toLowerCase();
-}
-
 /** A commune entity per mention (value: best id; alternatives: the other candidates), spanning its type word. */
 export function findCommunes(text: string, tokens: readonly Token[], communes: CommuneDirectory): Entity[] {
   const found: Entity[] = [];
@@ -46,7 +41,7 @@ export function findCommunes(text: string, tokens: readonly Token[], communes: C
     for (let length = Math.min(longest, tokens.length - nameStart); length >= 1; length--) {
       const span = tokens.slice(nameStart, nameStart + length);
       if (span.some((t) => t.isNumber && !/^\d$/.test(t.text))) continue;
-      const capitalised = span.every((t) => t.isNumber || isCapitalised(text, t));
+      const capitalised = span.every((t) => t.isNumber || t.capitalised);
       const marked =
         cue !== null ||
         afterPlaceWord ||
