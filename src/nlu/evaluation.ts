@@ -100,7 +100,7 @@ export interface RankedExample {
 }
 
 /** A ranking at temperature 1 re-expressed at `temperature` (softmax of the log-probabilities divided by it). */
-export function sharpen(ranking: readonly IntentScore[], temperature: number): IntentScore[] {
+function sharpen(ranking: readonly IntentScore[], temperature: number): IntentScore[] {
   const logits = ranking.map((r) => Math.log(Math.max(r.confidence, 1e-300)) / temperature);
   const max = Math.max(...logits);
   const exps = logits.map((l) => Math.exp(l - max));

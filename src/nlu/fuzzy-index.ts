@@ -33,10 +33,6 @@ export class FuzzyIndex<T> {
     }
   }
 
-  has(key: string): boolean {
-    return this.#exact.has(key);
-  }
-
   exact(key: string): readonly T[] {
     return this.#exact.get(key) ?? [];
   }

@@ -69,9 +69,22 @@ const QUANTITY_AFTER = new Set([
 const PERSON_BEFORE = new Set(['chao', 'on', 'hi', 'hello', 'ua', 'oi', 'cua', 'voi', 'giup', 'hoi', 'nho', 'cho']);
 const PERSON_AFTER = new Set(['oi', 'co', 'cho', 'giup', 'la', 'lam', 'tra', 'biet', 'hieu', 'noi', 'oii', 'nhe', 'a', 'dang', 'ten']);
 
+function rewriteBn(prev: string | undefined, next: string | undefined, isLast: boolean): string {
+  if (next !== undefined && QUANTITY_AFTER.has(next)) return 'bao nhieu';
+  if (prev === undefined || PERSON_BEFORE.has(prev) || (next !== undefined && PERSON_AFTER.has(next))) return 'ban';
+  if (QUANTITY_BEFORE.has(prev) || isLast) return 'bao nhieu';
+  return 'ban';
+}
+
 /** "hp" is "học phí" when the sentence is about school, "Hải Phòng" after a place word, "học phí" otherwise. */
 const SCHOOL_WORDS = new Set(['mien', 'giam', 'hoc', 'truong', 'nop', 'sinh', 'lop', 'ky', 'con', 'chau', 'dai', 'mam', 'tieu']);
 const PLACE_BEFORE = new Set(['tp', 'pho', 'o', 'tai', 've', 'tinh', 'den', 'thuoc', 'xuong', 'ra', 'dan', 'hoi', 'nhan']);
+
+function rewriteHp(prev: string | undefined, sentence: readonly Token[]): string {
+  if (sentence.some((t) => SCHOOL_WORDS.has(t.folded))) return 'hoc phi';
+  if (prev !== undefined && PLACE_BEFORE.has(prev)) return 'hai phong';
+  return 'hoc phi';
+}
 
 /**
  * Teencode is typed without diacritics ("đ" aside: "đc"); "ê" is an interjection, not "e" (em). A capital single
@@ -98,24 +111,8 @@ function rewriteNc(next: string | undefined): string {
   return next === 'voi' || next === 'vs' ? 'noi chuyen' : 'nuoc';
 }
 
-function rewriteBn(prev: string | undefined, next: string | undefined, isLast: boolean): string {
-  if (next !== undefined && QUANTITY_AFTER.has(next)) return 'bao nhieu';
-  if (prev === undefined || PERSON_BEFORE.has(prev) || (next !== undefined && PERSON_AFTER.has(next))) return 'ban';
-  if (QUANTITY_BEFORE.has(prev) || isLast) return 'bao nhieu';
-  return 'ban';
-}
-
-function rewriteHp(prev: string | undefined, sentence: readonly Token[]): string {
-  if (sentence.some((t) => SCHOOL_WORDS.has(t.folded))) return 'hoc phi';
-  if (prev !== undefined && PLACE_BEFORE.has(prev)) return 'hai phong';
-  return 'hoc phi';
-}
-
-/**
- * Tokens → normalized words. `isKnown` (the classifier's vocabulary, when there is one) keeps a real word from
- * being taken for Telex residue ("gas" stays "gas" if the training data knows it).
- */
-export function normalizeTokens(tokens: readonly Token[], isKnown: (form: string) => boolean = () => false): Word[] {
+/** Tokens → normalized words (numbers become "#"). */
+export function normalizeTokens(tokens: readonly Token[]): Word[] {
   const words: Word[] = [];
   tokens.forEach((token, i) => {
     const { start, end } = token;
@@ -136,7 +133,7 @@ export function normalizeTokens(tokens: readonly Token[], isKnown: (form: string
     else if (folded === 'hong') expansion = rewriteHong(token, next, i === tokens.length - 1);
     else if (Object.hasOwn(REWRITES, folded) && typedPlain(token) && !(folded.length === 1 && token.capitalised && i > 0)) {
       expansion = REWRITES[folded];
-    } else if (!KEEP.has(folded) && !isKnown(folded) && !isSyllable(folded)) {
+    } else if (!KEEP.has(folded) && !isSyllable(folded)) {
       expansion = undoTelex(folded) ?? undefined;
     }
 

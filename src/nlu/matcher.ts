@@ -82,7 +82,7 @@ export class Matcher implements Parser {
   }
 
   #rank(tokens: readonly Token[], temperature: number): IntentScore[] {
-    const words = this.#vocabulary.repair(normalizeTokens(tokens, (form) => this.#vocabulary.has(form)));
+    const words = this.#vocabulary.repair(normalizeTokens(tokens));
     const probabilities = this.#classifier.probabilities(featuresOf(words), temperature);
     return this.#classifier.labels
       .map((name, i) => ({ name, confidence: probabilities[i]! }))

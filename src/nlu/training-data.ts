@@ -56,7 +56,7 @@ export async function loadTrainingData(dir: string): Promise<TrainingUtterance[]
  * The examples of the intent files present in `dir`. Checks: the shape; the file is named after its intent; one file
  * per intent; no sentence is given to two intents (that would teach the model a coin toss).
  */
-export async function readTrainingFiles(dir: string): Promise<{ utterances: TrainingUtterance[]; intents: Set<string> }> {
+async function readTrainingFiles(dir: string): Promise<{ utterances: TrainingUtterance[]; intents: Set<string> }> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();

@@ -24,14 +24,6 @@ export class Vocabulary {
     });
   }
 
-  has(form: string): boolean {
-    return this.#counts.has(form);
-  }
-
-  get size(): number {
-    return this.#counts.size;
-  }
-
   /** Replaces unknown words by the known word(s) they most likely stand for; known words are left alone. */
   repair(words: readonly Word[]): Word[] {
     const out: Word[] = [];

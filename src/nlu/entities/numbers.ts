@@ -78,7 +78,7 @@ function numberWord(token: Token): NumberWord | undefined {
 }
 
 /** "4.500.000" → 4500000, "1,2" → 1.2, "2,500" → 2500 (groups of exactly three digits are thousands). */
-export function parseNumeral(text: string): number {
+function parseNumeral(text: string): number {
   const groups = text.split(/[.,]/);
   if (groups.length > 1 && groups.slice(1).every((g) => g.length === 3)) return Number(groups.join(''));
   if (groups.length === 2) return Number(`${groups[0]}.${groups[1]}`);
