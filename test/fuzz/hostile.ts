@@ -26,6 +26,8 @@ const EDGE_STRINGS = [
   '../../../../etc/passwd',
   '<script>alert(1)</script>',
   "' OR 1=1 --",
+  // A template placeholder, literally: must stay text everywhere.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal characters are the point
   '${process.exit()}',
   '{{7*7}}',
   'null',
