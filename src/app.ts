@@ -111,6 +111,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     audit,
     clock,
     quietHours: config.QUIET_HOURS,
+    maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,
     zalo: zalo ? () => zaloChannel!.sender : null,
     web: () => webPush,
     log: app.log,

@@ -28,9 +28,20 @@ export interface AnnouncementsOptions {
   /** The widget hub (a getter, like `zalo`); null when none runs (announcements still reach the public feed). */
   web: (() => CommuneBroadcaster) | null;
   log: FastifyBaseLogger;
+  /** ZALO_MAX_REQUESTS_PER_MINUTE: sizes the delivery batches. */
+  maxRequestsPerMinute: number;
   /** How often the timer looks for due announcements and deliveries that may go out now (real time). */
   tickMs?: number;
+  /** Overrides the batch size derived from the rate (tests). */
   batchSize?: number;
+}
+
+/**
+ * Deliveries marked `sending` in one storage write: about 5 seconds of sending at the configured rate, so a crash
+ * leaves at most that many "not sure if sent", while a fast rate does not rewrite the deliveries file per message.
+ */
+export function deliveryBatchSize(maxRequestsPerMinute: number): number {
+  return Math.min(2000, Math.max(50, Math.ceil(maxRequestsPerMinute / 12)));
 }
 
 export interface Announcements {
@@ -61,7 +72,7 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     textFor: (announcement, citizen) => zaloAnnouncementText(announcement, citizen.commune ? labelOf(citizen.commune) : null),
     pendingWindow,
     log,
-    batchSize: options.batchSize,
+    batchSize: options.batchSize ?? deliveryBatchSize(options.maxRequestsPerMinute),
   });
   const service = new AnnouncementService({
     announcements: storage.announcements,

@@ -21,7 +21,7 @@ export interface DeliveryWorkerOptions {
   pendingWindow: PendingWindowIndex;
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   /** Deliveries marked `sending` by one storage write; also the most a crash can leave "not sure if sent". */
-  batchSize?: number;
+  batchSize: number;
   /** Sends in flight at once (the Zalo client paces them to ZALO_MAX_REQUESTS_PER_MINUTE). */
   concurrency?: number;
 }
@@ -51,7 +51,7 @@ export class DeliveryWorker {
   #pausedUntil = 0;
 
   constructor(options: DeliveryWorkerOptions) {
-    this.#o = { ...options, batchSize: options.batchSize ?? 1000, concurrency: options.concurrency ?? 16 };
+    this.#o = { ...options, concurrency: options.concurrency ?? 16 };
   }
 
   /** After a (re)start: interrupted sends are reported, queued ones are resumed. */

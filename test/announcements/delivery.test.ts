@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { deliveryBatchSize } from '../../src/announcements/announcements.js';
 import { REASON } from '../../src/announcements/delivery-reasons.js';
 import type { DeliveryRecord } from '../../src/storage/records.js';
 import {
@@ -247,5 +248,13 @@ describe('announcement delivery', () => {
     const report = await reportOf(created.id);
     expect(report.zalo!.reasons).toEqual([{ state: 'skipped', reason: REASON.zaloOff, label: 'Zalo chưa được cấu hình', count: 1 }]);
     expect(report.web!.counts.sent).toBe(1);
+  });
+});
+
+describe('delivery batches', () => {
+  it('hold about 5 seconds of sending at the configured rate, within 50–2,000', () => {
+    expect(deliveryBatchSize(4000)).toBe(334);
+    expect(deliveryBatchSize(100)).toBe(50);
+    expect(deliveryBatchSize(100_000)).toBe(2000);
   });
 });

@@ -82,6 +82,7 @@ export async function startAnnouncementBed(
       web: () => hub,
       log,
       tickMs: 3_600_000,
+      maxRequestsPerMinute: 100_000,
       batchSize: options.batchSize,
     });
     await module.start();
