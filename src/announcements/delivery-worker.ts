@@ -110,7 +110,8 @@ export class DeliveryWorker {
   #take(): DeliveryRecord[] {
     const batch = this.#queue.slice(this.#head, this.#head + this.#o.batchSize);
     this.#head += batch.length;
-    if (this.#head > 10_000 && this.#head * 2 > this.#queue.length) {
+    // Drop what was taken, so those records can be collected during a long delivery.
+    if (this.#head >= 10_000) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
