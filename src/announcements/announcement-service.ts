@@ -118,8 +118,12 @@ export class AnnouncementService {
     if (!this.#o.communes.byId(communeId)) {
       throw new HttpError(404, 'unknown_commune', `Không có xã/phường với mã ${communeId}.`);
     }
-    const list = await this.#o.announcements.list({ communes: [communeId], status: ['published'], limit });
-    return list.map(toWire);
+    const list = await this.#o.announcements.list({ communes: [communeId], status: ['published'] });
+    // Newest publication first: a scheduled announcement is news when it goes out, not when it was written.
+    return list
+      .sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''))
+      .slice(0, limit)
+      .map(toWire);
   }
 
   async withdraw(staff: StaffIdentity, id: string): Promise<AnnouncementRecord> {
