@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
 import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
@@ -249,7 +249,7 @@ export async function loadAnswers(dir: string, intentNames: readonly string[]): 
 function parseAnswerFile(label: string, source: string): ParsedFile | { problems: string[] } {
   let raw: unknown;
   try {
-    raw = parseYaml(source, { prettyErrors: true });
+    raw = parseYaml(source);
   } catch (error) {
     return { problems: [`${label}: not valid YAML: ${(error as Error).message.split('\n')[0]}`] };
   }

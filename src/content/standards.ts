@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import {
   AREAS,
@@ -156,7 +156,7 @@ export async function loadPovertyRules(dir: string): Promise<PovertyRules> {
     }
     let raw: unknown;
     try {
-      raw = parseYaml(await readFile(path.join(dir, name), 'utf8'), { prettyErrors: true });
+      raw = parseYaml(await readFile(path.join(dir, name), 'utf8'));
     } catch (error) {
       problems.push(`${label}: cannot be read as YAML: ${(error as Error).message.split('\n')[0]}`);
       return undefined;

@@ -4,7 +4,7 @@
  * plus the calibration sweep that chose the matcher's temperature and confidence floor.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { INTENT_NAMES } from '../content/intents-list.js';
 import { decideIntent, FALLBACK_INTENT } from './matcher.js';
