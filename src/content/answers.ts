@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
 import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
 import { fold, removeDiacritics } from '../nlu/fold.js';
+import { friendlyError } from './friendly-error.js';
 
 /**
  * The answer book: one YAML file per intent in content/answers/, each holding the intent's main answer and its
@@ -146,23 +147,6 @@ const answerFileSchema = z.strictObject({
 
 type AnswerFile = z.infer<typeof answerFileSchema>;
 
-/** Messages that read well after a field name ("text is required"). */
-const friendlyError: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${issue.expected}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `has unknown field(s): ${issue.keys.join(', ')}`;
-    case 'too_small':
-      return issue.origin === 'array' ? `must have at least ${issue.minimum} item(s)` : undefined;
-    case 'too_big':
-      return issue.origin === 'array' ? `must have at most ${issue.maximum} item(s)` : undefined;
-    default:
-      return undefined;
-  }
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The book

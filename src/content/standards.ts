@@ -12,6 +12,7 @@ import {
   type Standard,
 } from '../domain/poverty/types.js';
 import { removeDiacritics } from '../nlu/fold.js';
+import { friendlyError } from './friendly-error.js';
 
 /**
  * The poverty rules as data: content/standards/ holds one YAML file per standard (named after its id), plus
@@ -121,18 +122,6 @@ const guidanceSchema = z.strictObject({
   nextSteps: z.array(nextStepSchema).min(1),
 }) satisfies z.ZodType<Guidance, unknown>;
 
-const friendlyError: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${issue.expected}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `has unknown field(s): ${issue.keys.join(', ')}`;
-    default:
-      return undefined;
-  }
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Loading
