@@ -25,6 +25,11 @@ export interface ZaloInboxOptions {
 
 /** The longest text handed to the engine (what the widget accepts too). */
 const MAX_TEXT_LENGTH = 2000;
+/**
+ * Events handled at the same time. A burst is acknowledged at once but answered a few at a time, so answering never
+ * crowds out the acknowledgements (Zalo gives up after ~2 s); sends are paced by Zalo's rate limit anyway.
+ */
+const MAX_EVENTS_IN_PROGRESS = 16;
 
 /**
  * Handles journalled events after the webhook has answered: one event of a citizen at a time, in arrival order.
@@ -36,6 +41,8 @@ export class ZaloInbox {
   readonly #options: ZaloInboxOptions;
   readonly #queue = new KeyedQueue();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #slots = new Slots(MAX_EVENTS_IN_PROGRESS);
+  #stopping = false;
 
   constructor(options: ZaloInboxOptions) {
     this.#options = options;
@@ -44,7 +51,7 @@ export class ZaloInbox {
   /** Schedules a journalled event; it starts after the current request has been answered. */
   accept(journalId: string, event: ZaloEvent): void {
     const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      this.#queue.run(event.userId, () => this.#handle(journalId, event)),
+      this.#queue.run(event.userId, () => this.#slots.use(() => this.#handle(journalId, event))),
     );
     this.#inFlight.add(task);
     void task.finally(() => this.#inFlight.delete(task));
@@ -72,13 +79,23 @@ export class ZaloInbox {
     return { resumed, uncertain };
   }
 
-  /** Resolves when every accepted event has been handled (shutdown, tests). */
+  /** Resolves when every accepted event has been handled (tests). */
   async idle(): Promise<void> {
     while (this.#inFlight.size) await Promise.allSettled([...this.#inFlight]);
   }
 
+  /**
+   * Shutdown: finishes the events being handled and starts no other. Those still waiting stay `received` in the
+   * journal, so the next start answers them; a backlog paced by Zalo's rate limit does not hold the stop for minutes.
+   */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.idle();
+  }
+
   async #handle(journalId: string, event: ZaloEvent): Promise<void> {
     const { journal, log } = this.#options;
+    if (this.#stopping) return;
     try {
       const commune = event.kind === 'submit_info' ? this.#communeOf(event.places) : null;
       const citizen = await this.#recordCitizen(event, commune);
@@ -153,6 +170,28 @@ export class ZaloInbox {
     } catch (error) {
       this.#options.log.error({ err: { name: (error as Error).name }, userId }, 'conversation engine failed on a Zalo message');
       return [{ text: TEMPORARY_TROUBLE }];
+    }
+  }
+}
+
+/** At most `size` tasks at a time; the others wait in arrival order. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async use<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
     }
   }
 }

@@ -27,8 +27,6 @@ export interface ZaloChannelDeps {
 export interface ZaloChannel {
   /** For announcements and anything else that writes to Zalo users. */
   sender: ZaloSender;
-  /** Resolves when every acknowledged event has been handled. */
-  idle(): Promise<void>;
 }
 
 export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
@@ -45,7 +43,7 @@ const ACK = { ok: true } as const;
 /**
  * The Zalo OA channel: `POST /webhooks/zalo` verifies the signature over the raw body, records each new event in the
  * inbound journal and answers 200 at once; the event is handled afterwards (ZaloInbox). Also starts token upkeep,
- * resumes events a previous run left unfinished, and waits for in-flight events on close.
+ * resumes events a previous run left unfinished, and on close finishes the events being handled.
  */
 export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): ZaloChannel {
   const { settings, storage, clock } = deps;
@@ -139,11 +137,11 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
     });
     scope.addHook('onClose', async () => {
       tokens.stop();
-      await inbox.idle();
+      await inbox.stop();
     });
   });
 
-  return { sender: client, idle: () => inbox.idle() };
+  return { sender: client };
 }
 
 /** Node loads its fetch implementation on first use; a data: URL loads it without touching the network. */

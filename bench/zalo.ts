@@ -1,0 +1,150 @@
+/**
+ * Zalo webhook acknowledgement under load, against the built service (dist/main.js) whose replies go to the mock
+ * Zalo: every request is a new signed `user_send_text` event (its own msg_id), so each one is journalled durably
+ * before its 200 and answered afterwards, while the load runs, as in production.
+ *
+ * - acknowledgements per second: 200 connections sending back to back for BENCH_SECONDS (saturation; latency there
+ *   is 200 ÷ throughput by Little's law, so it is not a latency figure), as a ratio of GET /health on the same service;
+ * - p99 acknowledgement latency: bursts of 200 events arriving at once (goal: under 20 ms; Zalo gives up after
+ *   ~2 s), on a fresh data directory and with a journal holding 30 days of hashes (the retention period), beside
+ *   bursts of 200 GET /health on the same service (the floor this machine and HTTP set).
+ *
+ * `npx tsx bench/zalo.ts` builds the server and runs it alone; bench/run.ts adds it to the table.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { MockZalo } from '../test/support/mock-zalo/server.js';
+import { signZaloEvent } from '../test/support/mock-zalo/sign.js';
+import { startService } from './service.js';
+
+const CONCURRENT = 200;
+const BURSTS = 10;
+const P99_BUDGET_MS = 20;
+const USERS = 2000;
+const TEXTS = ['xin chao', 'ho ngheo vay von the nao', 'the bhyt ho can ngheo', 'hoc phi cho con', 'menu', 'cam on'];
+/** Messages a day for a busy provincial OA: the journal keeps a hash of each for the retention period. */
+const EVENTS_PER_DAY = 2000;
+
+export interface ZaloAckFigures {
+  /** Acknowledgements per second with 200 connections sending back to back. */
+  acksPerSecond: number;
+  /** The same service's GET /health under the same load: the floor set by HTTP and this machine. */
+  healthPerSecond: number;
+  /** p99 latency of each burst of 200 simultaneous events, in ms, and of 200 simultaneous GET /health. */
+  burstP99Ms: number[];
+  healthBurstP99Ms: number[];
+  /** Answers other than 200 (any is a failure). */
+  non2xx: number;
+}
+
+/** Signed, distinct text events from `mock` (which shares the service's app id and OA secret key). */
+function eventRequests(mock: MockZalo): autocannon.Request[] {
+  const users = Array.from({ length: USERS }, (_, i) => `8${String(i).padStart(18, '0')}`);
+  for (const userId of users) mock.setUser(userId, { lastInteractionAt: mock.clock.now().getTime() });
+  let n = 0;
+  return [
+    {
+      setupRequest: (request: autocannon.Request) => {
+        // A new msg_id every time: nothing is answered from the deduplication shortcut.
+        const event = mock.textEvent(users[n % USERS]!, TEXTS[n % TEXTS.length]!, randomBytes(10).toString('hex'));
+        n++;
+        const body = JSON.stringify(event);
+        return {
+          ...request,
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'x-zevent-signature': signZaloEvent(mock.appId, body, event.timestamp, mock.oaSecretKey),
+          },
+        };
+      },
+    },
+  ];
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Measures one running service: its webhook at `url`/webhooks/zalo, and its /health as the floor. */
+export async function measureZaloAcks(options: { mock: MockZalo; url: string; seconds: number }): Promise<ZaloAckFigures> {
+  const webhook = { url: `${options.url}/webhooks/zalo`, method: 'POST' as const, connections: CONCURRENT, requests: eventRequests(options.mock) };
+  const health = { url: `${options.url}/health`, connections: CONCURRENT };
+  const figures: ZaloAckFigures = { acksPerSecond: 0, healthPerSecond: 0, burstP99Ms: [], healthBurstP99Ms: [], non2xx: 0 };
+  for (let i = 0; i < BURSTS; i++) {
+    const burst = await autocannon({ ...webhook, amount: CONCURRENT });
+    figures.non2xx += burst.non2xx;
+    figures.burstP99Ms.push(burst.latency.p99);
+    figures.healthBurstP99Ms.push((await autocannon({ ...health, amount: CONCURRENT })).latency.p99);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const { seconds } = options;
+  const saturation = await autocannon({ ...webhook, duration: seconds });
+  figures.non2xx += saturation.non2xx;
+  figures.acksPerSecond = saturation.requests.average;
+  figures.healthPerSecond = (await autocannon({ ...health, duration: seconds })).requests.average;
+  return figures;
+}
+
+/** A data directory whose journal already holds `count` handled events (hashes only), as after weeks of use. */
+async function dataDirWithJournal(count: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-zalo-'));
+  const receivedAt = new Date().toISOString();
+  const lines = Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      id: createHash('sha256').update(`msg:history-${i}`).digest('hex'),
+      state: 'done',
+      receivedAt,
+      event: null,
+      citizenId: null,
+      outcome: 'sent',
+    }),
+  );
+  await writeFile(join(dir, 'journal.json'), `{"records":[\n${lines.join(',\n')}\n]}\n`);
+  return dir;
+}
+
+async function withService<T>(dataDir: string | null, run: (mock: MockZalo, url: string) => Promise<T>): Promise<T> {
+  const mock = await MockZalo.start();
+  const service = await startService({ ...mock.env(), ...(dataDir ? { DATA_DIR: dataDir } : {}) });
+  try {
+    return await run(mock, service.url);
+  } finally {
+    await service.stop();
+    await mock.close();
+  }
+}
+
+/** The bench table's rows. */
+export async function measure(): Promise<Record<string, [string, string?]>> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const fresh = await withService(null, (mock, url) => measureZaloAcks({ mock, url, seconds }));
+  const failed = (f: ZaloAckFigures) => (f.non2xx ? `; ${f.non2xx} not 200` : '');
+  const bursts = (f: ZaloAckFigures) =>
+    `p99 ${median(f.burstP99Ms)} ms (worst ${Math.max(...f.burstP99Ms)}); GET /health ${median(f.healthBurstP99Ms)} ms${failed(f)}`;
+  const rows: Record<string, [string, string?]> = {
+    'Zalo webhook acks, 200 connections': [
+      `${fresh.acksPerSecond.toFixed(0)} events/s = ${((fresh.acksPerSecond / fresh.healthPerSecond) * 100).toFixed(0)} % of GET /health`,
+    ],
+    [`Zalo ack latency, ${BURSTS} bursts of 200 events, empty journal`]: [bursts(fresh), `p99 < ${P99_BUDGET_MS} ms`],
+  };
+  // The journal is rewritten whole on every write, so its size (hashes kept for the retention period) matters.
+  for (const days of [2, 30]) {
+    const hashes = days * EVENTS_PER_DAY;
+    const figures = await withService(await dataDirWithJournal(hashes), (mock, url) => measureZaloAcks({ mock, url, seconds: 1 }));
+    rows[`  same, journal holding ${days} days (${hashes.toLocaleString('en')} hashes)`] = [bursts(figures), `p99 < ${P99_BUDGET_MS} ms`];
+  }
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  await promisify(execFile)('node', ['scripts/build.mjs'], { cwd: root });
+  for (const [figure, [value, budget]] of Object.entries(await measure())) {
+    console.log(`${figure}: ${value}${budget ? `  (budget ${budget})` : ''}`);
+  }
+}
