@@ -6,7 +6,7 @@
  *
  * MOCK_ZALO_PORT (default 3901) and SERVICE_URL (default http://127.0.0.1:3000) change the addresses.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { MockZalo } from '../test/support/mock-zalo/server.js';
 
 const port = Number(process.env.MOCK_ZALO_PORT ?? 3901);
@@ -68,11 +68,23 @@ async function deliver(event: Parameters<MockZalo['deliver']>[0]): Promise<void>
 }
 
 const rl = createInterface({ input: process.stdin, output: process.stdout });
-const closed = new Promise<null>((resolve) => rl.once('close', () => resolve(null)));
-for (;;) {
-  const line = (await Promise.race([rl.question(`bạn (${userId.slice(-4)})> `), closed]))?.trim();
-  if (line === undefined || line === '/quit') break;
-  if (!line) continue;
+const prompt = () => {
+  rl.setPrompt(`bạn (${userId.slice(-4)})> `);
+  rl.prompt();
+};
+prompt();
+for await (const input of rl) {
+  const line = input.trim();
+  if (line === '/quit') break;
+  await handle(line);
+  prompt();
+}
+rl.close();
+await mock.close();
+process.exit(0);
+
+async function handle(line: string): Promise<void> {
+  if (!line) return;
   const [command, ...rest] = line.split(' ');
   const argument = rest.join(' ').trim();
   switch (command) {
@@ -113,6 +125,3 @@ for (;;) {
       await deliver(mock.textEvent(userId, line));
   }
 }
-rl.close();
-await mock.close();
-process.exit(0);
