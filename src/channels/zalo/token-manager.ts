@@ -80,12 +80,23 @@ export class ZaloTokenManager {
     return this.#refreshing;
   }
 
-  /** Keeps the pair fresh while idle, so the refresh token is used (and renewed) long before it would expire. */
+  /**
+   * Keeps the pair fresh while idle, so the refresh token is used (and renewed) long before it would expire; a seeded
+   * access token of unknown expiry is replaced at the first check, which makes its expiry known.
+   */
   start(): void {
     this.#timer = setInterval(() => {
-      void this.accessToken().catch(() => undefined);
+      void this.keepFresh().catch(() => undefined);
     }, CHECK_EVERY_MS);
     this.#timer.unref();
+  }
+
+  /** One check of the timer: refreshes when the expiry is unknown or near. */
+  async keepFresh(): Promise<void> {
+    const record = await this.#current();
+    if (record.alert) return;
+    if (record.accessTokenExpiresAt === null) await this.refresh(record.accessToken);
+    else await this.accessToken();
   }
 
   stop(): void {

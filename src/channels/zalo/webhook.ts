@@ -33,9 +33,10 @@ export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
 
 /**
  * Signed events are at most this old when they arrive: Zalo's retries stop within hours, while a replay of an old
- * capture after its journal entry was purged would otherwise be answered again.
+ * capture after its journal entry was purged would otherwise be answered again. Journal hashes are needed for
+ * deduplication only this long (plus the clock skew allowed).
  */
-const MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
+export const ZALO_EVENT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 const ACK = { ok: true } as const;
@@ -98,7 +99,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
     const { event, dedupeKey } = classified;
     const now = clock.now();
     const age = now.getTime() - Number(event.timestamp);
-    if (age > MAX_EVENT_AGE_MS || age < -MAX_CLOCK_SKEW_MS) {
+    if (age > ZALO_EVENT_MAX_AGE_MS || age < -MAX_CLOCK_SKEW_MS) {
       request.log.warn({ kind: event.kind, ageMs: age }, 'Zalo event too old or from the future; acknowledged, not handled');
       return ACK;
     }

@@ -40,7 +40,7 @@ async function clientAgainstMock(
   const client = new ZaloClient({ settings, tokens, log, retry: { baseDelayMs: 2, ...options.retry } });
   const user = (userId: string, patch: { follower?: boolean; lastInteractionAt?: number } = {}) =>
     mock.setUser(userId, { lastInteractionAt: clock.now().getTime(), ...patch });
-  return { mock, client, clock, user };
+  return { mock, client, tokens, clock, user };
 }
 
 describe('Zalo tokens', () => {
@@ -114,6 +114,16 @@ describe('Zalo tokens', () => {
     await bed.settle();
     expect(bed.mock.messagesTo('3000000000000000003').length).toBeGreaterThan(0);
     expect((await storedToken(bed)).alert).toBeNull();
+  });
+
+  it('keeps the pair fresh without traffic: a seeded token of unknown expiry is replaced once, then only near expiry', async () => {
+    const { mock, tokens, clock } = await clientAgainstMock();
+    await tokens.keepFresh();
+    await tokens.keepFresh();
+    expect(mock.tokenRequests.map((r) => r.accepted)).toEqual([true]);
+    clock.advance(23 * 60 * 60 * 1000 + 1);
+    await tokens.keepFresh();
+    expect(mock.tokenRequests.map((r) => r.accepted)).toEqual([true, true]);
   });
 
   it('reports a refused refresh to callers as not retryable, without asking Zalo again', async () => {
