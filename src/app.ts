@@ -189,10 +189,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     retention.start(60, (error) => app.log.error({ err: error }, 'retention run failed'));
   });
   app.addHook('preClose', () => retention.stop());
+  // Keep-alive connections whose last request finishes after the stop began would otherwise hold the process
+  // open for the keep-alive timeout: close each one as soon as it falls idle.
+  let idleSweep: NodeJS.Timeout | undefined;
   app.addHook('preClose', async () => {
     ready = false;
+    idleSweep = setInterval(() => app.server.closeIdleConnections(), 50);
   });
   app.addHook('onClose', async () => {
+    clearInterval(idleSweep);
     await engine.idle();
     await sessions.stop();
     await storage.flush();
