@@ -12,8 +12,11 @@ export interface RetentionPeriods {
   journalHashDays: number;
 }
 
-/** Zalo retries a webhook within minutes; a month of hashes is far more than duplicate detection needs. */
-const JOURNAL_HASH_DAYS = 30;
+/**
+ * The webhook ignores Zalo events older than 24 hours (ZALO_EVENT_MAX_AGE_MS), so two days of hashes catch every
+ * redelivery; keeping more only makes the journal file, rewritten on each event, slower to write.
+ */
+const JOURNAL_HASH_DAYS = 2;
 
 export function retentionPeriods(config: Pick<Config, 'RETENTION_SESSION_DAYS' | 'RETENTION_KEPT_ANSWERS_DAYS' | 'RETENTION_AUDIT_DAYS'>): RetentionPeriods {
   return {

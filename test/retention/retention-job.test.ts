@@ -71,9 +71,9 @@ describe('retention job', () => {
     ]);
     await h.storage.audit.append({ id: 'audit-old', at: at(731), actor: 'admin', action: 'x', target: 'y' });
     await h.storage.audit.append({ id: 'audit-new', at: at(700), actor: 'admin', action: 'x', target: 'y' });
-    await h.storage.journal.recordIfNew({ id: 'j-old', receivedAt: at(31), event: null, citizenId: null });
+    await h.storage.journal.recordIfNew({ id: 'j-old', receivedAt: at(3), event: null, citizenId: null });
     await h.storage.journal.advance('j-old', 'done');
-    await h.storage.journal.recordIfNew({ id: 'j-new', receivedAt: at(5), event: null, citizenId: null });
+    await h.storage.journal.recordIfNew({ id: 'j-new', receivedAt: at(1), event: null, citizenId: null });
     await h.storage.journal.advance('j-new', 'done');
     // Unfinished events are resumed after a restart whatever their age.
     await h.storage.journal.recordIfNew({ id: 'j-unfinished', receivedAt: at(40), event: { x: 1 }, citizenId: 'web:subscriber' });
