@@ -26,7 +26,7 @@ import { loadConfig, zaloSettings } from '../src/config.js';
 import { loadCommunes } from '../src/domain/communes.js';
 import { AuditLog } from '../src/staff/audit-log.js';
 import { openLowdbStorage } from '../src/storage/lowdb/index.js';
-import type { CitizenRecord } from '../src/storage/records.js';
+import { zaloCitizen } from '../test/support/citizens.js';
 import { MockZalo } from '../test/support/mock-zalo/server.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
@@ -85,20 +85,7 @@ async function runService(mockEnv: Record<string, string>): Promise<Omit<Announc
     const at = new Date(Date.now() - 3_600_000).toISOString();
     await Promise.all(
       userIds(SUBSCRIBERS).map((userId) => {
-        const citizen: CitizenRecord = {
-          id: `zalo:${userId}`,
-          channel: 'zalo',
-          userId,
-          firstSeenAt: at,
-          lastInteractionAt: at,
-          noticeShownAt: at,
-          consent: null,
-          following: true,
-          commune: COMMUNE,
-          subscribed: true,
-          subscribedAt: at,
-        };
-        return storage.citizens.save(citizen);
+        return storage.citizens.save(zaloCitizen(userId, { commune: COMMUNE, at }));
       }),
     );
     const client = new ZaloClient({ settings, tokens: new ZaloTokenManager({ settings, repo: storage.tokens, clock: systemClock, log }), log });

@@ -64,6 +64,11 @@ export const journalRecord = z.object({
   /** Whose event, kept only until it is handled (so deletion can find it). */
   citizenId: z.string().nullable(),
   outcome: z.string().nullable(),
+  /** While `replying`: the replies being sent, so a restart can finish them if Zalo shows they did not go out. */
+  pendingReplies: z
+    .array(z.object({ text: z.string(), quickReplies: z.array(quickReply).optional(), links: z.array(z.object({ title: z.string(), url: z.string() })).optional() }))
+    .nullable()
+    .optional(),
 });
 export type JournalRecord = z.infer<typeof journalRecord>;
 

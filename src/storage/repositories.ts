@@ -37,9 +37,12 @@ export interface CitizenRepository {
 
 export interface JournalRepository {
   /** Records the event unless its id is already known; true when it is new. */
-  recordIfNew(entry: Omit<JournalRecord, 'state' | 'outcome'>): Promise<boolean>;
-  /** Moves an entry on; "done" drops the event and who sent it, keeping only the hash. */
-  advance(id: string, state: JournalRecord['state'], outcome?: string): Promise<void>;
+  recordIfNew(entry: Omit<JournalRecord, 'state' | 'outcome' | 'pendingReplies'>): Promise<boolean>;
+  /**
+   * Moves an entry on; "replying" keeps the replies being sent; "done" drops the event, the replies and who sent it,
+   * keeping only the hash.
+   */
+  advance(id: string, state: JournalRecord['state'], outcome?: string, pendingReplies?: JournalRecord['pendingReplies']): Promise<void>;
   unfinished(): Promise<JournalRecord[]>;
   forgetCitizen(citizenId: string): Promise<number>;
   purgeBefore(before: Date): Promise<number>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
-import type { CitizenRecord } from '../../src/storage/records.js';
+import { zaloCitizen } from '../support/citizens.js';
 import { ADMIN, type ConsoleApp, startConsoleApp } from './support/app-bed.js';
 import { COMMUNE_A, COMMUNE_B, DAY_MS } from './support/bed.js';
 
@@ -95,20 +95,7 @@ describe('announcements API with Zalo', () => {
     await Promise.all(
       users.map((userId) => {
         bed.mock!.setUser(userId, { lastInteractionAt: bed.clock.now().getTime() });
-        const citizen: CitizenRecord = {
-          id: `zalo:${userId}`,
-          channel: 'zalo',
-          userId,
-          firstSeenAt: at,
-          lastInteractionAt: at,
-          noticeShownAt: at,
-          consent: null,
-          following: true,
-          commune: COMMUNE_A,
-          subscribed: true,
-          subscribedAt: at,
-        };
-        return storage.citizens.save(citizen);
+        return storage.citizens.save(zaloCitizen(userId, { commune: COMMUNE_A, at }));
       }),
     );
     await storage.flush();

@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
+import { launchChromium } from '../support/chromium.js';
 import { MockZalo } from '../support/mock-zalo/server.js';
 import { freePort } from '../support/service-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** The demo portal page (public/index.html) is phường Hải Dương's. */
 const COMMUNE = '10525';
 const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-01' };
@@ -78,20 +78,7 @@ beforeAll(async () => {
 
   const profile = await mkdtemp(join(tmpdir(), 'console-browser-profile-'));
   tempDirs.push(profile);
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 390, height: 844 }, // a phone
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await launchChromium(profile, { viewport: { width: 390, height: 844 } }); // a phone
   consolePage = context.pages()[0] ?? (await context.newPage());
   portalPage = await context.newPage();
   for (const page of [consolePage, portalPage]) {

@@ -29,6 +29,16 @@ export interface ZaloSender {
   sendText(userId: string, reply: Reply | string): Promise<SendResult>;
 }
 
+export interface ZaloHistory {
+  /**
+   * How many messages the OA sent the user at or after `sinceMs` (epoch ms), from the conversation history
+   * (GET /v2.0/oa/conversation, the latest 10); null when Zalo cannot say.
+   */
+  oaMessagesSince(userId: string, sinceMs: number): Promise<number | null>;
+}
+
+const conversationData = z.array(z.object({ src: z.number(), time: z.number() }).loose());
+
 export interface RetryPolicy {
   /** Retries after a rate limit (-32), a network failure or an HTTP 5xx; -200 is retried once. */
   attempts: number;
@@ -59,7 +69,7 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, exhaustedPau
  * code (reference §5): retried with back-off, answered by one token refresh and one retry, or given up with the
  * reason. Calls are paced by a client-side limiter (ZALO_MAX_REQUESTS_PER_MINUTE) and Zalo's rate-limit headers.
  */
-export class ZaloClient implements ZaloSender {
+export class ZaloClient implements ZaloSender, ZaloHistory {
   readonly #options: ZaloClientOptions;
   readonly #retry: RetryPolicy;
   readonly #limiter: RateLimiter;
@@ -95,7 +105,19 @@ export class ZaloClient implements ZaloSender {
     return { ok: true, messageId: data.success ? data.data.message_id : '' };
   }
 
-  async #post(path: string, body: unknown): Promise<CallOutcome> {
+  async oaMessagesSince(userId: string, sinceMs: number): Promise<number | null> {
+    const outcome = await this.#call('GET', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count: 10 });
+    const data = outcome.ok ? conversationData.safeParse(outcome.data) : null;
+    if (!data?.success) return null;
+    // src 0: sent by the OA; 1: by the user.
+    return data.data.filter((m) => m.src === 0 && m.time >= sinceMs).length;
+  }
+
+  #post(path: string, body: unknown): Promise<CallOutcome> {
+    return this.#call('POST', path, body);
+  }
+
+  async #call(method: 'GET' | 'POST', path: string, body: unknown): Promise<CallOutcome> {
     const { tokens } = this.#options;
     let refreshedOnce = false;
     for (let attempt = 0; ; attempt++) {
@@ -112,7 +134,7 @@ export class ZaloClient implements ZaloSender {
       }
 
       await this.#limiter.take();
-      const answer = await this.#fetch(path, token, body);
+      const answer = await this.#fetch(method, path, token, body);
       if (!answer.ok) {
         if (attempt < this.#retry.attempts) {
           await this.#backOff(attempt);
@@ -152,17 +174,20 @@ export class ZaloClient implements ZaloSender {
   }
 
   async #fetch(
+    method: 'GET' | 'POST',
     path: string,
     token: string,
     body: unknown,
   ): Promise<{ ok: true; body: z.infer<typeof envelope> } | { ok: false; reason: string }> {
     let response: Response;
     let parsed: unknown;
+    // GET calls carry their parameters as one URL-encoded JSON `data` parameter (Zalo's convention).
+    const url = `${this.#options.settings.apiBase}${path}${method === 'GET' ? `?data=${encodeURIComponent(JSON.stringify(body))}` : ''}`;
     try {
-      response = await fetch(`${this.#options.settings.apiBase}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', access_token: token },
-        body: JSON.stringify(body),
+      response = await fetch(url, {
+        method,
+        headers: method === 'POST' ? { 'content-type': 'application/json', access_token: token } : { access_token: token },
+        body: method === 'POST' ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       parsed = await response.json().catch(() => null);

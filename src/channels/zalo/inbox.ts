@@ -6,7 +6,7 @@ import { KeyedQueue } from '../../engine/keyed-queue.js';
 import type { Reply } from '../../engine/types.js';
 import type { CitizenRecord } from '../../storage/records.js';
 import type { JournalRepository } from '../../storage/repositories.js';
-import type { ZaloSender } from './client.js';
+import type { ZaloHistory, ZaloSender } from './client.js';
 import { type ZaloEvent, zaloEvent } from './events.js';
 import { communeNoticed, ONLY_TEXT_UNDERSTOOD, TEMPORARY_TROUBLE } from './notices.js';
 
@@ -16,6 +16,8 @@ export type CommuneResolver = (place: string) => { id: string; name: string } | 
 export interface ZaloInboxOptions {
   engine: ConversationEngine;
   sender: ZaloSender;
+  /** Asked after a crash whether replies being sent went out. */
+  history: ZaloHistory;
   citizens: CitizenRegistry;
   journal: JournalRepository;
   clock: Clock;
@@ -33,9 +35,10 @@ const MAX_EVENTS_IN_PROGRESS = 16;
 
 /**
  * Handles journalled events after the webhook has answered: one event of a citizen at a time, in arrival order.
- * Each event moves through the journal: `received` → `replying` (just before the first send) → `done`. After a
- * crash, `received` events are handled again and `replying` ones are closed as `uncertain` without sending, so a
- * citizen never gets the same answer twice.
+ * Each event moves through the journal: `received` → `replying` (with its replies, just before the first send) →
+ * `done`. After a crash, `received` events are handled again. For `replying` ones Zalo's conversation history says
+ * whether the OA wrote to the citizen since the event: if not, the kept replies are sent; if it did, or Zalo cannot
+ * say, the event is closed without sending — a citizen never gets the same answer twice.
  */
 export class ZaloInbox {
   readonly #options: ZaloInboxOptions;
@@ -65,9 +68,8 @@ export class ZaloInbox {
     for (const entry of await journal.unfinished()) {
       const event = zaloEvent.safeParse(entry.event);
       if (entry.state === 'replying') {
-        // The reply may have reached the citizen before the crash; sending again could duplicate it.
-        await journal.advance(entry.id, 'done', 'uncertain');
-        uncertain++;
+        if (event.success && (await this.#finishReplying(entry.id, event.data, entry.pendingReplies ?? []))) resumed++;
+        else uncertain++;
       } else if (!event.success) {
         await journal.advance(entry.id, 'done', 'unreadable');
       } else {
@@ -77,6 +79,22 @@ export class ZaloInbox {
     }
     if (resumed || uncertain) log.info({ resumed, uncertain }, 'Zalo events left unfinished by the previous run');
     return { resumed, uncertain };
+  }
+
+  /** Sends the replies of an event cut off mid-send, unless Zalo's history shows the OA already wrote since. */
+  async #finishReplying(journalId: string, event: ZaloEvent, replies: Reply[]): Promise<boolean> {
+    const { journal, history } = this.#options;
+    const written = replies.length ? await history.oaMessagesSince(event.userId, Number(event.timestamp)) : null;
+    if (written !== 0) {
+      await journal.advance(journalId, 'done', written === null ? 'uncertain' : 'sent_before_restart');
+      return false;
+    }
+    const task = this.#queue.run(event.userId, async () => {
+      await journal.advance(journalId, 'done', await this.#send(event.userId, replies));
+    });
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+    return true;
   }
 
   /** Resolves when every accepted event has been handled (tests). */
@@ -102,7 +120,7 @@ export class ZaloInbox {
       const replies = await this.#repliesTo(event, citizen, commune);
       let outcome = 'no_reply';
       if (replies.length) {
-        await journal.advance(journalId, 'replying');
+        await journal.advance(journalId, 'replying', undefined, replies);
         outcome = await this.#send(event.userId, replies);
       }
       await journal.advance(journalId, 'done', outcome);

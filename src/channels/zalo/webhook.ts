@@ -53,6 +53,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
   const inbox = new ZaloInbox({
     engine: deps.engine,
     sender: client,
+    history: client,
     citizens: deps.citizens,
     journal: storage.journal,
     clock,

@@ -75,7 +75,7 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
         await journal.put({ ...entry, state: 'received', outcome: null });
         return true;
       },
-      advance: async (id, state, outcome) => {
+      advance: async (id, state, outcome, pendingReplies) => {
         const entry = journal.get(id);
         if (!entry) return;
         const done = state === 'done';
@@ -85,12 +85,15 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
           outcome: outcome ?? entry.outcome,
           event: done ? null : entry.event,
           citizenId: done ? null : entry.citizenId,
+          pendingReplies: done ? null : (pendingReplies ?? entry.pendingReplies ?? null),
         });
       },
       unfinished: async () => journal.filter((e) => e.state !== 'done'),
       forgetCitizen: async (citizenId) => {
         const mine = journal.filter((e) => e.citizenId === citizenId);
-        await journal.putMany(mine.map((e) => ({ ...e, state: 'done' as const, event: null, citizenId: null, outcome: 'deleted' })));
+        await journal.putMany(
+          mine.map((e) => ({ ...e, state: 'done' as const, event: null, citizenId: null, pendingReplies: null, outcome: 'deleted' })),
+        );
         return mine.length;
       },
       purgeBefore: (before) => journal.deleteWhere((e) => e.state === 'done' && olderThan(e.receivedAt, before)),

@@ -17,6 +17,7 @@ import type { StaffIdentity } from '../../../src/staff/scope.js';
 import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
 import type { CitizenRecord } from '../../../src/storage/records.js';
 import type { Storage } from '../../../src/storage/repositories.js';
+import { zaloCitizen } from '../../support/citizens.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
 
 /** Two real communes of content/communes.json used throughout the tests. */
@@ -106,19 +107,7 @@ export async function startAnnouncementBed(
       const seen = clock.now().getTime() - lastSeenDaysAgo * DAY_MS;
       mock.setUser(userId, { lastInteractionAt: seen });
       const at = new Date(seen).toISOString();
-      const record: CitizenRecord = {
-        id: `zalo:${userId}`,
-        channel: 'zalo',
-        userId,
-        firstSeenAt: at,
-        lastInteractionAt: at,
-        noticeShownAt: at,
-        consent: null,
-        following: true,
-        commune,
-        subscribed,
-        subscribedAt: subscribed ? at : null,
-      };
+      const record = zaloCitizen(userId, { commune, subscribed, at });
       await current.storage.citizens.save(record);
       return record;
     },

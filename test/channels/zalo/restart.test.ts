@@ -17,42 +17,47 @@ afterEach(async () => {
 });
 
 describe('Zalo events after a crash', () => {
-  it('handles journalled events left "received" and never resends those left "replying"', async () => {
-    const clock = new ManualClock('2026-11-28T03:00:00Z');
-    const dataDir = await mkdtemp(join(tmpdir(), 'zalo-recover-'));
-    const storage = await openLowdbStorage(dataDir);
-    const timestamp = String(clock.now().getTime());
-    const received: ZaloEvent = { kind: 'text', userId: '4000000000000000001', msgId: 'm1', text: 'xin chào', timestamp };
-    const replying: ZaloEvent = { kind: 'text', userId: '4000000000000000002', msgId: 'm2', text: 'xin chào', timestamp };
-    const id = (event: ZaloEvent & { msgId: string }) => createHash('sha256').update(`msg:${event.msgId}`).digest('hex');
-    for (const event of [received, replying]) {
-      await storage.journal.recordIfNew({
-        id: id(event as ZaloEvent & { msgId: string }),
-        receivedAt: clock.now().toISOString(),
-        event,
-        citizenId: `zalo:${event.userId}`,
-      });
-    }
-    await storage.journal.advance(id(replying as ZaloEvent & { msgId: string }), 'replying');
-    await storage.flush();
-
-    const bed: ZaloTestBed = await startZaloTestBed({ dataDir, mock: { clock } });
+  it('finishes events cut off by a crash: "received" ones are handled, "replying" ones are sent only if Zalo shows nothing went out', async () => {
+    const bed: ZaloTestBed = await startZaloTestBed();
     cleanup.push(() => bed.close());
-    for (const event of [received, replying]) bed.mock.setUser(event.userId, { lastInteractionAt: clock.now().getTime() });
+    const { clock, mock } = bed;
+    const timestamp = String(clock.now().getTime() - 1000);
+    const event = (userId: string, msgId: string): ZaloEvent => ({ kind: 'text', userId, msgId, text: 'xin chào', timestamp });
+    const received = event('4000000000000000001', 'm1');
+    const cutOff = event('4000000000000000002', 'm2');
+    const sentBeforeCrash = event('4000000000000000003', 'm3');
+    const noRepliesKept = event('4000000000000000004', 'm4');
+    const id = (msgId: string) => createHash('sha256').update(`msg:${msgId}`).digest('hex');
+    const kept = [{ text: 'Câu trả lời đã soạn xong trước khi máy chủ dừng.' }];
+
+    for (const e of [received, cutOff, sentBeforeCrash, noRepliesKept]) {
+      mock.setUser(e.userId, { lastInteractionAt: clock.now().getTime() });
+      const msgId = (e as { msgId: string }).msgId;
+      await bed.service.storage.journal.recordIfNew({ id: id(msgId), receivedAt: clock.now().toISOString(), event: e, citizenId: `zalo:${e.userId}` });
+    }
+    await bed.service.storage.journal.advance(id('m2'), 'replying', undefined, kept);
+    await bed.service.storage.journal.advance(id('m3'), 'replying', undefined, kept);
+    await bed.service.storage.journal.advance(id('m4'), 'replying');
+    // The reply to m3 reached Zalo just before the crash.
+    mock.messages.push({ messageId: 'before-crash', userId: sentBeforeCrash.userId, text: kept[0]!.text, message: { text: kept[0]!.text }, at: clock.now() });
+
+    await bed.restart();
     await bed.settle();
 
-    const answered = bed.mock.messagesTo(received.userId).length;
-    expect(answered).toBeGreaterThan(0);
-    expect(bed.mock.messagesTo(replying.userId)).toHaveLength(0);
+    expect(mock.messagesTo(received.userId).length).toBeGreaterThan(0);
+    expect(mock.messagesTo(cutOff.userId).map((m) => m.text)).toEqual([kept[0]!.text]);
+    expect(mock.messagesTo(sentBeforeCrash.userId).map((m) => m.messageId)).toEqual(['before-crash']);
+    expect(mock.messagesTo(noRepliesKept.userId)).toHaveLength(0);
     const journal = await bed.dataFile<JournalRecord>('journal');
-    expect(journal.map((e) => [e.state, e.outcome]).sort()).toEqual([
-      ['done', 'sent'],
-      ['done', 'uncertain'],
-    ]);
-    // A redelivery of either event after the restart is recognised.
-    await bed.mock.deliver({ ...bed.mock.textEvent(received.userId, 'xin chào', 'm1'), timestamp });
+    const outcome = (msgId: string) => journal.find((e) => e.id === id(msgId))?.outcome;
+    expect([outcome('m1'), outcome('m2'), outcome('m3'), outcome('m4')]).toEqual(['sent', 'sent', 'sent_before_restart', 'uncertain']);
+    expect(JSON.stringify(journal)).not.toContain(kept[0]!.text);
+
+    // A redelivery of any of them after the restart is recognised.
+    const before = mock.messagesTo(received.userId).length;
+    await mock.deliver({ ...mock.textEvent(received.userId, 'xin chào', 'm1'), timestamp });
     await bed.settle();
-    expect(bed.mock.messagesTo(received.userId)).toHaveLength(answered);
+    expect(mock.messagesTo(received.userId)).toHaveLength(before);
   });
 
   it('stops cleanly in the middle of a burst and answers every event exactly once after the restart', async () => {

@@ -383,6 +383,18 @@ export class MockZalo {
       });
     },
     'GET /v3.0/oa/user/getlist': (input, res) => this.#getList(input, res),
+    // Conversation history, newest first; the mock keeps the OA's side (src 0).
+    'GET /v2.0/oa/conversation': (input, res) => {
+      if (typeof input.user_id !== 'string') return this.#fail(res, -201);
+      const offset = Number(input.offset ?? 0);
+      const count = Math.min(Number(input.count ?? 10), 10);
+      const mine = this.messagesTo(input.user_id)
+        .slice()
+        .reverse()
+        .slice(offset, offset + count)
+        .map((m) => ({ src: 0, time: m.at.getTime(), type: 'text', message: m.text, message_id: m.messageId, from_id: this.oaId, to_id: m.userId }));
+      this.#ok(res, mine);
+    },
     'POST /v2.0/oa/tag/tagfollower': (input, res) => this.#tag(input, res, (user, tag) => user.tags.add(tag)),
     'POST /v2.0/oa/tag/rmfollowerfromtag': (input, res) => this.#tag(input, res, (user, tag) => user.tags.delete(tag)),
     'POST /v2.0/oa/tag/rmtag': (input, res) => {
