@@ -95,9 +95,3 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.code(404).send({ error: 'not_found', message: `Không có đường dẫn ${request.method} ${request.url.split('?')[0]}.` });
   });
 }
-
-export const apiErrorSchemaJson = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-  required: ['error', 'message'],
-} as const;
