@@ -7,24 +7,11 @@ import { zaloAnnouncementText } from '../announcements/announcement-text.js';
 import { CITY_LABEL, communeLabel } from '../announcements/commune-label.js';
 import { renderReply } from '../channels/zalo/message-format.js';
 import type { CommuneDirectory } from '../domain/communes.js';
-import { deliveryStates } from '../storage/records.js';
+import { announcementRecord, deliveryStates } from '../storage/records.js';
 import type { StaffGuard } from './staff-routes.js';
 
-const channel = z.enum(['web', 'zalo']);
-const announcementSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  body: z.string(),
-  communes: z.union([z.literal('all'), z.array(z.string())]),
-  channels: z.array(channel),
-  author: z.string(),
-  createdAt: z.string(),
-  scheduledAt: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-  status: z.enum(['scheduled', 'publishing', 'published', 'withdrawn']),
-  withdrawnAt: z.string().nullable(),
-  withdrawnBy: z.string().nullable(),
-});
+/** Responses show announcements exactly as stored. */
+const announcementSchema = announcementRecord;
 const channelReportSchema = z.object({
   total: z.number(),
   counts: z.record(z.enum(deliveryStates), z.number()),
