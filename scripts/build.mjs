@@ -4,6 +4,7 @@
  * (.gz, .br) for @fastify/static, and are listed in public/build/manifest.json, which the server reads at start-up
  * to know what to serve (e.g. /widget.js → /build/widget.<hash>.js).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -26,18 +27,17 @@ const browserEntries = [
 const browserTargets = ['es2019', 'chrome70', 'firefox68', 'safari14.1', 'ios14.5'];
 
 async function buildServer() {
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/main.ts'],
-    outfile: 'dist/main.js',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
+  const node = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
+  await Promise.all([
+    build({ ...node, absWorkingDir: root, entryPoints: ['src/main.ts'], outfile: 'dist/main.js', sourcemap: true }),
+    build({ ...node, absWorkingDir: root, entryPoints: ['scripts/train-matcher.ts'], outfile: 'dist/train-matcher.js' }),
+  ]);
+  // The matcher trained once here, so start-up need not parse and train on intents/ (see src/nlu/matcher-snapshot.ts).
+  const { status } = spawnSync(process.execPath, ['dist/train-matcher.js', 'intents', 'content', 'dist/matcher-model.json'], {
+    cwd: root,
+    stdio: 'inherit',
   });
+  if (status !== 0) throw new Error('training the matcher failed');
 }
 
 async function buildBrowserEntry({ name, entry }) {

@@ -81,7 +81,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Content: validated at start-up; any problem stops here.
   const communes = await loadCommunes(config.CONTENT_DIR);
   const answers = await loadAnswers(`${config.CONTENT_DIR}/answers`, INTENT_NAMES);
-  const matcher = await loadMatcher({ intentsDir: config.INTENTS_DIR, communes });
+  // dist/matcher-model.json is written by the build; running from source, there is none and the matcher trains here.
+  const matcher = await loadMatcher({
+    intentsDir: config.INTENTS_DIR,
+    communes,
+    snapshotFile: new URL('./matcher-model.json', import.meta.url),
+  });
   const povertyRules = await loadPovertyRules(`${config.CONTENT_DIR}/standards`);
 
   const zalo = zaloSettings(config);

@@ -24,6 +24,14 @@ export interface LinearOptions {
 const SKIP_GRADIENT = 1e-2;
 
 /** Chosen by 5-fold cross-validation on intents/ (more epochs gain nothing and cost start-up time). */
+export interface LinearSnapshot {
+  labels: string[];
+  features: string[];
+  /** Float64 little-endian, base64. */
+  weights: string;
+  bias: string;
+}
+
 export const DEFAULT_LINEAR_OPTIONS: LinearOptions = { epochs: 8, learningRate: 1, l2: 1e-5, seed: 1 };
 
 export class LinearClassifier {
@@ -104,6 +112,29 @@ export class LinearClassifier {
    * length normalisation, so a message made mostly of unknown words gets a flatter (less sure) distribution.
    * `temperature` < 1 sharpens the distribution; the matcher uses the value that calibrates it on held-out data.
    */
+  /** The trained model as plain data (build-time snapshot, see matcher-snapshot.ts). */
+  toSnapshot(): LinearSnapshot {
+    return {
+      labels: [...this.labels],
+      features: [...this.#features.keys()],
+      weights: Buffer.from(this.#weights.buffer, this.#weights.byteOffset, this.#weights.byteLength).toString('base64'),
+      bias: Buffer.from(this.#bias.buffer, this.#bias.byteOffset, this.#bias.byteLength).toString('base64'),
+    };
+  }
+
+  static fromSnapshot(snapshot: LinearSnapshot): LinearClassifier {
+    const floats = (base64: string) => {
+      const bytes = Buffer.from(base64, 'base64');
+      return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    };
+    const weights = floats(snapshot.weights);
+    const bias = floats(snapshot.bias);
+    if (bias.length !== snapshot.labels.length || weights.length !== snapshot.features.length * snapshot.labels.length) {
+      throw new Error('model snapshot does not fit its labels and features');
+    }
+    return new LinearClassifier(snapshot.labels, new Map(snapshot.features.map((f, i) => [f, i])), weights, bias);
+  }
+
   probabilities(features: readonly string[], temperature = 1): Float64Array {
     const ids: number[] = [];
     for (const f of features) {

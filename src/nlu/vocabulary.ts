@@ -9,6 +9,11 @@ import type { Word } from './lexicon.js';
 /** Shorter words have too many neighbours at distance one ("hoc", "hoi", "hoa"…) to guess from. */
 const MIN_CORRECTABLE_LENGTH = 4;
 
+export interface VocabularySnapshot {
+  counts: [string, number][];
+  bigrams: string[];
+}
+
 export class Vocabulary {
   readonly #counts = new Map<string, number>();
   readonly #bigrams = new Set<string>();
@@ -25,6 +30,17 @@ export class Vocabulary {
   }
 
   /** Replaces unknown words by the known word(s) they most likely stand for; known words are left alone. */
+  toSnapshot(): VocabularySnapshot {
+    return { counts: [...this.#counts], bigrams: [...this.#bigrams] };
+  }
+
+  static fromSnapshot(snapshot: VocabularySnapshot): Vocabulary {
+    const vocabulary = new Vocabulary();
+    for (const [form, count] of snapshot.counts) vocabulary.#counts.set(form, count);
+    for (const bigram of snapshot.bigrams) vocabulary.#bigrams.add(bigram);
+    return vocabulary;
+  }
+
   repair(words: readonly Word[]): Word[] {
     const out: Word[] = [];
     for (const word of words) {
