@@ -127,14 +127,8 @@ export interface Household {
   deprivationsAssessed?: boolean;
 }
 
-export interface StandardSummary {
-  id: string;
-  title: string;
-  legalBasis: string;
-  effectiveFrom: IsoDate;
-  effectiveTo: IsoDate | null;
-  provisional: boolean;
-}
+/** What a result says about the standard it was computed with. */
+export type StandardSummary = Pick<Standard, 'id' | 'title' | 'legalBasis' | 'effectiveFrom' | 'effectiveTo' | 'provisional'>;
 
 export interface DeprivedDimension {
   id: string;
