@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { fold, hasDiacritics, normalizeText, toneKey } from '../nlu/fold.js';
 import { FuzzyIndex } from '../nlu/fuzzy-index.js';
+import { Memo } from '../nlu/memo.js';
 
 const formerUnitSchema = z.object({
   name: z.string().min(1),
@@ -92,6 +93,8 @@ export class CommuneDirectory {
   /** Keyed by the folded name without spaces, so "thanhha" and "thanh ha" meet. */
   readonly #names = new FuzzyIndex<NameEntry>(2);
   readonly #longestName: number;
+  /** Names typed by citizens repeat (each commune's own name above all); see Memo. */
+  readonly #matches = new Memo<readonly CommuneMatch[]>(4096);
 
   constructor(communes: readonly Commune[], asOf: string) {
     this.asOf = asOf;
@@ -148,6 +151,11 @@ export class CommuneDirectory {
 
   /** Like search, for an already-normalized name without a unit-type word (used by the entity extractor). */
   matchName(name: string, options: { fuzzy: boolean; types?: readonly string[] }): CommuneMatch[] {
+    const memoKey = `${options.fuzzy ? 'f' : 'x'}${options.types?.join(',') ?? ''}|${name}`;
+    return [...this.#matches.get(memoKey, () => this.#match(name, options))];
+  }
+
+  #match(name: string, options: { fuzzy: boolean; types?: readonly string[] }): readonly CommuneMatch[] {
     const key = compactKey(name);
     if (key.length < 2) return [];
     let hits = this.#names.exact(key).map((entry) => ({ entry, distance: 0 }));

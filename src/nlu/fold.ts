@@ -3,8 +3,11 @@
  * Folding is what lets "hộ nghèo", "ho ngheo" and "HO NGHEO" meet.
  */
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 
+/** Most citizens type without diacritics: plain ASCII text is returned as it is, without the two normalisations. */
 export function removeDiacritics(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
   return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
 }
 

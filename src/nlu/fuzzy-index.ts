@@ -75,6 +75,9 @@ function deletions(word: string, depth: number): Set<string> {
   return out;
 }
 
+/** Three DP rows, reused across calls (the search runs inside every parse; allocating them cost more than the DP). */
+let rows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)] as const;
+
 /**
  * Optimal-string-alignment distance, giving up (returning limit + 1) once every cell of a row exceeds `limit`.
  * Written here rather than taken from natural's DamerauLevenshteinDistance because this runs inside every parse
@@ -83,16 +86,20 @@ function deletions(word: string, depth: number): Set<string> {
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   const cols = b.length + 1;
-  let prevPrev = new Array<number>(cols).fill(0);
-  let prev = Array.from({ length: cols }, (_, j) => j);
-  let row = new Array<number>(cols).fill(0);
+  if (rows[0].length < cols) rows = [new Int32Array(cols * 2), new Int32Array(cols * 2), new Int32Array(cols * 2)];
+  let [prevPrev, prev, row] = rows;
+  for (let j = 0; j < cols; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    const ai = a.charCodeAt(i - 1);
+    const aPrev = i > 1 ? a.charCodeAt(i - 2) : -1;
     row[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, prevPrev[j - 2]! + 1);
+    for (let j = 1; j < cols; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = prev[j - 1]! + (ai === bj ? 0 : 1);
+      if (prev[j]! + 1 < value) value = prev[j]! + 1;
+      if (row[j - 1]! + 1 < value) value = row[j - 1]! + 1;
+      if (j > 1 && ai === b.charCodeAt(j - 2) && aPrev === bj && prevPrev[j - 2]! + 1 < value) value = prevPrev[j - 2]! + 1;
       row[j] = value;
       if (value < rowMin) rowMin = value;
     }

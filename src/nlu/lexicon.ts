@@ -4,6 +4,7 @@
  * Keys are folded (no diacritics, đ → d): "đc" and "dc", "xklđ" and "xkld" are one entry.
  */
 import { toneKey } from './fold.js';
+import { Memo } from './memo.js';
 import { isSyllable, undoTelex } from './telex.js';
 import type { Token } from './tokenize.js';
 
@@ -86,14 +87,6 @@ function rewriteHp(prev: string | undefined, sentence: readonly Token[]): string
   return 'hoc phi';
 }
 
-/**
- * Teencode is typed without diacritics ("đ" aside: "đc"); "ê" is an interjection, not "e" (em). A capital single
- * letter inside a sentence is a label ("phiếu A, phiếu B"), not "bạn" (at the start it is the phone's capital).
- */
-function typedPlain(token: Token): boolean {
-  return token.text.replace(/đ/g, 'd') === token.folded;
-}
-
 /** "hông" ends a yes/no question as "không"; elsewhere "hong" is "hỏng" (broken) or "hồng". */
 function rewriteHong(token: Token, next: string | undefined, isLast: boolean): string | undefined {
   const asQuestion = isLast || ['a', 'ha', 'vay', 'nhe', 'nhi', 'ta', 'z', 'v'].includes(next!);
@@ -111,37 +104,73 @@ function rewriteNc(next: string | undefined): string {
   return next === 'voi' || next === 'vs' ? 'noi chuyen' : 'nuoc';
 }
 
+/** Rewrites that look at the neighbouring tokens; every other word normalizes the same wherever it stands. */
+const CONTEXTUAL = new Set(['bn', 'hp', 'nc', 'dk', 'hong']);
+
+/** Stretched words ("alooo", "okkk", "nhaaa"): no Vietnamese syllable has a letter three times in a row. */
+function unstretch(folded: string): string {
+  for (let i = 2; i < folded.length; i++) {
+    if (folded[i] === folded[i - 1] && folded[i] === folded[i - 2]) return folded.replace(/([a-z])\1{2,}/g, '$1');
+  }
+  return folded;
+}
+
+type Forms = readonly { form: string; typed?: string }[];
+
+/**
+ * What a word typed on its own stands for: a teencode or abbreviation expansion, undone Telex, or the folded word
+ * with its accented spelling. Teencode is typed without diacritics ("đ" aside: "đc"), so "ê" is an interjection, not
+ * "e" (em). A pure function of the typed text, so it is memoized (citizens' words repeat).
+ */
+function contextFreeForms(text: string, raw: string, folded: string, rewrite = true): Forms {
+  const plain = text.replace(/đ/g, 'd') === raw;
+  let expansion: string | undefined;
+  // "cccd" is an abbreviation before it is a stretched "cd".
+  if (rewrite && plain && Object.hasOwn(REWRITES, raw)) expansion = REWRITES[raw];
+  else if (rewrite && plain && Object.hasOwn(REWRITES, folded)) expansion = REWRITES[folded];
+  else if (!KEEP.has(folded) && !isSyllable(folded)) expansion = undoTelex(folded) ?? undefined;
+  if (expansion !== undefined) return expansion.split(' ').map((form) => ({ form }));
+  return [text !== folded ? { form: folded, typed: toneKey(text) } : { form: folded }];
+}
+const FORMS = new Memo<Forms>(8192);
+
+function contextualExpansion(token: Token, folded: string, i: number, tokens: readonly Token[]): string | undefined {
+  const prev = tokens[i - 1];
+  const next = tokens[i + 1]?.folded;
+  const isLast = i === tokens.length - 1;
+  if (prev?.isNumber && AFTER_NUMBER[folded] !== undefined) return AFTER_NUMBER[folded];
+  if (folded === 'bn') return rewriteBn(prev?.folded, next, isLast);
+  if (folded === 'hp') return rewriteHp(prev?.folded, tokens);
+  if (folded === 'nc') return rewriteNc(next);
+  if (folded === 'dk') return rewriteDk(prev?.folded, next);
+  if (folded === 'hong') return rewriteHong(token, next, isLast);
+  return undefined;
+}
+
 /** Tokens → normalized words (numbers become "#"). */
 export function normalizeTokens(tokens: readonly Token[]): Word[] {
   const words: Word[] = [];
-  tokens.forEach((token, i) => {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
     const { start, end } = token;
     if (token.isNumber) {
       words.push({ form: '#', start, end });
-      return;
+      continue;
     }
-    const prev = tokens[i - 1];
-    const next = tokens[i + 1]?.folded;
-    // Stretched words ("alooo", "okkk", "nhaaa"): no Vietnamese syllable has a letter three times in a row.
-    const folded = token.folded.replace(/([a-z])\1{2,}/g, '$1');
-    let expansion: string | undefined;
-    if (prev?.isNumber && AFTER_NUMBER[folded] !== undefined) expansion = AFTER_NUMBER[folded];
-    else if (folded === 'bn') expansion = rewriteBn(prev?.folded, next, i === tokens.length - 1);
-    else if (folded === 'hp') expansion = rewriteHp(prev?.folded, tokens);
-    else if (folded === 'nc') expansion = rewriteNc(next);
-    else if (folded === 'dk') expansion = rewriteDk(prev?.folded, next);
-    else if (folded === 'hong') expansion = rewriteHong(token, next, i === tokens.length - 1);
-    else if (Object.hasOwn(REWRITES, folded) && typedPlain(token) && !(folded.length === 1 && token.capitalised && i > 0)) {
-      expansion = REWRITES[folded];
-    } else if (!KEEP.has(folded) && !isSyllable(folded)) {
-      expansion = undoTelex(folded) ?? undefined;
-    }
-
-    if (expansion === undefined) {
-      words.push({ form: folded, typed: token.text !== folded ? toneKey(token.text) : undefined, start, end });
-    } else {
+    const folded = unstretch(token.folded);
+    const afterNumber = tokens[i - 1]?.isNumber === true && AFTER_NUMBER[folded] !== undefined;
+    const contextual = afterNumber || CONTEXTUAL.has(folded) || folded.length === 1;
+    const expansion = contextual ? contextualExpansion(token, folded, i, tokens) : undefined;
+    if (expansion !== undefined) {
       for (const form of expansion.split(' ')) words.push({ form, start, end });
+      continue;
     }
-  });
+    // A capital single letter inside a sentence is a label ("phiếu A, phiếu B"), not "bạn".
+    const label = folded.length === 1 && token.capitalised && i > 0;
+    const forms = contextual
+      ? contextFreeForms(token.text, token.folded, folded, !label)
+      : FORMS.get(token.text, () => contextFreeForms(token.text, token.folded, folded));
+    for (const { form, typed } of forms) words.push(typed === undefined ? { form, start, end } : { form, typed, start, end });
+  }
   return words;
 }

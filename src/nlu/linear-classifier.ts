@@ -136,14 +136,16 @@ export class LinearClassifier {
   }
 
   probabilities(features: readonly string[], temperature = 1): Float64Array {
-    const ids: number[] = [];
+    const classes = this.labels.length;
+    const logits = Float64Array.from(this.#bias);
+    const value = 1 / Math.sqrt(features.length);
     for (const f of features) {
       const id = this.#features.get(f);
-      if (id !== undefined) ids.push(id);
+      if (id === undefined) continue;
+      const row = id * classes;
+      for (let c = 0; c < classes; c++) logits[c]! += value * this.#weights[row + c]!;
     }
-    const logits = new Float64Array(this.labels.length);
-    scoreInto(logits, ids, ids.length ? 1 / Math.sqrt(features.length) : 0, this.#weights, this.#bias, this.labels.length);
-    if (temperature !== 1) for (let c = 0; c < logits.length; c++) logits[c]! /= temperature;
+    if (temperature !== 1) for (let c = 0; c < classes; c++) logits[c]! /= temperature;
     return softmaxInPlace(logits);
   }
 }

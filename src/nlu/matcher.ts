@@ -92,15 +92,21 @@ export class Matcher implements Parser {
    * `temperature` is asked for (the evaluation asks for 1 to fit the calibration).
    */
   rank(text: string, temperature = this.#calibration.temperature): IntentScore[] {
-    return this.#rank(tokenize(text.normalize('NFC')), temperature);
+    return this.#rank(tokenize(text.normalize('NFC')), temperature, this.#classifier.labels.length);
   }
 
-  #rank(tokens: readonly Token[], temperature: number): IntentScore[] {
+  /** The `size` most probable intents, best first (ties in label order). */
+  #rank(tokens: readonly Token[], temperature: number, size: number): IntentScore[] {
     const words = this.#vocabulary.repair(normalizeTokens(tokens));
     const probabilities = this.#classifier.probabilities(featuresOf(words), temperature);
-    return this.#classifier.labels
-      .map((name, i) => ({ name, confidence: probabilities[i]! }))
-      .sort((a, b) => b.confidence - a.confidence);
+    const best: number[] = [];
+    for (let i = 0; i < probabilities.length; i++) {
+      let at = best.length;
+      while (at > 0 && probabilities[best[at - 1]!]! < probabilities[i]!) at--;
+      if (at < size) best.splice(at, 0, i);
+      if (best.length > size) best.pop();
+    }
+    return best.map((i) => ({ name: this.#classifier.labels[i]!, confidence: probabilities[i]! }));
   }
 
   /** The intent a calibrated ranking settles on. */
@@ -112,11 +118,11 @@ export class Matcher implements Parser {
   parse(text: string): ParseResult {
     const normalized = text.normalize('NFC');
     const tokens = tokenize(normalized);
-    const ranking = this.#rank(tokens, this.#calibration.temperature);
+    const ranking = this.#rank(tokens, this.#calibration.temperature, RANKING_SIZE);
     return {
       text: normalized,
       intent: this.decide(ranking),
-      ranking: ranking.slice(0, RANKING_SIZE),
+      ranking,
       entities: extractEntities(normalized, this.#communes, tokens),
     };
   }

@@ -5,6 +5,7 @@
  */
 import { FuzzyIndex } from './fuzzy-index.js';
 import type { Word } from './lexicon.js';
+import { Memo } from './memo.js';
 
 /** Shorter words have too many neighbours at distance one ("hoc", "hoi", "hoa"…) to guess from. */
 const MIN_CORRECTABLE_LENGTH = 4;
@@ -18,10 +19,12 @@ export class Vocabulary {
   readonly #counts = new Map<string, number>();
   readonly #bigrams = new Set<string>();
   #index: FuzzyIndex<string> | null = null;
+  readonly #corrections = new Memo<string | null>(4096);
 
   /** Adds the words of one training example. */
   add(words: readonly Word[]): void {
     this.#index = null;
+    this.#corrections.clear();
     words.forEach((w, i) => {
       this.#counts.set(w.form, (this.#counts.get(w.form) ?? 0) + 1);
       const next = words[i + 1];
@@ -70,6 +73,10 @@ export class Vocabulary {
   }
 
   #nearest(form: string): string | null {
+    return this.#corrections.get(form, () => this.#search(form));
+  }
+
+  #search(form: string): string | null {
     this.#index ??= this.#buildIndex();
     let best: string | null = null;
     let bestCount = 0;

@@ -84,6 +84,8 @@ describe('teencode and abbreviations', () => {
     ['hooj ngheof', 'ho ngheo'],
     ['ok r, camr onw', 'ok roi cam on'],
     ['alooo', 'alo'],
+    // An abbreviation with a letter three times is not a stretched word.
+    ['lam cccd o dau', 'lam can cuoc cong dan o dau'],
     ['hdsd', 'huong dan su dung'],
     ['tks ad', 'cam on admin'],
   ])('%s → %s', (typed, normalized) => expect(words(typed)).toBe(normalized));

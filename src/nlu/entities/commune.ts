@@ -39,17 +39,22 @@ export function findCommunes(text: string, tokens: readonly Token[], communes: C
     const nameStart = cue ? i + cue.length : i;
     const afterPlaceWord = nameStart > 0 && PLACE_CUES.has(tokens[nameStart - 1]!.folded);
     for (let length = Math.min(longest, tokens.length - nameStart); length >= 1; length--) {
-      const span = tokens.slice(nameStart, nameStart + length);
-      if (span.some((t) => t.isNumber && !/^\d$/.test(t.text))) continue;
-      const capitalised = span.every((t) => t.isNumber || t.capitalised);
-      const marked =
-        cue !== null ||
-        afterPlaceWord ||
-        wholeMessage(nameStart, nameStart + length) ||
-        (capitalised && !LARGER_UNIT_WORDS.has(tokens[nameStart - 1]?.folded ?? ''));
-      if (!marked || (cue === null && length < 2)) continue;
+      if (cue === null && length < 2) continue;
+      const stop = nameStart + length;
+      let capitalised = true;
+      let plainNumbers = true;
+      for (let k = nameStart; k < stop; k++) {
+        const t = tokens[k]!;
+        if (t.isNumber && t.text.length > 1) plainNumbers = false;
+        if (!t.isNumber && !t.capitalised) capitalised = false;
+      }
+      if (!plainNumbers) continue;
+      const whole = wholeMessage(nameStart, stop);
+      const marked = cue !== null || afterPlaceWord || whole || (capitalised && !LARGER_UNIT_WORDS.has(tokens[nameStart - 1]?.folded ?? ''));
+      if (!marked) continue;
+      const span = tokens.slice(nameStart, stop);
       const name = span.map((t) => t.text).join(' ');
-      const matches = communes.matchName(name, { fuzzy: cue !== null || afterPlaceWord || wholeMessage(nameStart, nameStart + length), types: cue?.types });
+      const matches = communes.matchName(name, { fuzzy: cue !== null || afterPlaceWord || whole, types: cue?.types });
       if (matches.length === 0) continue;
       const start = tokens[i]!.start;
       const end = span[span.length - 1]!.end;

@@ -31,7 +31,8 @@ interface NumberWord {
   ambiguous?: boolean;
 }
 
-const WORDS: Record<string, NumberWord> = {
+const WORDS = new Map<string, NumberWord>(
+  Object.entries({
   khong: { kind: 'digit', value: 0, accented: ['không'], onlyAfterUnit: true },
   mot: { kind: 'digit', value: 1, accented: ['một', 'mốt'] },
   hai: { kind: 'digit', value: 2, accented: ['hai'], ambiguous: true },
@@ -58,7 +59,8 @@ const WORDS: Record<string, NumberWord> = {
   ruoi: { kind: 'half', value: 0.5, accented: ['rưỡi'] },
   linh: { kind: 'zeroFiller', value: 0, accented: ['linh'] },
   le: { kind: 'zeroFiller', value: 0, accented: ['lẻ'] },
-};
+  } satisfies Record<string, NumberWord>),
+);
 
 /**
  * Counted things: a number just before one of them is a count of its own, not the tail of the amount before it
@@ -70,7 +72,7 @@ const COUNTED_NOUNS = new Set([
 
 function numberWord(token: Token): NumberWord | undefined {
   if (token.isNumber) return undefined;
-  const word = WORDS[token.folded];
+  const word = WORDS.get(token.folded);
   if (!word) return undefined;
   // Typed with diacritics: they must be the number's ("năm" yes, "nấm" no). Typed without: accept.
   if (token.text !== token.folded && !word.accented.includes(token.text)) return undefined;
