@@ -99,12 +99,17 @@ export class Matcher implements Parser {
   #rank(tokens: readonly Token[], temperature: number, size: number): IntentScore[] {
     const words = this.#vocabulary.repair(normalizeTokens(tokens));
     const probabilities = this.#classifier.probabilities(featuresOf(words), temperature);
+    // Insertion into a short sorted list: the top 5 of 28 without sorting them all.
     const best: number[] = [];
     for (let i = 0; i < probabilities.length; i++) {
-      let at = best.length;
-      while (at > 0 && probabilities[best[at - 1]!]! < probabilities[i]!) at--;
-      if (at < size) best.splice(at, 0, i);
-      if (best.length > size) best.pop();
+      const p = probabilities[i]!;
+      if (best.length === size && p <= probabilities[best[size - 1]!]!) continue;
+      let at = best.length < size ? best.length : size - 1;
+      while (at > 0 && probabilities[best[at - 1]!]! < p) {
+        best[at] = best[at - 1]!;
+        at--;
+      }
+      best[at] = i;
     }
     return best.map((i) => ({ name: this.#classifier.labels[i]!, confidence: probabilities[i]! }));
   }

@@ -1,6 +1,17 @@
 import type { Answer, AnswerBook } from '../../content/answers.js';
 import { fold } from '../../nlu/fold.js';
 
+/** Each answer's keywords with a space either side, made once (this runs on every question). */
+const padded = new WeakMap<Answer, string[]>();
+function paddedKeywords(answer: Answer): string[] {
+  let keywords = padded.get(answer);
+  if (!keywords) {
+    keywords = answer.match.map((keyword) => ` ${keyword} `);
+    padded.set(answer, keywords);
+  }
+  return keywords;
+}
+
 /**
  * The sub-answer of `intent` that best fits the citizen's text, else the intent's main answer.
  * Keywords are compared folded and as whole words ("xin ra" does not match "xin rất"). A sub-answer scores the
@@ -10,11 +21,11 @@ import { fold } from '../../nlu/fold.js';
  * Ties go to the sub-answer written first in the file.
  */
 export function selectAnswer(answers: AnswerBook, intent: string, text: string): Answer {
-  const padded = ` ${fold(text)} `;
+  const words = ` ${fold(text)} `;
   let best: { answer: Answer; score: number } | null = null;
   for (const answer of answers.subAnswers(intent)) {
     let score = 0;
-    for (const keyword of answer.match) if (padded.includes(` ${keyword} `)) score += keyword.length;
+    for (const keyword of paddedKeywords(answer)) if (words.includes(keyword)) score += keyword.length - 2;
     if (score > (best?.score ?? 0)) best = { answer, score };
   }
   return best?.answer ?? answers.main(intent);

@@ -80,23 +80,30 @@ export function progress(state: ScreeningState): { number: number; total: number
   return { number, total: state.history.length + left };
 }
 
+/**
+ * Flows this process wrote, with their state: read back on the next turn without validating them again (a zod
+ * pass over the data and every history entry, each turn). Flows restored from a snapshot are not in here and are
+ * validated by readState. Flows are replaced on every step, never changed in place.
+ */
+const written = new WeakMap<FlowState, ScreeningState>();
+
 export function toFlow(state: ScreeningState, step: QuestionStep): FlowState {
-  return {
-    skill: SCREENING_SKILL,
-    step: stepName(step),
-    data: state.data,
-    history: state.history.map((h) => ({ step: h.step, data: h.data })),
-  };
+  const history = state.history.map((h) => ({ step: h.step, data: h.data }));
+  const flow: FlowState = { skill: SCREENING_SKILL, step: stepName(step), data: state.data, history };
+  written.set(flow, { standard: state.standard, data: state.data, history });
+  return flow;
 }
 
 /** The state kept in the session, or null when it cannot be used any more (changed content, damaged snapshot). */
 export function readState(rules: PovertyRules, flow: FlowState): ScreeningState | null {
+  const known = written.get(flow);
+  if (known) return known;
   const data = flowDataSchema.safeParse(flow.data);
   if (!data.success) return null;
   const standard = rules.standards.find((s) => s.id === data.data.standardId);
   if (!standard || standardOn(rules.standards, data.data.date) !== standard) return null;
-  const known = new Set(indicatorsOf(standard).map((i) => i.id));
-  if (Object.keys(data.data.answers).some((id) => !known.has(id))) return null;
+  const indicators = new Set(indicatorsOf(standard).map((i) => i.id));
+  if (Object.keys(data.data.answers).some((id) => !indicators.has(id))) return null;
   const history: ScreeningState['history'] = [];
   for (const entry of flow.history ?? []) {
     const parsed = flowDataSchema.safeParse(entry.data);
