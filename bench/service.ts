@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { onServerCore } from './cpus.js';
 
 /** A built service (dist/main.js) running in its own process on a free port, with a fresh data directory. */
 export interface RunningService {
@@ -19,7 +20,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const [command, args] = onServerCore(['dist/main.js']);
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       NODE_ENV: 'production',

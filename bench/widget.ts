@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { type Figures, printFigures } from './figures.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET_GZIP_BYTES = 20 * 1024;
@@ -33,20 +34,17 @@ export async function widgetSize(): Promise<WidgetSize> {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-/** Rows for bench/run.ts: figure → [measured, budget]. */
-export async function measure(): Promise<Record<string, [string, string?]>> {
+/** Rows for bench/run.ts. */
+export async function measure(): Promise<Figures> {
   const size = await widgetSize();
   return {
-    'widget.js with its CSS, gzip': [
-      `${kb(size.gzipBytes)} (brotli ${kb(size.brotliBytes)}, raw ${kb(size.rawBytes)})`,
-      `≤ ${kb(BUDGET_GZIP_BYTES)} gzip`,
-    ],
-    'comparable widgets, compressed': [COMPARABLE],
+    'widget.js with its CSS, gzip': {
+      value: `${kb(size.gzipBytes)} (brotli ${kb(size.brotliBytes)}, raw ${kb(size.rawBytes)})`,
+      budget: `≤ ${kb(BUDGET_GZIP_BYTES)} gzip`,
+      met: size.gzipBytes <= BUDGET_GZIP_BYTES,
+    },
+    'comparable widgets, compressed': { value: COMPARABLE },
   };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const [figure, [value, budget]] of Object.entries(await measure())) {
-    console.log(`${figure}: ${value}${budget ? ` (budget ${budget})` : ''}`);
-  }
-}
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) printFigures(await measure());

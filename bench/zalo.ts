@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { MockZalo } from '../test/support/mock-zalo/server.js';
 import { signZaloEvent } from '../test/support/mock-zalo/sign.js';
+import { type Figures, median, printFigures } from './figures.js';
 import { startService } from './service.js';
 
 const CONCURRENT = 200;
@@ -68,7 +69,6 @@ function eventRequests(mock: MockZalo): autocannon.Request[] {
   ];
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Measures one running service: its webhook at `url`/webhooks/zalo, and its /health as the floor. */
 export async function measureZaloAcks(options: { mock: MockZalo; url: string; seconds: number }): Promise<ZaloAckFigures> {
@@ -120,23 +120,26 @@ async function withService<T>(dataDir: string | null, run: (mock: MockZalo, url:
 }
 
 /** The bench table's rows. */
-export async function measure(): Promise<Record<string, [string, string?]>> {
+export async function measure(): Promise<Figures> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const fresh = await withService(null, (mock, url) => measureZaloAcks({ mock, url, seconds }));
   const failed = (f: ZaloAckFigures) => (f.non2xx ? `; ${f.non2xx} not 200` : '');
-  const bursts = (f: ZaloAckFigures) =>
-    `p99 ${median(f.burstP99Ms)} ms (worst ${Math.max(...f.burstP99Ms)}); GET /health ${median(f.healthBurstP99Ms)} ms${failed(f)}`;
-  const rows: Record<string, [string, string?]> = {
-    'Zalo webhook acks, 200 connections': [
-      `${fresh.acksPerSecond.toFixed(0)} events/s = ${((fresh.acksPerSecond / fresh.healthPerSecond) * 100).toFixed(0)} % of GET /health`,
-    ],
-    [`Zalo ack latency, ${BURSTS} bursts of 200 events, empty journal`]: [bursts(fresh), `p99 < ${P99_BUDGET_MS} ms`],
+  // Not a budget of the issue's: Zalo waits ~2 s; 20 ms is our own goal, shown beside the figure.
+  const latencyRow = (f: ZaloAckFigures) => ({
+    value: `p99 ${median(f.burstP99Ms)} ms (worst ${Math.max(...f.burstP99Ms)}); GET /health ${median(f.healthBurstP99Ms)} ms${failed(f)}`,
+    budget: `goal p99 < ${P99_BUDGET_MS} ms`,
+  });
+  const rows: Figures = {
+    'Zalo webhook acks, 200 connections': {
+      value: `${fresh.acksPerSecond.toFixed(0)} events/s = ${((fresh.acksPerSecond / fresh.healthPerSecond) * 100).toFixed(0)} % of GET /health${failed(fresh)}`,
+    },
+    [`Zalo ack latency, ${BURSTS} bursts of 200 events, empty journal`]: latencyRow(fresh),
   };
   // The journal is rewritten whole on every write, so its size (hashes kept for the retention period) matters.
   for (const days of [2, 30]) {
     const hashes = days * EVENTS_PER_DAY;
     const figures = await withService(await dataDirWithJournal(hashes), (mock, url) => measureZaloAcks({ mock, url, seconds: 1 }));
-    rows[`  same, journal holding ${days} days (${hashes.toLocaleString('en')} hashes)`] = [bursts(figures), `p99 < ${P99_BUDGET_MS} ms`];
+    rows[`  same, journal holding ${days} days (${hashes.toLocaleString('en')} hashes)`] = latencyRow(figures);
   }
   return rows;
 }
@@ -144,7 +147,5 @@ export async function measure(): Promise<Record<string, [string, string?]>> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   await promisify(execFile)('node', ['scripts/build.mjs'], { cwd: root });
-  for (const [figure, [value, budget]] of Object.entries(await measure())) {
-    console.log(`${figure}: ${value}${budget ? `  (budget ${budget})` : ''}`);
-  }
+  printFigures(await measure());
 }

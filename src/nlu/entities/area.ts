@@ -26,10 +26,14 @@ function matchesAt(tokens: readonly Token[], i: number, words: string[]): boolea
   return words.every((w, k) => tokens[i + k]?.folded === w);
 }
 
+/** First words of every phrase above: a token that is none of them starts no area. */
+const FIRST_WORDS = new Set([...STATED, ...UNIT_WORDS].map((phrase) => phrase.words[0]!));
+
 /** `communeStarts`: token offsets where a commune entity (with its type word) begins. */
 export function findAreas(text: string, tokens: readonly Token[], communeStarts: ReadonlySet<number>): Entity[] {
   const found: Entity[] = [];
   for (let i = 0; i < tokens.length; i++) {
+    if (!FIRST_WORDS.has(tokens[i]!.folded)) continue;
     const stated = STATED.find((s) => matchesAt(tokens, i, s.words));
     const unit = stated ? undefined : UNIT_WORDS.find((u) => matchesAt(tokens, i, u.words));
     const words = stated?.words ?? unit?.words;

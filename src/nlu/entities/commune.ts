@@ -21,7 +21,10 @@ const PLACE_CUES = new Set(['o', 'tai', 'thuoc', 'que']);
 /** A capitalised name after these is a province or a district, not a commune ("tỉnh Hải Dương", "huyện Thanh Hà"). */
 const LARGER_UNIT_WORDS = new Set(['tinh', 'huyen', 'quan', 'pho', 'tp']);
 
+const CUE_FIRST_WORDS = new Set(TYPE_CUES.map((cue) => cue.words[0]!));
+
 function typeCueAt(tokens: readonly Token[], i: number): { length: number; types: string[] } | null {
+  if (!CUE_FIRST_WORDS.has(tokens[i]?.folded ?? '')) return null;
   for (const cue of TYPE_CUES) {
     if (cue.words.every((w, k) => tokens[i + k]?.folded === w)) return { length: cue.words.length, types: cue.types };
   }

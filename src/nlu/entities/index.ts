@@ -9,14 +9,16 @@ import { findAreas } from './area.js';
 import { findCommunes } from './commune.js';
 import { findCounts } from './count.js';
 import { findMoney } from './money.js';
+import { mentionsNumber } from './numbers.js';
 
 export { extractCount, findCounts } from './count.js';
 export { extractMoney, findMoney } from './money.js';
 
 /** `text` must be NFC; offsets in the entities refer to it. Sorted by position. */
 export function extractEntities(text: string, communes: CommuneDirectory, tokens: readonly Token[] = tokenize(text)): Entity[] {
-  const money = findMoney(text, tokens);
-  const counts = findCounts(text, tokens);
+  const numbers = mentionsNumber(tokens);
+  const money = numbers ? findMoney(text, tokens) : [];
+  const counts = numbers ? findCounts(text, tokens) : [];
   const communeEntities = findCommunes(text, tokens, communes);
   const areas = findAreas(text, tokens, new Set(communeEntities.map((c) => c.start)));
   return [...money, ...counts, ...areas, ...communeEntities].sort((a, b) => a.start - b.start);

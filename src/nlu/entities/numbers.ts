@@ -79,6 +79,11 @@ function numberWord(token: Token): NumberWord | undefined {
   return word;
 }
 
+/** Whether any token could start or be part of a number phrase (most messages have none: the readers are skipped). */
+export function mentionsNumber(tokens: readonly Token[]): boolean {
+  return tokens.some((t) => t.isNumber || WORDS.has(t.folded));
+}
+
 /** "4.500.000" → 4500000, "1,2" → 1.2, "2,500" → 2500 (groups of exactly three digits are thousands). */
 function parseNumeral(text: string): number {
   const groups = text.split(/[.,]/);
