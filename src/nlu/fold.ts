@@ -13,6 +13,8 @@ export function removeDiacritics(text: string): string {
 
 /** Lower case, NFC, keeps diacritics; punctuation becomes space. */
 export function normalizeText(text: string): string {
+  // Same result for plain ASCII, without the Unicode-aware pass (most citizens type without diacritics).
+  if (!NON_ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return text
     .normalize('NFC')
     .toLowerCase()

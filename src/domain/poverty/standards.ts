@@ -6,8 +6,16 @@ export function standardOn(standards: readonly Standard[], date: IsoDate): Stand
 }
 
 /** Every indicator of a standard, in the order the questions are asked. */
-export function indicatorsOf(standard: Standard): Indicator[] {
-  return standard.dimensions.flatMap((d) => d.indicators);
+const indicatorLists = new WeakMap<Standard, Indicator[]>();
+
+/** Every indicator of the standard, dimension by dimension (made once per standard: the flow asks on every turn). */
+export function indicatorsOf(standard: Standard): readonly Indicator[] {
+  let list = indicatorLists.get(standard);
+  if (!list) {
+    list = standard.dimensions.flatMap((d) => d.indicators);
+    indicatorLists.set(standard, list);
+  }
+  return list;
 }
 
 export function dimensionOf(standard: Standard, indicatorId: string): Dimension | undefined {

@@ -10,20 +10,31 @@ export const ANSWER_PAYLOAD_PREFIX = `${FAQ_SKILL_NAME}:`;
  * The content limits (ANSWER_LIMITS) keep the whole reply under Zalo's 2,000 characters.
  */
 export function renderAnswer(answer: Answer): Reply {
-  const footer: string[] = [];
-  if (answer.legalBasis.length > 0) {
-    const checked = answer.asOf ? ` (cập nhật ${vietnameseDate(answer.asOf)})` : '';
-    footer.push(`Căn cứ: ${answer.legalBasis.map(formatReference).join('; ')}${checked}.`);
-  }
-  if (answer.where) footer.push(`Nơi liên hệ: ${withFinalStop(answer.where)}`);
-
-  const reply: Reply = { text: footer.length > 0 ? `${answer.text}\n\n${footer.join('\n')}` : answer.text };
+  const reply: Reply = { text: fullText(answer) };
   if (answer.quickReplies.length > 0) {
     reply.quickReplies = answer.quickReplies.map(
       (q): QuickReply => ({ title: q.title, payload: payloadForTarget(q.target) }),
     );
   }
   return reply;
+}
+
+/** Answers are fixed content: each one's full text is composed once. */
+const texts = new WeakMap<Answer, string>();
+
+function fullText(answer: Answer): string {
+  let text = texts.get(answer);
+  if (text === undefined) {
+    const footer: string[] = [];
+    if (answer.legalBasis.length > 0) {
+      const checked = answer.asOf ? ` (cập nhật ${vietnameseDate(answer.asOf)})` : '';
+      footer.push(`Căn cứ: ${answer.legalBasis.map(formatReference).join('; ')}${checked}.`);
+    }
+    if (answer.where) footer.push(`Nơi liên hệ: ${withFinalStop(answer.where)}`);
+    text = footer.length > 0 ? `${answer.text}\n\n${footer.join('\n')}` : answer.text;
+    texts.set(answer, text);
+  }
+  return text;
 }
 
 /** For other skills that reuse an answer's text (flow intros, privacy notice…); throws for an unknown id. */
