@@ -19,7 +19,7 @@ export interface MatcherSnapshot {
 
 const snapshotSchema = z.object({
   intentsHash: z.string(),
-  classifier: z.object({ labels: z.array(z.string()), features: z.array(z.string()), weights: z.string(), bias: z.string() }),
+  classifier: z.object({ labels: z.array(z.string()), features: z.array(z.string()), weightsFloat32: z.string(), bias: z.string() }),
   vocabulary: z.object({ counts: z.array(z.tuple([z.string(), z.number()])), bigrams: z.array(z.string()) }),
 });
 
