@@ -1,4 +1,5 @@
 import { type Clock, provinceToday } from '../clock.js';
+import { fold } from '../nlu/fold.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -37,6 +38,8 @@ export interface EngineOptions {
 }
 
 const RESUME_BUTTON = { title: 'Tiếp tục', payload: controlPayload('resume') };
+/** Longer than any button title (Zalo cuts them at 20 characters): such a message is not a typed button. */
+const MAX_TITLE_LENGTH = 40;
 
 /**
  * The conversation engine: one message in, replies out, in order per citizen. Dispatch order: control words
@@ -110,12 +113,18 @@ export class ConversationEngine {
 
   /**
    * On channels without buttons the citizen answers a menu with its number; Zalo's query buttons send the payload
-   * back as text. Either way the turn continues as if the quick reply had been tapped.
+   * back as text; and many type the button's words instead of tapping it ("dong y" for "Đồng ý"). Either way the
+   * turn continues as if the quick reply had been tapped.
    */
   #chosenQuickReply(session: ConversationSession, text: string): string | undefined {
+    const buttons = session.lastQuickReplies;
+    if (buttons.length === 0) return undefined;
     const match = /^(\d{1,2})\s*[.)]?$/.exec(text);
-    if (match) return session.lastQuickReplies[Number(match[1]) - 1]?.payload;
-    return session.lastQuickReplies.find((q) => q.payload === text)?.payload;
+    if (match) return buttons[Number(match[1]) - 1]?.payload;
+    const byPayload = buttons.find((q) => q.payload === text);
+    if (byPayload || text.length > MAX_TITLE_LENGTH) return byPayload?.payload;
+    const typed = fold(text);
+    return typed ? buttons.find((q) => fold(q.title) === typed)?.payload : undefined;
   }
 
   async #dispatch(

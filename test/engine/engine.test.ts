@@ -85,6 +85,11 @@ describe('conversation engine', () => {
     expect(sessions.peek('web:u1')?.flow).toBeNull();
   });
 
+  it.each(['Tiếp', 'tiep', 'TIEP!'])('a typed button title ("%s") counts as tapping the button', async (typed) => {
+    await say('dem');
+    expect(await say(typed)).toEqual(['Bước 2']);
+  });
+
   it.each(['hủy', 'huy', 'Hủy ạ', 'HUY', 'thoát'])('"%s" cancels the flow in any step', async (word) => {
     await say('dem');
     await say('next');

@@ -34,8 +34,11 @@ describe('screening on /api/chat', () => {
     expect(result).toContain('Căn cứ: Luật Bảo hiểm y tế sửa đổi bởi Luật 51/2024/QH15');
     expect(result).toContain('Mẫu số 01 kèm Quyết định 24/2021/QĐ-TTg');
     expect(result).toContain('Chỉ kết quả rà soát của UBND xã/phường');
-    // Then the one question about keeping the answers.
+    // Then the one question about keeping the answers, answered by typing the button's words.
     expect(buttons(c.last)).toEqual(['Đồng ý', 'Không đồng ý']);
+    expect(texts(await c.say('dong y'))).toContain('Cảm ơn bạn. Trợ lý đã lưu câu trả lời vừa rồi.');
+    const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(kept.map((k) => k.data.category)).toEqual(['poor']);
   });
 
   it('with quick replies: a household well above the line gets its answer after three questions', async () => {
