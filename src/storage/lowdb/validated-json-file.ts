@@ -58,8 +58,17 @@ export class ValidatedJsonFile<T extends { id: string }> implements Adapter<Map<
   }
 
   async write(data: Map<string, T>): Promise<void> {
+    await this.writeText(this.serialize(data));
+  }
+
+  /** The file's text for `data`; apart from writeText so a caller can take the snapshot before it awaits anything. */
+  serialize(data: Map<string, T>): string {
     const lines: string[] = [];
     for (const record of data.values()) lines.push(JSON.stringify(record));
-    await this.#writer.write(lines.length ? `{"records":[\n${lines.join(',\n')}\n]}\n` : '{"records":[]}\n');
+    return lines.length ? `{"records":[\n${lines.join(',\n')}\n]}\n` : '{"records":[]}\n';
+  }
+
+  writeText(text: string): Promise<void> {
+    return this.#writer.write(text);
   }
 }
