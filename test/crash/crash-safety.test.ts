@@ -1,21 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classifyZaloEvent } from '../../src/channels/zalo/events.js';
 import type { CitizenRecord } from '../../src/storage/records.js';
+import { collectionNames, readCollection, type StoredRecord } from '../support/data-files.js';
 import { type MockZalo, startMockZalo } from '../support/mock-zalo/server.js';
 import { signZaloEvent } from '../support/mock-zalo/sign.js';
 import { type ServiceProcess, startServiceProcess, waitForExit } from '../support/service-process.js';
 
 /**
  * Crash safety of the built service (dist/main.js): chats, signed Zalo webhooks and an announcement are in flight
- * when the process is killed with SIGKILL at a random moment. After each crash every data file must be valid JSON,
- * the service must start again on them (start-up validates every record), nothing acknowledged may be lost, and
- * after Zalo's redelivery of every event no citizen may receive the same message twice.
+ * when the process is killed with SIGKILL at a random moment. After each crash every data file must be valid (snapshots
+ * JSON, change logs complete lines but for one last line cut short), the service must start again on them (start-up
+ * validates every record), nothing acknowledged may be lost, and after Zalo's redelivery of every event no citizen may
+ * receive the same message twice.
  */
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
@@ -80,21 +82,20 @@ function startService(dataDir: string): Promise<ServiceProcess> {
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-async function readDataFiles(dataDir: string): Promise<Map<string, { records: Record<string, unknown>[] }>> {
-  const files = new Map<string, { records: Record<string, unknown>[] }>();
-  for (const name of await readdir(dataDir)) {
-    // A temp file is an unfinished write that start-up discards; the real file beside it is what counts.
-    if (name.endsWith('.tmp')) continue;
-    const text = await readFile(join(dataDir, name), 'utf8');
-    let parsed: { records: Record<string, unknown>[] };
+/**
+ * Every collection's records, read from its files: each snapshot must be valid JSON and each change log complete lines
+ * (bar one last line cut short, which start-up drops). Temp files are unfinished writes that start-up discards.
+ */
+async function readDataFiles(dataDir: string): Promise<Map<string, StoredRecord[]>> {
+  const collections = new Map<string, StoredRecord[]>();
+  for (const name of await collectionNames(dataDir)) {
     try {
-      parsed = JSON.parse(text);
+      collections.set(name, await readCollection(dataDir, name));
     } catch (error) {
-      throw new Error(`${name} is not valid JSON after the crash: ${(error as Error).message}`);
+      throw new Error(`${name} is not valid after the crash: ${(error as Error).message}`);
     }
-    files.set(name, parsed);
   }
-  return files;
+  return collections;
 }
 
 const journalId = (rawEvent: string) => {
@@ -199,14 +200,14 @@ async function iteration(n: number): Promise<void> {
   expect(await waitForExit(service.child)).toBe(0);
 
   const files = await readDataFiles(dataDir);
-  const ids = (name: string) => new Set((files.get(name)?.records ?? []).map((r) => r.id as string));
+  const ids = (name: string) => new Set((files.get(name) ?? []).map((r) => r.id));
 
   // Nothing acknowledged is lost.
-  const citizens = ids('citizens.json');
+  const citizens = ids('citizens');
   chatIds.forEach((sessionId, k) => {
     if (chatStatus[k] === 200) expect(citizens.has(`web:${sessionId}`), `chat ${sessionId} acknowledged`).toBe(true);
   });
-  const journal = new Map((files.get('journal.json')?.records ?? []).map((r) => [r.id as string, r]));
+  const journal = new Map((files.get('journal') ?? []).map((r) => [r.id, r]));
   if (features.webhooks) {
     sent.forEach((raw, k) => {
       const entry = journal.get(journalId(raw));
@@ -215,7 +216,7 @@ async function iteration(n: number): Promise<void> {
       if (entry!.outcome === 'sent') expect(zalo.messagesTo(webhookUsers[k]!).length).toBeGreaterThan(0);
     });
   }
-  if (created.status === 201) expect(ids('announcements.json').has(created.id!), 'announcement acknowledged').toBe(true);
+  if (created.status === 201) expect(ids('announcements').has(created.id!), 'announcement acknowledged').toBe(true);
   for (const subscriber of subscribers) expect(citizens.has(`zalo:${subscriber}`)).toBe(true);
 
   // Nothing delivered twice.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD } from '../../src/privacy/consent.js';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
+import { readCollection } from '../support/data-files.js';
 import { dataFiles, filesContaining, PRIVACY_URL, type PrivacyHarness, privacyHarness } from './harness.js';
 
 let h: PrivacyHarness;
@@ -124,6 +125,8 @@ describe('"xem dữ liệu của tôi"', () => {
 describe('"xóa dữ liệu của tôi"', () => {
   /** Journal ids are hashes of the event's dedupe key. */
   const journalId = (userId: string) => createHash('sha256').update(`msg-of-${userId}`).digest('hex');
+  /** The collections the data files named belong to (a snapshot `name.json`, a change log `name.log`). */
+  const collections = (files: string[]) => [...new Set(files.map((f) => f.replace(/\.(json|log)$/, '')))].sort();
   /** Words the citizen typed, unique enough to search the data files for. */
   const typed = 'nhà em ở xóm Quýt Hồng số 4417 thu nhập 2.350.000';
 
@@ -171,9 +174,10 @@ describe('"xóa dữ liệu của tôi"', () => {
     const userId = channel === 'web' ? 'Vq3xTq8LmZ0aB7cD' : '7300418822190011';
     await fillEveryCollection(userId, channel);
     await fillEveryCollection('neighbour-9', 'web');
-    expect((await filesContaining(h.dataDir, h.storage, userId)).sort()).toEqual(
-      ['citizens.json', 'deliveries.json', 'journal.json', 'kept-answers.json', 'sessions.json', 'unanswered.json'],
-    );
+    const before = await filesContaining(h.dataDir, h.storage, userId);
+    expect(collections(before)).toEqual(['citizens', 'deliveries', 'journal', 'kept-answers', 'sessions', 'unanswered']);
+    // Change logs hold the citizen too (every version of every change): the search below covers them.
+    expect(before).toEqual(expect.arrayContaining(['deliveries.log', 'journal.log']));
 
     await h.say('xoa du lieu cua toi', userId, channel);
     // On Zalo without buttons the citizen answers the numbered menu.
@@ -182,17 +186,16 @@ describe('"xóa dữ liệu của tôi"', () => {
 
     expect(await filesContaining(h.dataDir, h.storage, userId)).toEqual([]);
     // The neighbour's copy of the same words is still there: deletion is per citizen.
-    expect((await filesContaining(h.dataDir, h.storage, 'Quýt Hồng')).sort()).toEqual([
-      'journal.json',
-      'kept-answers.json',
-      'sessions.json',
-      'unanswered.json',
+    expect(collections(await filesContaining(h.dataDir, h.storage, 'Quýt Hồng'))).toEqual([
+      'journal',
+      'kept-answers',
+      'sessions',
+      'unanswered',
     ]);
-    const files = await dataFiles(h.dataDir, h.storage);
-    const neighbourOnly = [...files.values()].join('\n');
+    const neighbourOnly = [...(await dataFiles(h.dataDir, h.storage)).values()].join('\n');
     expect(neighbourOnly).toContain('neighbour-9');
     // The journal keeps the hash that exactly-once delivery needs.
-    expect(files.get('journal.json')).toContain(journalId(userId));
+    expect((await readCollection(h.dataDir, 'journal')).map((e) => e.id)).toContain(journalId(userId));
     // The audit entry names the citizen by hash only.
     const [entry] = await h.storage.audit.list({ limit: 1 });
     expect(entry).toMatchObject({ actor: 'citizen', action: 'personal_data.delete', target: expect.stringMatching(/^citizen:[0-9a-f]{16}$/) });

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RetentionJob } from '../../src/retention/retention-job.js';
 import type { DeliveryRecord } from '../../src/storage/records.js';
-import { dataFiles, type PrivacyHarness, privacyHarness } from '../privacy/harness.js';
+import { dataFiles, filesContaining, type PrivacyHarness, privacyHarness } from '../privacy/harness.js';
+import { readCollection } from '../support/data-files.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -87,20 +86,24 @@ describe('retention job', () => {
     expect(audit.map((a) => a.id)).not.toContain('audit-old');
     // The run itself is audited, with counts only.
     expect(audit.find((a) => a.action === 'retention.purge')).toMatchObject({ actor: 'retention', details: report });
-    const journal = await readFile(join(h.dataDir, 'journal.json'), 'utf8');
-    expect(journal).not.toContain('j-old');
-    expect(journal).toContain('j-new');
-    expect(journal).toContain('j-unfinished');
+    expect((await readCollection(h.dataDir, 'journal')).map((e) => e.id).sort()).toEqual(['j-new', 'j-unfinished']);
+    // The run compacts: the purged hash is not left in a change log either.
+    expect(await filesContaining(h.dataDir, h.storage, 'j-old')).toEqual([]);
   });
 
-  it('leaves every data file valid JSON after compacting', async () => {
+  it('leaves every snapshot valid JSON and every change log empty after compacting', async () => {
     await h.say('xin chào', 'a');
     await h.say('xin chào', 'b');
+    await h.storage.journal.recordIfNew({ id: 'j-1', receivedAt: h.clock.now().toISOString(), event: null, citizenId: null });
+    await h.storage.deliveries.enqueue([delivery('web:a', 'sent', h.clock.now().toISOString())]);
     h.clock.advance(31 * DAY);
     await job.tick();
-    for (const [name, text] of await dataFiles(h.dataDir, h.storage)) {
-      expect(() => JSON.parse(text), name).not.toThrow();
+    const files = await dataFiles(h.dataDir, h.storage);
+    for (const [name, text] of files) {
+      if (name.endsWith('.log')) expect(text, name).toBe('');
+      else expect(() => JSON.parse(text), name).not.toThrow();
     }
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['journal.log', 'deliveries.log']));
   });
 
   it('runs on start and stops cleanly; a run in progress is not doubled', async () => {

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/storage/errors.js';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { AuditRecord, CitizenRecord } from '../../src/storage/records.js';
+import { readCollection } from '../support/data-files.js';
 
 const citizen = (id: string, commune: string | null = 'xa-thanh-ha'): CitizenRecord => ({
   id: `web:${id}`,
@@ -78,9 +79,18 @@ describe('lowdb storage', () => {
     expect(await storage.journal.recordIfNew(entry)).toBe(true);
     expect(await storage.journal.recordIfNew(entry)).toBe(false);
     await storage.journal.advance('abc', 'done', 'replied');
-    const text = await readFile(join(dir, 'journal.json'), 'utf8');
-    expect(text).not.toContain('xin chào');
-    expect(text).not.toContain('zalo:1');
+    expect(await readCollection(dir, 'journal')).toEqual([
+      { id: 'abc', receivedAt: entry.receivedAt, state: 'done', outcome: 'replied', event: null, citizenId: null, pendingReplies: null },
+    ]);
     expect(await storage.journal.unfinished()).toEqual([]);
+    // The log keeps the event's earlier line until the next compaction, which the hourly retention run forces.
+    await storage.compact();
+    const files = (await readdir(dir)).filter((name) => name.startsWith('journal.'));
+    expect(files.sort()).toEqual(['journal.json', 'journal.log']);
+    for (const name of files) {
+      const text = await readFile(join(dir, name), 'utf8');
+      expect(text).not.toContain('xin chào');
+      expect(text).not.toContain('zalo:1');
+    }
   });
 });

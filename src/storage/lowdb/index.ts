@@ -33,17 +33,20 @@ const newestFirst = <T extends { createdAt?: string; at?: string }>(a: T, b: T) 
 const addressedTo = (target: readonly string[] | 'all', communes: readonly string[]) =>
   target === 'all' || target.some((c) => communes.includes(c));
 
-/** The embedded default: one lowdb JSON file per collection under DATA_DIR. */
+/** Collections with many small writes: each write appends the changed records to a log (see JsonCollection). */
+const LOGGED = { log: true };
+
+/** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
 export async function openLowdbStorage(dataDir: string): Promise<Storage> {
-  const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>) =>
-    JsonCollection.open<T>(dataDir, name, schema);
+  const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>, options?: { log: boolean }) =>
+    JsonCollection.open<T>(dataDir, name, schema, options);
   const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered] =
     await Promise.all([
       open<SessionRecord>('sessions', sessionRecord),
       open<CitizenRecord>('citizens', citizenRecord),
-      open<JournalRecord>('journal', journalRecord),
+      open<JournalRecord>('journal', journalRecord, LOGGED),
       open<AnnouncementRecord>('announcements', announcementRecord),
-      open<DeliveryRecord>('deliveries', deliveryRecord),
+      open<DeliveryRecord>('deliveries', deliveryRecord, LOGGED),
       open<StaffRecord>('staff', staffRecord),
       open<StaffSessionRecord>('staff-sessions', staffSessionRecord),
       open<AuditRecord>('audit', auditRecord),
@@ -94,6 +97,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
         await journal.putMany(
           mine.map((e) => ({ ...e, state: 'done' as const, event: null, citizenId: null, pendingReplies: null, outcome: 'deleted' })),
         );
+        // Erasure: the log's earlier lines hold the citizen's events, those of entries handled long ago included.
+        await journal.compact();
         return mine.length;
       },
       purgeBefore: (before) => journal.deleteWhere((e) => e.state === 'done' && olderThan(e.receivedAt, before)),
@@ -129,7 +134,12 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       },
       forCitizen: async (citizenId, states) =>
         deliveries.filter((d) => d.citizenId === citizenId && (!states || states.includes(d.state))),
-      deleteForCitizen: (citizenId) => deliveries.deleteWhere((d) => d.citizenId === citizenId),
+      deleteForCitizen: async (citizenId) => {
+        const removed = await deliveries.deleteWhere((d) => d.citizenId === citizenId);
+        // Erasure: the log's earlier lines (and the deletions, whose ids name the citizen) must leave the disk too.
+        await deliveries.compact();
+        return removed;
+      },
       purgeFinishedBefore: (before) =>
         deliveries.deleteWhere((d) => FINISHED_DELIVERY_STATES.has(d.state) && olderThan(d.updatedAt, before)),
     },
@@ -175,7 +185,7 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       await Promise.all(all.map((c) => c.flush()));
     },
     compact: async () => {
-      await Promise.all(all.map((c) => c.persist()));
+      await Promise.all(all.map((c) => c.compact()));
     },
   };
 }
