@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReply } from '../../../../src/channels/zalo/message-format.js';
 import { ManualClock } from '../../../../src/clock.js';
 import type { Reply } from '../../../../src/engine/types.js';
+import { readCollection } from '../../../support/data-files.js';
 import { MockZalo, type MockZaloOptions } from '../../../support/mock-zalo/server.js';
 import { startZaloService, type ZaloService } from './zalo-service.js';
 
@@ -21,7 +22,7 @@ export interface ZaloTestBed {
   settle(): Promise<void>;
   /** Restarts the service on the same data directory (a clean stop, then a start). */
   restart(env?: Record<string, string>): Promise<ZaloService>;
-  /** Records of one data file as written on disk. */
+  /** Records of one collection as written on disk (snapshot and change log). */
   dataFile<T = Record<string, unknown>>(name: string): Promise<T[]>;
   /** The same question through the web channel's /api/chat: what the engine answers, for comparison. */
   webChat(body: { sessionId?: string; text?: string; payload?: string }): Promise<{ sessionId: string; replies: Reply[] }>;
@@ -56,14 +57,9 @@ export async function startZaloTestBed(
       bed.service = await start(env);
       return bed.service;
     },
-    dataFile: async (name) => {
+    dataFile: async <T>(name: string) => {
       await bed.service.storage.flush();
-      try {
-        return JSON.parse(await readFile(join(dataDir, `${name}.json`), 'utf8')).records;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw error;
-      }
+      return (await readCollection(dataDir, name)) as T[];
     },
     webChat: async (body) => {
       const response = await fetch(`${bed.service.url}/api/chat`, {
