@@ -8,7 +8,7 @@ const openFd = promisify(open);
 const appendFd = promisify(appendFile);
 const ftruncateFd = promisify(ftruncate);
 
-/** One line of the log; `null` for a record that was deleted. */
+/** Changes to append, one line each: the record as put, or `null` for a record deleted. */
 export type Changes<T> = Map<string, T | null>;
 
 /**
