@@ -52,6 +52,9 @@ export interface AppOverrides {
   storage?: Storage;
 }
 
+/** The retention job's period; it also compacts the change logs, so the privacy page states it. */
+const RETENTION_RUN_MINUTES = 60;
+
 /** Largest JSON body any route accepts (a chat message is at most 2,000 characters). */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -185,13 +188,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   registerScreeningRoutes(app, { rules: povertyRules, clock });
   registerNluRoutes(app, matcher);
   registerCommunesRoutes(app, communes);
-  registerPrivacyPage(app, { periods, sessionIdleMinutes: config.SESSION_IDLE_MINUTES, snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS });
+  registerPrivacyPage(app, {
+    periods,
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+    snapshotSeconds: config.SESSION_SNAPSHOT_SECONDS,
+    cleanupEveryMinutes: RETENTION_RUN_MINUTES,
+  });
 
   app.addHook('onReady', async () => {
     ready = true;
   });
   app.addHook('onReady', async () => {
-    retention.start(60, (error) => app.log.error({ err: error }, 'retention run failed'));
+    retention.start(RETENTION_RUN_MINUTES, (error) => app.log.error({ err: error }, 'retention run failed'));
   });
   app.addHook('preClose', () => retention.stop());
   // Keep-alive connections whose last request finishes after the stop began would otherwise hold the process

@@ -7,6 +7,8 @@ export interface PrivacyPageFacts {
   sessionIdleMinutes: number;
   /** Conversation state is written to disk this often (SESSION_SNAPSHOT_SECONDS). */
   snapshotSeconds: number;
+  /** The retention job runs this often; it also compacts the data files' change logs. */
+  cleanupEveryMinutes: number;
 }
 
 const STYLE = `body{font:17px/1.55 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem 1.25rem 3rem;color:#1b1b1b;background:#fff}
@@ -86,7 +88,8 @@ nếu không, chỉ lưu thời điểm.</td>
 <tr><td>Nhật ký tin nhắn Zalo<br>(tệp <code>journal</code>)</td>
 <td>Tin nhắn Zalo được ghi lại trước khi trợ lý báo đã nhận, để không bị mất nếu máy chủ gặp sự cố. Khi đã trả lời
 xong, nội dung và mã người gửi bị xóa, chỉ còn một mã băm (SHA-256) để nhận ra tin nhắn Zalo gửi lại hai lần.</td>
-<td>Nội dung: đến khi trả lời xong. Mã băm: ${journal}.</td></tr>
+<td>Nội dung: đến khi trả lời xong; phiên bản cũ còn trong tệp nhật ký thay đổi của máy chủ đến lần dọn dữ liệu
+kế tiếp (tối đa ${facts.cleanupEveryMinutes} phút). Mã băm: ${journal}.</td></tr>
 <tr><td>Nhật ký quản trị<br>(tệp <code>audit</code>)</td>
 <td>Việc cán bộ làm trên trang quản trị (đăng thông báo, quản lý tài khoản…) và các lần xóa dữ liệu. Lần xóa dữ liệu
 chỉ ghi một mã băm của mã người dùng, không ghi mã người dùng.</td>

@@ -40,6 +40,8 @@ describe('privacy through the whole app', () => {
     expect(page.body).toContain('1 năm');
     expect(page.body).toContain('2 năm');
     expect(page.body).toContain('91/2025/QH15');
+    // A handled Zalo message's words stay in the journal's change log until the hourly clean-up compacts it.
+    expect(page.body).toContain('tối đa 60 phút');
     expect(page.body).not.toMatch(/<script/i);
   });
 
