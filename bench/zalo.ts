@@ -5,7 +5,8 @@
  *
  * - acknowledgements per second: 200 connections sending back to back for BENCH_SECONDS (saturation; latency there
  *   is 200 ÷ throughput by Little's law, so it is not a latency figure), as a ratio of GET /health on the same service;
- * - p99 acknowledgement latency: bursts of 200 events arriving at once (goal: under 20 ms; Zalo gives up after
+ * - p99 acknowledgement latency: bursts of 200 events arriving at once (budget: at most twice the p99 of GET /health
+ *   in bursts of the same size on the same service, the floor HTTP and this machine set; Zalo gives up after
  *   ~2 s), on a fresh data directory and with a journal holding 30 days of hashes (the retention period), beside
  *   bursts of 200 GET /health on the same service (the floor this machine and HTTP set).
  *
@@ -26,7 +27,8 @@ import { startService } from './service.js';
 
 const CONCURRENT = 200;
 const BURSTS = 10;
-const P99_BUDGET_MS = 20;
+/** Acknowledging an event may cost at most this many times a GET /health under the same burst. */
+const P99_OVER_HEALTH = 2;
 const USERS = 2000;
 const TEXTS = ['xin chao', 'ho ngheo vay von the nao', 'the bhyt ho can ngheo', 'hoc phi cho con', 'menu', 'cam on'];
 /** Messages a day for a busy provincial OA: the journal keeps a hash of each for the retention period. */
@@ -124,10 +126,10 @@ export async function measure(): Promise<Figures> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const fresh = await withService(null, (mock, url) => measureZaloAcks({ mock, url, seconds }));
   const failed = (f: ZaloAckFigures) => (f.non2xx ? `; ${f.non2xx} not 200` : '');
-  // Not a budget of the issue's: Zalo waits ~2 s; 20 ms is our own goal, shown beside the figure.
   const latencyRow = (f: ZaloAckFigures) => ({
     value: `p99 ${median(f.burstP99Ms)} ms (worst ${Math.max(...f.burstP99Ms)}); GET /health ${median(f.healthBurstP99Ms)} ms${failed(f)}`,
-    budget: `goal p99 < ${P99_BUDGET_MS} ms`,
+    budget: `p99 ≤ ${P99_OVER_HEALTH}× GET /health's`,
+    met: f.non2xx === 0 && median(f.burstP99Ms) <= P99_OVER_HEALTH * median(f.healthBurstP99Ms),
   });
   const rows: Figures = {
     'Zalo webhook acks, 200 connections': {

@@ -32,6 +32,11 @@ const MAX_TEXT_LENGTH = 2000;
  * crowds out the acknowledgements (Zalo gives up after ~2 s); sends are paced by Zalo's rate limit anyway.
  */
 const MAX_EVENTS_IN_PROGRESS = 16;
+/**
+ * Handling waits while webhook requests are being acknowledged (a burst is journalled and answered first), but never
+ * longer than this, so a steady stream of events is still answered.
+ */
+const MAX_WAIT_FOR_ACKS_MS = 200;
 
 /**
  * Handles journalled events after the webhook has answered: one event of a citizen at a time, in arrival order.
@@ -46,18 +51,48 @@ export class ZaloInbox {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #slots = new Slots(MAX_EVENTS_IN_PROGRESS);
   #stopping = false;
+  #acknowledging = 0;
+  /** Resolved when the last running acknowledgement finishes. */
+  #acksDone: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(options: ZaloInboxOptions) {
     this.#options = options;
   }
 
-  /** Schedules a journalled event; it starts after the current request has been answered. */
+  /** Runs an acknowledgement (the webhook's work before its 200); events wait for those running, see whenAcknowledged. */
+  async acknowledge<T>(work: () => Promise<T>): Promise<T> {
+    this.#acknowledging++;
+    try {
+      return await work();
+    } finally {
+      if (--this.#acknowledging === 0) {
+        this.#acksDone?.resolve();
+        this.#acksDone = null;
+      }
+    }
+  }
+
+  /** Schedules a journalled event; it starts once the acknowledgements running have been answered. */
   accept(journalId: string, event: ZaloEvent): void {
-    const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+    const task = this.#whenAcknowledged().then(() =>
       this.#queue.run(event.userId, () => this.#slots.use(() => this.#handle(journalId, event))),
     );
     this.#inFlight.add(task);
     void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  #whenAcknowledged(): Promise<void> {
+    const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.#acknowledging === 0) return nextTurn;
+    if (!this.#acksDone) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.#acksDone = { promise, resolve };
+    }
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, MAX_WAIT_FOR_ACKS_MS).unref());
+    return Promise.race([this.#acksDone.promise, timeout]).then(() => nextTurn);
   }
 
   /** Start-up: finishes what the previous process acknowledged but did not complete. */

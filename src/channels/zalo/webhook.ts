@@ -61,7 +61,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
     resolveCommune: deps.resolveCommune,
   });
 
-  async function receive(request: FastifyRequest, reply: FastifyReply) {
+  async function acknowledge(request: FastifyRequest, reply: FastifyReply) {
     const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     let body: unknown = null;
     try {
@@ -127,7 +127,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
         // Zalo's servers are few addresses sending every citizen's messages: a per-address limit would drop them.
         config: { rateLimit: false },
       },
-      receive,
+      (request, reply) => inbox.acknowledge(() => acknowledge(request, reply)),
     );
     scope.addHook('onReady', async () => {
       // Everything a first send needs is made ready now: between the journal's "replying" mark and Zalo taking the

@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ZaloEvent } from '../../../src/channels/zalo/events.js';
-import { ManualClock } from '../../../src/clock.js';
-import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
 import type { JournalRecord } from '../../../src/storage/records.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
 import { startZaloTestBed, type ZaloTestBed } from './support/setup.js';

@@ -1,0 +1,87 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { webCapabilities } from '../../../src/channels/web/capabilities.js';
+import { zaloCapabilities } from '../../../src/channels/zalo/capabilities.js';
+import { ZaloClient } from '../../../src/channels/zalo/client.js';
+import { ZaloInbox } from '../../../src/channels/zalo/inbox.js';
+import { ZaloTokenManager } from '../../../src/channels/zalo/token-manager.js';
+import { CitizenRegistry } from '../../../src/citizens/registry.js';
+import { systemClock } from '../../../src/clock.js';
+import { loadConfig, zaloSettings } from '../../../src/config.js';
+import { ConversationEngine } from '../../../src/engine/engine.js';
+import { SessionStore } from '../../../src/engine/session-store.js';
+import type { Parser } from '../../../src/nlu/types.js';
+import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
+import { MockZalo } from '../../support/mock-zalo/server.js';
+
+/** Every message is a greeting, answered with one line: the inbox's scheduling is what is under test. */
+const parser: Parser = {
+  parse: (text) => ({ text, intent: { name: 'help', confidence: 1 }, ranking: [{ name: 'help', confidence: 1 }], entities: [] }),
+};
+
+let mock: MockZalo | undefined;
+afterEach(async () => {
+  await mock?.close();
+});
+
+async function startInbox() {
+  mock = await MockZalo.start();
+  const settings = zaloSettings(loadConfig({ ...mock.env(), DATA_DIR: 'unused' }))!;
+  const storage = await openLowdbStorage(await mkdtemp(join(tmpdir(), 'inbox-')));
+  const log = pino({ level: 'silent' });
+  const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock: systemClock, log });
+  const client = new ZaloClient({ settings, tokens, log });
+  const engine = new ConversationEngine({
+    parser,
+    skills: [{ name: 'answer', intents: ['help', 'fallback'], handleIntent: () => ({ replies: [{ text: 'Menu' }] }) }],
+    sessions: new SessionStore({ repo: storage.sessions, clock: systemClock, idleMinutes: 30 }),
+    clock: systemClock,
+    capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
+  });
+  const inbox = new ZaloInbox({ engine, sender: client, history: client, citizens: new CitizenRegistry(storage.citizens), journal: storage.journal, clock: systemClock, log });
+  const userId = '4000000000000000001';
+  mock.setUser(userId, { lastInteractionAt: Date.now() });
+  const event = { kind: 'text' as const, userId, timestamp: String(Date.now()), text: 'xin chào', msgId: 'm1' };
+  await storage.journal.recordIfNew({ id: 'j1', receivedAt: new Date().toISOString(), event, citizenId: `zalo:${userId}` });
+  return { inbox, event, sent: () => mock!.messagesTo(userId).length };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Zalo inbox', () => {
+  it('answers an event only once the acknowledgements being written have gone out', async () => {
+    const { inbox, event, sent } = await startInbox();
+    let release!: () => void;
+    const acknowledgement = inbox.acknowledge(async () => {
+      inbox.accept('j1', event);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await sleep(50);
+    expect(sent()).toBe(0);
+    release();
+    await acknowledgement;
+    await inbox.idle();
+    expect(sent()).toBe(1);
+  });
+
+  it('does not wait for acknowledgements longer than 200 ms (a steady stream is still answered)', async () => {
+    const { inbox, event, sent } = await startInbox();
+    let release!: () => void;
+    const acknowledgement = inbox.acknowledge(async () => {
+      inbox.accept('j1', event);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    const deadline = Date.now() + 2_000;
+    while (sent() === 0 && Date.now() < deadline) await sleep(20);
+    expect(sent()).toBe(1);
+    release();
+    await acknowledgement;
+  });
+});
