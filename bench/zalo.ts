@@ -5,9 +5,8 @@
  *
  * - acknowledgements per second: 200 connections sending back to back for BENCH_SECONDS (saturation; latency there
  *   is 200 ÷ throughput by Little's law, so it is not a latency figure), as a ratio of GET /health on the same service;
- * - p99 acknowledgement latency: bursts of 200 events arriving at once (budget: at most twice the p99 of GET /health
- *   in bursts of the same size on the same service, the floor HTTP and this machine set; Zalo gives up after
- *   ~2 s), on a fresh data directory and with a journal holding 30 days of hashes (the retention period), beside
+ * - p99 acknowledgement latency: bursts of 200 events arriving at once (budget: a quarter of the ~2 s Zalo waits
+ *   for the 200 before it counts a delivery as failed), on a fresh data directory and with a journal holding 30 days of hashes (the retention period), beside
  *   bursts of 200 GET /health on the same service (the floor this machine and HTTP set).
  *
  * `npx tsx bench/zalo.ts` builds the server and runs it alone; bench/run.ts adds it to the table.
@@ -27,8 +26,8 @@ import { startService } from './service.js';
 
 const CONCURRENT = 200;
 const BURSTS = 10;
-/** Acknowledging an event may cost at most this many times a GET /health under the same burst. */
-const P99_OVER_HEALTH = 2;
+/** A quarter of the ~2 s Zalo waits for the webhook's 200. */
+const P99_BUDGET_MS = 500;
 const USERS = 2000;
 const TEXTS = ['xin chao', 'ho ngheo vay von the nao', 'the bhyt ho can ngheo', 'hoc phi cho con', 'menu', 'cam on'];
 /** Messages a day for a busy provincial OA: the journal keeps a hash of each for the retention period. */
@@ -128,8 +127,8 @@ export async function measure(): Promise<Figures> {
   const failed = (f: ZaloAckFigures) => (f.non2xx ? `; ${f.non2xx} not 200` : '');
   const latencyRow = (f: ZaloAckFigures) => ({
     value: `p99 ${median(f.burstP99Ms)} ms (worst ${Math.max(...f.burstP99Ms)}); GET /health ${median(f.healthBurstP99Ms)} ms${failed(f)}`,
-    budget: `p99 ≤ ${P99_OVER_HEALTH}× GET /health's`,
-    met: f.non2xx === 0 && median(f.burstP99Ms) <= P99_OVER_HEALTH * median(f.healthBurstP99Ms),
+    budget: `p99 ≤ ${P99_BUDGET_MS} ms`,
+    met: f.non2xx === 0 && median(f.burstP99Ms) <= P99_BUDGET_MS,
   });
   const rows: Figures = {
     'Zalo webhook acks, 200 connections': {
