@@ -6,8 +6,8 @@
  * - acknowledgements per second: 200 connections sending back to back for BENCH_SECONDS (saturation; latency there
  *   is 200 ÷ throughput by Little's law, so it is not a latency figure), as a ratio of GET /health on the same service;
  * - p99 acknowledgement latency: bursts of 200 events arriving at once (budget: a quarter of the ~2 s Zalo waits
- *   for the 200 before it counts a delivery as failed), on a fresh data directory and with a journal holding 30 days of hashes (the retention period), beside
- *   bursts of 200 GET /health on the same service (the floor this machine and HTTP set).
+ *   for the 200 before it counts a delivery as failed), on a fresh data directory and with a journal holding 2 and
+ *   30 days of hashes, beside bursts of 200 GET /health on the same service (the floor this machine and HTTP set).
  *
  * `npx tsx bench/zalo.ts` builds the server and runs it alone; bench/run.ts adds it to the table.
  */
