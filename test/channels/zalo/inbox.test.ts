@@ -51,37 +51,37 @@ async function startInbox() {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** An acknowledgement that accepts the event and is still being written until `release()`. */
+function holdAcknowledgement(inbox: ZaloInbox, event: Parameters<ZaloInbox['accept']>[1]) {
+  let release!: () => void;
+  const done = inbox.acknowledge(async () => {
+    inbox.accept('j1', event);
+    await new Promise<void>((resolve) => {
+      release = resolve;
+    });
+  });
+  return { done, release: () => release() };
+}
+
 describe('Zalo inbox', () => {
   it('answers an event only once the acknowledgements being written have gone out', async () => {
     const { inbox, event, sent } = await startInbox();
-    let release!: () => void;
-    const acknowledgement = inbox.acknowledge(async () => {
-      inbox.accept('j1', event);
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    });
+    const acknowledgement = holdAcknowledgement(inbox, event);
     await sleep(50);
     expect(sent()).toBe(0);
-    release();
-    await acknowledgement;
+    acknowledgement.release();
+    await acknowledgement.done;
     await inbox.idle();
     expect(sent()).toBe(1);
   });
 
   it('does not wait for acknowledgements longer than 200 ms (a steady stream is still answered)', async () => {
     const { inbox, event, sent } = await startInbox();
-    let release!: () => void;
-    const acknowledgement = inbox.acknowledge(async () => {
-      inbox.accept('j1', event);
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    });
+    const acknowledgement = holdAcknowledgement(inbox, event);
     const deadline = Date.now() + 2_000;
     while (sent() === 0 && Date.now() < deadline) await sleep(20);
     expect(sent()).toBe(1);
-    release();
-    await acknowledgement;
+    acknowledgement.release();
+    await acknowledgement.done;
   });
 });
