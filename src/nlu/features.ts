@@ -18,3 +18,66 @@ export function featuresOf(words: readonly Word[]): string[] {
   }
   return [...features];
 }
+
+interface FormRows {
+  /** Row of the syllable itself, of the syllable opening a message, and of each pair it starts; -1 when unseen. */
+  own: number;
+  first: number;
+  pairs: Map<string, number>;
+}
+
+/**
+ * The classifier's rows of featuresOf(words), found without building the feature strings: a parse looks each
+ * syllable up once, then its pairs in that syllable's own small map, instead of hashing fresh strings in a map of
+ * every feature (the largest cost of a parse inside a request, where those tables are no longer in the CPU's caches).
+ */
+export class FeatureIndex {
+  readonly #forms = new Map<string, FormRows>();
+  readonly #typed = new Map<string, number>();
+
+  /** `rows`: every feature string the classifier knows, with its row. */
+  constructor(rows: ReadonlyMap<string, number>) {
+    for (const [feature, row] of rows) {
+      if (feature.startsWith('^')) this.#form(feature.slice(1)).first = row;
+      else if (feature.startsWith('~')) this.#typed.set(feature.slice(1), row);
+      else {
+        const cut = feature.indexOf('_');
+        if (cut < 0) this.#form(feature).own = row;
+        else this.#form(feature.slice(0, cut)).pairs.set(feature.slice(cut + 1), row);
+      }
+    }
+  }
+
+  /**
+   * The known features' rows in featuresOf's order, each once, and how many distinct features featuresOf would
+   * give (unknown ones included: they count in the classifier's length normalisation).
+   */
+  rowsOf(words: readonly Word[]): { rows: number[]; distinct: number } {
+    const rows: number[] = [];
+    const unknown = new Set<string>();
+    const add = (row: number, feature: () => string) => {
+      if (row < 0) unknown.add(feature());
+      else if (!rows.includes(row)) rows.push(row);
+    };
+    const first = words[0];
+    if (first) add(this.#forms.get(first.form)?.first ?? -1, () => `^${first.form}`);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      const known = this.#forms.get(word.form);
+      add(known?.own ?? -1, () => word.form);
+      if (word.typed) add(this.#typed.get(word.typed) ?? -1, () => `~${word.typed}`);
+      const next = words[i + 1];
+      if (next) add(known?.pairs.get(next.form) ?? -1, () => `${word.form}_${next.form}`);
+    }
+    return { rows, distinct: rows.length + unknown.size };
+  }
+
+  #form(form: string): FormRows {
+    let entry = this.#forms.get(form);
+    if (!entry) {
+      entry = { own: -1, first: -1, pairs: new Map() };
+      this.#forms.set(form, entry);
+    }
+    return entry;
+  }
+}

@@ -135,18 +135,22 @@ export class LinearClassifier {
     return new LinearClassifier(snapshot.labels, new Map(snapshot.features.map((f, i) => [f, i])), weights, bias);
   }
 
+  /** Every feature the model knows, with its row (see FeatureIndex). */
+  get featureRows(): ReadonlyMap<string, number> {
+    return this.#features;
+  }
+
   /**
-   * Probability of each label (same order as `labels`). Unknown features are ignored, but they still count in the
-   * length normalisation, so a message made mostly of unknown words gets a flatter (less sure) distribution.
-   * `temperature` < 1 sharpens the distribution; the matcher uses the value that calibrates it on held-out data.
+   * Probability of each label (same order as `labels`) for a message whose known features have these rows, out of
+   * `distinct` features in all: unknown features carry no weight but count in the length normalisation, so a message
+   * made mostly of unknown words gets a flatter (less sure) distribution. `temperature` < 1 sharpens the
+   * distribution; the matcher uses the value that calibrates it on held-out data.
    */
-  probabilities(features: readonly string[], temperature = 1): Float64Array {
+  probabilities(rows: readonly number[], distinct: number, temperature = 1): Float64Array {
     const classes = this.labels.length;
     const logits = Float64Array.from(this.#bias);
-    const value = 1 / Math.sqrt(features.length);
-    for (const f of features) {
-      const id = this.#features.get(f);
-      if (id === undefined) continue;
+    const value = 1 / Math.sqrt(distinct);
+    for (const id of rows) {
       const row = id * classes;
       for (let c = 0; c < classes; c++) logits[c]! += value * this.#weights[row + c]!;
     }

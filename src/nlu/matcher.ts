@@ -12,7 +12,7 @@
  */
 import type { CommuneDirectory } from '../domain/communes.js';
 import { extractEntities } from './entities/index.js';
-import { featuresOf } from './features.js';
+import { FeatureIndex, featuresOf } from './features.js';
 import { normalizeTokens } from './lexicon.js';
 import { LinearClassifier, type LinearOptions, type TrainingExample } from './linear-classifier.js';
 import { hashIntents, type MatcherSnapshot, readMatcherSnapshot } from './matcher-snapshot.js';
@@ -47,12 +47,14 @@ export interface MatcherOptions {
 
 export class Matcher implements Parser {
   readonly #classifier: LinearClassifier;
+  readonly #features: FeatureIndex;
   readonly #vocabulary: Vocabulary;
   readonly #communes: CommuneDirectory;
   readonly #calibration: Calibration;
 
   private constructor(classifier: LinearClassifier, vocabulary: Vocabulary, communes: CommuneDirectory, calibration: Calibration) {
     this.#classifier = classifier;
+    this.#features = new FeatureIndex(classifier.featureRows);
     this.#vocabulary = vocabulary;
     this.#communes = communes;
     this.#calibration = calibration;
@@ -98,7 +100,8 @@ export class Matcher implements Parser {
   /** The `size` most probable intents, best first (ties in label order). */
   #rank(tokens: readonly Token[], temperature: number, size: number): IntentScore[] {
     const words = this.#vocabulary.repair(normalizeTokens(tokens));
-    const probabilities = this.#classifier.probabilities(featuresOf(words), temperature);
+    const { rows, distinct } = this.#features.rowsOf(words);
+    const probabilities = this.#classifier.probabilities(rows, distinct, temperature);
     // Insertion into a short sorted list: the top 5 of 28 without sorting them all.
     const best: number[] = [];
     for (let i = 0; i < probabilities.length; i++) {
