@@ -19,8 +19,15 @@ export interface Token {
 /** Numbers keep their "." and "," separators (4.500.000, 1,2); letters and digits are split apart ("2tr5"). */
 const TOKEN_RE = /\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Splits NFC text into tokens; offsets refer to `text` as given, so callers should pass NFC text. */
 export function tokenize(text: string): Token[] {
+  return NON_ASCII.test(text) ? tokenizeUnicode(text) : tokenizeAscii(text);
+}
+
+/** TOKEN_RE's tokens, read with the Unicode-aware regular expression. */
+export function tokenizeUnicode(text: string): Token[] {
   const tokens: Token[] = [];
   let previousEnd = -1;
   for (const match of text.matchAll(TOKEN_RE)) {
@@ -37,6 +44,50 @@ export function tokenize(text: string): Token[] {
       capitalised: typed[0] !== lower[0],
     });
     previousEnd = start + typed.length;
+  }
+  return tokens;
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const isLetter = (code: number) => (code | 32) >= 97 && (code | 32) <= 122;
+
+/**
+ * The same tokens for plain ASCII text (most citizens type without diacritics), read by a loop over the characters:
+ * the Unicode-aware expression is costly to run from a cold cache, as it is inside a request.
+ */
+export function tokenizeAscii(text: string): Token[] {
+  const tokens: Token[] = [];
+  let previousEnd = -1;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    let end = i + 1;
+    if (isDigit(code)) {
+      while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+      // Separators only between digits: "4.500.000", "1,2" (a trailing "." ends the sentence).
+      while ((text[end] === '.' || text[end] === ',') && isDigit(text.charCodeAt(end + 1))) {
+        end += 2;
+        while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+      }
+    } else if (isLetter(code)) {
+      while (end < text.length && isLetter(text.charCodeAt(end))) end++;
+    } else {
+      i++;
+      continue;
+    }
+    const typed = text.slice(i, end);
+    const lower = typed.toLowerCase();
+    tokens.push({
+      text: lower,
+      folded: lower,
+      start: i,
+      end,
+      glued: i === previousEnd,
+      isNumber: isDigit(code),
+      capitalised: typed[0] !== lower[0],
+    });
+    previousEnd = end;
+    i = end;
   }
   return tokens;
 }

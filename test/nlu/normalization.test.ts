@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fold, toneKey } from '../../src/nlu/fold.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
 import { isSyllable, undoTelex } from '../../src/nlu/telex.js';
-import { tokenize } from '../../src/nlu/tokenize.js';
+import { tokenize, tokenizeAscii, tokenizeUnicode } from '../../src/nlu/tokenize.js';
+import { loadTrainingData } from '../../src/nlu/training-data.js';
 
 const words = (text: string) =>
   normalizeTokens(tokenize(text.normalize('NFC')))
@@ -28,6 +29,14 @@ describe('folding', () => {
 });
 
 describe('tokens', () => {
+  it('reads plain ASCII text exactly as the Unicode-aware expression does', async () => {
+    const training = (await loadTrainingData('intents')).map((u) => u.text);
+    const edges = ['4.500.000d, 2tr5', 'luong 5. con 1,2tr', 'A B c', '  x--y__z 12.a 3,', '', '...', 'ABC123def', '1.2.3.4,5'];
+    const ascii = [...training, ...edges].filter((t) => /^[\x00-\x7f]*$/.test(t));
+    expect(ascii.length).toBeGreaterThan(1000);
+    for (const text of ascii) expect(tokenizeAscii(text), text).toEqual(tokenizeUnicode(text));
+  });
+
   it('keeps offsets into the text, number separators, and splits letters from digits', () => {
     const tokens = tokenize('Lương 4.500.000đ, 2tr5');
     expect(tokens.map((t) => [t.text, t.start, t.end, t.glued])).toEqual([
