@@ -32,13 +32,20 @@ export class ManualClock implements Clock {
  */
 const PROVINCE_UTC_OFFSET_MS = 7 * 60 * 60 * 1000;
 
+/** The last minute asked for: every message asks for "today", and most messages of a minute share it. */
+let lastMinute: { minute: number; wallTime: { date: string; minutesOfDay: number } } | null = null;
+
 /** Calendar date and wall time in the province for an instant. */
 export function provinceWallTime(at: Date): { date: string; minutesOfDay: number } {
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (lastMinute?.minute === minute) return { ...lastMinute.wallTime };
   const shifted = new Date(at.getTime() + PROVINCE_UTC_OFFSET_MS);
-  return {
+  const wallTime = {
     date: shifted.toISOString().slice(0, 10),
     minutesOfDay: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
   };
+  lastMinute = { minute, wallTime };
+  return { ...wallTime };
 }
 
 /** "YYYY-MM-DD" in Asia/Ho_Chi_Minh. */

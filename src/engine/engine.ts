@@ -1,5 +1,6 @@
 import { type Clock, provinceToday } from '../clock.js';
 import { fold } from '../nlu/fold.js';
+import { Memo } from '../nlu/memo.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -40,6 +41,8 @@ export interface EngineOptions {
 const RESUME_BUTTON = { title: 'Tiếp tục', payload: controlPayload('resume') };
 /** Longer than any button title (Zalo cuts them at 20 characters): such a message is not a typed button. */
 const MAX_TITLE_LENGTH = 40;
+/** Button titles come from content and a few skills: each is folded once, not on every turn. */
+const FOLDED_TITLES = new Memo<string>(4096);
 
 /**
  * The conversation engine: one message in, replies out, in order per citizen. Dispatch order: control words
@@ -124,7 +127,7 @@ export class ConversationEngine {
     const byPayload = buttons.find((q) => q.payload === text);
     if (byPayload || text.length > MAX_TITLE_LENGTH) return byPayload?.payload;
     const typed = fold(text);
-    return typed ? buttons.find((q) => fold(q.title) === typed)?.payload : undefined;
+    return typed ? buttons.find((q) => FOLDED_TITLES.get(q.title, fold) === typed)?.payload : undefined;
   }
 
   async #dispatch(
