@@ -11,6 +11,8 @@ export class SessionStore {
   readonly #repo: SessionRepository;
   readonly #clock: Clock;
   readonly #idleMs: number;
+  /** Last activity in milliseconds, kept beside the ISO string so the check on every message parses no date. */
+  readonly #activeMs = new WeakMap<ConversationSession, number>();
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
 
@@ -37,7 +39,8 @@ export class SessionStore {
   }
 
   #expired(session: ConversationSession): boolean {
-    return this.#clock.now().getTime() - Date.parse(session.lastActiveAt) > this.#idleMs;
+    const active = this.#activeMs.get(session) ?? Date.parse(session.lastActiveAt);
+    return this.#clock.now().getTime() - active > this.#idleMs;
   }
 
   /** The live session, or a fresh one when there is none or it has been idle too long. */
@@ -66,7 +69,9 @@ export class SessionStore {
   }
 
   touch(session: ConversationSession): void {
-    session.lastActiveAt = this.#clock.now().toISOString();
+    const now = this.#clock.now();
+    this.#activeMs.set(session, now.getTime());
+    session.lastActiveAt = now.toISOString();
     this.#dirty = true;
   }
 
