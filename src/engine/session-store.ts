@@ -11,7 +11,10 @@ export class SessionStore {
   readonly #repo: SessionRepository;
   readonly #clock: Clock;
   readonly #idleMs: number;
-  /** Last activity in milliseconds, kept beside the ISO string so the check on every message parses no date. */
+  /**
+   * Last activity in milliseconds, the live value: the check on every message parses no date and a turn formats
+   * none; `lastActiveAt` is written from it at each snapshot.
+   */
   readonly #activeMs = new WeakMap<ConversationSession, number>();
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
@@ -38,9 +41,12 @@ export class SessionStore {
     this.#timer.unref();
   }
 
+  #lastActive(session: ConversationSession): number {
+    return this.#activeMs.get(session) ?? Date.parse(session.lastActiveAt);
+  }
+
   #expired(session: ConversationSession): boolean {
-    const active = this.#activeMs.get(session) ?? Date.parse(session.lastActiveAt);
-    return this.#clock.now().getTime() - active > this.#idleMs;
+    return this.#clock.now().getTime() - this.#lastActive(session) > this.#idleMs;
   }
 
   /** The live session, or a fresh one when there is none or it has been idle too long. */
@@ -69,9 +75,7 @@ export class SessionStore {
   }
 
   touch(session: ConversationSession): void {
-    const now = this.#clock.now();
-    this.#activeMs.set(session, now.getTime());
-    session.lastActiveAt = now.toISOString();
+    this.#activeMs.set(session, this.#clock.now().getTime());
     this.#dirty = true;
   }
 
@@ -93,7 +97,9 @@ export class SessionStore {
     }
     if (!this.#dirty && !force) return;
     this.#dirty = false;
-    await this.#repo.replaceAll([...this.#sessions.values()].map((s) => ({ id: s.key, ...s })));
+    await this.#repo.replaceAll(
+      [...this.#sessions.values()].map((s) => ({ id: s.key, ...s, lastActiveAt: new Date(this.#lastActive(s)).toISOString() })),
+    );
   }
 
   async stop(): Promise<void> {

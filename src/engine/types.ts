@@ -61,6 +61,7 @@ export interface ConversationSession {
   lastQuickReplies: QuickReply[];
   lastIntent: string | null;
   startedAt: string;
+  /** As of the last snapshot (or creation): the session store keeps the live value, see SessionStore.touch. */
   lastActiveAt: string;
 }
 

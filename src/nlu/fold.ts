@@ -22,8 +22,12 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
+/** The last text folded: a chat turn folds the citizen's message in several places (control words, buttons, answers). */
+let last = { text: '', folded: '' };
+
 export function fold(text: string): string {
-  return removeDiacritics(normalizeText(text));
+  if (text !== last.text) last = { text, folded: removeDiacritics(normalizeText(text)) };
+  return last.folded;
 }
 
 /** Combining tone marks (huyền, sắc, ngã, hỏi, nặng); circumflex, breve and horn are letter shapes, not tones. */
