@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -18,7 +19,7 @@ export interface RunningService {
 
 export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const started = performance.now();
   const [command, args] = onServerCore(['dist/main.js']);
   const child = spawn(command, args, {
@@ -58,6 +59,18 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A port nothing listens on now, chosen by the system (a random pick once collided with a load connection's). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Resident memory of a process, from /proc (Linux). */
