@@ -5,16 +5,21 @@
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Most citizens type without diacritics: plain ASCII text is returned as it is, without the two normalisations. */
+/** Most citizens type without diacritics: plain ASCII text takes the fast paths here and in the tokenizer. */
+export function isPlainAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+/** Plain ASCII text is returned as it is, without the two normalisations. */
 export function removeDiacritics(text: string): string {
-  if (!NON_ASCII.test(text)) return text;
+  if (isPlainAscii(text)) return text;
   return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
 }
 
 /** Lower case, NFC, keeps diacritics; punctuation becomes space. */
 export function normalizeText(text: string): string {
   // Same result for plain ASCII, without the Unicode-aware pass (most citizens type without diacritics).
-  if (!NON_ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  if (isPlainAscii(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return text
     .normalize('NFC')
     .toLowerCase()

@@ -104,9 +104,6 @@ function rewriteNc(next: string | undefined): string {
   return next === 'voi' || next === 'vs' ? 'noi chuyen' : 'nuoc';
 }
 
-/** Rewrites that look at the neighbouring tokens; every other word normalizes the same wherever it stands. */
-const CONTEXTUAL = new Set(['bn', 'hp', 'nc', 'dk', 'hong']);
-
 /** Stretched words ("alooo", "okkk", "nhaaa"): no Vietnamese syllable has a letter three times in a row. */
 function unstretch(folded: string): string {
   for (let i = 2; i < folded.length; i++) {
@@ -134,6 +131,7 @@ function contextFreeForms(text: string, raw: string, folded: string, rewrite = t
 }
 const FORMS = new Memo<Forms>(8192);
 
+/** Rewrites that look at the neighbouring tokens; every other word normalizes the same wherever it stands. */
 function contextualExpansion(token: Token, folded: string, i: number, tokens: readonly Token[]): string | undefined {
   const prev = tokens[i - 1];
   const next = tokens[i + 1]?.folded;
@@ -158,17 +156,15 @@ export function normalizeTokens(tokens: readonly Token[]): Word[] {
       continue;
     }
     const folded = unstretch(token.folded);
-    const afterNumber = tokens[i - 1]?.isNumber === true && AFTER_NUMBER[folded] !== undefined;
-    const contextual = afterNumber || CONTEXTUAL.has(folded) || folded.length === 1;
-    const expansion = contextual ? contextualExpansion(token, folded, i, tokens) : undefined;
+    const expansion = contextualExpansion(token, folded, i, tokens);
     if (expansion !== undefined) {
       for (const form of expansion.split(' ')) words.push({ form, start, end });
       continue;
     }
     // A capital single letter inside a sentence is a label ("phiếu A, phiếu B"), not "bạn".
     const label = folded.length === 1 && token.capitalised && i > 0;
-    const forms = contextual
-      ? contextFreeForms(token.text, token.folded, folded, !label)
+    const forms = label
+      ? contextFreeForms(token.text, token.folded, folded, false)
       : FORMS.get(token.text, () => contextFreeForms(token.text, token.folded, folded));
     for (const { form, typed } of forms) words.push(typed === undefined ? { form, start, end } : { form, typed, start, end });
   }

@@ -1,4 +1,4 @@
-import { removeDiacritics } from './fold.js';
+import { isPlainAscii, removeDiacritics } from './fold.js';
 
 /** A run of letters or a number in the citizen's text, with its place in that text. */
 export interface Token {
@@ -19,11 +19,9 @@ export interface Token {
 /** Numbers keep their "." and "," separators (4.500.000, 1,2); letters and digits are split apart ("2tr5"). */
 const TOKEN_RE = /\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu;
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** Splits NFC text into tokens; offsets refer to `text` as given, so callers should pass NFC text. */
 export function tokenize(text: string): Token[] {
-  return NON_ASCII.test(text) ? tokenizeUnicode(text) : tokenizeAscii(text);
+  return isPlainAscii(text) ? tokenizeAscii(text) : tokenizeUnicode(text);
 }
 
 /** TOKEN_RE's tokens, read with the Unicode-aware regular expression. */
