@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../channels/web/protocol.js';
 import type { Parser } from '../nlu/types.js';
-import { plainJsonResponse } from './plain-json.js';
+import { compiledJsonResponse } from './compiled-json.js';
 
 const parseRequest = z.strictObject({ text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) });
 
@@ -33,7 +33,7 @@ export function registerNluRoutes(app: FastifyInstance, parser: Parser): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/nlu/parse',
     {
-      ...plainJsonResponse,
+      ...compiledJsonResponse,
       schema: {
         tags: ['nlu'],
         summary: 'Intent and entities of one citizen message',

@@ -42,9 +42,6 @@ const HEARTBEAT_MS = 30_000;
 export async function registerWebChannel(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
   const { engine, clock, webPush, config, onClear = [] } = options;
   await app.register(cors, { origin: config.ALLOWED_ORIGINS, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
-  // Frames are measured in characters by the protocol; a UTF-8 character takes at most 4 bytes.
-  await app.register(websocket, { options: { maxPayload: 4 * MAX_FRAME_LENGTH } });
-  startHeartbeat(app);
   app.decorate('webPush', webPush);
 
   const replies = new ReplyCache();
@@ -54,14 +51,20 @@ export async function registerWebChannel(app: FastifyInstance, options: WebChann
     for (const hook of onClear) await hook(sessionId);
   };
 
-  registerChatSocket(app, {
-    engine,
-    clock,
-    webPush,
-    replies,
-    clearConversation,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    isOriginAllowed: createOriginPolicy(config.ALLOWED_ORIGINS, config.PUBLIC_BASE_URL),
+  // The WebSocket plugin adds hooks to every route registered beside it: it gets a scope of its own, the socket's.
+  await app.register(async (socketScope) => {
+    // Frames are measured in characters by the protocol; a UTF-8 character takes at most 4 bytes.
+    await socketScope.register(websocket, { options: { maxPayload: 4 * MAX_FRAME_LENGTH } });
+    startHeartbeat(socketScope);
+    registerChatSocket(socketScope, {
+      engine,
+      clock,
+      webPush,
+      replies,
+      clearConversation,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      isOriginAllowed: createOriginPolicy(config.ALLOWED_ORIGINS, config.PUBLIC_BASE_URL),
+    });
   });
 
   registerChatRoute(app, engine, replies);
