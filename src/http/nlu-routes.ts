@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../channels/web/protocol.js';
 import type { Parser } from '../nlu/types.js';
-import { compiledJsonResponse } from './compiled-json.js';
+import { compiledJsonResponse } from './hot-route-json.js';
 
 const parseRequest = z.strictObject({ text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) });
 

@@ -54,22 +54,33 @@ export class FeatureIndex {
    */
   rowsOf(words: readonly Word[]): { rows: number[]; distinct: number } {
     const rows: number[] = [];
-    const unknown = new Set<string>();
-    const add = (row: number, feature: () => string) => {
-      if (row < 0) unknown.add(feature());
-      else if (!rows.includes(row)) rows.push(row);
-    };
+    // Unknown features are named only to count them once each: rare next to known ones, and built only then.
+    let unknown: Set<string> | undefined;
     const first = words[0];
-    if (first) add(this.#forms.get(first.form)?.first ?? -1, () => `^${first.form}`);
+    if (first) {
+      const row = this.#forms.get(first.form)?.first ?? -1;
+      if (row >= 0) rows.push(row);
+      else (unknown ??= new Set()).add(`^${first.form}`);
+    }
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       const known = this.#forms.get(word.form);
-      add(known?.own ?? -1, () => word.form);
-      if (word.typed) add(this.#typed.get(word.typed) ?? -1, () => `~${word.typed}`);
+      const own = known?.own ?? -1;
+      if (own < 0) (unknown ??= new Set()).add(word.form);
+      else if (!rows.includes(own)) rows.push(own);
+      if (word.typed) {
+        const typed = this.#typed.get(word.typed) ?? -1;
+        if (typed < 0) (unknown ??= new Set()).add(`~${word.typed}`);
+        else if (!rows.includes(typed)) rows.push(typed);
+      }
       const next = words[i + 1];
-      if (next) add(known?.pairs.get(next.form) ?? -1, () => `${word.form}_${next.form}`);
+      if (next) {
+        const pair = known?.pairs.get(next.form) ?? -1;
+        if (pair < 0) (unknown ??= new Set()).add(`${word.form}_${next.form}`);
+        else if (!rows.includes(pair)) rows.push(pair);
+      }
     }
-    return { rows, distinct: rows.length + unknown.size };
+    return { rows, distinct: rows.length + (unknown?.size ?? 0) };
   }
 
   #form(form: string): FormRows {

@@ -148,7 +148,7 @@ export class LinearClassifier {
    */
   probabilities(rows: readonly number[], distinct: number, temperature = 1): Float64Array {
     const classes = this.labels.length;
-    const logits = Float64Array.from(this.#bias);
+    const logits = this.#bias.slice();
     const value = 1 / Math.sqrt(distinct);
     for (const id of rows) {
       const row = id * classes;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
-import { compiledJsonResponse } from '../../http/compiled-json.js';
+import { plainJsonResponse } from '../../http/hot-route-json.js';
 import { MAX_MESSAGE_LENGTH, replySchema, sessionIdSchema } from './protocol.js';
 import type { ReplyCache } from './reply-cache.js';
 import { MAX_PAYLOAD_LENGTH, TOKEN_PATTERN } from './wire.js';
@@ -29,7 +29,7 @@ export function registerChatRoute(app: FastifyInstance, engine: ConversationEngi
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/chat',
     {
-      ...compiledJsonResponse,
+      ...plainJsonResponse,
       schema: {
         tags: ['chat'],
         summary: 'Send one message to the bot and get its replies',
