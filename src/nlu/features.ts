@@ -54,33 +54,33 @@ export class FeatureIndex {
    */
   rowsOf(words: readonly Word[]): { rows: number[]; distinct: number } {
     const rows: number[] = [];
-    // Unknown features are named only to count them once each: rare next to known ones, and built only then.
-    let unknown: Set<string> | undefined;
+    // Unknown features are named only to count them once each: the strings are built only for those.
+    const unknown = new Set<string>();
     const first = words[0];
     if (first) {
       const row = this.#forms.get(first.form)?.first ?? -1;
       if (row >= 0) rows.push(row);
-      else (unknown ??= new Set()).add(`^${first.form}`);
+      else unknown.add(`^${first.form}`);
     }
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       const known = this.#forms.get(word.form);
       const own = known?.own ?? -1;
-      if (own < 0) (unknown ??= new Set()).add(word.form);
+      if (own < 0) unknown.add(word.form);
       else if (!rows.includes(own)) rows.push(own);
       if (word.typed) {
         const typed = this.#typed.get(word.typed) ?? -1;
-        if (typed < 0) (unknown ??= new Set()).add(`~${word.typed}`);
+        if (typed < 0) unknown.add(`~${word.typed}`);
         else if (!rows.includes(typed)) rows.push(typed);
       }
       const next = words[i + 1];
       if (next) {
         const pair = known?.pairs.get(next.form) ?? -1;
-        if (pair < 0) (unknown ??= new Set()).add(`${word.form}_${next.form}`);
+        if (pair < 0) unknown.add(`${word.form}_${next.form}`);
         else if (!rows.includes(pair)) rows.push(pair);
       }
     }
-    return { rows, distinct: rows.length + (unknown?.size ?? 0) };
+    return { rows, distinct: rows.length + unknown.size };
   }
 
   #form(form: string): FormRows {

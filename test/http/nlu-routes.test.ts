@@ -5,6 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { loadCommunes } from '../../src/domain/communes.js';
+import { parseResponse, parseResultJson } from '../../src/http/nlu-routes.js';
+import { loadLabelledSet } from '../../src/nlu/evaluation.js';
+import { loadMatcher } from '../../src/nlu/matcher.js';
 
 let app: FastifyInstance;
 let dataDir: string;
@@ -62,6 +66,29 @@ describe('POST /api/nlu/parse', () => {
   it('accepts exactly 2,000 characters', async () => {
     const res = await parse(JSON.stringify({ text: 'ho ngheo '.repeat(250).slice(0, 2000) }));
     expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('the parse response writer', () => {
+  it('writes what the response schema would, for every development sentence and awkward texts', async () => {
+    const root = join(import.meta.dirname, '../..');
+    const matcher = await loadMatcher({ intentsDir: join(root, 'intents'), communes: await loadCommunes(join(root, 'content')) });
+    const texts = [
+      ...(await loadLabelledSet(join(root, 'test/nlu/dev-set.yaml'))).map((e) => e.text),
+      // alternatives (split former commune, names that fold alike), inferred areas, money and counts
+      'trước tôi ở phường Hoa Động, nhà 5 người thu nhập 3tr5',
+      'xa cam giang vay 50 trieu',
+      'tôi ở xã Thanh Hà',
+      // characters JSON must escape, and ones it must not mangle
+      'nhà tôi "nghèo" \\ lắm\t\n\u0001 😀 \u2028',
+    ];
+    let withEntities = 0;
+    for (const text of texts) {
+      const result = matcher.parse(text);
+      if (result.entities.length > 0) withEntities++;
+      expect(JSON.parse(parseResultJson(result)), text).toEqual(JSON.parse(JSON.stringify(parseResponse.parse(result))));
+    }
+    expect(withEntities).toBeGreaterThan(20);
   });
 });
 

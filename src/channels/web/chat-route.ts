@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
-import { plainJsonResponse } from '../../http/hot-route-json.js';
+import { plainJsonResponse } from '../../http/response-writer.js';
 import { MAX_MESSAGE_LENGTH, replySchema, sessionIdSchema } from './protocol.js';
 import type { ReplyCache } from './reply-cache.js';
 import { MAX_PAYLOAD_LENGTH, TOKEN_PATTERN } from './wire.js';
