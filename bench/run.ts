@@ -16,6 +16,8 @@ const record = (name: string, value: string, budget?: string, met?: boolean) => 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
+const STARTUP_RUNS = 5;
+
 const CHAT_TEXTS = [
   'ho ngheo vay dc bn',
   'the bhyt ho can ngheo',
@@ -56,8 +58,19 @@ async function main(): Promise<void> {
   console.error('Measuring (%d rounds of %d s per route; %s)…', rounds, seconds, pinningNote);
 
   const bare = await startBare();
-  const service = await startService();
-  record('start-up to ready /health', `${service.startupMs.toFixed(0)} ms`, '≤ 1000 ms', service.startupMs <= 1000);
+  // One start-up is one sample of a noisy machine (single runs ranged 0.7–1.5 s here): the service is started
+  // STARTUP_RUNS times, the last start stays up for the rest; the figure is the median.
+  const startups: number[] = [];
+  let service = await startService();
+  startups.push(service.startupMs);
+  while (startups.length < STARTUP_RUNS) {
+    await service.stop();
+    service = await startService();
+    startups.push(service.startupMs);
+  }
+  const startup = median(startups);
+  const startupRange = `${Math.min(...startups).toFixed(0)}–${Math.max(...startups).toFixed(0)}`;
+  record(`start-up to ready /health (median of ${STARTUP_RUNS}; range)`, `${startup.toFixed(0)} ms (${startupRange})`, '≤ 1000 ms', startup <= 1000);
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = await service.rssBytes();
   record('resident memory, idle', mb(idleRss), '≤ 150 MB', idleRss <= 150 * 1024 * 1024);
