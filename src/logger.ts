@@ -49,9 +49,9 @@ type LogArguments = Parameters<Logger['info']>;
 /**
  * The logger Fastify gives each request (bound to its request id). pino's child() runs the redaction over the
  * bindings, ~2 µs — a tenth of a bare request — so the real child is made only when the request first logs at an
- * enabled level; most requests never do.
+ * enabled level. At `warn` most requests never do; at `info`, Fastify's own request lines make it on every request.
  */
-export class RequestLogger {
+class RequestLogger {
   readonly #parent: Logger;
   readonly #bindings: Bindings;
   #child: Logger | undefined;
