@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
-import { plainJsonResponse } from '../../http/response-writer.js';
+import type { Reply } from '../../engine/types.js';
+import { responseWrittenBy } from '../../http/response-writer.js';
 import { MAX_MESSAGE_LENGTH, replySchema, sessionIdSchema } from './protocol.js';
+import { repliesJson } from './replies-json.js';
 import type { ReplyCache } from './reply-cache.js';
 import { MAX_PAYLOAD_LENGTH, TOKEN_PATTERN } from './wire.js';
 
@@ -29,7 +31,7 @@ export function registerChatRoute(app: FastifyInstance, engine: ConversationEngi
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/chat',
     {
-      ...plainJsonResponse,
+      ...responseWrittenBy(chatResponseJson),
       schema: {
         tags: ['chat'],
         summary: 'Send one message to the bot and get its replies',
@@ -43,4 +45,8 @@ export function registerChatRoute(app: FastifyInstance, engine: ConversationEngi
       return { sessionId, replies: await (id ? replies.run(sessionId, id, turn) : turn()) };
     },
   );
+}
+
+function chatResponseJson(response: { sessionId: string; replies: Reply[] }): string {
+  return `{"sessionId":${JSON.stringify(response.sessionId)},"replies":${repliesJson(response.replies)}}`;
 }

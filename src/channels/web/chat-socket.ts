@@ -6,6 +6,7 @@ import type { ConversationEngine } from '../../engine/engine.js';
 import { type FrameError, frameErrors, parseClientFrame } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
 import { RateWindow } from './rate-window.js';
+import { repliesJson } from './replies-json.js';
 import type { ReplyCache } from './reply-cache.js';
 import { type ClientFrame, PROTOCOL_VERSION, type ServerFrame } from './wire.js';
 
@@ -104,7 +105,7 @@ class ChatConnection {
       const replies = await this.deps.replies.run(sessionId, frame.id, () =>
         this.deps.engine.handle({ channel: 'web', userId: sessionId, text: frame.text, payload: frame.payload }),
       );
-      this.#send({ type: 'reply', id: frame.id, replies });
+      this.#sendRaw(`{"type":"reply","id":${JSON.stringify(frame.id)},"replies":${repliesJson(replies)}}`);
     } catch (error) {
       this.log.error({ err: error, sessionId, messageId: frame.id }, 'widget turn failed');
       this.#error({ code: 'internal', message: frameErrors.internal, id: frame.id });
