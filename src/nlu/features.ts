@@ -19,6 +19,15 @@ export function featuresOf(words: readonly Word[]): string[] {
   return [...features];
 }
 
+/** A word with its entry in a FeatureIndex (rows undefined: a syllable the classifier never saw). */
+export interface IndexedWord {
+  form: string;
+  typed: string | undefined;
+  rows: FormRows | undefined;
+  /** Row of the accented syllable; -1 when unseen or not typed with diacritics. */
+  typedRow: number;
+}
+
 interface FormRows {
   /** Row of the syllable itself, of the syllable opening a message, and of each pair it starts; -1 when unseen. */
   own: number;
@@ -48,34 +57,41 @@ export class FeatureIndex {
     }
   }
 
+  /** One word as this index knows it: what a parse needs of the word, looked up once (see Matcher's token memo). */
+  indexed(form: string, typed?: string): IndexedWord {
+    return { form, typed, rows: this.#forms.get(form), typedRow: typed === undefined ? -1 : (this.#typed.get(typed) ?? -1) };
+  }
+
   /**
    * The known features' rows in featuresOf's order, each once, and how many distinct features featuresOf would
    * give (unknown ones included: they count in the classifier's length normalisation).
    */
   rowsOf(words: readonly Word[]): { rows: number[]; distinct: number } {
+    return this.rowsOfIndexed(words.map((w) => this.indexed(w.form, w.typed)));
+  }
+
+  rowsOfIndexed(words: readonly IndexedWord[]): { rows: number[]; distinct: number } {
     const rows: number[] = [];
     // Unknown features are named only to count them once each: the strings are built only for those.
     const unknown = new Set<string>();
     const first = words[0];
     if (first) {
-      const row = this.#forms.get(first.form)?.first ?? -1;
+      const row = first.rows?.first ?? -1;
       if (row >= 0) rows.push(row);
       else unknown.add(`^${first.form}`);
     }
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
-      const known = this.#forms.get(word.form);
-      const own = known?.own ?? -1;
+      const own = word.rows?.own ?? -1;
       if (own < 0) unknown.add(word.form);
       else if (!rows.includes(own)) rows.push(own);
-      if (word.typed) {
-        const typed = this.#typed.get(word.typed) ?? -1;
-        if (typed < 0) unknown.add(`~${word.typed}`);
-        else if (!rows.includes(typed)) rows.push(typed);
+      if (word.typed !== undefined) {
+        if (word.typedRow < 0) unknown.add(`~${word.typed}`);
+        else if (!rows.includes(word.typedRow)) rows.push(word.typedRow);
       }
       const next = words[i + 1];
       if (next) {
-        const pair = known?.pairs.get(next.form) ?? -1;
+        const pair = word.rows?.pairs.get(next.form) ?? -1;
         if (pair < 0) unknown.add(`${word.form}_${next.form}`);
         else if (!rows.includes(pair)) rows.push(pair);
       }

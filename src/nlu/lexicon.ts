@@ -112,7 +112,8 @@ function unstretch(folded: string): string {
   return folded;
 }
 
-type Forms = readonly { form: string; typed?: string }[];
+/** The syllables one typed token stands for, without offsets. */
+export type Forms = readonly { form: string; typed?: string }[];
 
 /**
  * What a word typed on its own stands for: a teencode or abbreviation expansion, undone Telex, or the folded word
@@ -145,28 +146,36 @@ function contextualExpansion(token: Token, folded: string, i: number, tokens: re
   return undefined;
 }
 
+const NUMBER_FORMS: Forms = [{ form: '#' }];
+
+/**
+ * The forms of token `i` when they depend on more than its own text: a number ("#"), a word its neighbours rewrite,
+ * a capital single letter inside a sentence (a label: "phiếu A, phiếu B", not "bạn"). Undefined for every other
+ * token, whose forms are `formsOf(token)` wherever it stands.
+ */
+export function contextualForms(tokens: readonly Token[], i: number): Forms | undefined {
+  const token = tokens[i]!;
+  if (token.isNumber) return NUMBER_FORMS;
+  const folded = unstretch(token.folded);
+  const expansion = contextualExpansion(token, folded, i, tokens);
+  if (expansion !== undefined) return expansion.split(' ').map((form) => ({ form }));
+  if (folded.length === 1 && token.capitalised && i > 0) return contextFreeForms(token.text, token.folded, folded, false);
+  return undefined;
+}
+
+/** The forms of a token that reads the same wherever it stands (memoized: citizens' words repeat). */
+export function formsOf(token: Token): Forms {
+  return FORMS.get(token.text, () => contextFreeForms(token.text, token.folded, unstretch(token.folded)));
+}
+
 /** Tokens → normalized words (numbers become "#"). */
 export function normalizeTokens(tokens: readonly Token[]): Word[] {
   const words: Word[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const { start, end } = token;
-    if (token.isNumber) {
-      words.push({ form: '#', start, end });
-      continue;
+    const { start, end } = tokens[i]!;
+    for (const { form, typed } of contextualForms(tokens, i) ?? formsOf(tokens[i]!)) {
+      words.push(typed === undefined ? { form, start, end } : { form, typed, start, end });
     }
-    const folded = unstretch(token.folded);
-    const expansion = contextualExpansion(token, folded, i, tokens);
-    if (expansion !== undefined) {
-      for (const form of expansion.split(' ')) words.push({ form, start, end });
-      continue;
-    }
-    // A capital single letter inside a sentence is a label ("phiếu A, phiếu B"), not "bạn".
-    const label = folded.length === 1 && token.capitalised && i > 0;
-    const forms = label
-      ? contextFreeForms(token.text, token.folded, folded, false)
-      : FORMS.get(token.text, () => contextFreeForms(token.text, token.folded, folded));
-    for (const { form, typed } of forms) words.push(typed === undefined ? { form, start, end } : { form, typed, start, end });
   }
   return words;
 }

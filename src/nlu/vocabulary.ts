@@ -32,7 +32,6 @@ export class Vocabulary {
     });
   }
 
-  /** Replaces unknown words by the known word(s) they most likely stand for; known words are left alone. */
   toSnapshot(): VocabularySnapshot {
     return { counts: [...this.#counts], bigrams: [...this.#bigrams] };
   }
@@ -44,22 +43,24 @@ export class Vocabulary {
     return vocabulary;
   }
 
+  /** Replaces unknown words by the known word(s) they most likely stand for; known words are left alone. */
   repair(words: readonly Word[]): Word[] {
     const out: Word[] = [];
     for (const word of words) {
-      if (word.form === '#' || this.#counts.has(word.form) || word.form.length < MIN_CORRECTABLE_LENGTH) {
-        out.push(word);
-        continue;
-      }
-      const split = this.#split(word.form);
-      if (split) {
-        for (const form of split) out.push({ form, start: word.start, end: word.end });
-        continue;
-      }
-      const corrected = this.#nearest(word.form);
-      out.push(corrected ? { form: corrected, start: word.start, end: word.end } : word);
+      const repaired = this.repairForm(word.form);
+      if (repaired === undefined) out.push(word);
+      else for (const form of repaired) out.push({ form, start: word.start, end: word.end });
     }
     return out;
+  }
+
+  /** The known word(s) `form` stands for; undefined when it is known, a number, too short to guess or beyond repair. */
+  repairForm(form: string): readonly string[] | undefined {
+    if (form === '#' || this.#counts.has(form) || form.length < MIN_CORRECTABLE_LENGTH) return undefined;
+    const split = this.#split(form);
+    if (split) return split;
+    const corrected = this.#nearest(form);
+    return corrected ? [corrected] : undefined;
   }
 
   /** "hongheo" → ["ho", "ngheo"] when both halves are known and were seen together. */

@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCommunes } from '../../src/domain/communes.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { FeatureIndex, featuresOf } from '../../src/nlu/features.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
+import { LinearClassifier } from '../../src/nlu/linear-classifier.js';
+import { DEFAULT_CALIBRATION, loadMatcher } from '../../src/nlu/matcher.js';
 import { tokenize } from '../../src/nlu/tokenize.js';
 import { loadTrainingData } from '../../src/nlu/training-data.js';
+import { Vocabulary } from '../../src/nlu/vocabulary.js';
 
 const root = join(import.meta.dirname, '../..');
 const wordsOf = (text: string) => normalizeTokens(tokenize(text.normalize('NFC')));
@@ -23,6 +27,29 @@ describe('FeatureIndex', () => {
       const features = featuresOf(wordsOf(text));
       const expected = features.filter((f) => rows.has(f)).map((f) => rows.get(f)!);
       expect(index.rowsOf(wordsOf(text)), text).toEqual({ rows: expected, distinct: features.length });
+    }
+  });
+});
+
+describe('the matcher’s per-token memo', () => {
+  it('ranks exactly as normalizing, repairing and indexing every word on every parse would, first time and again', async () => {
+    const matcher = await loadMatcher({ intentsDir: join(root, 'intents'), communes: await loadCommunes(join(root, 'content')) });
+    // The same model, taken apart into its public pieces: the pipeline without any per-token memo.
+    const snapshot = matcher.toSnapshot('test');
+    const classifier = LinearClassifier.fromSnapshot(snapshot.classifier);
+    const vocabulary = Vocabulary.fromSnapshot(snapshot.vocabulary);
+    const index = new FeatureIndex(classifier.featureRows);
+    const reference = (text: string) => {
+      const { rows, distinct } = index.rowsOf(vocabulary.repair(wordsOf(text)));
+      const p = classifier.probabilities(rows, distinct, DEFAULT_CALIBRATION.temperature);
+      return classifier.labels.map((name, i) => ({ name, confidence: p[i]! })).sort((a, b) => b.confidence - a.confidence);
+    };
+    const training = (await loadTrainingData(join(root, 'intents'))).map((u) => u.text);
+    const dev = (await loadLabelledSet(join(root, 'test/nlu/dev-set.yaml'))).map((e) => e.text);
+    // Typos (repaired), run-together words (split), numbers and units, neighbour-dependent words, labels, accents.
+    const awkward = ['hongheo vay dc bn', 'ngeo qua', 'nha 5 nguoi thu nhap 3tr', 'phiếu A hay phiếu B', 'hp', 'bn tuoi thi dc', 'Hộ nghèo HỘ NGHÈO'];
+    for (const pass of [1, 2]) {
+      for (const text of [...awkward, ...dev, ...training]) expect(matcher.rank(text), `${text} (pass ${pass})`).toEqual(reference(text));
     }
   });
 });
