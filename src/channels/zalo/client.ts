@@ -31,13 +31,16 @@ export interface ZaloSender {
 
 export interface ZaloHistory {
   /**
-   * How many messages the OA sent the user at or after `sinceMs` (epoch ms), from the conversation history
-   * (GET /v2.0/oa/conversation, the latest 10); null when Zalo cannot say.
+   * The messages the OA sent the user at or after `sinceMs` (epoch ms), from the conversation history
+   * (GET /v2.0/oa/conversation, the latest 10): each one's text when Zalo gives it; null when Zalo cannot say or
+   * the latest 10 do not reach back to `sinceMs`.
    */
-  oaMessagesSince(userId: string, sinceMs: number): Promise<number | null>;
+  oaMessagesSince(userId: string, sinceMs: number): Promise<{ text: string | null }[] | null>;
 }
 
-const conversationData = z.array(z.object({ src: z.number(), time: z.number() }).loose());
+/** Zalo returns at most 10 messages of a conversation per call. */
+const HISTORY_PAGE = 10;
+const conversationData = z.array(z.object({ src: z.number(), time: z.number(), message: z.unknown().optional() }).loose());
 
 export interface RetryPolicy {
   /** Retries after a rate limit (-32), a network failure or an HTTP 5xx; -200 is retried once. */
@@ -105,12 +108,16 @@ export class ZaloClient implements ZaloSender, ZaloHistory {
     return { ok: true, messageId: data.success ? data.data.message_id : '' };
   }
 
-  async oaMessagesSince(userId: string, sinceMs: number): Promise<number | null> {
-    const outcome = await this.#call('GET', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count: 10 });
+  async oaMessagesSince(userId: string, sinceMs: number): Promise<{ text: string | null }[] | null> {
+    const outcome = await this.#call('GET', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count: HISTORY_PAGE });
     const data = outcome.ok ? conversationData.safeParse(outcome.data) : null;
     if (!data?.success) return null;
-    // src 0: sent by the OA; 1: by the user.
-    return data.data.filter((m) => m.src === 0 && m.time >= sinceMs).length;
+    // A full page all from after `sinceMs` may not reach back to it: older messages could be missing.
+    if (data.data.length >= HISTORY_PAGE && data.data.every((m) => m.time >= sinceMs)) return null;
+    // src 0: sent by the OA; 1: by the user. A text message's `message` is its text.
+    return data.data
+      .filter((m) => m.src === 0 && m.time >= sinceMs)
+      .map((m) => ({ text: typeof m.message === 'string' ? m.message : null }));
   }
 
   #post(path: string, body: unknown): Promise<CallOutcome> {

@@ -116,16 +116,27 @@ export class ZaloInbox {
     return { resumed, uncertain };
   }
 
-  /** Sends the replies of an event cut off mid-send, unless Zalo's history shows the OA already wrote since. */
+  /**
+   * Sends what Zalo's history shows did not go out of an event's replies cut off mid-send. Replies go out in order,
+   * so the ones whose opening is in the history since the event are skipped and the rest sent. When the history
+   * cannot be read, or shows messages without their texts, nothing is sent: a missing answer is better than a double.
+   */
   async #finishReplying(journalId: string, event: ZaloEvent, replies: Reply[]): Promise<boolean> {
     const { journal, history } = this.#options;
     const written = replies.length ? await history.oaMessagesSince(event.userId, Number(event.timestamp)) : null;
-    if (written !== 0) {
-      await journal.advance(journalId, 'done', written === null ? 'uncertain' : 'sent_before_restart');
+    const texts = written?.map((m) => m.text);
+    if (!texts || texts.includes(null)) {
+      await journal.advance(journalId, 'done', texts ? 'sent_before_restart' : 'uncertain');
+      return false;
+    }
+    let sent = 0;
+    while (sent < replies.length && texts.some((text) => text?.startsWith(openingOf(replies[sent]!)))) sent++;
+    if (sent === replies.length) {
+      await journal.advance(journalId, 'done', 'sent_before_restart');
       return false;
     }
     const task = this.#queue.run(event.userId, async () => {
-      await journal.advance(journalId, 'done', await this.#send(event.userId, replies));
+      await journal.advance(journalId, 'done', await this.#send(event.userId, replies.slice(sent)));
     });
     this.#inFlight.add(task);
     void task.finally(() => this.#inFlight.delete(task));
@@ -248,3 +259,9 @@ class Slots {
     }
   }
 }
+
+/**
+ * The start of the first Zalo message a reply becomes (see renderReply): a split reply's first part is at least
+ * 1,000 characters, so its first 100 are the text's.
+ */
+const openingOf = (reply: Reply) => reply.text.normalize('NFC').trim().slice(0, 100);

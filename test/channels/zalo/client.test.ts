@@ -205,3 +205,21 @@ describe('Zalo sending', () => {
     expect(parts.join(' ')).toBe(answer.normalize('NFC'));
   });
 });
+
+describe('Zalo conversation history', () => {
+  it('lists the OA’s messages since a time with their texts, and says it cannot tell when 10 do not reach back', async () => {
+    const { mock, client, clock, user } = await clientAgainstMock();
+    const userId = '3000000000000000010';
+    user(userId);
+    const since = clock.now().getTime();
+    expect(await client.oaMessagesSince(userId, since)).toEqual([]);
+    for (const text of ['Một', 'Hai']) await client.sendText(userId, { text });
+    expect(await client.oaMessagesSince(userId, since)).toEqual(expect.arrayContaining([{ text: 'Một' }, { text: 'Hai' }]));
+    expect(await client.oaMessagesSince(userId, since)).toHaveLength(2);
+    for (let i = 0; i < 8; i++) await client.sendText(userId, { text: `Tin ${i}` });
+    // Ten messages, all since `since`: the page may not reach back to it.
+    expect(mock.messagesTo(userId)).toHaveLength(10);
+    expect(await client.oaMessagesSince(userId, since)).toBeNull();
+    expect(await client.oaMessagesSince(userId, since + 60_000)).toEqual([]);
+  });
+});

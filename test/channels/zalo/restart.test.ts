@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('Zalo events after a crash', () => {
-  it('finishes events cut off by a crash: "received" ones are handled, "replying" ones are sent only if Zalo shows nothing went out', async () => {
+  it('finishes events cut off by a crash: "received" ones are handled, "replying" ones send what Zalo shows did not go out', async () => {
     const bed: ZaloTestBed = await startZaloTestBed();
     cleanup.push(() => bed.close());
     const { clock, mock } = bed;
@@ -25,10 +25,12 @@ describe('Zalo events after a crash', () => {
     const cutOff = event('4000000000000000002', 'm2');
     const sentBeforeCrash = event('4000000000000000003', 'm3');
     const noRepliesKept = event('4000000000000000004', 'm4');
+    const halfSent = event('4000000000000000005', 'm5');
     const id = (msgId: string) => createHash('sha256').update(`msg:${msgId}`).digest('hex');
     const kept = [{ text: 'Câu trả lời đã soạn xong trước khi máy chủ dừng.' }];
+    const keptTwo = [{ text: 'Về dữ liệu của bạn: trợ lý lưu mã người dùng…' }, { text: 'Xin chào! Bạn cần hỏi về chính sách nào?' }];
 
-    for (const e of [received, cutOff, sentBeforeCrash, noRepliesKept]) {
+    for (const e of [received, cutOff, sentBeforeCrash, noRepliesKept, halfSent]) {
       mock.setUser(e.userId, { lastInteractionAt: clock.now().getTime() });
       const msgId = (e as { msgId: string }).msgId;
       await bed.service.storage.journal.recordIfNew({ id: id(msgId), receivedAt: clock.now().toISOString(), event: e, citizenId: `zalo:${e.userId}` });
@@ -36,8 +38,10 @@ describe('Zalo events after a crash', () => {
     await bed.service.storage.journal.advance(id('m2'), 'replying', undefined, kept);
     await bed.service.storage.journal.advance(id('m3'), 'replying', undefined, kept);
     await bed.service.storage.journal.advance(id('m4'), 'replying');
-    // The reply to m3 reached Zalo just before the crash.
+    await bed.service.storage.journal.advance(id('m5'), 'replying', undefined, keptTwo);
+    // The reply to m3 reached Zalo just before the crash; of m5's two, only the first did.
     mock.messages.push({ messageId: 'before-crash', userId: sentBeforeCrash.userId, text: kept[0]!.text, message: { text: kept[0]!.text }, at: clock.now() });
+    mock.messages.push({ messageId: 'first-of-two', userId: halfSent.userId, text: keptTwo[0]!.text, message: { text: keptTwo[0]!.text }, at: clock.now() });
 
     await bed.restart();
     await bed.settle();
@@ -46,9 +50,16 @@ describe('Zalo events after a crash', () => {
     expect(mock.messagesTo(cutOff.userId).map((m) => m.text)).toEqual([kept[0]!.text]);
     expect(mock.messagesTo(sentBeforeCrash.userId).map((m) => m.messageId)).toEqual(['before-crash']);
     expect(mock.messagesTo(noRepliesKept.userId)).toHaveLength(0);
+    expect(mock.messagesTo(halfSent.userId).map((m) => m.text)).toEqual(keptTwo.map((r) => r.text));
     const journal = await bed.dataFile<JournalRecord>('journal');
     const outcome = (msgId: string) => journal.find((e) => e.id === id(msgId))?.outcome;
-    expect([outcome('m1'), outcome('m2'), outcome('m3'), outcome('m4')]).toEqual(['sent', 'sent', 'sent_before_restart', 'uncertain']);
+    expect([outcome('m1'), outcome('m2'), outcome('m3'), outcome('m4'), outcome('m5')]).toEqual([
+      'sent',
+      'sent',
+      'sent_before_restart',
+      'uncertain',
+      'sent',
+    ]);
     expect(JSON.stringify(journal)).not.toContain(kept[0]!.text);
 
     // A redelivery of any of them after the restart is recognised.
