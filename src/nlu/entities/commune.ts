@@ -31,10 +31,21 @@ function typeCueAt(tokens: readonly Token[], i: number): { length: number; types
   return null;
 }
 
+/**
+ * Whether anything can mark a name in this message (the rules above): a type or place word, a capital letter (or a
+ * digit, which counts as one), or a message short enough to be nothing but a name. Most questions have none of
+ * these, and are not searched.
+ */
+function mayNameCommune(tokens: readonly Token[], longest: number): boolean {
+  if (tokens.length <= longest) return true;
+  return tokens.some((t) => t.capitalised || t.isNumber || CUE_FIRST_WORDS.has(t.folded) || PLACE_CUES.has(t.folded));
+}
+
 /** A commune entity per mention (value: best id; alternatives: the other candidates), spanning its type word. */
 export function findCommunes(text: string, tokens: readonly Token[], communes: CommuneDirectory): Entity[] {
   const found: Entity[] = [];
   const longest = communes.longestNameSyllables;
+  if (!mayNameCommune(tokens, longest)) return found;
   const wholeMessage = (from: number, to: number) => to === tokens.length && (from === 0 || (from > 0 && typeCueAt(tokens, 0)?.length === from));
 
   for (let i = 0; i < tokens.length; i++) {

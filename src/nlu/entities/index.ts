@@ -21,5 +21,6 @@ export function extractEntities(text: string, communes: CommuneDirectory, tokens
   const counts = numbers ? findCounts(text, tokens) : [];
   const communeEntities = findCommunes(text, tokens, communes);
   const areas = findAreas(text, tokens, new Set(communeEntities.map((c) => c.start)));
-  return [...money, ...counts, ...areas, ...communeEntities].sort((a, b) => a.start - b.start);
+  const entities = [...money, ...counts, ...areas, ...communeEntities];
+  return entities.length > 1 ? entities.sort((a, b) => a.start - b.start) : entities;
 }
