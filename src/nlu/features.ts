@@ -66,11 +66,7 @@ export class FeatureIndex {
    * The known features' rows in featuresOf's order, each once, and how many distinct features featuresOf would
    * give (unknown ones included: they count in the classifier's length normalisation).
    */
-  rowsOf(words: readonly Word[]): { rows: number[]; distinct: number } {
-    return this.rowsOfIndexed(words.map((w) => this.indexed(w.form, w.typed)));
-  }
-
-  rowsOfIndexed(words: readonly IndexedWord[]): { rows: number[]; distinct: number } {
+  rowsOf(words: readonly IndexedWord[]): { rows: number[]; distinct: number } {
     const rows: number[] = [];
     // Unknown features are named only to count them once each: the strings are built only for those.
     const unknown = new Set<string>();

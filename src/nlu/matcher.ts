@@ -106,7 +106,7 @@ export class Matcher implements Parser {
 
   /** The `size` most probable intents, best first (ties in label order). */
   #rank(tokens: readonly Token[], temperature: number, size: number): IntentScore[] {
-    const { rows, distinct } = this.#features.rowsOfIndexed(this.#indexedWords(tokens));
+    const { rows, distinct } = this.#features.rowsOf(this.#indexedWords(tokens));
     const probabilities = this.#classifier.probabilities(rows, distinct, temperature);
     // Insertion into a short sorted list: the top 5 of 28 without sorting them all.
     const best: number[] = [];
@@ -123,7 +123,7 @@ export class Matcher implements Parser {
     return best.map((i) => ({ name: this.#classifier.labels[i]!, confidence: probabilities[i]! }));
   }
 
-  /** The same words as repair(normalizeTokens(tokens)), with their feature-index entries. */
+  /** The words of normalizeTokens(tokens), unknown ones repaired, with their feature-index entries. */
   #indexedWords(tokens: readonly Token[]): IndexedWord[] {
     const words: IndexedWord[] = [];
     for (let i = 0; i < tokens.length; i++) {

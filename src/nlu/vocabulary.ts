@@ -43,18 +43,10 @@ export class Vocabulary {
     return vocabulary;
   }
 
-  /** Replaces unknown words by the known word(s) they most likely stand for; known words are left alone. */
-  repair(words: readonly Word[]): Word[] {
-    const out: Word[] = [];
-    for (const word of words) {
-      const repaired = this.repairForm(word.form);
-      if (repaired === undefined) out.push(word);
-      else for (const form of repaired) out.push({ form, start: word.start, end: word.end });
-    }
-    return out;
-  }
-
-  /** The known word(s) `form` stands for; undefined when it is known, a number, too short to guess or beyond repair. */
+  /**
+   * The known word(s) an unknown `form` most likely stands for; undefined when it is known, a number, too short to
+   * guess or beyond repair (known words are left alone).
+   */
   repairForm(form: string): readonly string[] | undefined {
     if (form === '#' || this.#counts.has(form) || form.length < MIN_CORRECTABLE_LENGTH) return undefined;
     const split = this.#split(form);

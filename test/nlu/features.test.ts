@@ -26,7 +26,7 @@ describe('FeatureIndex', () => {
     for (const text of [...training, ...dev, 'ho ngheo ho ngheo ho ngheo', 'Hộ nghèo hộ NGHÈO', '']) {
       const features = featuresOf(wordsOf(text));
       const expected = features.filter((f) => rows.has(f)).map((f) => rows.get(f)!);
-      expect(index.rowsOf(wordsOf(text)), text).toEqual({ rows: expected, distinct: features.length });
+      expect(index.rowsOf(wordsOf(text).map((w) => index.indexed(w.form, w.typed))), text).toEqual({ rows: expected, distinct: features.length });
     }
   });
 });
@@ -40,7 +40,9 @@ describe('the matcher’s per-token memo', () => {
     const vocabulary = Vocabulary.fromSnapshot(snapshot.vocabulary);
     const index = new FeatureIndex(classifier.featureRows);
     const reference = (text: string) => {
-      const { rows, distinct } = index.rowsOf(vocabulary.repair(wordsOf(text)));
+      // An unknown word is replaced by what it stands for, which carries no typed accents.
+      const repaired = wordsOf(text).flatMap((w) => vocabulary.repairForm(w.form)?.map((form) => index.indexed(form)) ?? [index.indexed(w.form, w.typed)]);
+      const { rows, distinct } = index.rowsOf(repaired);
       const p = classifier.probabilities(rows, distinct, DEFAULT_CALIBRATION.temperature);
       return classifier.labels.map((name, i) => ({ name, confidence: p[i]! })).sort((a, b) => b.confidence - a.confidence);
     };

@@ -37,9 +37,8 @@ describe('vocabulary repair', () => {
   const vocabulary = new Vocabulary();
   for (const example of ['ho ngheo vay von', 'ho ngheo duoc ho tro', 'the bao hiem y te', 'hoc phi']) vocabulary.add(words(example));
   const repaired = (text: string) =>
-    vocabulary
-      .repair(words(text))
-      .map((w) => w.form)
+    words(text)
+      .flatMap((w) => vocabulary.repairForm(w.form) ?? [w.form])
       .join(' ');
 
   it('corrects an unknown word to the most frequent known word one edit away', () => {
