@@ -1,6 +1,6 @@
 import { type Clock, provinceToday } from '../clock.js';
+import { Memo } from '../memo.js';
 import { fold } from '../nlu/fold.js';
-import { Memo } from '../nlu/memo.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';

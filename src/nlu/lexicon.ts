@@ -3,8 +3,9 @@
  * vay dc bn", "hooj ngheof vay được bao nhiêu" and "hộ nghèo vay đc bn" reach the classifier as the same words.
  * Keys are folded (no diacritics, đ → d): "đc" and "dc", "xklđ" and "xkld" are one entry.
  */
+
+import { Memo } from '../memo.js';
 import { toneKey } from './fold.js';
-import { Memo } from './memo.js';
 import { isSyllable, undoTelex } from './telex.js';
 import type { Token } from './tokenize.js';
 

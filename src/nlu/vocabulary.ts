@@ -3,9 +3,10 @@
  * "hiemm" → "hiem"), or two syllables typed as one ("hongheo" → "ho ngheo"). Only unknown words are touched, so a
  * real word is never "corrected" into another.
  */
+
+import { Memo } from '../memo.js';
 import { FuzzyIndex } from './fuzzy-index.js';
 import type { Word } from './lexicon.js';
-import { Memo } from './memo.js';
 
 /** Shorter words have too many neighbours at distance one ("hoc", "hoi", "hoa"…) to guess from. */
 const MIN_CORRECTABLE_LENGTH = 4;

@@ -1,5 +1,5 @@
 import type { Reply } from '../../engine/types.js';
-import { Memo } from '../../nlu/memo.js';
+import { Memo } from '../../memo.js';
 
 /**
  * Bot replies are mostly the same few hundred answer texts, each 0.5–2 KB of Vietnamese: escaping one for JSON

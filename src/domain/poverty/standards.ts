@@ -1,3 +1,4 @@
+import { perObject } from '../../memo.js';
 import type { Dimension, Indicator, IsoDate, Standard } from './types.js';
 
 /** The standard in force on a date, or undefined when none of the known standards covers it. */
@@ -5,18 +6,11 @@ export function standardOn(standards: readonly Standard[], date: IsoDate): Stand
   return standards.find((s) => s.effectiveFrom <= date && (s.effectiveTo === null || date <= s.effectiveTo));
 }
 
-/** Every indicator of a standard, in the order the questions are asked. */
-const indicatorLists = new WeakMap<Standard, Indicator[]>();
-
-/** Every indicator of the standard, dimension by dimension (made once per standard: the flow asks on every turn). */
-export function indicatorsOf(standard: Standard): readonly Indicator[] {
-  let list = indicatorLists.get(standard);
-  if (!list) {
-    list = standard.dimensions.flatMap((d) => d.indicators);
-    indicatorLists.set(standard, list);
-  }
-  return list;
-}
+/**
+ * Every indicator of the standard, dimension by dimension, in the order the questions are asked (made once per
+ * standard: the flow asks on every turn).
+ */
+export const indicatorsOf = perObject((standard: Standard): readonly Indicator[] => standard.dimensions.flatMap((d) => d.indicators));
 
 export function dimensionOf(standard: Standard, indicatorId: string): Dimension | undefined {
   return standard.dimensions.find((d) => d.indicators.some((i) => i.id === indicatorId));

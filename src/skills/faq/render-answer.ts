@@ -1,5 +1,6 @@
 import { ANSWER_TARGET_PREFIX, type Answer, type AnswerBook, type LegalReference } from '../../content/answers.js';
 import type { QuickReply, Reply } from '../../engine/types.js';
+import { perObject } from '../../memo.js';
 
 /** The FAQ skill's name; the engine routes payloads starting with `answer:` back to it. */
 export const FAQ_SKILL_NAME = 'answer';
@@ -20,22 +21,15 @@ export function renderAnswer(answer: Answer): Reply {
 }
 
 /** Answers are fixed content: each one's full text is composed once. */
-const texts = new WeakMap<Answer, string>();
-
-function fullText(answer: Answer): string {
-  let text = texts.get(answer);
-  if (text === undefined) {
-    const footer: string[] = [];
-    if (answer.legalBasis.length > 0) {
-      const checked = answer.asOf ? ` (cập nhật ${vietnameseDate(answer.asOf)})` : '';
-      footer.push(`Căn cứ: ${answer.legalBasis.map(formatReference).join('; ')}${checked}.`);
-    }
-    if (answer.where) footer.push(`Nơi liên hệ: ${withFinalStop(answer.where)}`);
-    text = footer.length > 0 ? `${answer.text}\n\n${footer.join('\n')}` : answer.text;
-    texts.set(answer, text);
+const fullText = perObject((answer: Answer): string => {
+  const footer: string[] = [];
+  if (answer.legalBasis.length > 0) {
+    const checked = answer.asOf ? ` (cập nhật ${vietnameseDate(answer.asOf)})` : '';
+    footer.push(`Căn cứ: ${answer.legalBasis.map(formatReference).join('; ')}${checked}.`);
   }
-  return text;
-}
+  if (answer.where) footer.push(`Nơi liên hệ: ${withFinalStop(answer.where)}`);
+  return footer.length > 0 ? `${answer.text}\n\n${footer.join('\n')}` : answer.text;
+});
 
 /** For other skills that reuse an answer's text (flow intros, privacy notice…); throws for an unknown id. */
 export function renderAnswerById(answers: AnswerBook, id: string): Reply {

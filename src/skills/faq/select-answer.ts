@@ -1,16 +1,9 @@
 import type { Answer, AnswerBook } from '../../content/answers.js';
+import { perObject } from '../../memo.js';
 import { fold } from '../../nlu/fold.js';
 
 /** Each answer's keywords with a space either side, made once (this runs on every question). */
-const padded = new WeakMap<Answer, string[]>();
-function paddedKeywords(answer: Answer): string[] {
-  let keywords = padded.get(answer);
-  if (!keywords) {
-    keywords = answer.match.map((keyword) => ` ${keyword} `);
-    padded.set(answer, keywords);
-  }
-  return keywords;
-}
+const paddedKeywords = perObject((answer: Answer) => answer.match.map((keyword) => ` ${keyword} `));
 
 /**
  * The sub-answer of `intent` that best fits the citizen's text, else the intent's main answer.
