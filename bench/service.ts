@@ -84,9 +84,22 @@ export interface LoadResult {
   requestsPerSecond: number;
   p99Ms: number;
   non2xx: number;
+  /** Requests per second of the server's CPU time (`serverPid` given, Linux): its throughput on one busy core. */
+  requestsPerCpuSecond?: number;
+  /** Share of the wall time the server was on the CPU: near 1 when it, not the load generator, set the pace. */
+  serverBusy?: number;
 }
 
-/** autocannon against one route; bodies cycle so sessions and texts vary like real traffic. */
+/**
+ * autocannon against one route; bodies cycle so sessions and texts vary like real traffic. With `serverPid`, the
+ * server's CPU time over the run is read from /proc as well.
+ *
+ * While the load runs, this process's event loop keeps polling instead of sleeping between responses. On this VM,
+ * waking a sleeping load generator costs the *server's* core a virtualised interrupt of tens of microseconds, and it
+ * is needed more often the slower the route (the generator waits longer between responses): 10 or 25 µs of pure
+ * computation added to the bare route cost it 15–32 or 36–53 µs per request with a sleeping generator, 4–10 or
+ * 21–27 µs with a polling one. A server answering remote clients pays no such cost.
+ */
 export async function load(options: {
   url: string;
   method?: 'GET' | 'POST';
@@ -94,22 +107,56 @@ export async function load(options: {
   headers?: Record<string, string>;
   connections?: number;
   seconds?: number;
+  serverPid?: number;
 }): Promise<LoadResult> {
   const bodies = options.bodies;
   let i = 0;
-  const result = await autocannon({
-    url: options.url,
-    method: options.method ?? 'GET',
-    connections: options.connections ?? 50,
-    duration: options.seconds ?? 5,
-    headers: { 'content-type': 'application/json', ...options.headers },
-    requests: bodies
-      ? [
-          {
-            setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[i++ % bodies.length] }),
-          },
-        ]
-      : undefined,
-  });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
+  const cpuBefore = options.serverPid === undefined ? undefined : await processCpuMs(options.serverPid);
+  const started = performance.now();
+  const result = await keepPolling(
+    autocannon({
+      url: options.url,
+      method: options.method ?? 'GET',
+      connections: options.connections ?? 50,
+      duration: options.seconds ?? 5,
+      headers: { 'content-type': 'application/json', ...options.headers },
+      requests: bodies
+        ? [
+            {
+              setupRequest: (req: autocannon.Request) => ({ ...req, body: bodies[i++ % bodies.length] }),
+            },
+          ]
+        : undefined,
+    }),
+  );
+  const figures: LoadResult = { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
+  if (cpuBefore === undefined || cpuBefore === null) return figures;
+  const cpuMs = ((await processCpuMs(options.serverPid!)) ?? cpuBefore) - cpuBefore;
+  if (cpuMs <= 0) return figures;
+  return { ...figures, requestsPerCpuSecond: result.requests.total / (cpuMs / 1000), serverBusy: cpuMs / (performance.now() - started) };
+}
+
+/** Resolves as `work` does, with this process's event loop spinning (never blocked in its poll) until then. */
+async function keepPolling<T>(work: Promise<T>): Promise<T> {
+  let done = false;
+  const spin = () => {
+    if (!done) setImmediate(spin);
+  };
+  spin();
+  try {
+    return await work;
+  } finally {
+    done = true;
+  }
+}
+
+/** User plus system CPU time of a process in milliseconds, from /proc (Linux); null elsewhere. */
+async function processCpuMs(pid: number): Promise<number | null> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
