@@ -22,6 +22,7 @@ import { loadCommunes } from './domain/communes.js';
 import { ConversationEngine } from './engine/engine.js';
 import { SessionStore } from './engine/session-store.js';
 import type { Skill } from './engine/types.js';
+import { registerAnnouncementFeed } from './http/announcement-routes.js';
 import { registerCommunesRoutes } from './http/communes-routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
@@ -195,13 +196,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     config,
     // The widget starts a new session after clearing, so nothing under the old one stays reachable: delete it all.
     onClear: [(sessionId) => personalData.deletePersonalData(SessionStore.key('web', sessionId), { kind: 'citizen' })],
+    crossOriginRoutes: [(scope) => registerAnnouncementFeed(scope, announcements.service), (scope) => registerCommunesRoutes(scope, communes)],
   });
   await registerStaticRoutes(app);
   await registerStaffConsole(app, { config, storage, clock, communes, audit, announcements, zaloEnabled: zalo !== null });
   registerPrivacyAdminRoutes(app, { personalData, audit: storage.audit, guard: app.staffGuard, now: () => clock.now() });
   registerScreeningRoutes(app, { rules: povertyRules, clock });
   registerNluRoutes(app, matcher);
-  registerCommunesRoutes(app, communes);
   registerPrivacyPage(app, {
     periods,
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,

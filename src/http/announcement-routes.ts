@@ -21,22 +21,15 @@ const feedItemSchema = z.object({ id: z.string(), title: z.string(), body: z.str
 const idParams = z.object({ id: z.uuid({ message: 'Mã thông báo không hợp lệ.' }) });
 
 /**
- * Announcements: the public feed of a commune (the widget's "Thông báo" tab), and for staff: create (now or
- * scheduled), preview, list, the delivery report, withdraw. The staff guard checks session and role; the service
- * checks the commune scope of every announcement it touches.
+ * The public feed of a commune's published announcements (the widget's "Thông báo" tab, called from the portal's
+ * pages: registered in the web channel's cross-origin scope).
  */
-export function registerAnnouncementRoutes(
-  app: FastifyInstance,
-  o: { announcements: AnnouncementService; guard: StaffGuard; communes: CommuneDirectory },
-): void {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const tags = ['announcements'];
-
-  r.get(
+export function registerAnnouncementFeed(app: FastifyInstance, announcements: AnnouncementService): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/api/announcements',
     {
       schema: {
-        tags,
+        tags: ['announcements'],
         summary: 'Published announcements of a commune, newest first (public)',
         querystring: z.object({ commune: z.string().regex(/^\d{5}$/, 'Mã xã/phường gồm 5 chữ số.') }),
         response: { 200: z.object({ commune: z.string(), announcements: z.array(feedItemSchema) }) },
@@ -44,9 +37,21 @@ export function registerAnnouncementRoutes(
     },
     async (request) => ({
       commune: request.query.commune,
-      announcements: await o.announcements.feed(request.query.commune),
+      announcements: await announcements.feed(request.query.commune),
     }),
   );
+}
+
+/**
+ * Announcements for staff: create (now or scheduled), preview, list, the delivery report, withdraw. The staff guard
+ * checks session and role; the service checks the commune scope of every announcement it touches.
+ */
+export function registerAnnouncementRoutes(
+  app: FastifyInstance,
+  o: { announcements: AnnouncementService; guard: StaffGuard; communes: CommuneDirectory },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['announcements'];
 
   r.post(
     '/api/announcements',

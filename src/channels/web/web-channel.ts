@@ -30,19 +30,30 @@ export interface WebChannelOptions {
   config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE'>;
   /** Run as well when a citizen clears the conversation (other modules' data about the widget session). */
   onClear?: ((sessionId: string) => unknown)[];
+  /** Other routes the widget calls from the portal's pages (announcement feed, communes): CORS applies to them too. */
+  crossOriginRoutes?: ((scope: FastifyInstance) => void)[];
 }
 
 /** Dead sockets (a phone that lost its network) are noticed by a missing pong and closed. */
 const HEARTBEAT_MS = 30_000;
 
 /**
- * The web channel: CORS for the portal origins, the widget socket /ws/chat, its REST twin POST /api/chat, and
- * DELETE /api/chat/sessions/:sessionId (clearing a conversation when the widget is on its HTTP fallback).
+ * The web channel: the widget socket /ws/chat, its REST twin POST /api/chat, and DELETE
+ * /api/chat/sessions/:sessionId (clearing a conversation when the widget is on its HTTP fallback). These and
+ * `crossOriginRoutes` are called from the portal's pages, another origin: they get a scope of their own with CORS
+ * for ALLOWED_ORIGINS; no other route answers another origin's browser (nor pays for the CORS hooks).
  */
 export async function registerWebChannel(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
+  app.decorate('webPush', options.webPush);
+  await app.register(async (widgetApi) => {
+    await widgetApi.register(cors, { origin: options.config.ALLOWED_ORIGINS, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
+    await registerWidgetRoutes(widgetApi, options);
+    for (const register of options.crossOriginRoutes ?? []) register(widgetApi);
+  });
+}
+
+async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
   const { engine, clock, webPush, config, onClear = [] } = options;
-  await app.register(cors, { origin: config.ALLOWED_ORIGINS, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
-  app.decorate('webPush', webPush);
 
   const replies = new ReplyCache();
   const clearConversation = async (sessionId: string) => {
