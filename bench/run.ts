@@ -53,7 +53,7 @@ async function openSockets(url: string, count: number): Promise<WebSocket[]> {
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 2);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
   pinLoadGenerator();
   console.error('Measuring (%d rounds of %d s per route; %s)…', rounds, seconds, pinningNote);
 

@@ -26,11 +26,27 @@ const browserEntries = [
 /** Old phones are the audience: syntax that Android's 2018 Chrome and iOS 14.5 Safari understand (esbuild cannot lower destructuring further). */
 const browserTargets = ['es2019', 'chrome70', 'firefox68', 'safari14.1', 'ios14.5'];
 
+/**
+ * Packages the server bundle leaves to node_modules: they find their own files at run time (swagger's package.json,
+ * swagger-ui's pages, pino's transport workers), which a bundle would move away from them.
+ */
+const serverExternals = ['@fastify/swagger', '@fastify/swagger-ui', 'pino', 'thread-stream'];
+
 async function buildServer() {
-  const node = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' };
+  const node = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
   await Promise.all([
-    build({ ...node, absWorkingDir: root, entryPoints: ['src/main.ts'], outfile: 'dist/main.js', sourcemap: true }),
-    build({ ...node, absWorkingDir: root, entryPoints: ['scripts/train-matcher.ts'], outfile: 'dist/train-matcher.js' }),
+    // The dependencies are bundled too: start-up then reads one file instead of resolving and loading ~450 modules
+    // (ready /health 853 → 676 ms, median of 6 starts on this VM). Their CommonJS code gets `require` from the banner.
+    build({
+      ...node,
+      absWorkingDir: root,
+      entryPoints: ['src/main.ts'],
+      outfile: 'dist/main.js',
+      sourcemap: true,
+      external: serverExternals,
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    }),
+    build({ ...node, absWorkingDir: root, entryPoints: ['scripts/train-matcher.ts'], outfile: 'dist/train-matcher.js', packages: 'external' }),
   ]);
   // The matcher trained once here, so start-up need not parse and train on intents/ (see src/nlu/matcher-snapshot.ts).
   const { status } = spawnSync(process.execPath, ['dist/train-matcher.js', 'intents', 'content', 'dist/matcher-model.json'], {
