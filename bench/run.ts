@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   // and a last bare round closes the run: each route's round is set against the mean of the bare rounds just before
   // and after it, so the two sides of a ratio see the same spell of this shared machine (its speed swings by a third
   // within a minute); the figure is the median of the rounds' ratios. A route's throughput is its requests per second
-  // of the server's CPU time: the load generator cannot always keep the bare route's server fully busy (81–99 % in
+  // of the server's CPU time: the load generator cannot always keep the bare route's server fully busy (82–99 % in
   // trials), and requests per wall second would then flatter the service's side of the ratio.
   const chatBodies = Array.from({ length: 600 }, (_, i) =>
     JSON.stringify({ sessionId: `bench-session-${i % 200}`, text: CHAT_TEXTS[i % CHAT_TEXTS.length] }),

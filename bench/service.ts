@@ -97,8 +97,8 @@ export interface LoadResult {
  * While the load runs, this process's event loop keeps polling instead of sleeping between responses. On this VM,
  * waking a sleeping load generator costs the *server's* core a virtualised interrupt of tens of microseconds, and it
  * is needed more often the slower the route (the generator waits longer between responses): 10 or 25 µs of pure
- * computation added to the bare route cost it 15–32 or 36–53 µs per request with a sleeping generator, 4–10 or
- * 21–27 µs with a polling one. A server answering remote clients pays no such cost.
+ * computation added to the bare route cost it 15–32 or 36–56 µs per request with a sleeping generator, 4–10 or
+ * 20–27 µs with a polling one. A server answering remote clients pays no such cost.
  */
 export async function load(options: {
   url: string;
