@@ -74,9 +74,11 @@ describe('rate limit', () => {
       expect(codes).toEqual([200, 200, 200, 429]);
       const limited = await chat(app, { text: 'xin chào' });
       expect(limited.json()).toEqual({ error: 'rate_limited', message: 'Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.' });
-      // Another address has its own budget; the static pages and the privacy page count too.
+      // Another address has its own budget; the static pages, the privacy page and the widget's other routes count too.
       expect((await chat(app, { text: 'xin chào' }, '10.0.0.2')).statusCode).toBe(200);
       expect((await app.inject({ url: '/privacy', remoteAddress: '10.0.0.1' })).statusCode).toBe(429);
+      expect((await app.inject({ url: '/api/communes', remoteAddress: '10.0.0.1' })).statusCode).toBe(429);
+      expect((await app.inject({ url: '/api/announcements?commune=10525', remoteAddress: '10.0.0.1' })).statusCode).toBe(429);
       for (let i = 0; i < 10; i++) expect((await app.inject({ url: '/health', remoteAddress: '10.0.0.1' })).statusCode).toBe(200);
       // Without TRUST_PROXY a forged X-Forwarded-For does not buy a new budget.
       expect((await chat(app, { text: 'xin chào' }, '10.0.0.1', { 'x-forwarded-for': '203.0.113.9' })).statusCode).toBe(429);
