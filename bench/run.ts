@@ -75,9 +75,9 @@ async function main(): Promise<void> {
   const idleRss = await service.rssBytes();
   record('resident memory, idle', mb(idleRss), '≤ 150 MB', idleRss <= 150 * 1024 * 1024);
 
-  // Throughput as a fraction of the bare route. Each round runs the bare route, then /api/chat and /api/nlu/parse,
-  // and a last bare round closes the run: each route's round is set against the mean of the bare rounds just before
-  // and after it, so the two sides of a ratio see the same spell of this shared machine (its speed swings by a third
+  // Throughput as a fraction of the bare route. A bare round opens the run and each round is /api/chat, then
+  // /api/nlu/parse, then the bare route again: each route's round is set against the mean of the bare rounds just
+  // before and after it, so the two sides of a ratio see the same spell of this shared machine (its speed swings by a third
   // within a minute); the figure is the median of the rounds' ratios. A route's throughput is its requests per second
   // of the server's CPU time: the load generator cannot always keep the bare route's server fully busy (82–99 % in
   // trials), and requests per wall second would then flatter the service's side of the ratio.
