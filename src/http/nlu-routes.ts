@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../channels/web/protocol.js';
+import { Memo } from '../memo.js';
 import type { Entity, IntentScore, ParseResult, Parser } from '../nlu/types.js';
 import { responseWrittenBy } from './response-writer.js';
 
@@ -63,14 +64,9 @@ export function parseResultJson(result: ParseResult): string {
 const jsonNumber = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
 
 /** Intent names are a small fixed set: each is escaped once. */
-const intentNamesJson = new Map<string, string>();
+const intentNamesJson = new Memo<string>(256);
 function scoreJson(score: IntentScore): string {
-  let name = intentNamesJson.get(score.name);
-  if (name === undefined) {
-    name = JSON.stringify(score.name);
-    intentNamesJson.set(score.name, name);
-  }
-  return `{"name":${name},"confidence":${jsonNumber(score.confidence)}}`;
+  return `{"name":${intentNamesJson.get(score.name, JSON.stringify)},"confidence":${jsonNumber(score.confidence)}}`;
 }
 
 function entityJson(e: Entity): string {
