@@ -51,8 +51,14 @@ describe('loadPovertyRules', () => {
     expect(next!.id).toBe('vn-2027-2030');
     expect(next!.areas).toMatchObject({ rural: { incomeLine: 2_200_000 }, urban: { incomeLine: 2_800_000 } });
     const nextIds = next!.dimensions.flatMap((d) => d.indicators.map((i) => i.id));
+    // NĐ 351/2025 as reported: 6 dimensions, 12 indicators; information has one indicator (telecom/digital services).
+    expect(next!.dimensions).toHaveLength(6);
+    expect(nextIds).toHaveLength(12);
+    expect(new Set(nextIds).size).toBe(12);
+    expect(next!.dimensions.find((d) => d.id === 'information')!.indicators.map((i) => i.id)).toEqual(['telecom']);
     expect(nextIds).not.toContain('information_access');
-    expect(nextIds).toEqual(expect.arrayContaining([...INDICATORS_2022.filter((i) => i !== 'information_access'), 'digital_services', 'household_waste']));
+    expect(nextIds).not.toContain('digital_services');
+    expect(nextIds).toEqual(expect.arrayContaining([...INDICATORS_2022.filter((i) => i !== 'information_access'), 'household_waste']));
     expect(next!.provisional).toBe(true);
   });
 

@@ -118,7 +118,7 @@ const bad: BadCase[] = [
     name: 'indicator dropped from the 2027 standard',
     body: { ...valid, date: '2027-01-01', deprivations: ['information_access'] },
     error: 'unknown_indicator',
-    says: ['"information_access"', 'vn-2027-2030', 'digital_services', 'household_waste'],
+    says: ['"information_access"', 'vn-2027-2030', 'telecom', 'household_waste'],
   },
   { name: 'indicator of 2027 asked in 2026', body: { ...valid, deprivations: ['household_waste'] }, error: 'unknown_indicator', says: ['"household_waste"', 'vn-2022-2025'] },
   { name: 'malformed date', body: { ...valid, date: '28/11/2026' }, error: 'invalid_request', says: ['"date"', 'YYYY-MM-DD', '2026-11-28'] },

@@ -36,6 +36,22 @@ describe('screenHousehold', () => {
     expect(in2026).not.toMatch(/chi trả 95%/);
   });
 
+  it('between 1/9 and 31/12/2026 says the year-end review may already use the 2027 standard, as a possibility', () => {
+    const mentions = (date: string) => screen(nearPoorRural, date).nextSteps.join(' ').includes('Nghị định 351/2025');
+    expect(mentions('2026-08-31')).toBe(false);
+    expect(mentions('2026-09-01')).toBe(true);
+    expect(mentions('2026-12-31')).toBe(true);
+    expect(mentions('2027-01-01')).toBe(false);
+    expect(screen(nearPoorRural, '2026-11-28').nextSteps.join(' ')).toContain('có thể');
+  });
+
+  it('counts no telecom and no digital services as one deprivation from 2027 (one information indicator)', () => {
+    const household: Household = { area: 'rural', householdSize: 2, monthlyIncome: 3_000_000, deprivations: ['telecom', 'sanitation'] };
+    const r = screen(household, '2027-03-01');
+    expect(r.deprivationCount).toBe(2);
+    expect(r.category).toBe('near_poor');
+  });
+
   it('uses the policy-bank rates of 1/12/2025 from that day on', () => {
     expect(summaryOf(screen(poorRural, '2025-11-30'), 'vbsp_loan_poor')).toContain('6,6%');
     expect(summaryOf(screen(poorRural, '2025-12-01'), 'vbsp_loan_poor')).toContain('6,24%');

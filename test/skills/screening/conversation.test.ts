@@ -180,15 +180,15 @@ describe('screening on /api/chat', () => {
       const intro = texts(await c.say('kiem tra ho ngheo'));
       expect(intro).toContain('Chuẩn nghèo đa chiều giai đoạn 2027–2030');
       expect(intro).toContain('tạm tính');
-      expect(intro).toContain('Câu 1/16');
+      expect(intro).toContain('Câu 1/15');
       expect(buttons(c.last)).toEqual(['Xã (nông thôn)', 'Phường (đô thị)']);
       await c.tap('Xã (nông thôn)');
       await c.tap('1 người');
       const result = texts(await c.say('2tr'));
-      expect(result).toContain('Câu 4/16');
+      expect(result).toContain('Câu 4/15');
       for (let i = 0; i < 3; i++) await c.say('có');
       expect(texts(c.last)).toContain('Hộ của bạn có khả năng thuộc diện hộ nghèo.');
-      expect(texts(c.last)).toContain('Kết quả này là tạm tính');
+      expect(texts(c.last)).toContain('Kết quả tạm tính');
     } finally {
       service.clock.set('2026-11-28T03:00:00Z');
     }
