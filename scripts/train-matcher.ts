@@ -1,14 +1,17 @@
 /**
- * Build step (run by scripts/build.mjs after the server bundle): trains the matcher on intents/ and writes
- * dist/matcher-model.json, which the service loads at start-up while intents/ is unchanged.
+ * Build step (run by scripts/build.mjs after the server bundle): trains the matcher on intents/ and the knowledge
+ * base's questions and writes dist/matcher-model.json, which the service loads at start-up while both are unchanged.
  * Usage: node dist/train-matcher.js <intentsDir> <contentDir> <outFile>
  */
+import { INTENT_NAMES } from '../src/content/intents-list.js';
+import { loadKnowledge, trainingUtterancesOf } from '../src/content/knowledge.js';
 import { loadCommunes } from '../src/domain/communes.js';
 import { Matcher } from '../src/nlu/matcher.js';
-import { hashIntents, writeMatcherSnapshot } from '../src/nlu/matcher-snapshot.js';
+import { hashTrainingData, writeMatcherSnapshot } from '../src/nlu/matcher-snapshot.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
 
 const [intentsDir = 'intents', contentDir = 'content', outFile = 'dist/matcher-model.json'] = process.argv.slice(2);
-const intentsHash = await hashIntents(intentsDir);
-const matcher = Matcher.train(await loadTrainingData(intentsDir), await loadCommunes(contentDir));
-await writeMatcherSnapshot(outFile, matcher.toSnapshot(intentsHash));
+const knowledge = await loadKnowledge(`${contentDir}/knowledge`, `${contentDir}/referrals.yaml`, INTENT_NAMES);
+const extra = trainingUtterancesOf(knowledge);
+const matcher = Matcher.train([...(await loadTrainingData(intentsDir)), ...extra], await loadCommunes(contentDir));
+await writeMatcherSnapshot(outFile, matcher.toSnapshot(await hashTrainingData(intentsDir, extra)));

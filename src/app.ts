@@ -15,8 +15,9 @@ import { registerZaloWebhook } from './channels/zalo/webhook.js';
 import { CitizenRegistry } from './citizens/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, zaloSettings } from './config.js';
-import { loadAnswers } from './content/answers.js';
+import { loadAnswerContent } from './content/answer-content.js';
 import { INTENT_NAMES } from './content/intents-list.js';
+import { trainingUtterancesOf } from './content/knowledge.js';
 import { loadPovertyRules } from './content/standards.js';
 import { loadCommunes } from './domain/communes.js';
 import { ConversationEngine } from './engine/engine.js';
@@ -41,6 +42,7 @@ import { retentionPeriods } from './privacy/retention-periods.js';
 import { RetentionJob } from './retention/retention-job.js';
 import { createFaqSkill } from './skills/faq/faq-skill.js';
 import { renderAnswerById } from './skills/faq/render-answer.js';
+import { KnowledgeFinder } from './skills/knowledge/knowledge-finder.js';
 import { createPrivacySkill } from './skills/privacy/privacy-skill.js';
 import { createScreeningSkill } from './skills/screening/screening-skill.js';
 import { createSubscriptionSkill, SUBSCRIPTION_INTENTS } from './skills/subscriptions/subscription-skill.js';
@@ -98,11 +100,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   // Content: validated at start-up; any problem stops here.
   const communes = await loadCommunes(config.CONTENT_DIR);
-  const answers = await loadAnswers(`${config.CONTENT_DIR}/answers`, INTENT_NAMES);
+  const { cards: answers, knowledge, loanRates } = await loadAnswerContent(config.CONTENT_DIR, INTENT_NAMES);
   // dist/matcher-model.json is written by the build; running from source, there is none and the matcher trains here.
   const matcher = await loadMatcher({
     intentsDir: config.INTENTS_DIR,
     communes,
+    extra: trainingUtterancesOf(knowledge),
     snapshotFile: new URL('./matcher-model.json', import.meta.url),
   });
   const povertyRules = await loadPovertyRules(`${config.CONTENT_DIR}/standards`);
@@ -124,7 +127,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const periods = retentionPeriods(config);
   const privacyPageUrl = `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${PRIVACY_PAGE_PATH}`;
   const skills: Skill[] = [];
-  skills.push(createFaqSkill({ answers, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }));
+  skills.push(
+    createFaqSkill({
+      answers,
+      knowledge: new KnowledgeFinder(knowledge.entries, knowledge.referrals),
+      loanRates,
+      intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)),
+    }),
+  );
   skills.push(createScreeningSkill({ rules: povertyRules, consent, communes }));
   const audit = new AuditLog(storage.audit, clock);
   // The Zalo sender and the widget hub are created after the engine, which needs the announcements' hook first.

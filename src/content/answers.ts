@@ -4,12 +4,12 @@ import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
 import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
-import { fold, removeDiacritics } from '../nlu/fold.js';
+import { removeDiacritics } from '../nlu/fold.js';
 import { friendlyError } from './friendly-error.js';
 
 /**
- * The answer book: one YAML file per intent in content/answers/, each holding the intent's main answer and its
- * sub-answers. Everything is checked at start-up (shape with zod, then the rules that span files), so a broken
+ * The topic cards: one YAML file per intent in content/answers/, each holding the intent's main answer and any
+ * sub-answers named by buttons (question-level answers live in content/knowledge/). Everything is checked at start-up (shape with zod, then the rules that span files), so a broken
  * button or a policy claim without its legal source stops the service instead of reaching a citizen.
  */
 
@@ -23,8 +23,6 @@ export const ANSWER_LIMITS = {
   quickReplies: 10,
   /** Zalo documents both 20 and 100 for button titles; the smaller one is the safe one. */
   quickReplyTitle: 20,
-  /** Shorter keywords ("lu", "ba") match inside unrelated questions. */
-  keywordMinLength: 3,
 } as const;
 
 /** Buttons name their target in the engine's own payload words, plus `answer:<id>` for another answer. */
@@ -50,8 +48,6 @@ export interface Answer {
   intent: string;
   kind: AnswerKind;
   text: string;
-  /** Folded keywords that select this sub-answer; empty for a main answer. */
-  match: string[];
   legalBasis: LegalReference[];
   /** YYYY-MM-DD: the day the facts were last checked. */
   asOf?: string;
@@ -65,7 +61,7 @@ export interface Answer {
 
 const hasVietnameseMarks = (s: string) => removeDiacritics(s) !== s;
 
-const trimmedText = (max: number) =>
+export const trimmedText = (max: number) =>
   z
     .string()
     .transform((s) => s.normalize('NFC').trim())
@@ -77,12 +73,12 @@ const trimmedText = (max: number) =>
     );
 
 /** Citizen-facing prose: unaccented Vietnamese is hard to read and ambiguous ("ban" = bạn, bán, bàn…). */
-const vietnameseText = (max: number) =>
+export const vietnameseText = (max: number) =>
   trimmedText(max).refine(hasVietnameseMarks, {
     error: 'has no Vietnamese diacritics; write it with full accents (ả, ơ, đ…)',
   });
 
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' })
   .refine(
@@ -94,16 +90,7 @@ const isoDate = z
     { error: 'is not a real calendar date' },
   );
 
-const keyword = z
-  .string()
-  .transform((s) => fold(s))
-  .pipe(
-    z.string().min(ANSWER_LIMITS.keywordMinLength, {
-      error: `must be at least ${ANSWER_LIMITS.keywordMinLength} characters once folded`,
-    }),
-  );
-
-const legalReference = z.strictObject({
+export const legalReference = z.strictObject({
   document: trimmedText(ANSWER_LIMITS.legalDocument),
   article: trimmedText(ANSWER_LIMITS.legalArticle).optional(),
 });
@@ -121,7 +108,6 @@ const answerSchema = z
       error: 'must be the intent name, or "<intent>.<name>" for a sub-answer (lower case, digits, _)',
     }),
     kind: z.enum(['policy', 'conversational']),
-    match: z.array(keyword).min(1).optional(),
     text: vietnameseText(ANSWER_LIMITS.text),
     legalBasis: z.array(legalReference).min(1).max(ANSWER_LIMITS.legalReferences).optional(),
     asOf: isoDate.optional(),
@@ -154,17 +140,9 @@ type AnswerFile = z.infer<typeof answerFileSchema>;
 /** The validated answers, by id and by intent. loadAnswers builds it; tests may build one from literal answers. */
 export class AnswerBook {
   readonly #byId = new Map<string, Answer>();
-  readonly #subsByIntent = new Map<string, Answer[]>();
 
   constructor(answers: readonly Answer[]) {
-    for (const answer of answers) {
-      this.#byId.set(answer.id, answer);
-      if (answer.id !== answer.intent) {
-        const subs = this.#subsByIntent.get(answer.intent) ?? [];
-        subs.push(answer);
-        this.#subsByIntent.set(answer.intent, subs);
-      }
-    }
+    for (const answer of answers) this.#byId.set(answer.id, answer);
   }
 
   get(id: string): Answer | undefined {
@@ -176,10 +154,6 @@ export class AnswerBook {
     const answer = this.#byId.get(intent);
     if (!answer || answer.id !== answer.intent) throw new Error(`No answer for intent "${intent}" in the answer book`);
     return answer;
-  }
-
-  subAnswers(intent: string): readonly Answer[] {
-    return this.#subsByIntent.get(intent) ?? [];
   }
 
   all(): IterableIterator<Answer> {
@@ -204,7 +178,12 @@ interface ParsedFile {
  * lists every problem, each line naming the file and the answer ("content/answers/credit.yaml: answers[2]
  * (credit.student): legalBasis is required for a policy answer").
  */
-export async function loadAnswers(dir: string, intentNames: readonly string[]): Promise<AnswerBook> {
+export async function loadAnswers(
+  dir: string,
+  intentNames: readonly string[],
+  /** Ids of knowledge entries, which `answer:<id>` buttons may also name. */
+  entryIds: ReadonlySet<string> = new Set(),
+): Promise<AnswerBook> {
   const problems: string[] = [];
   const files: ParsedFile[] = [];
 
@@ -223,7 +202,7 @@ export async function loadAnswers(dir: string, intentNames: readonly string[]): 
 
   // Cross-file rules only on files that parsed: a broken file would otherwise also show up as "missing" and its
   // answers as unknown button targets, burying the real problem.
-  if (problems.length === 0) problems.push(...crossFileProblems(files, intentNames, displayPath(dir)));
+  if (problems.length === 0) problems.push(...crossFileProblems(files, intentNames, displayPath(dir), entryIds));
   if (problems.length > 0) {
     throw new Error(`Invalid answer content (${problems.length} problem(s)):\n${problems.join('\n')}`);
   }
@@ -256,7 +235,12 @@ function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
   return `${where}${field ? `${field} ` : ''}${issue.message}`;
 }
 
-function crossFileProblems(files: readonly ParsedFile[], intentNames: readonly string[], dirLabel: string): string[] {
+function crossFileProblems(
+  files: readonly ParsedFile[],
+  intentNames: readonly string[],
+  dirLabel: string,
+  entryIds: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   const knownIntents = new Set(intentNames);
   const fileByIntent = new Map<string, string>();
@@ -268,23 +252,16 @@ function crossFileProblems(files: readonly ParsedFile[], intentNames: readonly s
     if (previous) problems.push(`${label}: intent "${data.intent}" already has answers in ${previous}`);
     else fileByIntent.set(data.intent, label);
 
-    const keywordOwner = new Map<string, string>();
     data.answers.forEach((answer, i) => {
       const at = `${label}: answers[${i}] (${answer.id})`;
       const isMain = answer.id === data.intent;
       if (!isMain && !answer.id.startsWith(`${data.intent}.`)) {
         problems.push(`${at}: id must be "${data.intent}" or start with "${data.intent}."`);
       }
-      if (isMain && answer.match) problems.push(`${at}: the main answer is the default and must not have match keywords`);
       const other = answerIds.get(answer.id);
       if (other) problems.push(`${at}: id "${answer.id}" is already used in ${other}`);
+      else if (entryIds.has(answer.id)) problems.push(`${at}: id "${answer.id}" is also a knowledge entry's id`);
       else answerIds.set(answer.id, label);
-      // Two sub-answers claiming the same keyword would make the choice depend on file order.
-      for (const kw of answer.match ?? []) {
-        const owner = keywordOwner.get(kw);
-        if (owner && owner !== answer.id) problems.push(`${at}: match keyword "${kw}" is also used by ${owner}`);
-        else keywordOwner.set(kw, answer.id);
-      }
     });
     if (!data.answers.some((a) => a.id === data.intent)) {
       problems.push(`${label}: no main answer (an answer whose id is "${data.intent}")`);
@@ -303,7 +280,7 @@ function crossFileProblems(files: readonly ParsedFile[], intentNames: readonly s
       const seen = new Set<string>();
       answer.quickReplies?.forEach((reply, j) => {
         const at = `${label}: answers[${i}] (${answer.id}): quickReplies[${j}] "${reply.title}"`;
-        const problem = targetProblem(reply.target, knownIntents, answerIds);
+        const problem = targetProblem(reply.target, knownIntents, answerIds, entryIds);
         if (problem) problems.push(`${at}: ${problem}`);
         if (seen.has(reply.target)) problems.push(`${at}: target "${reply.target}" appears twice`);
         seen.add(reply.target);
@@ -313,14 +290,19 @@ function crossFileProblems(files: readonly ParsedFile[], intentNames: readonly s
   return problems;
 }
 
-function targetProblem(target: string, intents: ReadonlySet<string>, answerIds: ReadonlyMap<string, string>): string | null {
+function targetProblem(
+  target: string,
+  intents: ReadonlySet<string>,
+  answerIds: ReadonlyMap<string, string>,
+  entryIds: ReadonlySet<string>,
+): string | null {
   if (target.startsWith(INTENT_PAYLOAD_PREFIX)) {
     const intent = target.slice(INTENT_PAYLOAD_PREFIX.length);
     return intents.has(intent) ? null : `target "${target}": "${intent}" is not a known intent`;
   }
   if (target.startsWith(ANSWER_TARGET_PREFIX)) {
     const id = target.slice(ANSWER_TARGET_PREFIX.length);
-    return answerIds.has(id) ? null : `target "${target}": no answer has the id "${id}"`;
+    return answerIds.has(id) || entryIds.has(id) ? null : `target "${target}": no answer or knowledge entry has the id "${id}"`;
   }
   const word = target.slice(CONTROL_PAYLOAD_PREFIX.length);
   return (CONTROL_WORDS as readonly string[]).includes(word)
@@ -334,7 +316,6 @@ function toAnswer(intent: string, a: AnswerFile['answers'][number]): Answer {
     intent,
     kind: a.kind,
     text: a.text,
-    match: a.match ?? [],
     legalBasis: a.legalBasis ?? [],
     asOf: a.asOf,
     where: a.where,
@@ -343,7 +324,7 @@ function toAnswer(intent: string, a: AnswerFile['answers'][number]): Answer {
 }
 
 /** Paths in messages relative to the working directory when that is shorter ("content/answers/credit.yaml"). */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') ? relative : path.resolve(file);
 }

@@ -46,16 +46,20 @@ const FOLDED_TITLES = new Memo<string>(4096);
 
 /**
  * The conversation engine: one message in, replies out, in order per citizen. Dispatch order: control words
- * (menu, hủy, làm lại, quay lại, tiếp tục) → the active flow → the matched intent → fallback.
+ * (menu, hủy, làm lại, quay lại, tiếp tục) → the active flow → a tapped button's skill → a skill that claims the
+ * message (the knowledge base) → the matched intent → fallback.
  */
 export class ConversationEngine {
   readonly #queue = new KeyedQueue();
   readonly #skillsByName = new Map<string, Skill>();
   readonly #skillsByIntent = new Map<string, Skill>();
+  /** Skills that may answer a typed message before the classifier's intent is (the knowledge base). */
+  readonly #claimants: Skill[];
   readonly #options: Required<EngineOptions>;
 
   constructor(options: EngineOptions) {
     this.#options = { hooks: [], fallbackIntent: 'fallback', menuIntent: 'help', ...options };
+    this.#claimants = options.skills.filter((s) => s.claim);
     for (const skill of options.skills) {
       this.#skillsByName.set(skill.name, skill);
       for (const intent of skill.intents) {
@@ -73,7 +77,12 @@ export class ConversationEngine {
   }
 
   /** Handles one message; messages of the same citizen are handled one after another. */
-  handle(message: InboundMessage): Promise<Reply[]> {
+  async handle(message: InboundMessage): Promise<Reply[]> {
+    return (await this.turn(message)).replies;
+  }
+
+  /** As `handle`, with the intent the turn was answered as (null for control words and flow answers). */
+  turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
     return this.#queue.run(`${message.channel}:${message.userId}`, () => this.#turn(message));
   }
 
@@ -82,7 +91,7 @@ export class ConversationEngine {
     return this.#queue.idle();
   }
 
-  async #turn(message: InboundMessage): Promise<Reply[]> {
+  async #turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
     const { sessions, clock, parser } = this.#options;
     const session = sessions.get(message.channel, message.userId);
     const text = (message.text ?? '').normalize('NFC').trim();
@@ -111,7 +120,7 @@ export class ConversationEngine {
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
-    return replies;
+    return { intent, replies };
   }
 
   /**
@@ -157,6 +166,15 @@ export class ConversationEngine {
       if (result) return { intent: null, result };
     }
     if (!ctx.text) return this.#answerIntent(ctx, this.#options.menuIntent);
+    if (!payload) {
+      for (const skill of this.#claimants) {
+        const claim = await skill.claim!(ctx);
+        if (!claim) continue;
+        if (!claim.result) return this.#answerIntent(ctx, claim.intent);
+        if (flow && claim.result.flow === undefined && flow.skill !== skill.name) this.#offerResume(claim.result);
+        return { intent: claim.intent, result: claim.result };
+      }
+    }
     return this.#answerIntent(ctx, ctx.nlu().intent.name);
   }
 

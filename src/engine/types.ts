@@ -2,6 +2,7 @@
  * The conversation engine's vocabulary. Channels translate platform events into InboundMessage and Reply back
  * into platform messages; skills see only these types.
  */
+import type { CitizenFacts } from '../domain/knowledge/types.js';
 import type { ParseResult } from '../nlu/types.js';
 
 export type ChannelId = 'web' | 'zalo';
@@ -60,9 +61,17 @@ export interface ConversationSession {
   /** The quick replies last shown, so "1", "2"… typed on Zalo map to them. */
   lastQuickReplies: QuickReply[];
   lastIntent: string | null;
+  /** What the citizen said of themselves and the last entry answered; soft state with the session's lifetime. */
+  context?: ConversationContext;
   startedAt: string;
   /** As of the last snapshot (or creation): the session store keeps the live value, see SessionStore.touch. */
   lastActiveAt: string;
+}
+
+export interface ConversationContext {
+  facts: CitizenFacts;
+  /** The knowledge entry last answered, so "còn hộ cận nghèo thì sao" can re-answer it for another case. */
+  lastEntryId?: string;
 }
 
 export interface TurnContext {
@@ -84,6 +93,8 @@ export interface SkillResult {
   flow?: FlowState | null;
 }
 
+export type Claim = { intent: string; result: SkillResult } | { intent: string; result?: undefined };
+
 export interface Skill {
   name: string;
   /** Intents this skill answers (from the matcher or an `intent:<name>` payload). */
@@ -93,6 +104,11 @@ export interface Skill {
   continueFlow?(ctx: TurnContext, flow: FlowState): Promise<SkillResult | null> | SkillResult | null;
   /** A tapped quick reply whose payload starts with `${name}:` (outside this skill's flow). */
   handlePayload?(ctx: TurnContext, payload: string): Promise<SkillResult | null> | SkillResult | null;
+  /**
+   * A typed message no flow took, before the classifier's intent is answered: the skill may answer it itself (with
+   * the intent it counts as), or name the intent that should, or leave it (null).
+   */
+  claim?(ctx: TurnContext): Promise<Claim | null> | Claim | null;
   /** "quay lại" inside this skill's flow. */
   back?(ctx: TurnContext, flow: FlowState): Promise<SkillResult> | SkillResult;
   /** Re-ask the current question of the flow (after an interruption or "làm lại"). */

@@ -25,12 +25,13 @@ const snapshotSchema = z.object({
 
 const TRAINING_FILE = /\.(ya?ml|json)$/;
 
-/** SHA-256 over the names and bytes of the training files. */
-export async function hashIntents(dir: string): Promise<string> {
+/** SHA-256 over the names and bytes of the training files and the extra utterances. */
+export async function hashTrainingData(dir: string, extra: readonly { text: string; intent: string }[] = []): Promise<string> {
   const hash = createHash('sha256');
   for (const name of (await readdir(dir)).filter((n) => TRAINING_FILE.test(n)).sort()) {
     hash.update(name).update('\0').update(await readFile(join(dir, name))).update('\0');
   }
+  for (const u of extra) hash.update(u.intent).update('\0').update(u.text).update('\0');
   return hash.digest('hex');
 }
 

@@ -16,7 +16,7 @@ import { extractEntities } from './entities/index.js';
 import { FeatureIndex, featuresOf, type IndexedWord } from './features.js';
 import { contextualForms, type Forms, formsOf, normalizeTokens } from './lexicon.js';
 import { LinearClassifier, type LinearOptions, type TrainingExample } from './linear-classifier.js';
-import { hashIntents, type MatcherSnapshot, readMatcherSnapshot } from './matcher-snapshot.js';
+import { hashTrainingData, type MatcherSnapshot, readMatcherSnapshot } from './matcher-snapshot.js';
 import { type Token, tokenize } from './tokenize.js';
 import { loadTrainingData, type TrainingUtterance } from './training-data.js';
 import type { IntentScore, ParseResult, Parser } from './types.js';
@@ -165,16 +165,17 @@ export class Matcher implements Parser {
 }
 
 /**
- * The matcher for intents/: from the build-time snapshot when one was trained on exactly these files (and default
- * options), otherwise read, validated and trained here (about 0.3 s).
+ * The matcher for intents/ plus `extra` utterances (the knowledge base's questions, each labelled with its topic):
+ * from the build-time snapshot when one was trained on exactly these (and default options), otherwise trained here.
  */
 export async function loadMatcher(
-  options: { intentsDir: string; communes: CommuneDirectory; snapshotFile?: string | URL } & MatcherOptions,
+  options: { intentsDir: string; communes: CommuneDirectory; snapshotFile?: string | URL; extra?: readonly TrainingUtterance[] } & MatcherOptions,
 ): Promise<Matcher> {
+  const extra = options.extra ?? [];
   if (options.snapshotFile && !options.calibration && !options.linear) {
-    const snapshot = await readMatcherSnapshot(options.snapshotFile, await hashIntents(options.intentsDir));
+    const snapshot = await readMatcherSnapshot(options.snapshotFile, await hashTrainingData(options.intentsDir, extra));
     if (snapshot) return Matcher.fromSnapshot(snapshot, options.communes);
   }
   const utterances = await loadTrainingData(options.intentsDir);
-  return Matcher.train(utterances, options.communes, options);
+  return Matcher.train([...utterances, ...extra], options.communes, options);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOUSEHOLD_CATEGORIES, SCHOOL_LEVELS } from '../domain/knowledge/types.js';
 
 /**
  * The shape of every stored record, one zod schema per collection. Data files are validated against these on
@@ -28,6 +29,22 @@ export const sessionRecord = z.object({
     .nullable(),
   lastQuickReplies: z.array(quickReply),
   lastIntent: z.string().nullable(),
+  context: z
+    .object({
+      facts: z.object({
+        category: z.enum(HOUSEHOLD_CATEGORIES).optional(),
+        area: z.enum(['rural', 'urban']).optional(),
+        householdSize: z.number().int().positive().optional(),
+        monthlyIncome: z.number().min(0).optional(),
+        age: z.number().int().min(0).optional(),
+        schoolLevel: z.enum(SCHOOL_LEVELS).optional(),
+        disability: z.literal(true).optional(),
+        pregnant: z.literal(true).optional(),
+        ethnicMinority: z.literal(true).optional(),
+      }),
+      lastEntryId: z.string().optional(),
+    })
+    .optional(),
   startedAt: isoDate,
   lastActiveAt: isoDate,
 });

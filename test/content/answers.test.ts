@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadAnswerContent } from '../../src/content/answer-content.js';
 import { loadAnswers } from '../../src/content/answers.js';
 import { INTENT_NAMES } from '../../src/content/intents-list.js';
 
@@ -44,7 +45,6 @@ answers:
       - { title: "Vay cho sinh viên", target: "${overrides.target ?? 'answer:credit.student'}" }
   - id: credit.student
     kind: policy
-    match: ["Sinh viên", "dai hoc"]
     text: "Sinh viên vay tối đa 4.000.000 đồng/tháng."
 ${overrides.studentBasis === false ? '' : '    legalBasis:\n      - { document: "QĐ 05/2022/QĐ-TTg" }\n'}    asOf: "2026-11-28"
     where: "Tổ tiết kiệm và vay vốn"
@@ -54,44 +54,41 @@ const INTENTS = ['greeting', 'credit'] as const;
 
 describe('loadAnswers on the real content', () => {
   it('loads every intent of INTENT_NAMES with a main answer, and every policy answer has its source and date', async () => {
-    const book = await loadAnswers(CONTENT_DIR, INTENT_NAMES);
+    const book = (await loadAnswerContent(join(CONTENT_DIR, '..'), INTENT_NAMES)).cards;
     for (const intent of INTENT_NAMES) expect(book.main(intent).id).toBe(intent);
-    const answers = [...book.all()];
-    expect(answers.length).toBeGreaterThan(INTENT_NAMES.length);
-    for (const answer of answers.filter((a) => a.kind === 'policy')) {
+    for (const answer of [...book.all()].filter((a) => a.kind === 'policy')) {
       expect(answer.legalBasis.length, answer.id).toBeGreaterThan(0);
       expect(answer.asOf, answer.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(answer.where, answer.id).toBeTruthy();
     }
   });
 
-  it('has sub-answers where citizens need different facts', async () => {
-    const book = await loadAnswers(CONTENT_DIR, INTENT_NAMES);
-    const subIds = (intent: string) => book.subAnswers(intent).map((a) => a.id);
-    expect(subIds('credit')).toEqual(
-      expect.arrayContaining(['credit.poor', 'credit.near_poor', 'credit.newly_escaped', 'credit.student', 'credit.job_creation']),
-    );
-    expect(subIds('health_insurance')).toEqual(
-      expect.arrayContaining(['health_insurance.poor', 'health_insurance.near_poor', 'health_insurance.newly_escaped']),
-    );
-    expect(subIds('review_process')).toEqual(
-      expect.arrayContaining(['review_process.monthly', 'review_process.form', 'review_process.appeal', 'review_process.exit']),
-    );
+  it('has knowledge entries where citizens need different facts, and the cards\' buttons reach them', async () => {
+    const { knowledge } = await loadAnswerContent(join(CONTENT_DIR, '..'), INTENT_NAMES);
+    const ids = new Set(knowledge.entries.map((e) => e.id));
+    for (const id of ['credit.poor', 'credit.near_poor', 'credit.newly_escaped', 'credit.student', 'credit.job_creation', 'health_insurance.poor', 'health_insurance.near_poor', 'review_process.monthly', 'review_process.form', 'review_process.appeal', 'review_process.exit']) {
+      expect(ids.has(id), id).toBe(true);
+    }
+    expect(knowledge.entries.length).toBeGreaterThanOrEqual(300);
   });
 });
 
 describe('loadAnswers on broken content', () => {
-  it('loads a valid directory and folds the match keywords', async () => {
+  it('loads a valid directory', async () => {
     const book = await loadAnswers(await contentDir({ 'greeting.yaml': GREETING, 'credit.yaml': credit() }), INTENTS);
     expect(book.main('credit').kind).toBe('policy');
-    expect(book.get('credit.student')?.match).toEqual(['sinh vien', 'dai hoc']);
     expect(book.get('credit.student')?.intent).toBe('credit');
+  });
+
+  it('accepts a button to a knowledge entry it is told of', async () => {
+    const dir = await contentDir({ 'greeting.yaml': GREETING, 'credit.yaml': credit({ target: 'answer:credit.rates' }) });
+    await expect(loadAnswers(dir, INTENTS, new Set(['credit.rates']))).resolves.toBeDefined();
   });
 
   it('names the file, the answer and the target of a quick reply that points nowhere', async () => {
     const dir = await contentDir({ 'greeting.yaml': GREETING, 'credit.yaml': credit({ target: 'answer:credit.teacher' }) });
     await expect(loadAnswers(dir, INTENTS)).rejects.toThrow(
-      /credit\.yaml: answers\[0\] \(credit\): quickReplies\[0\] "Vay cho sinh viên": target "answer:credit\.teacher": no answer has the id "credit\.teacher"/,
+      /credit\.yaml: answers\[0\] \(credit\): quickReplies\[0\] "Vay cho sinh viên": target "answer:credit\.teacher": no answer or knowledge entry has the id "credit\.teacher"/,
     );
   });
 

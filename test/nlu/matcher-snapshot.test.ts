@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CommuneDirectory, loadCommunes } from '../../src/domain/communes.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { loadMatcher, Matcher } from '../../src/nlu/matcher.js';
-import { hashIntents, writeMatcherSnapshot } from '../../src/nlu/matcher-snapshot.js';
+import { hashTrainingData, writeMatcherSnapshot } from '../../src/nlu/matcher-snapshot.js';
 import { loadTrainingData } from '../../src/nlu/training-data.js';
 
 let communes: CommuneDirectory;
@@ -28,7 +28,7 @@ describe('the build-time matcher snapshot', () => {
     for (const name of await readdir('intents')) await copyFile(join('intents', name), join(intentsDir, name));
     const snapshotFile = join(intentsDir, '..', `${intentsDir.split('/').pop()}-model.json`);
     // A snapshot whose model answers "greeting" to everything: easy to recognise when it is (not) used.
-    const odd = trained.toSnapshot(await hashIntents(intentsDir));
+    const odd = trained.toSnapshot(await hashTrainingData(intentsDir));
     odd.classifier.bias = Buffer.from(new Float64Array(odd.classifier.labels.map((l) => (l === 'greeting' ? 1e6 : 0))).buffer).toString('base64');
     await writeMatcherSnapshot(snapshotFile, odd);
 

@@ -5,7 +5,7 @@ import { webCapabilities } from '../../src/channels/web/capabilities.js';
 import { zaloCapabilities } from '../../src/channels/zalo/capabilities.js';
 import { CitizenRegistry } from '../../src/citizens/registry.js';
 import { ManualClock } from '../../src/clock.js';
-import { loadAnswers } from '../../src/content/answers.js';
+import { loadAnswerContent } from '../../src/content/answer-content.js';
 import { INTENT_NAMES } from '../../src/content/intents-list.js';
 import { ConversationEngine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/engine/session-store.js';
@@ -18,6 +18,7 @@ import { PersonalDataService } from '../../src/privacy/personal-data.js';
 import { type RetentionPeriods, retentionPeriods } from '../../src/privacy/retention-periods.js';
 import { createFaqSkill } from '../../src/skills/faq/faq-skill.js';
 import { renderAnswerById } from '../../src/skills/faq/render-answer.js';
+import { KnowledgeFinder } from '../../src/skills/knowledge/knowledge-finder.js';
 import { createPrivacySkill } from '../../src/skills/privacy/privacy-skill.js';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
@@ -59,11 +60,11 @@ export async function privacyHarness(): Promise<PrivacyHarness> {
   const consent = new ConsentService({ registry, keptAnswers: storage.keptAnswers, unanswered: storage.unanswered, holdMinutes: 30 });
   const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
   const periods = retentionPeriods({ RETENTION_SESSION_DAYS: 30, RETENTION_KEPT_ANSWERS_DAYS: 365, RETENTION_AUDIT_DAYS: 730 });
-  const answers = await loadAnswers('content/answers', INTENT_NAMES);
+  const answers = (await loadAnswerContent('content', INTENT_NAMES)).cards;
   const engine = new ConversationEngine({
     parser: keywordParser,
     skills: [
-      createFaqSkill({ answers, intents: ['help', 'fallback', 'greeting'] }),
+      createFaqSkill({ answers, knowledge: new KnowledgeFinder([], []), loanRates: [], intents: ['help', 'fallback', 'greeting'] }),
       createPrivacySkill({
         personalData,
         consent,

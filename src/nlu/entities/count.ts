@@ -1,5 +1,5 @@
 /**
- * How many people live in the household: "5 người", "năm khẩu", "nhà 4 nhân khẩu", "4 nguoi", "3 thành viên".
+ * How many people live in the household: "5 người", "năm khẩu", "nhà 4 nhân khẩu", "4 nguoi", "3 thành viên", "3 ng".
  */
 
 import { type Token, tokenize } from '../tokenize.js';
@@ -7,7 +7,8 @@ import type { Entity } from '../types.js';
 import { readNumber } from './numbers.js';
 
 /** Person words, folded, one or two syllables. */
-const PERSON_UNITS = ['nguoi', 'khau', 'nhan khau', 'thanh vien', 'mieng an'];
+/** "ng" is teencode for người ("nha 3 ng"); as nghìn it follows amounts, which are above any household's size. */
+const PERSON_UNITS = ['nguoi', 'khau', 'nhan khau', 'thanh vien', 'mieng an', 'ng'];
 const MAX_HOUSEHOLD = 50;
 
 function personUnitLength(tokens: readonly Token[], at: number): number {

@@ -1,37 +1,133 @@
 import type { AnswerBook } from '../../content/answers.js';
-import type { Skill, SkillResult } from '../../engine/types.js';
+import type { LoanRates } from '../../domain/knowledge/interest.js';
+import type { CitizenFacts, KnowledgeEntry } from '../../domain/knowledge/types.js';
+import { variantFor } from '../../domain/knowledge/variants.js';
+import type { Claim, ConversationContext, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import { readFacts } from '../../nlu/facts.js';
+import { fold } from '../../nlu/fold.js';
+import type { KnowledgeFinder } from '../knowledge/knowledge-finder.js';
 import { ANSWER_PAYLOAD_PREFIX, FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
-import { selectAnswer } from './select-answer.js';
+import { interestLine, renderChoices, renderEntry, renderReferral } from './render-entry.js';
 
 export interface FaqSkillOptions {
   answers: AnswerBook;
+  knowledge: KnowledgeFinder;
+  loanRates: readonly LoanRates[];
   /** The intents this skill answers: every intent whose answer is plain content (not a flow another skill runs). */
   intents: readonly string[];
 }
 
 /**
- * Answers questions from the answer book: a typed question gets the sub-answer its keywords select, a menu button
- * (`intent:<name>`) the intent's main answer, and an `answer:<id>` button exactly that answer.
+ * A skill that runs a flow of its own is trusted over the knowledge base when the classifier is this sure of it and
+ * gives the entry's topic less than `UNLIKELY_TOPIC`, unless the entry is a complaint matched this well.
  */
-export function createFaqSkill({ answers, intents }: FaqSkillOptions): Skill {
+const OWNED_ELSEWHERE_CONFIDENCE = 0.7;
+const UNLIKELY_TOPIC = 0.1;
+const COMPLAINT_COVERAGE = 0.5;
+/** Shorter messages ("hủy đăng ký") are commands, not complaints. */
+const COMPLAINT_WORDS = 6;
+/** A follow-up is short: "còn hộ cận nghèo thì sao", "học đại học thì sao". */
+const FOLLOW_UP_WORDS = 12;
+const FOLLOW_UP = /^(con|the con|vay con|con neu|neu|con voi|con ho|con truong hop)\b|\b(thi sao|thi the nao|thi sao a|thi duoc khong|thi co duoc khong|thi bao nhieu)$/;
+
+/**
+ * Answers questions from the knowledge base (question-level entries with answers per case) and the topic cards: a
+ * typed question gets the entry it asks for (claimed before the classifier's intent is answered), a bare topic or a
+ * menu button (`intent:<name>`) the topic's card, and an `answer:<id>` button exactly that card or entry.
+ * Facts the citizen gives ("nhà tôi là hộ cận nghèo", "con học đại học") stay in the conversation's soft state and
+ * pick the answer for their case; a short "còn … thì sao" re-answers the last question for another case.
+ */
+export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSkillOptions): Skill {
   // Fail at start-up, not on the first citizen who asks.
   for (const intent of intents) answers.main(intent);
+  const ownIntents = new Set(intents);
 
-  const reply = (answerId: string): SkillResult | null => {
-    const answer = answers.get(answerId);
-    return answer ? { replies: [renderAnswer(answer)] } : null;
+  const relatedOf = (entry: KnowledgeEntry) =>
+    entry.related.map((id) => knowledge.entry(id)).filter((e): e is KnowledgeEntry => e !== undefined);
+
+  const answerEntries = (
+    ctx: TurnContext,
+    entries: readonly KnowledgeEntry[],
+    facts: CitizenFacts,
+    options: { loan?: number; alternatives?: readonly KnowledgeEntry[] } = {},
+  ): SkillResult => {
+    const replies: Reply[] = entries.map((entry) => {
+      const { loan } = options;
+      const line = loan !== undefined && entry.topic === 'credit' ? interestLine(loan, facts, loanRates, ctx.today) : null;
+      // Close questions first ("is this what you meant?"), then the entry's own related ones.
+      const offered = [...(options.alternatives ?? []), ...relatedOf(entry)].filter((e) => e.id !== entry.id);
+      return renderEntry(entry, facts, offered, line ?? undefined);
+    });
+    contextOf(ctx).lastEntryId = entries.at(-1)!.id;
+    return { replies };
   };
 
   return {
     name: FAQ_SKILL_NAME,
     intents,
-    handleIntent(ctx, intent) {
-      // A tapped button carries no words to choose a sub-answer by; the main answer lists them as buttons.
-      const answer = ctx.message.payload ? answers.main(intent) : selectAnswer(answers, intent, ctx.text);
-      return { replies: [renderAnswer(answer)] };
+
+    claim(ctx): Claim | null {
+      const read = readFacts(ctx.text);
+      const context = contextOf(ctx);
+      // Kept for the next questions only when said of the asker's own household; used for this answer either way.
+      const { category, ...others } = read.facts;
+      context.facts = { ...context.facts, ...others, ...(category && read.ownCategory ? { category } : {}) };
+      const facts: CitizenFacts = { ...context.facts, ...read.facts };
+
+      const parse = ctx.nlu();
+      const last = context.lastEntryId ? knowledge.entry(context.lastEntryId) : undefined;
+      const followUp = last && isFollowUp(ctx.text) ? last : undefined;
+      // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
+      if (followUp && variantFor(followUp, read.facts)) return { intent: followUp.topic, result: answerEntries(ctx, [followUp], facts) };
+      const finding = knowledge.find(ctx.text, parse.ranking, followUp?.question);
+
+      if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
+      if (finding.kind === 'none') {
+        // "vay 50tr thì mỗi tháng trả lãi bao nhiêu" with no entry found: the arithmetic alone still answers it.
+        const line = read.loanAmount !== undefined && parse.intent.name === 'credit' ? interestLine(read.loanAmount, facts, loanRates, ctx.today) : null;
+        return line ? { intent: 'credit', result: { replies: [{ text: line }] } } : null;
+      }
+      const topic = finding.entries[0]!.topic;
+      const classified = parse.intent;
+      if (!ownIntents.has(topic)) {
+        // An entry of a flow's topic (the self-assessment…) hands the message to that flow.
+        return classified.name === topic || classified.name === 'fallback' || classified.confidence < OWNED_ELSEWHERE_CONFIDENCE
+          ? { intent: topic }
+          : null;
+      }
+      // "đăng ký nhận thông báo xã X" is the subscription flow's, whatever entries mention announcements; but a
+      // complaint that says "hủy hồ sơ" is the complaint, never a privacy request.
+      const topicProbability = parse.ranking.find((r) => r.name === topic)?.confidence ?? 0;
+      const flowIntent = !ownIntents.has(classified.name) && classified.name !== 'fallback';
+      const complaint = finding.entries[0]!.handoff && finding.coverage >= COMPLAINT_COVERAGE && wordCount(ctx.text) >= COMPLAINT_WORDS;
+      if (flowIntent && classified.confidence >= OWNED_ELSEWHERE_CONFIDENCE && topicProbability < UNLIKELY_TOPIC && !complaint) return null;
+      if (finding.kind === 'choices') return { intent: topic, result: { replies: [renderChoices(finding.entries)] } };
+      return { intent: topic, result: answerEntries(ctx, finding.entries, facts, { loan: read.loanAmount, alternatives: finding.alternatives }) };
     },
-    handlePayload(_ctx, payload) {
-      return payload.startsWith(ANSWER_PAYLOAD_PREFIX) ? reply(payload.slice(ANSWER_PAYLOAD_PREFIX.length)) : null;
+
+    handleIntent(_ctx, intent) {
+      return { replies: [renderAnswer(answers.main(intent))] };
+    },
+
+    handlePayload(ctx, payload) {
+      if (!payload.startsWith(ANSWER_PAYLOAD_PREFIX)) return null;
+      const id = payload.slice(ANSWER_PAYLOAD_PREFIX.length);
+      const entry = knowledge.entry(id);
+      if (entry) return answerEntries(ctx, [entry], contextOf(ctx).facts);
+      const card = answers.get(id);
+      return card ? { replies: [renderAnswer(card)] } : null;
     },
   };
+}
+
+function contextOf(ctx: TurnContext): ConversationContext {
+  ctx.session.context ??= { facts: {} };
+  return ctx.session.context;
+}
+
+const wordCount = (text: string) => fold(text).split(' ').filter(Boolean).length;
+
+function isFollowUp(text: string): boolean {
+  const folded = fold(text).replace(/[?.!]+$/, '').trim();
+  return folded.split(' ').length <= FOLLOW_UP_WORDS && FOLLOW_UP.test(folded);
 }

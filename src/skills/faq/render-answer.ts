@@ -21,15 +21,18 @@ export function renderAnswer(answer: Answer): Reply {
 }
 
 /** Answers are fixed content: each one's full text is composed once. */
-const fullText = perObject((answer: Answer): string => {
+const fullText = perObject((answer: Answer): string => withFooter(answer.text, answer));
+
+/** A policy text with its legal basis, the date it was checked, and where to go. */
+export function withFooter(text: string, source: { legalBasis: readonly LegalReference[]; asOf?: string; where?: string }): string {
   const footer: string[] = [];
-  if (answer.legalBasis.length > 0) {
-    const checked = answer.asOf ? ` (cập nhật ${vietnameseDate(answer.asOf)})` : '';
-    footer.push(`Căn cứ: ${answer.legalBasis.map(formatReference).join('; ')}${checked}.`);
+  if (source.legalBasis.length > 0) {
+    const checked = source.asOf ? ` (cập nhật ${vietnameseDate(source.asOf)})` : '';
+    footer.push(`Căn cứ: ${source.legalBasis.map(formatReference).join('; ')}${checked}.`);
   }
-  if (answer.where) footer.push(`Nơi liên hệ: ${withFinalStop(answer.where)}`);
-  return footer.length > 0 ? `${answer.text}\n\n${footer.join('\n')}` : answer.text;
-});
+  if (source.where) footer.push(`Nơi liên hệ: ${withFinalStop(source.where)}`);
+  return footer.length > 0 ? `${text}\n\n${footer.join('\n')}` : text;
+}
 
 /** For other skills that reuse an answer's text (flow intros, privacy notice…); throws for an unknown id. */
 export function renderAnswerById(answers: AnswerBook, id: string): Reply {
@@ -39,7 +42,7 @@ export function renderAnswerById(answers: AnswerBook, id: string): Reply {
 }
 
 /** `answer:<id>` targets come back to the FAQ skill; `intent:` and `control:` targets are engine payloads already. */
-function payloadForTarget(target: string): string {
+export function payloadForTarget(target: string): string {
   return target.startsWith(ANSWER_TARGET_PREFIX)
     ? ANSWER_PAYLOAD_PREFIX + target.slice(ANSWER_TARGET_PREFIX.length)
     : target;

@@ -3,18 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { replySchema } from '../../../src/channels/web/protocol.js';
 import { repliesJson } from '../../../src/channels/web/replies-json.js';
-import { loadAnswers } from '../../../src/content/answers.js';
+import { loadAnswerContent } from '../../../src/content/answer-content.js';
 import { INTENT_NAMES } from '../../../src/content/intents-list.js';
 import type { Reply } from '../../../src/engine/types.js';
 import { renderAnswer } from '../../../src/skills/faq/render-answer.js';
+import { renderEntry } from '../../../src/skills/faq/render-entry.js';
 
 const schemaJson = (replies: unknown) => JSON.parse(JSON.stringify(z.array(replySchema).parse(replies)));
 const written = (replies: Reply[]) => JSON.parse(repliesJson(replies));
 
 describe('replies as JSON', () => {
-  it('equals the schema’s output for every answer in content/', async () => {
-    const answers = await loadAnswers(join(import.meta.dirname, '../../../content/answers'), INTENT_NAMES);
-    const replies = [...answers.all()].map(renderAnswer);
+  it('equals the schema’s output for every card and entry in content/', async () => {
+    const { cards, knowledge } = await loadAnswerContent(join(import.meta.dirname, '../../../content'), INTENT_NAMES);
+    const replies = [...[...cards.all()].map(renderAnswer), ...knowledge.entries.map((e) => renderEntry(e, {}, []))];
     expect(replies.length).toBeGreaterThan(50);
     expect(replies.some((r) => r.quickReplies)).toBe(true);
     expect(written(replies)).toEqual(schemaJson(replies));

@@ -1,0 +1,200 @@
+/**
+ * Facts a citizen gives about themselves in passing: "nhà e 4 người thu nhập 5tr", "tôi là hộ cận nghèo", "con tôi
+ * học đại học", "bé 3 tuổi", "tôi bị khuyết tật". They pick the variant of an answer and pre-fill the
+ * self-assessment; nothing here asks for them.
+ */
+import type { CitizenFacts, HouseholdCategory, SchoolLevel } from '../domain/knowledge/types.js';
+import { findAreas } from './entities/area.js';
+import { findCounts } from './entities/count.js';
+import { incomeBasis } from './entities/income.js';
+import { findMoney } from './entities/money.js';
+import { normalizeTokens } from './lexicon.js';
+import { tokenize } from './tokenize.js';
+
+export interface MessageFacts {
+  facts: CitizenFacts;
+  /** An amount the citizen wants to borrow or owes ("vay 50tr thì lãi bao nhiêu"), đồng. */
+  loanAmount?: number;
+  /** The household category is said of the asker's own household ("nhà tôi là hộ cận nghèo"), not just asked about. */
+  ownCategory: boolean;
+}
+
+/** Folded word sequences, longest first within each list. */
+const CATEGORY_PHRASES: [string, HouseholdCategory][] = [
+  ['khong thuoc ho ngheo', 'not_poor'],
+  ['khong phai ho ngheo', 'not_poor'],
+  ['khong thuoc dien ho ngheo', 'not_poor'],
+  ['khong phai la ho ngheo', 'not_poor'],
+  ['ho moi thoat ngheo', 'newly_escaped'],
+  ['moi thoat ngheo', 'newly_escaped'],
+  ['vua thoat ngheo', 'newly_escaped'],
+  ['da thoat ngheo', 'newly_escaped'],
+  ['thoat ngheo', 'newly_escaped'],
+  ['thoat can ngheo', 'newly_escaped'],
+  ['muc song trung binh', 'average_living'],
+  ['ho can ngheo', 'near_poor'],
+  ['can ngheo', 'near_poor'],
+  ['ho ngheo', 'poor'],
+  ['dien ngheo', 'poor'],
+  ['so ngheo', 'poor'],
+];
+
+/** Right before a category, these make it the question ("có phải hộ nghèo không"), not a fact. */
+const ASKING = ['co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet']
+  .map((m) => m.split(' '));
+/** Words that say an amount is income, or a loan. */
+const INCOME_CUES = ['thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu'];
+const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
+
+/** Words that make a category the asker's own: "nhà tôi", "hộ em", "gia đình mình", "tôi là/thuộc"… */
+const OWN_MARKERS = [
+  'nha toi', 'nha em', 'nha minh', 'nha chau', 'nha tui', 'ho toi', 'ho em', 'ho minh', 'gia dinh toi', 'gia dinh em',
+  'gia dinh minh', 'gia dinh chau', 'toi la', 'em la', 'minh la', 'toi thuoc', 'em thuoc', 'minh thuoc', 'nha',
+].map((m) => m.split(' '));
+
+const SCHOOL_PHRASES: [string, SchoolLevel][] = [
+  ['mau giao', 'preschool'],
+  ['mam non', 'preschool'],
+  ['nha tre', 'preschool'],
+  ['tieu hoc', 'primary'],
+  ['cap mot', 'primary'],
+  ['trung hoc co so', 'lower_secondary'],
+  ['cap hai', 'lower_secondary'],
+  ['trung hoc pho thong', 'upper_secondary'],
+  ['cap ba', 'upper_secondary'],
+  ['hoc nghe', 'vocational'],
+  ['trung cap', 'vocational'],
+  ['cao dang', 'university'],
+  ['dai hoc', 'university'],
+  ['sinh vien', 'university'],
+];
+
+const DISABILITY = ['khuyet tat', 'tan tat', 'tan phe', 'bai liet', 'mu loa', 'thieu nang'];
+const PREGNANCY = ['mang thai', 'co bau', 'co thai', 'dang bau', 'bau bi', 'mang bau'];
+const ETHNIC = ['dan toc thieu so', 'nguoi dan toc', 'dong bao dan toc', 'dtts'];
+const NEWBORN = ['moi sinh', 'so sinh', 'vua sinh', 'ms sinh', 'moi de', 'vua de', 'sap sinh'];
+
+/** "cấp 1/2/3", "lớp 7": school levels written with a number. */
+const LEVEL_BY_GRADE = (grade: number): SchoolLevel | undefined =>
+  grade >= 1 && grade <= 5 ? 'primary' : grade <= 9 ? 'lower_secondary' : grade <= 12 ? 'upper_secondary' : undefined;
+
+interface Words {
+  forms: string[];
+  /** For each form, the index of its token (to read numbers next to words). */
+  tokens: number[];
+}
+
+function findPhrase(words: Words, phrase: string[]): number {
+  const { forms } = words;
+  for (let i = 0; i + phrase.length <= forms.length; i++) if (phrase.every((w, j) => forms[i + j] === w)) return i;
+  return -1;
+}
+const has = (words: Words, phrases: readonly string[]) => phrases.some((p) => findPhrase(words, p.split(' ')) >= 0);
+
+function categoryOf(words: Words): { category?: HouseholdCategory; at: number } {
+  const found = new Map<HouseholdCategory, number>();
+  const taken = new Set<number>();
+  for (const [phrase, category] of CATEGORY_PHRASES) {
+    const parts = phrase.split(' ');
+    for (let i = 0; i + parts.length <= words.forms.length; i++) {
+      if (!parts.every((w, j) => words.forms[i + j] === w)) continue;
+      if (parts.some((_, j) => taken.has(i + j))) continue;
+      for (let j = 0; j < parts.length; j++) taken.add(i + j);
+      if (!found.has(category)) found.set(category, i);
+    }
+  }
+  // "hộ nghèo và cận nghèo": a question about both says nothing of the asker.
+  if (found.size !== 1) return { at: -1 };
+  const [category, at] = [...found][0]!;
+  return { category, at };
+}
+
+/** Reads the facts of one message (NFC text). */
+export function readFacts(text: string): MessageFacts {
+  const normalized = text.normalize('NFC');
+  const tokens = tokenize(normalized);
+  const normalizedWords = normalizeTokens(tokens);
+  const words: Words = { forms: normalizedWords.map((w) => w.form), tokens: [] };
+  for (const w of normalizedWords) words.tokens.push(tokens.findIndex((t) => t.start === w.start));
+  const facts: CitizenFacts = {};
+
+  const { category, at } = categoryOf(words);
+  let ownCategory = false;
+  if (category) {
+    const before = words.forms.slice(Math.max(0, at - 6), at);
+    const endsWith = (m: string[]) => m.every((w, j) => before[before.length - m.length + j] === w);
+    if (!ASKING.some(endsWith)) {
+      facts.category = category;
+      ownCategory = OWN_MARKERS.some((m) => before.some((_, i) => m.every((w, j) => before[i + j] === w)));
+    }
+  }
+
+  const size = findCounts(normalized, tokens)[0]?.value;
+  if (typeof size === 'number') facts.householdSize = size;
+  let loanAmount: number | undefined;
+  for (const money of findMoney(normalized, tokens)) {
+    const cue = cueBefore(normalizedWords, money.start);
+    if (cue === 'loan') loanAmount ??= money.value as number;
+    if (cue !== 'income' || facts.monthlyIncome !== undefined) continue;
+    const basis = incomeBasis(normalized);
+    let monthly = basis.perYear ? Math.round((money.value as number) / 12) : (money.value as number);
+    if (basis.perPerson) monthly = facts.householdSize ? monthly * facts.householdSize : Number.NaN;
+    if (Number.isFinite(monthly)) facts.monthlyIncome = monthly;
+  }
+  const area = findAreas(normalized, tokens, new Set()).find((e) => !e.inferred)?.value;
+  if (area === 'rural' || area === 'urban') facts.area = area;
+
+  const age = ageOf(words, tokens);
+  if (age !== undefined) facts.age = age;
+  const level = schoolLevelOf(words, tokens);
+  if (level) facts.schoolLevel = level;
+  if (has(words, DISABILITY)) facts.disability = true;
+  if (has(words, PREGNANCY)) facts.pregnant = true;
+  if (has(words, ETHNIC)) facts.ethnicMinority = true;
+  return loanAmount === undefined ? { facts, ownCategory } : { facts, ownCategory, loanAmount };
+}
+
+/** Whether the words just before an amount (up to six) say it is income or a loan; the nearest cue wins. */
+function cueBefore(words: readonly { form: string; end: number }[], start: number): 'income' | 'loan' | null {
+  const before = words.filter((w) => w.end <= start).map((w) => w.form).slice(-6);
+  for (let end = before.length; end > 0; end--) {
+    const tail = (cue: string) => cue.split(' ').every((w, j, all) => before[end - all.length + j] === w);
+    if (INCOME_CUES.some(tail)) return 'income';
+    if (LOAN_CUES.some(tail)) return 'loan';
+  }
+  return null;
+}
+
+function numberBefore(words: Words, tokens: ReturnType<typeof tokenize>, i: number): number | undefined {
+  const token = tokens[words.tokens[i - 1] ?? -1];
+  return token?.isNumber ? Number(token.text.replace(/[.,]/g, '')) : undefined;
+}
+
+function ageOf(words: Words, tokens: ReturnType<typeof tokenize>): number | undefined {
+  if (has(words, NEWBORN) || findPhrase(words, ['thang', 'tuoi']) >= 0) return 0;
+  const under = findPhrase(words, ['duoi']);
+  for (let i = 1; i < words.forms.length; i++) {
+    if (words.forms[i] !== 'tuoi') continue;
+    const n = numberBefore(words, tokens, i);
+    if (n === undefined || n > 120) continue;
+    // "trẻ dưới 6 tuổi": the question is about any age below that.
+    return under >= 0 && under === i - 2 ? Math.max(0, n - 1) : n;
+  }
+  return undefined;
+}
+
+function schoolLevelOf(words: Words, tokens: ReturnType<typeof tokenize>): SchoolLevel | undefined {
+  for (const [phrase, level] of SCHOOL_PHRASES) if (findPhrase(words, phrase.split(' ')) >= 0) return level;
+  for (let i = 0; i + 1 < words.forms.length; i++) {
+    const grade = words.forms[i + 1] === '#' ? Number(tokens[words.tokens[i + 1]!]?.text) : undefined;
+    if (grade === undefined || Number.isNaN(grade)) continue;
+    if (words.forms[i] === 'cap' && grade >= 1 && grade <= 3) return (['primary', 'lower_secondary', 'upper_secondary'] as const)[grade - 1];
+    if (words.forms[i] === 'lop') return LEVEL_BY_GRADE(grade);
+  }
+  return undefined;
+}
+
+/** Facts of this message over those known from before: what the citizen says now wins. */
+export function mergeFacts(known: CitizenFacts, now: CitizenFacts): CitizenFacts {
+  return { ...known, ...now };
+}

@@ -1,0 +1,127 @@
+/**
+ * Retrieval over short documents (knowledge entries, referrals): BM25 on the matcher's normalized syllables and
+ * syllable pairs, so "sv vay dc bn", "sinh viên vay được bao nhiêu" and "sinh vien vay duoc bao nhieu" are one query.
+ *
+ * A document has fields with weights (the questions a person asks weigh more than the answer's wording); a query has
+ * per-term weights (the question sentence counts more than the story around it). Besides the score, each hit says
+ * which share of the query's weighted IDF mass it matched, a length-independent measure of how well it fits.
+ */
+import { normalizeTokens } from './lexicon.js';
+import { tokenize } from './tokenize.js';
+
+export interface RetrievalDocument {
+  id: string;
+  fields: readonly { texts: readonly string[]; weight: number }[];
+}
+
+export interface WeightedText {
+  text: string;
+  weight: number;
+}
+
+export interface Hit {
+  id: string;
+  score: number;
+  /** Matched share (0–1) of the query's weighted IDF mass. */
+  coverage: number;
+}
+
+/** BM25's usual parameters: term-frequency saturation and length normalization. */
+const K1 = 1.2;
+const B = 0.5;
+/** A syllable pair says more than either syllable alone. */
+const BIGRAM_BOOST = 1.5;
+
+/**
+ * Words that make a sentence polite or a question, not what it is about. Folded words that are also content words
+ * ("vay": vậy/vay, "the": thế/thẻ, "con": còn/con, "nha": nhé/nhà) stay.
+ */
+const FUNCTION_WORDS = new Set([
+  'a', 'oi', 'thi', 'la', 'nhe', 'cho', 'hoi', 'xin', 'toi', 'em', 'minh', 'anh', 'ban', 'cua', 'nay', 'khong', 'duoc',
+  'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'do', 'ma',
+]);
+
+/** The index terms of a text: syllables and pairs of neighbouring syllables, function words aside. */
+export function termsOf(text: string): string[] {
+  const forms = normalizeTokens(tokenize(text.normalize('NFC')))
+    .map((w) => w.form)
+    .filter((f) => f !== '#');
+  const terms: string[] = [];
+  for (let i = 0; i < forms.length; i++) {
+    const form = forms[i]!;
+    if (FUNCTION_WORDS.has(form)) continue;
+    terms.push(form);
+    const previous = forms[i - 1];
+    if (previous !== undefined && !FUNCTION_WORDS.has(previous)) terms.push(`${previous} ${form}`);
+  }
+  return terms;
+}
+
+const termWeight = (term: string) => (term.includes(' ') ? BIGRAM_BOOST : 1);
+
+export class RetrievalIndex {
+  readonly #ids: string[] = [];
+  /** term → [document index, weighted term frequency] pairs. */
+  readonly #postings = new Map<string, [number, number][]>();
+  readonly #lengths: number[] = [];
+  #averageLength = 0;
+  readonly #idf = new Map<string, number>();
+
+  constructor(documents: readonly RetrievalDocument[]) {
+    for (const doc of documents) {
+      const index = this.#ids.length;
+      this.#ids.push(doc.id);
+      const frequencies = new Map<string, number>();
+      let length = 0;
+      for (const field of doc.fields) {
+        for (const text of field.texts) {
+          for (const term of termsOf(text)) {
+            frequencies.set(term, (frequencies.get(term) ?? 0) + field.weight);
+            length += field.weight;
+          }
+        }
+      }
+      this.#lengths.push(length);
+      for (const [term, tf] of frequencies) {
+        const list = this.#postings.get(term) ?? [];
+        list.push([index, tf]);
+        this.#postings.set(term, list);
+      }
+    }
+    const n = this.#ids.length;
+    this.#averageLength = this.#lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
+    for (const [term, list] of this.#postings) this.#idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+  }
+
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  /** The best `limit` documents for the weighted query texts, best first; documents matching nothing are left out. */
+  search(query: readonly WeightedText[], limit = 5): Hit[] {
+    const weights = new Map<string, number>();
+    for (const { text, weight } of query) {
+      if (weight <= 0) continue;
+      // A term counts once per query at its highest weight: repeating a word in a long story does not make it the topic.
+      for (const term of termsOf(text)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
+    }
+    const scores = new Map<number, { score: number; mass: number }>();
+    let totalMass = 0;
+    for (const [term, weight] of weights) {
+      const idf = this.#idf.get(term);
+      if (idf === undefined) continue;
+      totalMass += idf * weight;
+      for (const [doc, tf] of this.#postings.get(term)!) {
+        const norm = tf + K1 * (1 - B + (B * this.#lengths[doc]!) / this.#averageLength);
+        const entry = scores.get(doc) ?? { score: 0, mass: 0 };
+        entry.score += weight * idf * ((tf * (K1 + 1)) / norm);
+        entry.mass += idf * weight;
+        scores.set(doc, entry);
+      }
+    }
+    const hits: Hit[] = [];
+    for (const [doc, { score, mass }] of scores) hits.push({ id: this.#ids[doc]!, score, coverage: totalMass > 0 ? mass / totalMass : 0 });
+    hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    return hits.slice(0, limit);
+  }
+}

@@ -1,0 +1,164 @@
+import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
+import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
+import { type Hit, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
+import type { IntentScore } from '../../nlu/types.js';
+
+/**
+ * Which knowledge entry (or referral) a message asks for. Retrieval over the entries' questions and paraphrases
+ * gives candidates; the topic classifier's probabilities weigh them; the gap between the first two decides between
+ * one answer, "Ý bạn là…", and nothing (the topic card or the fallback then answer).
+ */
+
+export type Finding =
+  /**
+   * `coverage`: the matched share of the question (see Hit), of the best entry. `alternatives`: entries of the same
+   * topic that fit almost as well, offered as buttons beside the answer.
+   */
+  | { kind: 'entries'; entries: KnowledgeEntry[]; coverage: number; alternatives: KnowledgeEntry[] }
+  | { kind: 'choices'; entries: KnowledgeEntry[]; coverage: number }
+  | { kind: 'referral'; referral: Referral }
+  | { kind: 'none' };
+
+export interface FinderTuning {
+  /** The story around the question counts this much of the question sentence itself. */
+  contextWeight: number;
+  /** How much the classifier's probability of an entry's topic multiplies its retrieval score (1 + w·p). */
+  topicWeight: number;
+  /** Least matched share of the query's weighted IDF mass for an entry to be answered. */
+  minCoverage: number;
+  /** Least retrieval score for an entry to be answered. */
+  minScore: number;
+  /** Entries within this factor of the best are close: offered beside its answer. */
+  closeMargin: number;
+  /** Close entries of another topic, within this factor of the best, make the message ambiguous: "Ý bạn là…". */
+  ambiguousMargin: number;
+}
+
+export const DEFAULT_TUNING: FinderTuning = {
+  contextWeight: 0.35,
+  topicWeight: 1.5,
+  minCoverage: 0.2,
+  minScore: 3,
+  closeMargin: 1.15,
+  ambiguousMargin: 1.03,
+};
+
+const REFERRAL_PREFIX = 'ref:';
+/** At most this many distinct questions of one message are answered. */
+const MAX_QUESTIONS = 2;
+const MAX_CHOICES = 3;
+/** A message of this many content syllables or fewer, wholly inside this many entries' questions, names a topic. */
+const BARE_TOPIC_WORDS = 5;
+const BARE_TOPIC_ENTRIES = 2;
+const FULL_MATCH = 0.95;
+
+interface Scored extends Hit {
+  combined: number;
+}
+
+export class KnowledgeFinder {
+  readonly #entries = new Map<string, KnowledgeEntry>();
+  readonly #referrals = new Map<string, Referral>();
+  readonly #index: RetrievalIndex;
+  readonly #tuning: FinderTuning;
+
+  constructor(entries: readonly KnowledgeEntry[], referrals: readonly Referral[], tuning: Partial<FinderTuning> = {}) {
+    this.#tuning = { ...DEFAULT_TUNING, ...tuning };
+    for (const e of entries) this.#entries.set(e.id, e);
+    for (const r of referrals) this.#referrals.set(REFERRAL_PREFIX + r.id, r);
+    this.#index = new RetrievalIndex([
+      ...entries.map((e) => ({
+        id: e.id,
+        fields: [
+          { texts: [e.question, ...e.paraphrases], weight: 1 },
+          { texts: [e.answer], weight: 0.2 },
+        ],
+      })),
+      ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
+    ]);
+  }
+
+  entry(id: string): KnowledgeEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  get entries(): IterableIterator<KnowledgeEntry> {
+    return this.#entries.values();
+  }
+
+  /**
+   * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `context`: an
+   * earlier question the message follows up ("còn hộ cận nghèo thì sao" after the loan rates), searched alongside.
+   */
+  find(text: string, ranking: readonly IntentScore[], context?: string): Finding {
+    const sentences = sentencesOf(text);
+    if (sentences.length === 0) return { kind: 'none' };
+    const questions = questionsOf(sentences);
+    const extra: WeightedText[] = context ? [{ text: context, weight: 0.6 }] : [];
+    const whole = this.#rank([...weighted(sentences, this.#tuning.contextWeight), ...extra], ranking);
+    // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions; its card is the answer, not one of them.
+    if (!context && contentWords(text) <= BARE_TOPIC_WORDS && whole.filter((h) => h.coverage >= FULL_MATCH).length >= BARE_TOPIC_ENTRIES) {
+      return { kind: 'none' };
+    }
+    const first = this.#decide(whole);
+
+    // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
+    // question sentence on its own, with the story as context.
+    if (questions.length >= 2 && first.kind !== 'referral') {
+      const answered: KnowledgeEntry[] = [];
+      for (const q of questions) {
+        const story = sentences.filter((s) => s.role === 'context');
+        const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking));
+        if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
+        if (answered.length === MAX_QUESTIONS) break;
+      }
+      if (answered.length >= 2) {
+        return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
+      }
+    }
+    return first;
+  }
+
+  /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
+  #rank(query: readonly WeightedText[], ranking: readonly IntentScore[]): Scored[] {
+    const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
+    return this.#index
+      .search(query, 8)
+      .map((hit) => {
+        const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
+        return { ...hit, combined: hit.score * (1 + this.#tuning.topicWeight * (topicProbability.get(topic) ?? 0)) };
+      })
+      .sort((a, b) => b.combined - a.combined);
+  }
+
+  #decide(hits: readonly Scored[]): Finding {
+    const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
+    const good = hits.filter((h) => h.coverage >= minCoverage && h.score >= minScore);
+    const best = good[0];
+    if (!best) return { kind: 'none' };
+    const referral = this.#referrals.get(best.id);
+    if (referral) return { kind: 'referral', referral };
+    const entry = this.#entries.get(best.id)!;
+    const close = good
+      .slice(1)
+      .filter((h) => h.combined * closeMargin >= best.combined)
+      .map((h) => ({ hit: h, entry: this.#entries.get(h.id) }))
+      .filter((c): c is { hit: Scored; entry: KnowledgeEntry } => c.entry !== undefined);
+    const { coverage } = best;
+    if (close.some((c) => c.entry.topic !== entry.topic && c.hit.combined * ambiguousMargin >= best.combined)) {
+      return { kind: 'choices', entries: [entry, ...close.map((c) => c.entry)].slice(0, MAX_CHOICES), coverage };
+    }
+    const alternatives = close.filter((c) => c.entry.topic === entry.topic).map((c) => c.entry);
+    return { kind: 'entries', entries: [entry], coverage, alternatives: alternatives.slice(0, MAX_CHOICES - 1) };
+  }
+}
+
+function contentWords(text: string): number {
+  return termsOf(text).filter((t) => !t.includes(' ')).length;
+}
+
+/** Question sentences at full weight, the story around them at `contextWeight`. */
+function weighted(sentences: readonly Sentence[], contextWeight: number): WeightedText[] {
+  const anyQuestion = sentences.some((s) => s.role === 'question');
+  return sentences.map((s) => ({ text: s.text, weight: !anyQuestion || s.role === 'question' ? 1 : contextWeight }));
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { webCapabilities } from '../../../src/channels/web/capabilities.js';
+import { zaloCapabilities } from '../../../src/channels/zalo/capabilities.js';
+import { ManualClock } from '../../../src/clock.js';
+import { AnswerBook } from '../../../src/content/answers.js';
+import type { KnowledgeEntry, Referral } from '../../../src/domain/knowledge/types.js';
+import { ConversationEngine } from '../../../src/engine/engine.js';
+import { SessionStore } from '../../../src/engine/session-store.js';
+import type { Parser } from '../../../src/nlu/types.js';
+import { createFaqSkill } from '../../../src/skills/faq/faq-skill.js';
+import { KnowledgeFinder } from '../../../src/skills/knowledge/knowledge-finder.js';
+
+const entry = (e: Partial<KnowledgeEntry> & Pick<KnowledgeEntry, 'id' | 'question' | 'paraphrases' | 'answer'>): KnowledgeEntry => ({
+  topic: e.id.split('.')[0]!,
+  variants: [],
+  legalBasis: [{ document: 'Quyết định 2553/QĐ-TTg' }],
+  asOf: '2026-12-06',
+  where: 'Ngân hàng Chính sách xã hội',
+  related: [],
+  handoff: false,
+  kind: 'policy',
+  ...e,
+});
+
+const ENTRIES: KnowledgeEntry[] = [
+  entry({
+    id: 'credit.interest_rate',
+    question: 'Lãi suất vay vốn Ngân hàng Chính sách xã hội là bao nhiêu?',
+    paraphrases: ['lai suat vay ngan hang chinh sach bn', 'vay von lai bao nhieu phan tram', 'lãi vay hộ nghèo mấy phần trăm', 'vay nhcsxh lai suat the nao'],
+    answer: 'Lãi suất từ 01/12/2025: hộ nghèo 6,24%/năm; hộ cận nghèo 7,488%/năm.',
+    variants: [
+      { when: { category: ['poor'] }, answer: 'Hộ nghèo vay với lãi suất 6,24%/năm từ 01/12/2025.' },
+      { when: { category: ['near_poor'] }, answer: 'Hộ cận nghèo vay với lãi suất 7,488%/năm từ 01/12/2025.' },
+    ],
+  }),
+  entry({
+    id: 'credit.student_loan',
+    question: 'Sinh viên được vay bao nhiêu mỗi tháng?',
+    paraphrases: ['sinh vien vay duoc bao nhieu 1 thang', 'vay von sinh vien toi da bao nhieu', 'con di hoc dai hoc vay ngan hang duoc bao nhieu', 'hoc sinh sinh vien vay von muc bao nhieu'],
+    answer: 'Học sinh, sinh viên được vay tối đa 4.000.000 đồng/tháng, lãi suất 6,24%/năm.',
+  }),
+  entry({
+    id: 'entitlements_overview.electricity',
+    question: 'Hộ nghèo có được hỗ trợ tiền điện không?',
+    paraphrases: ['ho ngheo co duoc ho tro tien dien khong', 'tien dien ho ngheo duoc ho tro bao nhieu', 'ho tro tien dien cho ho ngheo', 'nha ngheo co dc giam tien dien k'],
+    answer: 'Hộ nghèo được hỗ trợ tiền điện hằng tháng.',
+  }),
+  entry({
+    id: 'employment.lost_papers',
+    question: 'Trung tâm việc làm hủy hồ sơ của tôi thì khiếu nại ở đâu?',
+    paraphrases: ['trung tam viec lam da huy ho so cua toi', 'ho so xin viec bi trung tam huy', 'khieu nai trung tam dich vu viec lam huy ho so', 'trung tam viec lam lam mat ho so cua em'],
+    answer: 'Bạn có quyền khiếu nại việc trung tâm dịch vụ việc làm hủy hồ sơ.',
+    handoff: true,
+  }),
+];
+const REFERRALS: Referral[] = [
+  {
+    id: 'residence',
+    request: 'Đăng ký thường trú, tách hộ',
+    paraphrases: ['tach ho khau lam o dau', 'dang ky thuong tru o dau', 'lam tam tru cho con', 'muon tach ho rieng'],
+    office: 'Công an xã/phường',
+    answer: 'Việc đăng ký cư trú, tách hộ không thuộc chương trình giảm nghèo. Bạn liên hệ Công an xã/phường.',
+    asOf: '2026-12-06',
+  },
+];
+const CARDS = new AnswerBook(
+  ['credit', 'fallback', 'help', 'entitlements_overview', 'employment', 'privacy'].map((id) => ({
+    id,
+    intent: id,
+    kind: 'conversational' as const,
+    text: `Thẻ chủ đề ${id}`,
+    legalBasis: [],
+    quickReplies: [],
+  })),
+);
+const RATES = [{ effectiveFrom: '2025-12-01', legalBasis: 'QĐ 2553/QĐ-TTg', percentPerYear: { poor: 6.24, near_poor: 7.488, student: 6.24 } }];
+
+/** A classifier that only knows a few words, so the tests show what retrieval adds to it. */
+const parser: Parser = {
+  parse: (text) => {
+    const name = /huy/.test(text) ? 'privacy' : /vay|lai/.test(text) ? 'credit' : 'fallback';
+    const confidence = name === 'privacy' ? 0.8 : 0.6;
+    return { text, intent: { name, confidence }, ranking: [{ name, confidence }], entities: [] };
+  },
+};
+
+function service() {
+  const clock = new ManualClock('2026-12-06T03:00:00Z');
+  const privacy = { name: 'privacy', intents: ['privacy'], handleIntent: () => ({ replies: [{ text: 'PRIVACY' }] }) };
+  const engine = new ConversationEngine({
+    parser,
+    skills: [
+      createFaqSkill({ answers: CARDS, knowledge: new KnowledgeFinder(ENTRIES, REFERRALS), loanRates: RATES, intents: ['credit', 'fallback', 'help', 'entitlements_overview', 'employment'] }),
+      privacy,
+    ],
+    sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
+    clock,
+    capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
+  });
+  const say = async (text: string, userId = 'u1') => (await engine.handle({ channel: 'web', userId, text })).map((r) => r.text).join('\n---\n');
+  return { engine, say };
+}
+
+describe('answering from the knowledge base', () => {
+  it('finds the entry a question asks for, even when the classifier knows nothing of it', async () => {
+    const { say } = service();
+    expect(await say('ho ngheo dc ho tro tien dien ko')).toContain('hỗ trợ tiền điện hằng tháng');
+    expect(await say('sv vay dc bn 1 thang')).toContain('4.000.000 đồng/tháng');
+  });
+
+  it('gives the topic card when no entry fits', async () => {
+    const { say } = service();
+    expect(await say('cho hoi ve vay von')).toBe('Thẻ chủ đề credit');
+  });
+
+  it('picks the variant for the category the citizen states, and keeps it for later questions', async () => {
+    const { say } = service();
+    expect(await say('nhà tôi là hộ cận nghèo, lãi suất vay vốn bao nhiêu')).toContain('7,488%');
+    expect(await say('lai suat vay ngan hang chinh sach bn')).toContain('Hộ cận nghèo vay với lãi suất 7,488%');
+  });
+
+  it('answers a follow-up for another case with the same question', async () => {
+    const { say } = service();
+    expect(await say('hộ nghèo vay lãi suất bao nhiêu')).toContain('Hộ nghèo vay với lãi suất 6,24%');
+    expect(await say('con ho can ngheo thi sao')).toContain('Hộ cận nghèo vay với lãi suất 7,488%');
+  });
+
+  it('works out the interest of a loan at the asker\'s rate', async () => {
+    const { say } = service();
+    const reply = await say('vay 50tr thi moi thang tra lai bn');
+    expect(reply).toContain('260.000 đồng/tháng');
+    expect(reply).toContain('312.000 đồng/tháng');
+    const poor = service();
+    await poor.say('nha em la ho ngheo');
+    const own = await poor.say('vay 50 triệu thì mỗi tháng trả lãi bao nhiêu');
+    expect(own).toContain('260.000 đồng/tháng');
+    expect(own).not.toContain('312.000');
+  });
+
+  it('answers two distinct questions of one message', async () => {
+    const { say } = service();
+    const reply = await say('Cho tôi hỏi hộ nghèo có được hỗ trợ tiền điện không? Và sinh viên vay được bao nhiêu một tháng?');
+    expect(reply).toContain('tiền điện');
+    expect(reply).toContain('4.000.000');
+  });
+
+  it('does not let the story decide: the question sentence does', async () => {
+    const { say } = service();
+    const reply = await say(
+      'Thưa ban biên tập, nhà tôi có 4 người, năm ngoái vay ngân hàng làm chuồng trại, lãi suất cao quá. Xin hỏi hộ nghèo có được hỗ trợ tiền điện không? Xin cảm ơn.',
+    );
+    expect(reply).toContain('tiền điện');
+  });
+
+  it('sends a request for another office there, honestly', async () => {
+    const { say } = service();
+    expect(await say('muon tach ho khau thi lam o dau')).toContain('không thuộc chương trình giảm nghèo');
+  });
+
+  it('reads "hủy hồ sơ" in a complaint as the complaint, not as a privacy request, and offers an officer', async () => {
+    const { engine } = service();
+    const [reply] = await engine.handle({ channel: 'web', userId: 'u9', text: 'trung tam dich vu viec lam da huy ho so cua toi, toi muon khieu nai' });
+    expect(reply!.text).toContain('khiếu nại');
+    expect(reply!.quickReplies?.map((q) => q.title)).toContain('Gặp cán bộ');
+  });
+});
