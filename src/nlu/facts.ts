@@ -15,6 +15,8 @@ export interface MessageFacts {
   facts: CitizenFacts;
   /** An amount the citizen wants to borrow or owes ("vay 50tr thì lãi bao nhiêu"), đồng. */
   loanAmount?: number;
+  /** The message asks whether the household is in a category ("có phải hộ nghèo không", "có được xét hộ nghèo"). */
+  asksCategory: boolean;
   /** The household category is said of the asker's own household ("nhà tôi là hộ cận nghèo"), not just asked about. */
   ownCategory: boolean;
 }
@@ -40,10 +42,10 @@ const CATEGORY_PHRASES: [string, HouseholdCategory][] = [
 ];
 
 /** Right before a category, these make it the question ("có phải hộ nghèo không"), not a fact. */
-const ASKING = ['co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet']
+const ASKING = ['co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet', 'duoc vao', 'vao dien', 'cong nhan', 'duoc cong nhan', 'xet cong nhan', 'xet vao']
   .map((m) => m.split(' '));
 /** Words that say an amount is income, or a loan. */
-const INCOME_CUES = ['thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu'];
+const INCOME_CUES = ['thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan'];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
 
 /** Words that make a category the asker's own: "nhà tôi", "hộ em", "gia đình mình", "tôi là/thuộc"… */
@@ -120,10 +122,12 @@ export function readFacts(text: string): MessageFacts {
 
   const { category, at } = categoryOf(words);
   let ownCategory = false;
+  let asksCategory = false;
   if (category) {
     const before = words.forms.slice(Math.max(0, at - 6), at);
     const endsWith = (m: string[]) => m.every((w, j) => before[before.length - m.length + j] === w);
-    if (!ASKING.some(endsWith)) {
+    asksCategory = ASKING.some(endsWith);
+    if (!asksCategory) {
       facts.category = category;
       ownCategory = OWN_MARKERS.some((m) => before.some((_, i) => m.every((w, j) => before[i + j] === w)));
     }
@@ -137,9 +141,9 @@ export function readFacts(text: string): MessageFacts {
     if (cue === 'loan') loanAmount ??= money.value as number;
     if (cue !== 'income' || facts.monthlyIncome !== undefined) continue;
     const basis = incomeBasis(normalized);
-    let monthly = basis.perYear ? Math.round((money.value as number) / 12) : (money.value as number);
-    if (basis.perPerson) monthly = facts.householdSize ? monthly * facts.householdSize : Number.NaN;
-    if (Number.isFinite(monthly)) facts.monthlyIncome = monthly;
+    const monthly = basis.perYear ? Math.round((money.value as number) / 12) : (money.value as number);
+    if (basis.perPerson && !facts.householdSize) facts.incomePerPerson = monthly;
+    else facts.monthlyIncome = basis.perPerson ? monthly * facts.householdSize! : monthly;
   }
   const area = findAreas(normalized, tokens, new Set()).find((e) => !e.inferred)?.value;
   if (area === 'rural' || area === 'urban') facts.area = area;
@@ -151,12 +155,14 @@ export function readFacts(text: string): MessageFacts {
   if (has(words, DISABILITY)) facts.disability = true;
   if (has(words, PREGNANCY)) facts.pregnant = true;
   if (has(words, ETHNIC)) facts.ethnicMinority = true;
-  return loanAmount === undefined ? { facts, ownCategory } : { facts, ownCategory, loanAmount };
+  const read: MessageFacts = { facts, ownCategory, asksCategory };
+  if (loanAmount !== undefined) read.loanAmount = loanAmount;
+  return read;
 }
 
-/** Whether the words just before an amount (up to six) say it is income or a loan; the nearest cue wins. */
+/** Whether the words just before an amount (up to eight) say it is income or a loan; the nearest cue wins. */
 function cueBefore(words: readonly { form: string; end: number }[], start: number): 'income' | 'loan' | null {
-  const before = words.filter((w) => w.end <= start).map((w) => w.form).slice(-6);
+  const before = words.filter((w) => w.end <= start).map((w) => w.form).slice(-8);
   for (let end = before.length; end > 0; end--) {
     const tail = (cue: string) => cue.split(' ').every((w, j, all) => before[end - all.length + j] === w);
     if (INCOME_CUES.some(tail)) return 'income';

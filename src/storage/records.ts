@@ -36,6 +36,7 @@ export const sessionRecord = z.object({
         area: z.enum(['rural', 'urban']).optional(),
         householdSize: z.number().int().positive().optional(),
         monthlyIncome: z.number().min(0).optional(),
+        incomePerPerson: z.number().min(0).optional(),
         age: z.number().int().min(0).optional(),
         schoolLevel: z.enum(SCHOOL_LEVELS).optional(),
         disability: z.literal(true).optional(),

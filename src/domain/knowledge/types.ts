@@ -19,6 +19,8 @@ export interface CitizenFacts {
   householdSize?: number;
   /** The whole household's income per month, đồng. */
   monthlyIncome?: number;
+  /** Income per person per month, when given that way without the household's size, đồng. */
+  incomePerPerson?: number;
   /** Age in whole years of the person the question is about. */
   age?: number;
   schoolLevel?: SchoolLevel;

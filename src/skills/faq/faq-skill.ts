@@ -22,6 +22,7 @@ export interface FaqSkillOptions {
  * gives the entry's topic less than `UNLIKELY_TOPIC`, unless the entry is a complaint matched this well.
  */
 const OWNED_ELSEWHERE_CONFIDENCE = 0.7;
+const SCREENING_INTENT = 'screening_start';
 const UNLIKELY_TOPIC = 0.1;
 const COMPLAINT_COVERAGE = 0.5;
 /** Shorter messages ("hủy đăng ký") are commands, not complaints. */
@@ -74,6 +75,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       context.facts = { ...context.facts, ...others, ...(category && read.ownCategory ? { category } : {}) };
       const facts: CitizenFacts = { ...context.facts, ...read.facts };
 
+      // "nhà e 4 người thu nhập 5tr có phải hộ nghèo ko": the self-assessment, started with what was said.
+      if (read.asksCategory && (facts.householdSize || facts.monthlyIncome !== undefined || facts.incomePerPerson !== undefined)) {
+        return { intent: SCREENING_INTENT };
+      }
       const parse = ctx.nlu();
       const last = context.lastEntryId ? knowledge.entry(context.lastEntryId) : undefined;
       const followUp = last && isFollowUp(ctx.text) ? last : undefined;

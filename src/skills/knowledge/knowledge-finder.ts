@@ -36,7 +36,7 @@ export interface FinderTuning {
 
 export const DEFAULT_TUNING: FinderTuning = {
   contextWeight: 0.35,
-  topicWeight: 1.5,
+  topicWeight: 4,
   minCoverage: 0.2,
   minScore: 3,
   closeMargin: 1.15,
@@ -47,6 +47,9 @@ const REFERRAL_PREFIX = 'ref:';
 /** At most this many distinct questions of one message are answered. */
 const MAX_QUESTIONS = 2;
 const MAX_CHOICES = 3;
+/** A referral is answered when the classifier gives "outside the programme" this much, or it matches this well. */
+const REFERRAL_FALLBACK = 0.2;
+const REFERRAL_COVERAGE = 0.6;
 /** A message of this many content syllables or fewer, wholly inside this many entries' questions, names a topic. */
 const BARE_TOPIC_WORDS = 5;
 const BARE_TOPIC_ENTRIES = 2;
@@ -91,6 +94,7 @@ export class KnowledgeFinder {
    * earlier question the message follows up ("còn hộ cận nghèo thì sao" after the loan rates), searched alongside.
    */
   find(text: string, ranking: readonly IntentScore[], context?: string): Finding {
+    const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
     const sentences = sentencesOf(text);
     if (sentences.length === 0) return { kind: 'none' };
     const questions = questionsOf(sentences);
@@ -100,7 +104,7 @@ export class KnowledgeFinder {
     if (!context && contentWords(text) <= BARE_TOPIC_WORDS && whole.filter((h) => h.coverage >= FULL_MATCH).length >= BARE_TOPIC_ENTRIES) {
       return { kind: 'none' };
     }
-    const first = this.#decide(whole);
+    const first = this.#decide(whole, fallbackProbability);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
     // question sentence on its own, with the story as context.
@@ -108,7 +112,7 @@ export class KnowledgeFinder {
       const answered: KnowledgeEntry[] = [];
       for (const q of questions) {
         const story = sentences.filter((s) => s.role === 'context');
-        const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking));
+        const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking), fallbackProbability);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
         if (answered.length === MAX_QUESTIONS) break;
       }
@@ -131,13 +135,17 @@ export class KnowledgeFinder {
       .sort((a, b) => b.combined - a.combined);
   }
 
-  #decide(hits: readonly Scored[]): Finding {
+  #decide(hits: readonly Scored[], fallbackProbability: number): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     const good = hits.filter((h) => h.coverage >= minCoverage && h.score >= minScore);
     const best = good[0];
     if (!best) return { kind: 'none' };
     const referral = this.#referrals.get(best.id);
-    if (referral) return { kind: 'referral', referral };
+    if (referral) {
+      // Another office's business only when the classifier sees it outside the programme too, or it is plain.
+      if (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE) return { kind: 'referral', referral };
+      return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability);
+    }
     const entry = this.#entries.get(best.id)!;
     const close = good
       .slice(1)

@@ -21,6 +21,7 @@ import {
   stepName,
   toFlow,
 } from './flow-state.js';
+import { formatDong } from './format.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultBlocks } from './result-message.js';
 
@@ -203,26 +204,30 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         };
       }
       let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
-      // What the opening message already says ("nhà 5 người ở xã Thanh Hà…") is not asked again, taken in the order
-      // of the questions so that "quay lại" can still change it. Income is always asked: an amount in a question is
-      // often one person's wage, not the household's.
+      // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
+      // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
+      const known = ctx.session.context?.facts ?? {};
       const understood: string[] = [];
-      const area = ctx.text ? areaNamed(ctx) : null;
-      if (area === 'rural' || area === 'urban') {
-        state = { ...state, data: { ...state.data, area }, history: [{ step: 'area', data: state.data }] };
-        understood.push(`khu vực ${standard.areas[area].label}`);
-        const size = extractCount(ctx.text);
-        if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) {
-          state = { ...state, data: { ...state.data, householdSize: size }, history: [...state.history, { step: 'size', data: state.data }] };
-          understood.push(`${size} người`);
-        }
-      }
+      const prefill = (step: string, data: Partial<FlowData>, words: string) => {
+        state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
+        understood.push(words);
+      };
+      const named = ctx.text ? areaNamed(ctx) : null;
+      const area = named === 'rural' || named === 'urban' ? named : known.area;
+      if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
+      const counted = ctx.text ? extractCount(ctx.text) : undefined;
+      const size = counted ?? known.householdSize;
+      if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
+      const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
+      if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
       const intro = [
         `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
         'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
       ];
       if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
       if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
+      const check = incomeCheck(standard, state.data);
+      if (check) intro.push(check);
       return askOrFinish(ctx, state, intro.join('\n'));
     },
 
@@ -279,6 +284,25 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       };
     },
   };
+}
+
+/**
+ * The one-line check once size and income are known: income per person against today's line(s), before the
+ * questions that decide the rest.
+ */
+function incomeCheck(standard: Standard, data: FlowData): string | null {
+  if (!data.householdSize || !data.income) return null;
+  const perPerson = data.income.amount / data.householdSize;
+  const areas = data.area ? [data.area] : AREAS;
+  const lines = areas.map((a) => `${standard.areas[a].label} ${formatDong(standard.areas[a].incomeLine)}`).join(', ');
+  const below = areas.filter((a) => perPerson <= standard.areas[a].incomeLine);
+  const verdict =
+    below.length === areas.length
+      ? 'bằng hoặc dưới chuẩn nghèo, nên hộ có thể thuộc diện hộ nghèo hoặc cận nghèo tùy các thiếu hụt'
+      : below.length === 0
+        ? 'cao hơn chuẩn nghèo'
+        : `dưới chuẩn nghèo khu vực ${standard.areas[below[0]!].label}`;
+  return `👉 Bình quân ${formatDong(perPerson)} đồng/người/tháng: ${verdict} (chuẩn nghèo: ${lines} đồng/người/tháng).`;
 }
 
 function householdOf(standard: Standard, data: FlowData): Household {
