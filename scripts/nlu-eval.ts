@@ -22,8 +22,8 @@ import {
 } from '../src/nlu/evaluation.js';
 import { normalizeTokens } from '../src/nlu/lexicon.js';
 import { DEFAULT_CALIBRATION, Matcher } from '../src/nlu/matcher.js';
-import { tokenize } from '../src/nlu/tokenize.js';
 import { loadTrainingData } from '../src/nlu/training-data.js';
+import { tokenize } from '../src/text/tokenize.js';
 import { naturalBayesPeer, nlpJsPeer, ourMatcher, predict } from './nlu-peers.js';
 
 const FOLDS = 5;

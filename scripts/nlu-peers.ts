@@ -6,9 +6,9 @@
 import { createRequire } from 'node:module';
 import type { CommuneDirectory } from '../src/domain/communes.js';
 import type { Prediction } from '../src/nlu/evaluation.js';
-import { fold } from '../src/nlu/fold.js';
 import { FALLBACK_INTENT, Matcher } from '../src/nlu/matcher.js';
 import type { TrainingUtterance } from '../src/nlu/training-data.js';
+import { fold } from '../src/text/fold.js';
 
 export type Classify = (text: string) => Promise<string>;
 

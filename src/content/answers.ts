@@ -4,7 +4,7 @@ import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
 import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
-import { fold, removeDiacritics } from '../nlu/fold.js';
+import { fold, removeDiacritics } from '../text/fold.js';
 import { friendlyError } from './friendly-error.js';
 
 /**

@@ -11,7 +11,7 @@ import {
   type PovertyRules,
   type Standard,
 } from '../domain/poverty/types.js';
-import { removeDiacritics } from '../nlu/fold.js';
+import { removeDiacritics } from '../text/fold.js';
 import { friendlyError } from './friendly-error.js';
 
 /**

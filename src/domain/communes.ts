@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Memo } from '../memo.js';
-import { fold, hasDiacritics, normalizeText, toneKey } from '../nlu/fold.js';
-import { FuzzyIndex } from '../nlu/fuzzy-index.js';
+import { fold, hasDiacritics, normalizeText, toneKey } from '../text/fold.js';
+import { FuzzyIndex } from '../text/fuzzy-index.js';
 
 const formerUnitSchema = z.object({
   name: z.string().min(1),

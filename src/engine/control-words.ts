@@ -1,4 +1,4 @@
-import { fold } from '../nlu/fold.js';
+import { fold } from '../text/fold.js';
 
 /** Words that work in every state, typed with or without diacritics (compared folded, as the whole message). */
 export type ControlWord = 'menu' | 'cancel' | 'restart' | 'back' | 'resume';

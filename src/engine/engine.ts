@@ -1,7 +1,7 @@
 import { type Clock, provinceToday } from '../clock.js';
 import { Memo } from '../memo.js';
-import { fold } from '../nlu/fold.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
+import { fold } from '../text/fold.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { SessionStore } from './session-store.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { INTENT_NAMES } from '../content/intents-list.js';
-import { fold } from './fold.js';
+import { fold } from '../text/fold.js';
 
 export interface TrainingUtterance {
   text: string;

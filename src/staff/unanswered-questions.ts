@@ -1,7 +1,7 @@
 import { citizenIdOf } from '../citizens/registry.js';
 import type { TurnHook } from '../engine/engine.js';
-import { fold } from '../nlu/fold.js';
 import type { UnansweredRecord } from '../storage/records.js';
+import { fold } from '../text/fold.js';
 
 /**
  * Engine hook: every message that ended in `fallback` is recorded through `record`, which keeps the words only if

@@ -6,9 +6,9 @@ import { FeatureIndex, featuresOf } from '../../src/nlu/features.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
 import { LinearClassifier } from '../../src/nlu/linear-classifier.js';
 import { DEFAULT_CALIBRATION, loadMatcher } from '../../src/nlu/matcher.js';
-import { tokenize } from '../../src/nlu/tokenize.js';
 import { loadTrainingData } from '../../src/nlu/training-data.js';
 import { Vocabulary } from '../../src/nlu/vocabulary.js';
+import { tokenize } from '../../src/text/tokenize.js';
 
 const root = join(import.meta.dirname, '../..');
 const wordsOf = (text: string) => normalizeTokens(tokenize(text.normalize('NFC')));

@@ -10,7 +10,6 @@ import { INTENT_NAMES } from '../../src/content/intents-list.js';
 import { ConversationEngine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/engine/session-store.js';
 import type { ChannelId } from '../../src/engine/types.js';
-import { fold } from '../../src/nlu/fold.js';
 import type { Parser } from '../../src/nlu/types.js';
 import { ConsentService } from '../../src/privacy/consent.js';
 import { createPrivacyNoticeHook } from '../../src/privacy/notice-hook.js';
@@ -21,6 +20,7 @@ import { renderAnswerById } from '../../src/skills/faq/render-answer.js';
 import { createPrivacySkill } from '../../src/skills/privacy/privacy-skill.js';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
+import { fold } from '../../src/text/fold.js';
 
 export const PRIVACY_URL = 'https://tro-ly.example.gov.vn/privacy';
 

@@ -1,6 +1,6 @@
 import type { Answer, AnswerBook } from '../../content/answers.js';
 import { perObject } from '../../memo.js';
-import { fold } from '../../nlu/fold.js';
+import { fold } from '../../text/fold.js';
 
 /** Each answer's keywords with a space either side, made once (this runs on every question). */
 const paddedKeywords = perObject((answer: Answer) => answer.match.map((keyword) => ` ${keyword} `));

@@ -1,9 +1,9 @@
 import { citizenIdOf } from '../../citizens/registry.js';
 import { controlPayload } from '../../engine/control-words.js';
 import type { FlowState, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { fold } from '../../nlu/fold.js';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD, type ConsentService } from '../../privacy/consent.js';
 import type { PersonalDataService } from '../../privacy/personal-data.js';
+import { fold } from '../../text/fold.js';
 import { describePersonalData } from './describe-data.js';
 
 const NAME = 'privacy';

@@ -5,7 +5,7 @@ import { provinceWallTime } from '../../clock.js';
 import type { Commune, CommuneDirectory } from '../../domain/communes.js';
 import { intentPayload } from '../../engine/engine.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { fold } from '../../nlu/fold.js';
+import { fold } from '../../text/fold.js';
 
 export const SUBSCRIPTIONS_SKILL = 'subscriptions';
 export const SUBSCRIPTION_INTENTS = ['subscribe', 'unsubscribe', 'announcements'] as const;
