@@ -2,8 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
-import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
-import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
+import { ANSWER_PAYLOAD_PREFIX, CONTROL_PAYLOAD_PREFIX, CONTROL_WORDS, INTENT_PAYLOAD_PREFIX } from '../payloads.js';
 import { fold, removeDiacritics } from '../text/fold.js';
 import { friendlyError } from './friendly-error.js';
 
@@ -27,10 +26,6 @@ export const ANSWER_LIMITS = {
   keywordMinLength: 3,
 } as const;
 
-/** Buttons name their target in the engine's own payload words, plus `answer:<id>` for another answer. */
-export const ANSWER_TARGET_PREFIX = 'answer:';
-const CONTROL_WORDS = ['menu', 'cancel', 'restart', 'back', 'resume'] as const satisfies readonly ControlWord[];
-
 export type AnswerKind = 'policy' | 'conversational';
 
 export interface LegalReference {
@@ -40,7 +35,7 @@ export interface LegalReference {
 
 export interface AnswerQuickReply {
   title: string;
-  /** `intent:<name>`, `answer:<id>` or `control:<word>`. */
+  /** A payload (src/payloads.ts): `intent:<name>`, `answer:<id>` or `control:<word>`. */
   target: string;
 }
 
@@ -318,8 +313,8 @@ function targetProblem(target: string, intents: ReadonlySet<string>, answerIds: 
     const intent = target.slice(INTENT_PAYLOAD_PREFIX.length);
     return intents.has(intent) ? null : `target "${target}": "${intent}" is not a known intent`;
   }
-  if (target.startsWith(ANSWER_TARGET_PREFIX)) {
-    const id = target.slice(ANSWER_TARGET_PREFIX.length);
+  if (target.startsWith(ANSWER_PAYLOAD_PREFIX)) {
+    const id = target.slice(ANSWER_PAYLOAD_PREFIX.length);
     return answerIds.has(id) ? null : `target "${target}": no answer has the id "${id}"`;
   }
   const word = target.slice(CONTROL_PAYLOAD_PREFIX.length);

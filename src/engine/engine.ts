@@ -1,8 +1,9 @@
 import { type Clock, provinceToday } from '../clock.js';
 import { Memo } from '../memo.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
+import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, INTENT_PAYLOAD_PREFIX, payloadOwner } from '../payloads.js';
 import { fold } from '../text/fold.js';
-import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
+import { controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { SessionStore } from './session-store.js';
 import type {
@@ -16,9 +17,6 @@ import type {
   TurnContext,
 } from './types.js';
 
-/** Payload prefix that asks for an intent directly (menu buttons). */
-export const INTENT_PAYLOAD_PREFIX = 'intent:';
-export const intentPayload = (intent: string) => INTENT_PAYLOAD_PREFIX + intent;
 
 /** Replies added before (or after) the turn's own answer: privacy notice on first contact, pending announcements… */
 export interface TurnHook {
@@ -151,7 +149,7 @@ export class ConversationEngine {
       const result = await flowSkill.continueFlow(ctx, flow);
       if (result) return { intent: null, result };
     }
-    const owner = payload ? this.#skillsByName.get(payload.slice(0, payload.indexOf(':'))) : undefined;
+    const owner = payload ? this.#skillsByName.get(payloadOwner(payload)) : undefined;
     if (payload && owner?.handlePayload) {
       const result = await owner.handlePayload(ctx, payload);
       if (result) return { intent: null, result };

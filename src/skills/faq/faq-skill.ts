@@ -1,6 +1,7 @@
 import type { AnswerBook } from '../../content/answers.js';
 import type { Skill, SkillResult } from '../../engine/types.js';
-import { ANSWER_PAYLOAD_PREFIX, FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
+import { ANSWER_PAYLOAD_PREFIX } from '../../payloads.js';
+import { FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
 import { selectAnswer } from './select-answer.js';
 
 export interface FaqSkillOptions {

@@ -1,6 +1,6 @@
 import { citizenIdOf } from '../../citizens/registry.js';
-import { controlPayload } from '../../engine/control-words.js';
 import type { FlowState, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import { controlPayload } from '../../payloads.js';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD, type ConsentService } from '../../privacy/consent.js';
 import type { PersonalDataService } from '../../privacy/personal-data.js';
 import { fold } from '../../text/fold.js';

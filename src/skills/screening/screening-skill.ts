@@ -4,10 +4,9 @@ import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
-import { controlPayload } from '../../engine/control-words.js';
-import { intentPayload } from '../../engine/engine.js';
 import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { extractCount, extractMoney } from '../../nlu/entities/index.js';
+import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
 import { incomeBasis, livesAlone, readAreaWord, readYesNo } from './answers.js';
 import {

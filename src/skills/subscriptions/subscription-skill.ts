@@ -3,8 +3,8 @@ import type { WireAnnouncement } from '../../channels/web/wire.js';
 import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
 import { provinceWallTime } from '../../clock.js';
 import type { Commune, CommuneDirectory } from '../../domain/communes.js';
-import { intentPayload } from '../../engine/engine.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import { intentPayload } from '../../payloads.js';
 import { fold } from '../../text/fold.js';
 
 export const SUBSCRIPTIONS_SKILL = 'subscriptions';
