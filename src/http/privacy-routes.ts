@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import { citizenHash, holdsNothing, type PersonalDataService } from '../privacy/personal-data.js';
 import { PRIVACY_PAGE_CSP, type PrivacyPageFacts, renderPrivacyPage } from '../privacy/privacy-page.js';
 import type { AuditRepository } from '../storage/repositories.js';
-import { HttpError } from './errors.js';
 import type { StaffGuard } from './staff-routes.js';
 
 export const PRIVACY_PAGE_PATH = '/privacy';
@@ -53,7 +53,7 @@ export function registerPrivacyAdminRoutes(
       const { citizenId } = request.params;
       const inventory = await personalData.inventory(citizenId);
       if (holdsNothing(inventory)) {
-        throw new HttpError(404, 'citizen_not_found', `Không có dữ liệu nào về người dùng ${citizenId}.`);
+        throw new AppError('citizen_not_found', `Không có dữ liệu nào về người dùng ${citizenId}.`);
       }
       await audit.append({
         id: randomUUID(),

@@ -8,6 +8,7 @@ import type { Announcements } from '../announcements/announcements.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
+import { AppError } from '../errors.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
 import type { AuditLog } from '../staff/audit-log.js';
 import type { StaffIdentity } from '../staff/scope.js';
@@ -15,7 +16,7 @@ import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import { summarizeUnanswered } from '../staff/unanswered-questions.js';
 import type { Storage } from '../storage/repositories.js';
 import { registerAnnouncementRoutes } from './announcement-routes.js';
-import { HttpError } from './errors.js';
+import { sendError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -82,12 +83,12 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   app.decorateRequest('staff', null);
   const guard: StaffGuard = (role) => async (request) => {
     const identity = await staff.authenticate(request.cookies[STAFF_COOKIE]);
-    if (!identity) throw new HttpError(401, 'unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
+    if (!identity) throw new AppError('unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
     if (role === 'admin' && identity.role !== 'admin') {
-      throw new HttpError(403, 'admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
+      throw new AppError('admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
     }
     if (request.method !== 'GET' && !sameSite(request)) {
-      throw new HttpError(403, 'cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
+      throw new AppError('cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
     }
     request.staff = identity;
   };
@@ -325,9 +326,7 @@ async function registerConsolePage(app: FastifyInstance, publicDir = 'public'): 
   app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console.html', 302));
   app.get('/console.js', { schema: { hide: true } }, (_request, reply) => {
     if (!bundle) {
-      return reply
-        .code(503)
-        .send({ error: 'console_not_built', message: 'Trang quản trị chưa sẵn sàng. Quản trị viên cần chạy "npm run build".' });
+      return sendError(reply, 'console_not_built');
     }
     return reply.header('Cache-Control', 'no-cache').redirect(`/build/${bundle}`, 302);
   });

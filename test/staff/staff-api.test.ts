@@ -181,7 +181,7 @@ describe('accounts and audit', () => {
       payload: { username: 'canbo2', password: 'mat-khau-dai-du', role: 'officer', communes: ['99999'] },
     });
     expect(unknownCommune.statusCode).toBe(400);
-    expect(unknownCommune.json()).toEqual({ error: 'unknown_commune', message: 'Không có xã/phường với mã: 99999.' });
+    expect(unknownCommune.json()).toEqual({ error: 'invalid_commune', message: 'Không có xã/phường với mã: 99999.' });
     const taken = await bed.inject({
       method: 'POST',
       url: '/api/staff/accounts',

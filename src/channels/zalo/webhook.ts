@@ -6,6 +6,7 @@ import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
 import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
+import { sendError } from '../../http/errors.js';
 import type { Storage } from '../../storage/repositories.js';
 import { type RetryPolicy, ZaloClient, type ZaloSender } from './client.js';
 import { classifyZaloEvent } from './events.js';
@@ -80,10 +81,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       // Zalo reportedly checks a new webhook URL with an unsigned empty object; it carries no event.
       if (header === undefined && isEmptyObject(body)) return ACK;
       request.log.warn('Zalo webhook refused: missing or wrong signature');
-      return reply.code(401).send({
-        error: 'invalid_signature',
-        message: 'Chữ ký X-ZEvent-Signature bị thiếu hoặc không đúng; sự kiện không được xử lý.',
-      });
+      return sendError(reply, 'invalid_signature');
     }
 
     const classified = classifyZaloEvent(body);
