@@ -15,7 +15,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { loadCommunes } from '../src/domain/communes.js';
+import { loadCommunes } from '../src/content/communes.js';
 import { AppError } from '../src/errors.js';
 import { newAccountSchema, passwordSchema, usernameSchema } from '../src/staff/account-input.js';
 import { AuditLog } from '../src/staff/audit-log.js';

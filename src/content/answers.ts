@@ -2,9 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
+import { ContentError } from '../errors.js';
 import { ANSWER_PAYLOAD_PREFIX, CONTROL_PAYLOAD_PREFIX, CONTROL_WORDS, INTENT_PAYLOAD_PREFIX } from '../payloads.js';
 import { fold, removeDiacritics } from '../text/fold.js';
 import { friendlyError } from './friendly-error.js';
+import { syntaxProblem } from './syntax-problem.js';
 
 /**
  * The answer book: one YAML file per intent in content/answers/, each holding the intent's main answer and its
@@ -195,8 +197,8 @@ interface ParsedFile {
 }
 
 /**
- * Reads every *.yaml file in `dir`, validates each, then checks the rules that span files. Throws one Error that
- * lists every problem, each line naming the file and the answer ("content/answers/credit.yaml: answers[2]
+ * Reads every *.yaml file in `dir`, validates each, then checks the rules that span files. Throws one ContentError
+ * that lists every problem, each line naming the file and the answer ("content/answers/credit.yaml: answers[2]
  * (credit.student): legalBasis is required for a policy answer").
  */
 export async function loadAnswers(dir: string, intentNames: readonly string[]): Promise<AnswerBook> {
@@ -220,7 +222,7 @@ export async function loadAnswers(dir: string, intentNames: readonly string[]): 
   // answers as unknown button targets, burying the real problem.
   if (problems.length === 0) problems.push(...crossFileProblems(files, intentNames, displayPath(dir)));
   if (problems.length > 0) {
-    throw new Error(`Invalid answer content (${problems.length} problem(s)):\n${problems.join('\n')}`);
+    throw new ContentError(problems);
   }
   return new AnswerBook(files.flatMap(({ data }) => data.answers.map((a) => toAnswer(data.intent, a))));
 }
@@ -230,7 +232,7 @@ function parseAnswerFile(label: string, source: string): ParsedFile | { problems
   try {
     raw = parseYaml(source);
   } catch (error) {
-    return { problems: [`${label}: not valid YAML: ${(error as Error).message.split('\n')[0]}`] };
+    return { problems: [syntaxProblem(label, source, error)] };
   }
   const result = answerFileSchema.safeParse(raw, { error: friendlyError });
   if (result.success) return { label, data: result.data };

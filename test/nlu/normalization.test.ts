@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadTrainingData } from '../../src/content/training-data.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
-import { loadTrainingData } from '../../src/nlu/training-data.js';
 import { fold, toneKey } from '../../src/text/fold.js';
 import { isSyllable, undoTelex } from '../../src/text/telex.js';
 import { tokenize, tokenizeAscii, tokenizeUnicode } from '../../src/text/tokenize.js';
