@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ZaloSender } from '../channels/zalo/client.js';
 import type { Clock } from '../clock.js';
+import { communeLabel } from '../domain/commune-label.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import type { TurnHook } from '../engine/engine.js';
 import type { AuditLog } from '../staff/audit-log.js';
 import type { Storage } from '../storage/repositories.js';
 import { AnnouncementService } from './announcement-service.js';
 import { zaloAnnouncementText } from './announcement-text.js';
-import { communeLabel } from './commune-label.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { createPendingAnnouncementsHook } from './pending-announcements-hook.js';
 import { PendingWindowIndex } from './pending-window.js';

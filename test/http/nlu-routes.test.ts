@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loadCommunes } from '../../src/content/communes.js';
-import { parseResponse, parseResultJson } from '../../src/http/nlu-routes.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { loadMatcher } from '../../src/nlu/matcher.js';
+import { parseResponse, parseResultJson } from '../../src/plugins/nlu-routes.js';
 
 let app: FastifyInstance;
 let dataDir: string;

@@ -1,7 +1,7 @@
-import { communeLabel } from '../../announcements/commune-label.js';
 import type { WireAnnouncement } from '../../channels/web/wire.js';
 import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
 import { provinceWallTime } from '../../clock.js';
+import { communeLabel } from '../../domain/commune-label.js';
 import type { Commune, CommuneDirectory } from '../../domain/communes.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { intentPayload } from '../../payloads.js';

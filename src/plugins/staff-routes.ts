@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { AppError } from '../errors.js';
+import { sendError } from '../http/errors.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
 import type { AuditLog } from '../staff/audit-log.js';
 import type { StaffIdentity } from '../staff/scope.js';
@@ -16,7 +17,6 @@ import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import { summarizeUnanswered } from '../staff/unanswered-questions.js';
 import type { Storage } from '../storage/repositories.js';
 import { registerAnnouncementRoutes } from './announcement-routes.js';
-import { sendError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../channels/web/protocol.js';
+import { responseWrittenBy } from '../http/response-writer.js';
 import { Memo } from '../memo.js';
 import type { Entity, IntentScore, ParseResult, Parser } from '../nlu/types.js';
-import { responseWrittenBy } from './response-writer.js';
 
 const parseRequest = z.strictObject({ text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) });
 

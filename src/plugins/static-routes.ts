@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from './errors.js';
+import { sendError } from '../http/errors.js';
 
 /** A built browser bundle as scripts/build.mjs records it in public/build/manifest.json. */
 interface ManifestEntry {
