@@ -10,6 +10,7 @@ import { WebPushHub } from './channels/web/push-hub.js';
 import { registerWebChannel } from './channels/web/web-channel.js';
 import { zaloCapabilities } from './channels/zalo/capabilities.js';
 import { registerZaloWebhook } from './channels/zalo/webhook.js';
+import { citizenKey } from './citizens/identity.js';
 import { CitizenRegistry } from './citizens/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, zaloSettings } from './config.js';
@@ -195,7 +196,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     webPush,
     config,
     // The widget starts a new session after clearing, so nothing under the old one stays reachable: delete it all.
-    onClear: [(sessionId) => personalData.deletePersonalData(SessionStore.key('web', sessionId), { kind: 'citizen' })],
+    onClear: [(sessionId) => personalData.deletePersonalData(citizenKey('web', sessionId), { kind: 'citizen' })],
     crossOriginRoutes: [(scope) => registerAnnouncementFeed(scope, announcements.service), (scope) => registerCommunesRoutes(scope, communes)],
   });
   await registerStaticRoutes(app);

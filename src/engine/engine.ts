@@ -1,3 +1,4 @@
+import { type ChannelId, citizenKey } from '../citizens/identity.js';
 import { type Clock, provinceToday } from '../clock.js';
 import { Memo } from '../memo.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
@@ -8,7 +9,6 @@ import { KeyedQueue } from './keyed-queue.js';
 import type { SessionStore } from './session-store.js';
 import type {
   ChannelCapabilities,
-  ChannelId,
   ConversationSession,
   InboundMessage,
   Reply,
@@ -72,7 +72,7 @@ export class ConversationEngine {
 
   /** Handles one message; messages of the same citizen are handled one after another. */
   handle(message: InboundMessage): Promise<Reply[]> {
-    return this.#queue.run(`${message.channel}:${message.userId}`, () => this.#turn(message));
+    return this.#queue.run(citizenKey(message.channel, message.userId), () => this.#turn(message));
   }
 
   /** Resolves once no message is being handled (shutdown). */

@@ -1,4 +1,4 @@
-import { citizenIdOf } from '../citizens/registry.js';
+import { citizenKey } from '../citizens/identity.js';
 import type { TurnHook } from '../engine/engine.js';
 import type { UnansweredRecord } from '../storage/records.js';
 import { fold } from '../text/fold.js';
@@ -14,7 +14,7 @@ export function createUnansweredHook(
   return {
     async after(ctx, outcome) {
       if (outcome.intent !== fallbackIntent || !ctx.text) return;
-      await record(citizenIdOf(ctx.message.channel, ctx.message.userId), ctx.text, ctx.now);
+      await record(citizenKey(ctx.message.channel, ctx.message.userId), ctx.text, ctx.now);
     },
   };
 }

@@ -3,10 +3,10 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { citizenKey } from '../../citizens/identity.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
-import { SessionStore } from '../../engine/session-store.js';
 import { registerChatRoute } from './chat-route.js';
 import { registerChatSocket } from './chat-socket.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -57,7 +57,7 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
 
   const replies = new ReplyCache();
   const clearConversation = async (sessionId: string) => {
-    engine.sessions.delete(SessionStore.key('web', sessionId));
+    engine.sessions.delete(citizenKey('web', sessionId));
     replies.forget(sessionId);
     for (const hook of onClear) await hook(sessionId);
   };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 // Brings in the type of the `rateLimit` route option.
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
+import { citizenKey } from '../../citizens/identity.js';
+import type { CitizenRegistry } from '../../citizens/registry.js';
 import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
@@ -107,7 +108,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       id: journalId,
       receivedAt: now.toISOString(),
       event,
-      citizenId: citizenIdOf('zalo', event.userId),
+      citizenId: citizenKey('zalo', event.userId),
     });
     if (isNew) inbox.accept(journalId, event);
     else request.log.info({ journalId, kind: event.kind }, 'Zalo event redelivered; already handled');

@@ -1,4 +1,4 @@
-import { citizenIdOf } from '../../citizens/registry.js';
+import { citizenKey } from '../../citizens/identity.js';
 import type { FlowState, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { controlPayload } from '../../payloads.js';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD, type ConsentService } from '../../privacy/consent.js';
@@ -41,7 +41,7 @@ export function createPrivacySkill(options: {
 }): Skill {
   const { personalData, consent, privacyPageUrl, communeName, intro } = options;
   const policyLink = { title: 'Chính sách bảo vệ dữ liệu cá nhân', url: privacyPageUrl };
-  const citizenOf = (ctx: TurnContext) => citizenIdOf(ctx.message.channel, ctx.message.userId);
+  const citizenOf = (ctx: TurnContext) => citizenKey(ctx.message.channel, ctx.message.userId);
 
   async function view(ctx: TurnContext): Promise<SkillResult> {
     const data = await personalData.inventory(citizenOf(ctx));

@@ -1,4 +1,4 @@
-import { citizenIdOf } from '../../citizens/registry.js';
+import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
@@ -89,7 +89,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const kept = { ...keptRecord(state, household), category: result.category };
     let offer: Reply[] = [];
     try {
-      offer = await consent.offerToKeep(citizenIdOf(ctx.message.channel, ctx.message.userId), 'screening', kept, ctx.now);
+      offer = await consent.offerToKeep(citizenKey(ctx.message.channel, ctx.message.userId), 'screening', kept, ctx.now);
     } catch {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }
