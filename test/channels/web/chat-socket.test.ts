@@ -51,7 +51,7 @@ describe('widget socket /ws/chat', () => {
     client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'malformed' });
     await client.hello({ sessionId: SESSION });
-    client.send({ type: 'message', id: 'm1', text: 'a', payload: 'b' });
+    client.send({ type: 'message', id: 'm1' });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'malformed', id: 'm1' });
     client.send({ type: 'message', id: 'bad id!', text: 'a' });
     const badId = await client.next();
