@@ -56,7 +56,7 @@ export function registerAnnouncementRoutes(
   r.post(
     '/api/announcements',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Create an announcement, sent now or at `scheduledAt`',
@@ -73,7 +73,7 @@ export function registerAnnouncementRoutes(
   r.post(
     '/api/announcements/preview',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'How an announcement will look on Zalo (the messages after splitting) and in the widget',
@@ -103,7 +103,7 @@ export function registerAnnouncementRoutes(
   r.get(
     '/api/staff/announcements',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Announcements the staff member may manage, newest first',
@@ -117,7 +117,7 @@ export function registerAnnouncementRoutes(
   r.get(
     '/api/announcements/:id',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'An announcement and its delivery report per channel',
@@ -136,7 +136,7 @@ export function registerAnnouncementRoutes(
   r.post(
     '/api/announcements/:id/withdraw',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Withdraw: removed from the feed, nothing more is sent (messages already sent on Zalo stay)',

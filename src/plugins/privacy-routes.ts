@@ -46,7 +46,7 @@ export function registerPrivacyAdminRoutes(
   route.get(
     '/api/staff/citizens/:citizenId/personal-data',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: { tags: ['privacy'], summary: "Everything stored about a citizen (admins, on the citizen's request)", params: citizenParams },
     },
     async (request) => {
@@ -69,7 +69,7 @@ export function registerPrivacyAdminRoutes(
   route.delete(
     '/api/staff/citizens/:citizenId/personal-data',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: { tags: ['privacy'], summary: "Delete everything stored about a citizen (admins, on the citizen's request)", params: citizenParams },
     },
     async (request) => {

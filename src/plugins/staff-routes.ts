@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Announcements } from '../announcements/announcements.js';
@@ -26,7 +26,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The announcement service and its delivery worker (tests tick it after moving the clock). */
     announcements: Announcements;
-    /** preHandler for staff-only routes registered elsewhere (e.g. personal-data requests handled by admins). */
+    /** onRequest hook for staff-only routes registered elsewhere (e.g. personal-data requests handled by admins). */
     staffGuard: StaffGuard;
   }
 }
@@ -43,8 +43,11 @@ export interface StaffConsoleOptions {
   zaloEnabled: boolean;
 }
 
-/** Checks the session cookie (401), the role (403) and, for changes, that the request comes from this site (403). */
-export type StaffGuard = (role?: 'admin') => preHandlerAsyncHookHandler;
+/**
+ * An onRequest hook: checks the session cookie (401), the role (403) and, for changes, that the request comes from
+ * this site (403), before anything reads the body.
+ */
+export type StaffGuard = (role?: 'admin') => onRequestAsyncHookHandler;
 
 const identitySchema = z.object({
   username: z.string(),
@@ -180,7 +183,7 @@ function registerStaffRoutes(
   r.get(
     '/api/staff/me',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'The logged-in staff member and the state of the Zalo channel',
@@ -202,7 +205,7 @@ function registerStaffRoutes(
   r.post(
     '/api/staff/password',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Change one’s own password',
@@ -218,14 +221,14 @@ function registerStaffRoutes(
 
   r.get(
     '/api/staff/accounts',
-    { preHandler: o.guard('admin'), schema: { tags, summary: 'Staff accounts (admins)', response: { 200: z.array(accountSchema) } } },
+    { onRequest: o.guard('admin'), schema: { tags, summary: 'Staff accounts (admins)', response: { 200: z.array(accountSchema) } } },
     async () => o.staff.list(),
   );
 
   r.post(
     '/api/staff/accounts',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: { tags, summary: 'Create a staff account (admins)', body: newAccountSchema, response: { 201: accountSchema } },
     },
     async (request, reply) => reply.code(201).send(await o.staff.create(staffOf(request).username, request.body)),
@@ -234,7 +237,7 @@ function registerStaffRoutes(
   r.patch(
     '/api/staff/accounts/:username',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: {
         tags,
         summary: 'Change communes, role, name or password, or lock an account (admins)',
@@ -249,7 +252,7 @@ function registerStaffRoutes(
   r.delete(
     '/api/staff/accounts/:username',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: { tags, summary: 'Delete a staff account (admins)', params: z.object({ username: usernameSchema }), response: noContent },
     },
     async (request, reply) => {
@@ -261,7 +264,7 @@ function registerStaffRoutes(
   r.get(
     '/api/staff/audit',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: {
         tags,
         summary: 'The audit log, newest first (admins); page with `before` = the last `at` seen',
@@ -289,7 +292,7 @@ function registerStaffRoutes(
   r.get(
     '/api/staff/unanswered',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: {
         tags,
         summary: 'Questions the bot could not answer, most frequent first (words only where the citizen consented)',
