@@ -96,7 +96,7 @@ async function runService(mockEnv: Record<string, string>): Promise<Omit<Announc
       audit: new AuditLog(storage.audit, systemClock),
       clock: systemClock,
       quietHours: null,
-      zalo: () => client,
+      zalo: client,
       web: null,
       log,
       maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,

@@ -27,7 +27,7 @@ export interface AnnouncementServiceOptions {
   worker: DeliveryWorker;
   pendingWindow: PendingWindowIndex;
   zaloEnabled: boolean;
-  web: (() => CommuneBroadcaster) | null;
+  web: CommuneBroadcaster | null;
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 }
 
@@ -175,8 +175,7 @@ export class AnnouncementService {
       const wire = toWire(published);
       // "all" reaches every open widget, including those on pages that name no commune.
       const targets = published.communes === 'all' ? ['all'] : published.communes;
-      const hub = this.#o.web();
-      for (const communeId of targets) hub.broadcastToCommune(communeId, wire);
+      for (const communeId of targets) this.#o.web.broadcastToCommune(communeId, wire);
     }
     const counts = countStates(records);
     await this.#o.audit.record(actor, 'announcement.publish', published.id, counts);

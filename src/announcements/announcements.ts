@@ -20,13 +20,10 @@ export interface AnnouncementsOptions {
   audit: AuditLog;
   clock: Clock;
   quietHours: QuietHours | null;
-  /**
-   * Null when Zalo is off (no credentials). Otherwise a getter for the sender: the Zalo channel is set up after the
-   * engine, which needs this module's hook first.
-   */
-  zalo: (() => ZaloSender) | null;
-  /** The widget hub (a getter, like `zalo`); null when none runs (announcements still reach the public feed). */
-  web: (() => CommuneBroadcaster) | null;
+  /** Zalo's outbound client; null when Zalo is off (no credentials). */
+  zalo: ZaloSender | null;
+  /** The widget hub; null when none runs (announcements still reach the public feed). */
+  web: CommuneBroadcaster | null;
   log: FastifyBaseLogger;
   /** ZALO_MAX_REQUESTS_PER_MINUTE: sizes the delivery batches. */
   maxRequestsPerMinute: number;

@@ -30,7 +30,7 @@ export const parseResponse = z.object({
  * POST /api/nlu/parse: what the matcher makes of a text (intent, top-5 ranking, entities), for staff tools and
  * for checking the matcher from outside. Entity offsets refer to the returned `text` (the input in Unicode NFC).
  */
-export function registerNluRoutes(app: FastifyInstance, parser: Parser): void {
+export async function registerNluRoutes(app: FastifyInstance, { parser }: { parser: Parser }): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/nlu/parse',
     {

@@ -113,7 +113,7 @@ const standardsResponse = z.object({
 const apiError = z.object({ error: z.string(), message: z.string() });
 
 /** GET /api/screening/standards and POST /api/screening/evaluate: the poverty rules and a self-assessment by API. */
-export function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRouteDeps): void {
+export async function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRouteDeps): Promise<void> {
   const { rules, clock } = deps;
   const routes = app.withTypeProvider<ZodTypeProvider>();
 

@@ -4,19 +4,17 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Announcements } from '../announcements/announcements.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { AppError } from '../errors.js';
 import { sendError } from '../http/errors.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
-import type { AuditLog } from '../staff/audit-log.js';
+import { AuditLog } from '../staff/audit-log.js';
 import type { StaffIdentity } from '../staff/scope.js';
 import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import { summarizeUnanswered } from '../staff/unanswered-questions.js';
 import type { Storage } from '../storage/repositories.js';
-import { registerAnnouncementRoutes } from './announcement-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,10 +22,10 @@ declare module 'fastify' {
     staff: StaffIdentity | null;
   }
   interface FastifyInstance {
-    /** The announcement service and its delivery worker (tests tick it after moving the clock). */
-    announcements: Announcements;
-    /** onRequest hook for staff-only routes registered elsewhere (e.g. personal-data requests handled by admins). */
+    /** onRequest hook for staff-only routes of other plugins (which name 'staff' among their dependencies). */
     staffGuard: StaffGuard;
+    /** The audit log every staff action is written to. */
+    audit: AuditLog;
   }
 }
 
@@ -35,11 +33,9 @@ export const STAFF_COOKIE = 'staff_session';
 
 export interface StaffConsoleOptions {
   config: Pick<Config, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'STAFF_SESSION_HOURS' | 'PUBLIC_BASE_URL' | 'QUIET_HOURS'>;
-  storage: Pick<Storage, 'staff' | 'staffSessions' | 'unanswered' | 'tokens'>;
+  storage: Pick<Storage, 'staff' | 'staffSessions' | 'unanswered' | 'tokens' | 'audit'>;
   clock: Clock;
   communes: CommuneDirectory;
-  audit: AuditLog;
-  announcements: Announcements;
   zaloEnabled: boolean;
 }
 
@@ -60,11 +56,12 @@ const noContent = { 204: z.null() };
 
 /**
  * The staff console's API: login (HttpOnly, SameSite=Strict cookie), logout, accounts (admins), the audit log and
- * unanswered questions (admins), and the announcement routes. The first admin comes from ADMIN_USERNAME /
+ * unanswered questions (admins), the console page; decorates `staffGuard` and `audit`. The first admin comes from ADMIN_USERNAME /
  * ADMIN_PASSWORD when no account of that name exists yet.
  */
 export async function registerStaffConsole(app: FastifyInstance, options: StaffConsoleOptions): Promise<void> {
-  const { config, storage, clock, communes, audit, announcements } = options;
+  const { config, storage, clock, communes } = options;
+  const audit = new AuditLog(storage.audit, clock);
   const staff = new StaffService({
     staff: storage.staff,
     sessions: storage.staffSessions,
@@ -76,11 +73,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   const firstAdmin = await staff.ensureFirstAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');
 
-  app.decorate('announcements', announcements);
-  app.addHook('onReady', () => announcements.start());
-  // Stop sending before the server stops: the batch in flight is finished and recorded, the rest stays queued.
-  app.addHook('preClose', () => announcements.stop());
-
+  app.decorate('audit', audit);
   const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   app.decorateRequest('staff', null);
@@ -107,7 +100,6 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     quietHours: config.QUIET_HOURS ? `${hhmm(config.QUIET_HOURS.fromMinute)}–${hhmm(config.QUIET_HOURS.toMinute)}` : null,
   });
   await registerConsolePage(app);
-  registerAnnouncementRoutes(app, { announcements: announcements.service, guard, communes });
 }
 
 /** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */

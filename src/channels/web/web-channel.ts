@@ -15,13 +15,6 @@ import type { WebPushHub } from './push-hub.js';
 import { ReplyCache } from './reply-cache.js';
 import { MAX_FRAME_LENGTH } from './wire.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Live push to open widgets (announcements); see WebPushHub. */
-    webPush: WebPushHub;
-  }
-}
-
 export interface WebChannelOptions {
   engine: ConversationEngine;
   clock: Clock;
@@ -44,7 +37,6 @@ const HEARTBEAT_MS = 30_000;
  * for ALLOWED_ORIGINS; no other route answers another origin's browser (nor pays for the CORS hooks).
  */
 export async function registerWebChannel(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
-  app.decorate('webPush', options.webPush);
   await app.register(async (widgetApi) => {
     await widgetApi.register(cors, { origin: options.config.ALLOWED_ORIGINS, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
     await registerWidgetRoutes(widgetApi, options);
