@@ -56,8 +56,8 @@ const noContent = { 204: z.null() };
 
 /**
  * The staff console's API: login (HttpOnly, SameSite=Strict cookie), logout, accounts (admins), the audit log and
- * unanswered questions (admins), the console page; decorates `staffGuard` and `audit`. The first admin comes from ADMIN_USERNAME /
- * ADMIN_PASSWORD when no account of that name exists yet.
+ * unanswered questions (admins), the console page; decorates `staffGuard` and `audit`. The first admin comes from
+ * ADMIN_USERNAME / ADMIN_PASSWORD when no account of that name exists yet.
  */
 export async function registerStaffConsole(app: FastifyInstance, options: StaffConsoleOptions): Promise<void> {
   const { config, storage, clock, communes } = options;

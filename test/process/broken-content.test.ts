@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForExit } from '../support/service-process.js';
+import { spawnService, waitForExit } from '../support/service-process.js';
 
 /**
  * Every kind of content and training file, broken in a temporary copy: the built service (dist/main.js) must stop
@@ -25,25 +24,14 @@ async function startWith(name: string, file: string, change: (text: string) => s
   await cp('intents', join(root, 'intents'), { recursive: true });
   const path = join(root, file);
   await writeFile(path, change(await readFile(path, 'utf8')));
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: join(root, 'data'),
-      CONTENT_DIR: join(root, 'content'),
-      INTENTS_DIR: join(root, 'intents'),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => {
-    stderr += d;
+  const { child, stderr } = spawnService({
+    PORT: '0',
+    DATA_DIR: join(root, 'data'),
+    CONTENT_DIR: join(root, 'content'),
+    INTENTS_DIR: join(root, 'intents'),
   });
   const code = await waitForExit(child);
-  return { code, stderr };
+  return { code, stderr: stderr() };
 }
 
 describe('a broken content or training file stops start-up with one line', () => {
