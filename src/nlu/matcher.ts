@@ -10,15 +10,16 @@
  * calibrated by a temperature fitted on cross-validated predictions (lowest log-loss), so "0.8" means right about 8
  * times in 10; the temperature and the floor come from `npm run nlu:eval`, which prints the sweep.
  */
+
+import { loadTrainingData, type TrainingUtterance } from '../content/training-data.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { Memo } from '../memo.js';
+import { type Token, tokenize } from '../text/tokenize.js';
 import { extractEntities } from './entities/index.js';
 import { FeatureIndex, featuresOf, type IndexedWord } from './features.js';
 import { contextualForms, type Forms, formsOf, normalizeTokens } from './lexicon.js';
 import { LinearClassifier, type LinearOptions, type TrainingExample } from './linear-classifier.js';
 import { hashTrainingData, type MatcherSnapshot, readMatcherSnapshot } from './matcher-snapshot.js';
-import { type Token, tokenize } from './tokenize.js';
-import { loadTrainingData, type TrainingUtterance } from './training-data.js';
 import type { IntentScore, ParseResult, Parser } from './types.js';
 import { Vocabulary } from './vocabulary.js';
 

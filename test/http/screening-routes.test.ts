@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { removeDiacritics } from '../../src/nlu/fold.js';
+import { removeDiacritics } from '../../src/text/fold.js';
 
 let app: FastifyInstance;
 let dataDir: string;

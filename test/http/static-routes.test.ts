@@ -5,7 +5,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from '../../src/http/errors.js';
-import { registerStaticRoutes } from '../../src/http/static-routes.js';
+import { registerStaticRoutes } from '../../src/plugins/static-routes.js';
 
 const WIDGET = 'widget.abc123.js';
 const code = 'console.log("tro ly");'.repeat(20);

@@ -34,6 +34,16 @@ describe('staff login', () => {
     }
   });
 
+  it('refuses an anonymous announcement before reading its body (authentication runs on request)', async () => {
+    bed = await startConsoleApp();
+    // A body that would be a 400 (invalid JSON) or a 413 (too large) if anything parsed it first.
+    for (const payload of ['{"title": ', 'x'.repeat(100 * 1024)]) {
+      const response = await bed.inject({ method: 'POST', url: '/api/announcements', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ error: 'unauthenticated' });
+    }
+  });
+
   it('sets an HttpOnly, SameSite=Strict cookie and answers who logged in; the session ends at logout and on expiry', async () => {
     bed = await startConsoleApp();
     const response = await bed.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
@@ -181,7 +191,7 @@ describe('accounts and audit', () => {
       payload: { username: 'canbo2', password: 'mat-khau-dai-du', role: 'officer', communes: ['99999'] },
     });
     expect(unknownCommune.statusCode).toBe(400);
-    expect(unknownCommune.json()).toEqual({ error: 'unknown_commune', message: 'Không có xã/phường với mã: 99999.' });
+    expect(unknownCommune.json()).toEqual({ error: 'invalid_commune', message: 'Không có xã/phường với mã: 99999.' });
     const taken = await bed.inject({
       method: 'POST',
       url: '/api/staff/accounts',

@@ -5,7 +5,7 @@ import { type Clock, provinceToday } from '../clock.js';
 import { screenHousehold } from '../domain/poverty/screen.js';
 import { indicatorsOf, standardOn, unknownIndicatorIds } from '../domain/poverty/standards.js';
 import { AREAS, CATEGORIES, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../domain/poverty/types.js';
-import { HttpError } from './errors.js';
+import { AppError } from '../errors.js';
 
 export interface ScreeningRouteDeps {
   rules: PovertyRules;
@@ -113,7 +113,7 @@ const standardsResponse = z.object({
 const apiError = z.object({ error: z.string(), message: z.string() });
 
 /** GET /api/screening/standards and POST /api/screening/evaluate: the poverty rules and a self-assessment by API. */
-export function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRouteDeps): void {
+export async function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRouteDeps): Promise<void> {
   const { rules, clock } = deps;
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
@@ -149,7 +149,7 @@ export function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRou
       const input = parseRequest(request.body);
       const date = input.date ?? provinceToday(clock);
       const standard = standardOn(rules.standards, date);
-      if (!standard) throw new HttpError(400, 'no_standard_for_date', noStandardMessage(rules.standards, date));
+      if (!standard) throw new AppError('no_standard_for_date', noStandardMessage(rules.standards, date));
       checkDeprivations(standard, input.deprivations);
       const { notes, disclaimer, ...result } = screenHousehold(rules, standard, input, date);
       // The response keeps the documented shape: the notes that qualify this result lead the disclaimer.
@@ -162,23 +162,19 @@ function parseRequest(body: unknown): EvaluateRequest {
   const parsed = evaluateRequest.safeParse(body);
   if (parsed.success) return parsed.data;
   const messages = [...new Set(parsed.error.issues.map((i) => i.message))];
-  throw new HttpError(400, 'invalid_request', messages.join(' '));
+  throw new AppError('invalid_request', messages.join(' '));
 }
 
 function checkDeprivations(standard: Standard, deprivations: readonly string[]): void {
   const repeated = deprivations.filter((d, i) => deprivations.indexOf(d) !== i);
   if (repeated.length > 0) {
-    throw new HttpError(
-      400,
-      'invalid_request',
+    throw new AppError('invalid_request',
       `Mã chỉ số ${[...new Set(repeated)].map((d) => `"${d}"`).join(', ')} bị lặp lại trong "deprivations"; mỗi chỉ số chỉ ghi một lần.`,
     );
   }
   const unknown = unknownIndicatorIds(standard, deprivations);
   if (unknown.length > 0) {
-    throw new HttpError(
-      400,
-      'unknown_indicator',
+    throw new AppError('unknown_indicator',
       `${standard.title} (${standard.id}) không có chỉ số ${unknown.map((d) => `"${d}"`).join(', ')}. ` +
         `Các mã hợp lệ: ${indicatorsOf(standard)
           .map((i) => i.id)
