@@ -164,17 +164,24 @@ export class Matcher implements Parser {
   }
 }
 
+/** Matchers trained in this process, by intents hash: an app built again (tests build hundreds) need not retrain. */
+const trainedHere = new Map<string, MatcherSnapshot>();
+
 /**
  * The matcher for intents/: from the build-time snapshot when one was trained on exactly these files (and default
- * options), otherwise read, validated and trained here (about 0.3 s).
+ * options), or from one trained earlier in this process, otherwise read, validated and trained here (about 0.3 s).
  */
 export async function loadMatcher(
   options: { intentsDir: string; communes: CommuneDirectory; snapshotFile?: string | URL } & MatcherOptions,
 ): Promise<Matcher> {
-  if (options.snapshotFile && !options.calibration && !options.linear) {
-    const snapshot = await readMatcherSnapshot(options.snapshotFile, await hashIntents(options.intentsDir));
+  const defaults = !options.calibration && !options.linear;
+  const intentsHash = defaults ? await hashIntents(options.intentsDir) : '';
+  if (defaults) {
+    const snapshot = (options.snapshotFile && (await readMatcherSnapshot(options.snapshotFile, intentsHash))) || trainedHere.get(intentsHash);
     if (snapshot) return Matcher.fromSnapshot(snapshot, options.communes);
   }
   const utterances = await loadTrainingData(options.intentsDir);
-  return Matcher.train(utterances, options.communes, options);
+  const matcher = Matcher.train(utterances, options.communes, options);
+  if (defaults) trainedHere.set(intentsHash, matcher.toSnapshot(intentsHash));
+  return matcher;
 }
