@@ -14,7 +14,7 @@ import { communeResolver } from './channels/zalo/commune-resolver.js';
 import { registerZaloWebhook } from './channels/zalo/webhook.js';
 import { CitizenRegistry } from './citizens/registry.js';
 import { type Clock, systemClock } from './clock.js';
-import { type Config, zaloSettings } from './config.js';
+import { type Config, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswers } from './content/answers.js';
 import { INTENT_NAMES } from './content/intents-list.js';
 import { loadPovertyRules } from './content/standards.js';
@@ -182,10 +182,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         description: 'Chatbot of the sustainable-poverty-reduction programme: chat, NLU, screening, announcements.',
         version: '0.1.0',
       },
+      // "Try it out" calls the service under PUBLIC_BASE_URL's path, where a reverse proxy may strip a prefix.
+      servers: [{ url: publicBasePath(config) || '/' }],
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
+  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config) });
 
   registerHealthRoute(app, () => ready);
   const webPush = new WebPushHub();

@@ -322,13 +322,13 @@ async function registerConsolePage(app: FastifyInstance, publicDir = 'public'): 
     bundle = undefined;
   }
   if (!bundle) app.log.warn('console bundle not built: run "npm run build"; /console.js answers 503 until then');
-  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console.html', 302));
+  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('console.html', 302));
   app.get('/console.js', { schema: { hide: true } }, (_request, reply) => {
     if (!bundle) {
       return reply
         .code(503)
         .send({ error: 'console_not_built', message: 'Trang quản trị chưa sẵn sàng. Quản trị viên cần chạy "npm run build".' });
     }
-    return reply.header('Cache-Control', 'no-cache').redirect(`/build/${bundle}`, 302);
+    return reply.header('Cache-Control', 'no-cache').redirect(`build/${bundle}`, 302);
   });
 }
