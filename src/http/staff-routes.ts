@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Announcements } from '../announcements/announcements.js';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { type Config, publicBasePath } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
 import type { AuditLog } from '../staff/audit-log.js';
@@ -77,7 +77,13 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   // Stop sending before the server stops: the batch in flight is finished and recorded, the rest stays queued.
   app.addHook('preClose', () => announcements.stop());
 
-  const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
+  // Sent only to this service: under PUBLIC_BASE_URL's path when a proxy publishes it under one, beside other sites.
+  const sessionCookie: SessionCookie = {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.PUBLIC_BASE_URL.startsWith('https:'),
+    path: `${publicBasePath(config)}/`,
+  };
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   app.decorateRequest('staff', null);
   const guard: StaffGuard = (role) => async (request) => {
@@ -96,7 +102,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     staff,
     guard,
     storage,
-    secureCookie,
+    sessionCookie,
     sessionHours: config.STAFF_SESSION_HOURS,
     audit,
     zaloEnabled: options.zaloEnabled,
@@ -104,6 +110,13 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   });
   await registerConsolePage(app);
   registerAnnouncementRoutes(app, { announcements: announcements.service, guard, communes });
+}
+
+interface SessionCookie {
+  httpOnly: true;
+  sameSite: 'strict';
+  secure: boolean;
+  path: string;
 }
 
 /** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */
@@ -123,7 +136,7 @@ function registerStaffRoutes(
     staff: StaffService;
     guard: StaffGuard;
     storage: StaffConsoleOptions['storage'];
-    secureCookie: boolean;
+    sessionCookie: SessionCookie;
     sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
@@ -149,10 +162,7 @@ function registerStaffRoutes(
       try {
         const { token, staff } = await o.staff.login(request.body.username, request.body.password, request.ip);
         reply.setCookie(STAFF_COOKIE, token, {
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: o.secureCookie,
-          path: '/',
+          ...o.sessionCookie,
           // Relative, so a browser whose clock is off keeps it for the right time; the server enforces expiry itself.
           maxAge: o.sessionHours * 3600,
         });
@@ -171,7 +181,7 @@ function registerStaffRoutes(
       const token = request.cookies[STAFF_COOKIE];
       const identity = await o.staff.authenticate(token);
       if (token && identity) await o.staff.logout(token, identity);
-      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      reply.clearCookie(STAFF_COOKIE, { path: o.sessionCookie.path });
       return reply.code(204).send(null);
     },
   );

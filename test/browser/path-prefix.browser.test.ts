@@ -151,6 +151,8 @@ describe(`the service published under ${PREFIX} by a prefix-stripping proxy`, { 
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Quản trị thông báo' }).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByPlaceholder('Tìm xã/phường…').count(), { timeout: 15_000 }).toBe(1);
+    // The session cookie goes to this service only, not to the other sites of the portal's host.
+    expect((await context.cookies()).map((c) => c.path)).toEqual([`${PREFIX}/`]);
   });
 
   it('serves the OpenAPI page (/docs) with its assets and description', async () => {
