@@ -77,13 +77,14 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   // Stop sending before the server stops: the batch in flight is finished and recorded, the rest stays queued.
   app.addHook('preClose', () => announcements.stop());
 
-  // Sent only to this service: under PUBLIC_BASE_URL's path when a proxy publishes it under one, beside other sites.
+  // Sent only to this service's paths: PUBLIC_BASE_URL's, when a portal publishes it under a path beside other sites.
   const sessionCookie: SessionCookie = {
     httpOnly: true,
     sameSite: 'strict',
     secure: config.PUBLIC_BASE_URL.startsWith('https:'),
     path: `${publicBasePath(config)}/`,
   };
+  const publicOrigin = new URL(config.PUBLIC_BASE_URL).origin;
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   app.decorateRequest('staff', null);
   const guard: StaffGuard = (role) => async (request) => {
@@ -92,7 +93,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     if (role === 'admin' && identity.role !== 'admin') {
       throw new HttpError(403, 'admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
     }
-    if (request.method !== 'GET' && !sameSite(request)) {
+    if (request.method !== 'GET' && !sameSite(request, publicOrigin)) {
       throw new HttpError(403, 'cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
     }
     request.staff = identity;
@@ -119,10 +120,13 @@ interface SessionCookie {
   path: string;
 }
 
-/** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */
-function sameSite(request: FastifyRequest): boolean {
+/**
+ * SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. This
+ * site is the Host asked for, or PUBLIC_BASE_URL's origin (a reverse proxy may pass its own Host on).
+ */
+function sameSite(request: FastifyRequest, publicOrigin: string): boolean {
   const origin = request.headers.origin;
-  if (!origin) return true;
+  if (!origin || origin === publicOrigin) return true;
   try {
     return new URL(origin).host === request.headers.host;
   } catch {

@@ -147,6 +147,19 @@ describe('roles and commune scope', () => {
     expect(response.statusCode).toBe(403);
     expect(response.json().error).toBe('cross_site');
   });
+
+  it('takes PUBLIC_BASE_URL’s origin as this site, behind a reverse proxy that passes its own Host on', async () => {
+    bed = await startConsoleApp({ env: { PUBLIC_BASE_URL: 'https://portal.example/giamngheo' } });
+    const admin = await bed.login(ADMIN);
+    const response = await bed.inject({
+      method: 'POST',
+      url: '/api/announcements',
+      cookie: admin,
+      headers: { origin: 'https://portal.example', host: '127.0.0.1:3000' },
+      payload: announcement([COMMUNE_A]),
+    });
+    expect(response.statusCode).toBe(201);
+  });
 });
 
 describe('accounts and audit', () => {
