@@ -131,10 +131,11 @@ describe(`the service published under ${PREFIX} by a prefix-stripping proxy`, { 
     await expect.poll(() => widget('.msg.bot').count(), { timeout: 15_000 }).toBeGreaterThan(before);
     expect(socketUrls.length).toBeGreaterThan(0);
     for (const url of socketUrls) expect(url.startsWith(`ws://127.0.0.1:${new URL(base).port}${PREFIX}/`), url).toBe(true);
-    // Links the service wrote (e.g. to the privacy page) are under PUBLIC_BASE_URL.
+    // Links the service wrote (the privacy notice of a first message links the privacy page) are under PUBLIC_BASE_URL.
     const ownLinks = (await widget('a[href]').evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href))).filter(
       (href) => new URL(href).host === new URL(base).host,
     );
+    expect(ownLinks).toContain(`${base}/privacy`);
     for (const href of ownLinks) expect(href.startsWith(`${base}/`), href).toBe(true);
   });
 
