@@ -19,9 +19,9 @@ import { type ServiceProcess, startServiceProcess, waitForExit } from '../suppor
  * validates every record), nothing acknowledged may be lost, and after Zalo's redelivery of every event no citizen may
  * receive the same message twice.
  *
- * The kill moments are spread over the launch window: crash n of N falls at a random point of the window's n-th
- * slice, so a few crashes cover the window from "nothing answered yet" to "everything answered" (CRASH_ITERATIONS=40
- * for a longer soak).
+ * The kills are spread over the traffic by how much of it has been answered, not by the clock: crash n of N comes once a
+ * random share of the requests in the n-th Nth of them has been answered, so a few crashes cover "nothing answered
+ * yet" to "nearly all answered" on a fast or a busy machine alike (CRASH_ITERATIONS=40 for a longer soak).
  */
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 8);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
@@ -138,7 +138,7 @@ async function iteration(n: number): Promise<void> {
   expect(login.status).toBe(200);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 
-  // Traffic in flight: requests launched one after another while the kill comes at a random moment.
+  // Traffic in flight: requests launched one after another; the kill comes once `answeredBeforeKill` are answered.
   const chatIds = Array.from({ length: CHATS }, (_, k) => `crash${tag}chat${k}`);
   const webhookUsers = Array.from({ length: WEBHOOKS }, (_, k) => `8${tag}00000000000000${k}`);
   const events = webhookUsers.map((userId) => JSON.stringify(zalo.textEvent(userId, 'ho ngheo duoc vay von bao nhieu')));
@@ -146,11 +146,22 @@ async function iteration(n: number): Promise<void> {
   const chats: Promise<number>[] = [];
   const webhooks: Promise<number>[] = [];
   let announcement: Promise<{ status: number; id: string | null }> = Promise.resolve({ status: 0, id: null });
+  const answeredBeforeKill = Math.floor(((n - 1 + rand()) / ITERATIONS) * (CHATS + WEBHOOKS));
+  let answered = 0;
+  let enoughAnswered!: () => void;
+  const killMoment = new Promise<void>((resolve) => {
+    enoughAnswered = resolve;
+  });
+  if (answeredBeforeKill === 0) enoughAnswered();
+  const counted = (status: Promise<number>) =>
+    status.finally(() => {
+      if (++answered >= answeredBeforeKill) enoughAnswered();
+    });
   let killed = false;
   const launching = (async () => {
     for (let k = 0; k < Math.max(CHATS, WEBHOOKS) && !killed; k++) {
-      chats.push(post(`${service.url}/api/chat`, { sessionId: chatIds[k], text: 'hộ nghèo được vay vốn bao nhiêu' }).then((r) => r.status, () => 0));
-      webhooks.push(zalo.post(events[k]!, sign(events[k]!)).then((r) => r.status, () => 0));
+      chats.push(counted(post(`${service.url}/api/chat`, { sessionId: chatIds[k], text: 'hộ nghèo được vay vốn bao nhiêu' }).then((r) => r.status, () => 0)));
+      webhooks.push(counted(zalo.post(events[k]!, sign(events[k]!)).then((r) => r.status, () => 0)));
       if (k === 2) {
         announcement = post(
           `${service.url}/api/announcements`,
@@ -162,7 +173,7 @@ async function iteration(n: number): Promise<void> {
     }
   })();
 
-  await new Promise((r) => setTimeout(r, Math.floor(((n - 1 + rand()) / ITERATIONS) * CHATS * LAUNCH_EVERY_MS * 1.5)));
+  await killMoment;
   killed = true;
   service.child.kill('SIGKILL');
   await waitForExit(service.child);
