@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { type Clock, systemClock } from './clock.js';
-import { type Config, zaloSettings } from './config.js';
+import { type Config, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswerContent } from './content/answer-content.js';
 import { loadCommunes } from './content/communes.js';
 import { INTENT_NAMES } from './content/intents-list.js';
@@ -91,10 +91,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         description: 'Chatbot of the sustainable-poverty-reduction programme: chat, NLU, screening, announcements.',
         version: '0.1.0',
       },
+      // "Try it out" calls the service under PUBLIC_BASE_URL's path, where a reverse proxy may strip a prefix.
+      servers: [{ url: publicBasePath(config) || '/' }],
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
+  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config) });
   let ready = false;
   registerHealthRoute(app, () => ready);
 

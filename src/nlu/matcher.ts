@@ -165,18 +165,26 @@ export class Matcher implements Parser {
   }
 }
 
+/** Matchers trained in this process, by intents hash: an app built again (tests build hundreds) need not retrain. */
+const trainedHere = new Map<string, MatcherSnapshot>();
+
 /**
  * The matcher for intents/ plus `extra` utterances (the knowledge base's questions, each labelled with its topic):
- * from the build-time snapshot when one was trained on exactly these (and default options), otherwise trained here.
+ * from the build-time snapshot when one was trained on exactly these (and default options), or from one trained
+ * earlier in this process, otherwise trained here.
  */
 export async function loadMatcher(
   options: { intentsDir: string; communes: CommuneDirectory; snapshotFile?: string | URL; extra?: readonly TrainingUtterance[] } & MatcherOptions,
 ): Promise<Matcher> {
   const extra = options.extra ?? [];
-  if (options.snapshotFile && !options.calibration && !options.linear) {
-    const snapshot = await readMatcherSnapshot(options.snapshotFile, await hashTrainingData(options.intentsDir, extra));
+  const defaults = !options.calibration && !options.linear;
+  const hash = defaults ? await hashTrainingData(options.intentsDir, extra) : '';
+  if (defaults) {
+    const snapshot = (options.snapshotFile && (await readMatcherSnapshot(options.snapshotFile, hash))) || trainedHere.get(hash);
     if (snapshot) return Matcher.fromSnapshot(snapshot, options.communes);
   }
   const utterances = await loadTrainingData(options.intentsDir);
-  return Matcher.train([...utterances, ...extra], options.communes, options);
+  const matcher = Matcher.train([...utterances, ...extra], options.communes, options);
+  if (defaults) trainedHere.set(hash, matcher.toSnapshot(hash));
+  return matcher;
 }

@@ -13,6 +13,8 @@ export interface ScreeningRouteDeps {
 }
 
 const FIELDS = ['date', 'area', 'householdSize', 'monthlyIncome', 'deprivations'] as const;
+/** 1,000 billion đồng a month: far above any household, and small enough that yearly sums stay finite numbers. */
+const MAX_MONTHLY_INCOME = 1e12;
 
 /** What to fix, per field: the message a person reads when that field is wrong or missing. */
 const HINTS: Record<(typeof FIELDS)[number], string> = {
@@ -20,7 +22,7 @@ const HINTS: Record<(typeof FIELDS)[number], string> = {
   area: 'Trường "area" phải là "rural" (nông thôn – xã) hoặc "urban" (thành thị, đô thị – phường).',
   householdSize: `Trường "householdSize" (số người trong hộ) phải là số nguyên từ 1 đến ${MAX_HOUSEHOLD_SIZE}, ví dụ 4.`,
   monthlyIncome:
-    'Trường "monthlyIncome" (tổng thu nhập của cả hộ mỗi tháng, tính bằng đồng) phải là một số không âm, ví dụ 6000000.',
+    'Trường "monthlyIncome" (tổng thu nhập của cả hộ mỗi tháng, tính bằng đồng) phải là một số không âm, không quá 1.000 tỷ, ví dụ 6000000.',
   deprivations:
     'Trường "deprivations" phải là danh sách mã chỉ số thiếu hụt, ví dụ ["health_insurance", "sanitation"]; gửi [] nếu hộ không thiếu hụt chỉ số nào.',
 };
@@ -48,7 +50,10 @@ const evaluateRequest = z.strictObject(
       .int({ error: hint('householdSize') })
       .min(1, { error: hint('householdSize') })
       .max(MAX_HOUSEHOLD_SIZE, { error: hint('householdSize') }),
-    monthlyIncome: z.number({ error: hint('monthlyIncome') }).min(0, { error: hint('monthlyIncome') }),
+    monthlyIncome: z
+      .number({ error: hint('monthlyIncome') })
+      .min(0, { error: hint('monthlyIncome') })
+      .max(MAX_MONTHLY_INCOME, { error: hint('monthlyIncome') }),
     deprivations: z.array(z.string({ error: hint('deprivations') }), { error: hint('deprivations') }).max(100, {
       error: hint('deprivations'),
     }),

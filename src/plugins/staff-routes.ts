@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { type Config, publicBasePath } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { AppError } from '../errors.js';
 import { sendError } from '../http/errors.js';
@@ -74,7 +74,14 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');
 
   app.decorate('audit', audit);
-  const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
+  // Sent only to this service's paths: PUBLIC_BASE_URL's, when a portal publishes it under a path beside other sites.
+  const sessionCookie: SessionCookie = {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.PUBLIC_BASE_URL.startsWith('https:'),
+    path: `${publicBasePath(config)}/`,
+  };
+  const publicOrigin = new URL(config.PUBLIC_BASE_URL).origin;
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   app.decorateRequest('staff', null);
   const guard: StaffGuard = (role) => async (request) => {
@@ -83,7 +90,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     if (role === 'admin' && identity.role !== 'admin') {
       throw new AppError('admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
     }
-    if (request.method !== 'GET' && !sameSite(request)) {
+    if (request.method !== 'GET' && !sameSite(request, publicOrigin)) {
       throw new AppError('cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
     }
     request.staff = identity;
@@ -93,7 +100,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     staff,
     guard,
     storage,
-    secureCookie,
+    sessionCookie,
     sessionHours: config.STAFF_SESSION_HOURS,
     audit,
     zaloEnabled: options.zaloEnabled,
@@ -102,10 +109,20 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   await registerConsolePage(app);
 }
 
-/** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */
-function sameSite(request: FastifyRequest): boolean {
+interface SessionCookie {
+  httpOnly: true;
+  sameSite: 'strict';
+  secure: boolean;
+  path: string;
+}
+
+/**
+ * SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. This
+ * site is the Host asked for, or PUBLIC_BASE_URL's origin (a reverse proxy may pass its own Host on).
+ */
+function sameSite(request: FastifyRequest, publicOrigin: string): boolean {
   const origin = request.headers.origin;
-  if (!origin) return true;
+  if (!origin || origin === publicOrigin) return true;
   try {
     return new URL(origin).host === request.headers.host;
   } catch {
@@ -119,7 +136,7 @@ function registerStaffRoutes(
     staff: StaffService;
     guard: StaffGuard;
     storage: StaffConsoleOptions['storage'];
-    secureCookie: boolean;
+    sessionCookie: SessionCookie;
     sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
@@ -145,10 +162,7 @@ function registerStaffRoutes(
       try {
         const { token, staff } = await o.staff.login(request.body.username, request.body.password, request.ip);
         reply.setCookie(STAFF_COOKIE, token, {
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: o.secureCookie,
-          path: '/',
+          ...o.sessionCookie,
           // Relative, so a browser whose clock is off keeps it for the right time; the server enforces expiry itself.
           maxAge: o.sessionHours * 3600,
         });
@@ -167,7 +181,7 @@ function registerStaffRoutes(
       const token = request.cookies[STAFF_COOKIE];
       const identity = await o.staff.authenticate(token);
       if (token && identity) await o.staff.logout(token, identity);
-      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      reply.clearCookie(STAFF_COOKIE, { path: o.sessionCookie.path });
       return reply.code(204).send(null);
     },
   );
@@ -318,11 +332,11 @@ async function registerConsolePage(app: FastifyInstance, publicDir = 'public'): 
     bundle = undefined;
   }
   if (!bundle) app.log.warn('console bundle not built: run "npm run build"; /console.js answers 503 until then');
-  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console.html', 302));
+  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('console.html', 302));
   app.get('/console.js', { schema: { hide: true } }, (_request, reply) => {
     if (!bundle) {
       return sendError(reply, 'console_not_built');
     }
-    return reply.header('Cache-Control', 'no-cache').redirect(`/build/${bundle}`, 302);
+    return reply.header('Cache-Control', 'no-cache').redirect(`build/${bundle}`, 302);
   });
 }

@@ -53,7 +53,7 @@ export async function registerStaticRoutes(app: FastifyInstance, options: { publ
       return reply
         .header('Cache-Control', `public, max-age=${WIDGET_ALIAS_MAX_AGE_S}`)
         .header('Cross-Origin-Resource-Policy', 'cross-origin')
-        .redirect(`/build/${manifest.widget.file}`, 302);
+        .redirect(`build/${manifest.widget.file}`, 302);
     });
 
     await scope.register(async (pageScope) => {

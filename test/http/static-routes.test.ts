@@ -42,11 +42,11 @@ afterEach(async () => {
 });
 
 describe('widget script', () => {
-  it('/widget.js is a short-lived redirect to the content-hashed bundle', async () => {
+  it('/widget.js is a short-lived redirect to the content-hashed bundle, relative so a path prefix stays', async () => {
     await start();
     const res = await app.inject('/widget.js');
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe(`/build/${WIDGET}`);
+    expect(res.headers.location).toBe(`build/${WIDGET}`);
     expect(res.headers['cache-control']).toBe('public, max-age=300');
   });
 

@@ -144,18 +144,20 @@ describe('roles and commune scope', () => {
     }
   });
 
+  /** An admin's announcement sent from a page at `origin` to a server reached as `host`. */
+  const announceFrom = async (origin: string, host: string) =>
+    bed.inject({ method: 'POST', url: '/api/announcements', cookie: await bed.login(ADMIN), headers: { origin, host }, payload: announcement([COMMUNE_A]) });
+
   it('refuses a change sent from another site', async () => {
     bed = await startConsoleApp();
-    const admin = await bed.login(ADMIN);
-    const response = await bed.inject({
-      method: 'POST',
-      url: '/api/announcements',
-      cookie: admin,
-      headers: { origin: 'https://evil.example', host: 'localhost:3000' },
-      payload: announcement([COMMUNE_A]),
-    });
+    const response = await announceFrom('https://evil.example', 'localhost:3000');
     expect(response.statusCode).toBe(403);
     expect(response.json().error).toBe('cross_site');
+  });
+
+  it('takes PUBLIC_BASE_URL’s origin as this site, behind a reverse proxy that passes its own Host on', async () => {
+    bed = await startConsoleApp({ env: { PUBLIC_BASE_URL: 'https://portal.example/giamngheo' } });
+    expect((await announceFrom('https://portal.example', '127.0.0.1:3000')).statusCode).toBe(201);
   });
 });
 

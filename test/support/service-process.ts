@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-/** The built service (dist/main.js, from `npm run build`) in its own process, as the IT office runs it. */
+/** The built service (dist/main.js, from `npm run build`) in its own process, as `npm start` runs it. */
 export interface ServiceProcess {
   url: string;
   child: ChildProcess;
@@ -20,9 +20,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Spawns dist/main.js as production runs it, with `env` on top; stdout and stderr are collected. */
+/** Spawns dist/main.js as `npm start` runs it, with `env` on top; stdout and stderr are collected. */
 export function spawnService(env: Record<string, string>): Omit<ServiceProcess, 'url'> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
