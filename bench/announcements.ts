@@ -23,7 +23,7 @@ import { ZaloClient } from '../src/channels/zalo/client.js';
 import { ZaloTokenManager } from '../src/channels/zalo/token-manager.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig, zaloSettings } from '../src/config.js';
-import { loadCommunes } from '../src/domain/communes.js';
+import { loadCommunes } from '../src/content/communes.js';
 import { AuditLog } from '../src/staff/audit-log.js';
 import { openLowdbStorage } from '../src/storage/lowdb/index.js';
 import { zaloCitizen } from '../test/support/citizens.js';
@@ -96,7 +96,7 @@ async function runService(mockEnv: Record<string, string>): Promise<Omit<Announc
       audit: new AuditLog(storage.audit, systemClock),
       clock: systemClock,
       quietHours: null,
-      zalo: () => client,
+      zalo: client,
       web: null,
       log,
       maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,

@@ -4,7 +4,7 @@
  * `npx tsx bench/nlu.ts` runs it alone.
  */
 import { join } from 'node:path';
-import { loadCommunes } from '../src/domain/communes.js';
+import { loadCommunes } from '../src/content/communes.js';
 import { loadLabelledSet } from '../src/nlu/evaluation.js';
 import { loadMatcher } from '../src/nlu/matcher.js';
 import { type Figures, printFigures } from './figures.js';

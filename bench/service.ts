@@ -21,7 +21,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
   const port = await freePort();
   const started = performance.now();
-  const [command, args] = onServerCore(['dist/main.js']);
+  // As `npm start` runs it.
+  const [command, args] = onServerCore(['--enable-source-maps', 'dist/main.js']);
   const child = spawn(command, args, {
     env: {
       ...process.env,

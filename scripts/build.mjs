@@ -42,7 +42,9 @@ async function buildServer() {
       absWorkingDir: root,
       entryPoints: ['src/main.ts'],
       outfile: 'dist/main.js',
+      // Stack traces name src/ files and lines (npm start runs node --enable-source-maps); they need no sources.
       sourcemap: true,
+      sourcesContent: false,
       external: serverExternals,
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     }),

@@ -10,7 +10,8 @@
  * Exits with 1 when a development-set target is missed.
  */
 import { join } from 'node:path';
-import { loadCommunes } from '../src/domain/communes.js';
+import { loadCommunes } from '../src/content/communes.js';
+import { loadTrainingData } from '../src/content/training-data.js';
 import {
   type Figures,
   figures,
@@ -22,8 +23,7 @@ import {
 } from '../src/nlu/evaluation.js';
 import { normalizeTokens } from '../src/nlu/lexicon.js';
 import { DEFAULT_CALIBRATION, Matcher } from '../src/nlu/matcher.js';
-import { tokenize } from '../src/nlu/tokenize.js';
-import { loadTrainingData } from '../src/nlu/training-data.js';
+import { tokenize } from '../src/text/tokenize.js';
 import { naturalBayesPeer, nlpJsPeer, ourMatcher, predict } from './nlu-peers.js';
 
 const FOLDS = 5;

@@ -3,7 +3,7 @@
  * same validation as start-up (to feed another tool, or to diff the data between two versions).
  */
 import { join } from 'node:path';
-import { loadTrainingData } from '../src/nlu/training-data.js';
+import { loadTrainingData } from '../src/content/training-data.js';
 
 // `npm run nlu:export | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -4,11 +4,11 @@
  * diacritics, đ → d): NLP.js's own normaliser leaves "đ", which would put it at a disadvantage of our making.
  */
 import { createRequire } from 'node:module';
+import type { TrainingUtterance } from '../src/content/training-data.js';
 import type { CommuneDirectory } from '../src/domain/communes.js';
 import type { Prediction } from '../src/nlu/evaluation.js';
-import { fold } from '../src/nlu/fold.js';
 import { FALLBACK_INTENT, Matcher } from '../src/nlu/matcher.js';
-import type { TrainingUtterance } from '../src/nlu/training-data.js';
+import { fold } from '../src/text/fold.js';
 
 export type Classify = (text: string) => Promise<string>;
 

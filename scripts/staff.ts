@@ -15,8 +15,8 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/clock.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { loadCommunes } from '../src/domain/communes.js';
-import { HttpError } from '../src/http/errors.js';
+import { loadCommunes } from '../src/content/communes.js';
+import { AppError } from '../src/errors.js';
 import { newAccountSchema, passwordSchema, usernameSchema } from '../src/staff/account-input.js';
 import { AuditLog } from '../src/staff/audit-log.js';
 import { StaffService } from '../src/staff/staff-service.js';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof HttpError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);
   else if (error && typeof error === 'object' && 'issues' in error) {
     for (const issue of (error as { issues: { path: PropertyKey[]; message: string }[] }).issues) {
       console.error(`${issue.path.join('.') || 'input'}: ${issue.message}`);

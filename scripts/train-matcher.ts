@@ -3,12 +3,13 @@
  * base's questions and writes dist/matcher-model.json, which the service loads at start-up while both are unchanged.
  * Usage: node dist/train-matcher.js <intentsDir> <contentDir> <outFile>
  */
+
+import { loadCommunes } from '../src/content/communes.js';
 import { INTENT_NAMES } from '../src/content/intents-list.js';
 import { loadKnowledge, trainingUtterancesOf } from '../src/content/knowledge.js';
-import { loadCommunes } from '../src/domain/communes.js';
+import { loadTrainingData } from '../src/content/training-data.js';
 import { Matcher } from '../src/nlu/matcher.js';
 import { hashTrainingData, writeMatcherSnapshot } from '../src/nlu/matcher-snapshot.js';
-import { loadTrainingData } from '../src/nlu/training-data.js';
 
 const [intentsDir = 'intents', contentDir = 'content', outFile = 'dist/matcher-model.json'] = process.argv.slice(2);
 const knowledge = await loadKnowledge(`${contentDir}/knowledge`, `${contentDir}/referrals.yaml`, INTENT_NAMES);

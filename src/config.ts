@@ -16,8 +16,8 @@ const bool = (dflt: boolean) =>
       .default(dflt ? 'true' : 'false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   );
-const url = (dflt: string) =>
-  z.preprocess(emptyToUndefined, z.url({ message: 'must be an absolute URL such as https://example.gov.vn' }).default(dflt));
+const absoluteUrl = z.url({ message: 'must be an absolute URL such as https://example.gov.vn' });
+const url = (dflt: string) => z.preprocess(emptyToUndefined, absoluteUrl.default(dflt));
 
 const quietHours = z.preprocess(
   (v) => (v === undefined ? '21:00-07:00' : v),
@@ -66,7 +66,8 @@ export const configSchema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
-  PUBLIC_BASE_URL: url('http://localhost:3000'),
+  /** Unset: http://localhost:<PORT> (see loadConfig). */
+  PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, absoluteUrl.optional()),
   ALLOWED_ORIGINS: origins,
   TRUST_PROXY: bool(false),
   RATE_LIMIT_PER_MINUTE: intInRange(0, 1_000_000, 120),
@@ -90,7 +91,7 @@ export const configSchema = z.object({
   STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
 
 export class ConfigError extends Error {}
 
@@ -104,7 +105,16 @@ export function formatConfigError(error: z.ZodError): string {
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) throw new ConfigError(formatConfigError(result.error));
-  return result.data;
+  const { PUBLIC_BASE_URL = `http://localhost:${result.data.PORT}` } = result.data;
+  return { ...result.data, PUBLIC_BASE_URL };
+}
+
+/**
+ * The path PUBLIC_BASE_URL puts in front of every route, without its trailing slash: '' for https://chatbot.gov.vn,
+ * '/giamngheo' for https://portal.gov.vn/giamngheo behind a reverse proxy that strips that prefix.
+ */
+export function publicBasePath(config: Pick<Config, 'PUBLIC_BASE_URL'>): string {
+  return new URL(config.PUBLIC_BASE_URL).pathname.replace(/\/+$/, '');
 }
 
 /** The Zalo channel runs only when every credential it needs is present. */

@@ -1,6 +1,10 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { ContentError } from './errors.js';
 import { StorageError } from './storage/errors.js';
+
+/** sysexits' EX_CONFIG: the configuration or the content the service was given is wrong. */
+const EX_CONFIG = 78;
 
 /** Process entry: configuration, listen, and a graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -10,7 +14,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
+      process.exit(EX_CONFIG);
     }
     throw error;
   }
@@ -19,8 +23,13 @@ async function main(): Promise<void> {
   try {
     app = await buildApp(config);
   } catch (error) {
-    if (error instanceof StorageError || (error as Error).name === 'ContentError') {
-      process.stderr.write(`${(error as Error).message}\n`);
+    // One line naming the file, the place in it and the problem; no stack trace.
+    if (error instanceof ContentError) {
+      process.stderr.write(`${error.line}\n`);
+      process.exit(EX_CONFIG);
+    }
+    if (error instanceof StorageError) {
+      process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;

@@ -12,6 +12,7 @@ import { t } from './strings.js';
 import { type Status, Transport } from './transport.js';
 
 export interface WidgetConfig {
+  /** The service's base address, ending in "/": the widget's routes are resolved relative to it. */
   service: URL;
   title: string;
   /** The page's commune (data-commune). */

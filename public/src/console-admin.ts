@@ -12,7 +12,7 @@ export function accountsView(ctx: ConsoleContext): HTMLElement {
   const list = h('div', {}, h('p', { class: 'hint' }, 'Đang tải…'));
   const refresh = async () => {
     try {
-      const accounts = await api<Account[]>('GET', '/api/staff/accounts');
+      const accounts = await api<Account[]>('GET', 'api/staff/accounts');
       replaceChildren(list, h('ul', { class: 'accounts' }, ...accounts.map((a) => accountRow(ctx, a, refresh))));
     } catch (error) {
       replaceChildren(list, h('p', { class: 'error' }, (error as Error).message));
@@ -38,7 +38,7 @@ function accountRow(ctx: ConsoleContext, account: Account, refresh: () => Promis
   );
   const act = async (method: 'PATCH' | 'DELETE', body: unknown, done: string) => {
     try {
-      await api(method, `/api/staff/accounts/${encodeURIComponent(account.username)}`, body);
+      await api(method, `api/staff/accounts/${encodeURIComponent(account.username)}`, body);
       ctx.say(done, 'ok');
       await refresh();
     } catch (error) {
@@ -94,8 +94,8 @@ function accountForm(ctx: ConsoleContext, account: Account | null, refresh: () =
       ...(password.value ? { password: password.value } : {}),
     };
     try {
-      if (account) await api('PATCH', `/api/staff/accounts/${encodeURIComponent(account.username)}`, fields);
-      else await api('POST', '/api/staff/accounts', { username: username.value.trim(), ...fields });
+      if (account) await api('PATCH', `api/staff/accounts/${encodeURIComponent(account.username)}`, fields);
+      else await api('POST', 'api/staff/accounts', { username: username.value.trim(), ...fields });
       ctx.say(account ? 'Đã lưu thay đổi.' : 'Đã tạo tài khoản.', 'ok');
       form.reset();
       await refresh();
@@ -113,7 +113,7 @@ export function auditView(): HTMLElement {
   const more = h('button', { type: 'button' }, 'Xem thêm');
   let before: string | undefined;
   const load = async () => {
-    const page = await api<AuditEntry[]>('GET', `/api/staff/audit?limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+    const page = await api<AuditEntry[]>('GET', `api/staff/audit?limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`);
     for (const e of page) {
       const details = e.details ? Object.entries(e.details).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('; ') : '';
       rows.appendChild(
@@ -147,7 +147,7 @@ export function auditView(): HTMLElement {
 /** Admins: the questions the bot could not answer, to improve the content. */
 export function unansweredView(): HTMLElement {
   const body = h('div', {}, h('p', { class: 'hint' }, 'Đang tải…'));
-  api<Unanswered>('GET', '/api/staff/unanswered?limit=200').then(
+  api<Unanswered>('GET', 'api/staff/unanswered?limit=200').then(
     (data) =>
       replaceChildren(
         body,

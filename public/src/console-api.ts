@@ -93,6 +93,10 @@ export function whenSessionEnds(handler: (message: string) => void): void {
   onSessionEnded = handler;
 }
 
+/**
+ * A call to the service's API. `path` is relative ("api/staff/me"): it resolves against the console page's address,
+ * so the console works when the service is reached under a path prefix (https://portal/giamngheo/console.html).
+ */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -109,7 +113,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   const data = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
   if (!response.ok) {
     const error = new ApiError(response.status, data?.error ?? 'error', data?.message ?? `Máy chủ báo lỗi ${response.status}.`);
-    if (response.status === 401 && path !== '/api/staff/login') onSessionEnded(error.message);
+    if (response.status === 401 && path !== 'api/staff/login') onSessionEnded(error.message);
     throw error;
   }
   return data as T;

@@ -76,7 +76,7 @@ export function composeView(ctx: ConsoleContext): HTMLElement {
       }
       const communes = picker.value();
       try {
-        const result = await api<Preview>('POST', '/api/announcements/preview', {
+        const result = await api<Preview>('POST', 'api/announcements/preview', {
           title: title.value,
           body: body.value,
           ...(communes === 'all' || communes.length ? { communes } : {}),
@@ -128,7 +128,7 @@ export function composeView(ctx: ConsoleContext): HTMLElement {
     if (!window.confirm(`${later.checked ? 'Hẹn gửi' : 'Gửi ngay'} thông báo "${title.value.trim()}" tới ${whom}?`)) return;
     submit.disabled = true;
     try {
-      const created = await api<Pick<Announcement, 'id' | 'status'>>('POST', '/api/announcements', {
+      const created = await api<Pick<Announcement, 'id' | 'status'>>('POST', 'api/announcements', {
         title: title.value,
         body: body.value,
         communes,

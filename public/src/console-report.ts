@@ -14,7 +14,7 @@ const targets = (ctx: ConsoleContext, communes: Announcement['communes']) =>
 /** The announcements this staff member manages, newest first. */
 export function listView(ctx: ConsoleContext): HTMLElement {
   const body = h('div', {}, h('p', { class: 'hint' }, 'Đang tải…'));
-  void api<Announcement[]>('GET', '/api/staff/announcements?limit=100').then(
+  void api<Announcement[]>('GET', 'api/staff/announcements?limit=100').then(
     (items) =>
       replaceChildren(
         body,
@@ -47,7 +47,7 @@ export function reportView(ctx: ConsoleContext, id: string): HTMLElement {
   const load = async () => {
     if (!view.isConnected && timer !== undefined) return;
     try {
-      const data = await api<Report>('GET', `/api/announcements/${id}`);
+      const data = await api<Report>('GET', `api/announcements/${id}`);
       render(data);
       const zalo = data.report.zalo?.counts;
       const moving = data.announcement.status === 'scheduled' || data.announcement.status === 'publishing' || (zalo && zalo.queued + zalo.sending > 0);
@@ -67,7 +67,7 @@ export function reportView(ctx: ConsoleContext, id: string): HTMLElement {
         'Thu hồi thông báo này? Thông báo sẽ bị gỡ khỏi bảng tin và không gửi thêm cho ai. Tin Zalo đã gửi thì không thu hồi được.';
       if (!window.confirm(question)) return;
       try {
-        await api('POST', `/api/announcements/${a.id}/withdraw`);
+        await api('POST', `api/announcements/${a.id}/withdraw`);
         ctx.say('Đã thu hồi thông báo.', 'ok');
         clearTimeout(timer);
         await load();

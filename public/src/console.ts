@@ -39,7 +39,7 @@ function loginView(message = ''): void {
     event.preventDefault();
     submit.disabled = true;
     try {
-      await api('POST', '/api/staff/login', { username: username.value, password: password.value });
+      await api('POST', 'api/staff/login', { username: username.value, password: password.value });
       say('');
       await start();
     } catch (error) {
@@ -68,7 +68,7 @@ function passwordView(): HTMLElement {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
-      await api('POST', '/api/staff/password', { current: current.value, next: next.value });
+      await api('POST', 'api/staff/password', { current: current.value, next: next.value });
       form.reset();
       say('Đã đổi mật khẩu.', 'ok');
     } catch (error) {
@@ -81,11 +81,11 @@ function passwordView(): HTMLElement {
 async function start(): Promise<void> {
   let me: Me;
   try {
-    me = await api<Me>('GET', '/api/staff/me');
+    me = await api<Me>('GET', 'api/staff/me');
   } catch (error) {
     return loginView(error instanceof ApiError && error.status === 401 ? '' : (error as Error).message);
   }
-  const { communes } = await api<{ communes: Commune[] }>('GET', '/api/communes');
+  const { communes } = await api<{ communes: Commune[] }>('GET', 'api/communes');
   const ctx: ConsoleContext = {
     me,
     communes,
@@ -112,7 +112,7 @@ async function start(): Promise<void> {
   const nav = h('nav', { 'aria-label': 'Chức năng' }, ...tabs.map(([route, label]) => h('a', { href: `#${route}`, 'data-route': route }, label)));
   const logout = h('button', { type: 'button', class: 'link' }, 'Đăng xuất');
   logout.addEventListener('click', async () => {
-    await api('POST', '/api/staff/logout').catch(() => undefined);
+    await api('POST', 'api/staff/logout').catch(() => undefined);
     location.hash = '';
     loginView();
   });

@@ -48,7 +48,7 @@ export class News {
     this.#render([]);
     if (!commune) return this.#say(t.newsNoCommune);
     this.#say(t.newsLoading);
-    const url = new URL('/api/announcements', this.service);
+    const url = new URL('api/announcements', this.service);
     url.searchParams.set('commune', commune);
     const items = await this.#get(url, 'announcements', parseAnnouncement);
     if (this.commune() !== commune) return;
@@ -97,7 +97,7 @@ export class News {
   }
 
   async #loadCommunes(): Promise<void> {
-    const communes = await this.#get(new URL('/api/communes', this.service), 'communes', parseCommune);
+    const communes = await this.#get(new URL('api/communes', this.service), 'communes', parseCommune);
     const current = this.commune();
     const options: Commune[] = Array.isArray(communes) ? communes : [];
     if (current && !options.some((c) => c.id === current)) options.unshift({ id: current, name: t.newsPageCommune });

@@ -111,7 +111,7 @@ export class Transport {
       return;
     }
     if (!this.#useHttp) this.on.status('connecting');
-    const url = new URL('/ws/chat', this.service);
+    const url = new URL('ws/chat', this.service);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(url.href);
     this.#ws = ws;
@@ -206,7 +206,7 @@ export class Transport {
   async #post(m: StoredMessage): Promise<boolean> {
     let res: Response;
     try {
-      res = await fetch(new URL('/api/chat', this.service).href, {
+      res = await fetch(new URL('api/chat', this.service).href, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ sessionId: this.source.sessionId(), ...(m.payload ? { payload: m.payload } : { text: m.text }) }),
@@ -224,7 +224,7 @@ export class Transport {
 
   async #clearHttp(sessionId: string): Promise<boolean> {
     try {
-      const res = await fetch(new URL(`/api/chat/sessions/${sessionId}`, this.service).href, { method: 'DELETE' });
+      const res = await fetch(new URL(`api/chat/sessions/${sessionId}`, this.service).href, { method: 'DELETE' });
       return res.ok;
     } catch {
       return false;

@@ -1,7 +1,9 @@
 /**
  * Entry of widget.js. A portal page embeds
  *   <script src="https://<service>/widget.js" defer data-commune="…" data-title="…" data-color="#…"></script>
- * and gets a launcher button in an open shadow root; the chat panel is built on the first click.
+ * and gets a launcher button in an open shadow root; the chat panel is built on the first click. The service's address
+ * is the folder widget.js was loaded from, so a service behind a path prefix (https://portal/giamngheo/widget.js)
+ * is called under that prefix.
  */
 import { TOKEN_PATTERN } from '../../src/channels/web/wire.js';
 import { ChatWidget } from './chat-widget.js';
@@ -29,7 +31,7 @@ function adoptStyles(root: ShadowRoot): void {
 function mount(script: HTMLScriptElement): void {
   if (document.querySelector(HOST_TAG)) return;
   const data = script.dataset;
-  const service = new URL(script.src, location.href);
+  const service = new URL('./', new URL(script.src, location.href));
   const commune = data.commune && TOKEN_PATTERN.test(data.commune) ? data.commune : undefined;
   const config = { service, title: data.title?.trim() || t.defaultTitle, commune };
 

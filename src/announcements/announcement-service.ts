@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WireAnnouncement } from '../channels/web/wire.js';
 import type { Clock } from '../clock.js';
 import type { CommuneDirectory } from '../domain/communes.js';
-import { HttpError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { AuditLog } from '../staff/audit-log.js';
 import { SYSTEM_ACTOR } from '../staff/audit-log.js';
 import { mayActOn, type StaffIdentity } from '../staff/scope.js';
@@ -27,7 +27,7 @@ export interface AnnouncementServiceOptions {
   worker: DeliveryWorker;
   pendingWindow: PendingWindowIndex;
   zaloEnabled: boolean;
-  web: (() => CommuneBroadcaster) | null;
+  web: CommuneBroadcaster | null;
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 }
 
@@ -58,7 +58,7 @@ export class AnnouncementService {
     const communes = input.communes === 'all' ? 'all' : [...new Set(input.communes)];
     if (communes !== 'all') {
       const unknown = communes.filter((id) => !this.#o.communes.byId(id));
-      if (unknown.length) throw new HttpError(400, 'unknown_commune', `Không có xã/phường với mã: ${unknown.join(', ')}.`);
+      if (unknown.length) throw new AppError('invalid_commune', `Không có xã/phường với mã: ${unknown.join(', ')}.`);
     }
     this.#authorize(author, communes);
     const now = this.#o.clock.now();
@@ -66,10 +66,10 @@ export class AnnouncementService {
     if (input.scheduledAt) {
       const at = new Date(input.scheduledAt);
       if (at.getTime() <= now.getTime()) {
-        throw new HttpError(400, 'schedule_in_past', 'Thời điểm hẹn gửi phải ở tương lai. Để gửi ngay, hãy bỏ trống thời điểm hẹn.');
+        throw new AppError('schedule_in_past', 'Thời điểm hẹn gửi phải ở tương lai. Để gửi ngay, hãy bỏ trống thời điểm hẹn.');
       }
       if (at.getTime() - now.getTime() > MAX_SCHEDULE_AHEAD_MS) {
-        throw new HttpError(400, 'schedule_too_far', 'Chỉ hẹn gửi được trong vòng một năm tới.');
+        throw new AppError('schedule_too_far', 'Chỉ hẹn gửi được trong vòng một năm tới.');
       }
       scheduledAt = at.toISOString();
     }
@@ -116,7 +116,7 @@ export class AnnouncementService {
   /** The public feed of a commune: published, not withdrawn, newest first (the widget shows it). */
   async feed(communeId: string, limit = FEED_LIMIT): Promise<WireAnnouncement[]> {
     if (!this.#o.communes.byId(communeId)) {
-      throw new HttpError(404, 'unknown_commune', `Không có xã/phường với mã ${communeId}.`);
+      throw new AppError('unknown_commune', `Không có xã/phường với mã ${communeId}.`);
     }
     const list = await this.#o.announcements.list({ communes: [communeId], status: ['published'] });
     // Newest publication first: a scheduled announcement is news when it goes out, not when it was written.
@@ -175,8 +175,7 @@ export class AnnouncementService {
       const wire = toWire(published);
       // "all" reaches every open widget, including those on pages that name no commune.
       const targets = published.communes === 'all' ? ['all'] : published.communes;
-      const hub = this.#o.web();
-      for (const communeId of targets) hub.broadcastToCommune(communeId, wire);
+      for (const communeId of targets) this.#o.web.broadcastToCommune(communeId, wire);
     }
     const counts = countStates(records);
     await this.#o.audit.record(actor, 'announcement.publish', published.id, counts);
@@ -223,9 +222,7 @@ export class AnnouncementService {
 
   #authorize(staff: StaffIdentity, communes: readonly string[] | 'all'): void {
     if (mayActOn(staff, communes)) return;
-    throw new HttpError(
-      403,
-      'forbidden_commune',
+    throw new AppError('forbidden_commune',
       communes === 'all'
         ? 'Chỉ quản trị viên thành phố được gửi thông báo tới tất cả các xã/phường.'
         : 'Bạn chỉ được thao tác với thông báo của xã/phường mình phụ trách.',
@@ -234,7 +231,7 @@ export class AnnouncementService {
 
   async #readable(staff: StaffIdentity, id: string): Promise<AnnouncementRecord> {
     const announcement = await this.#o.announcements.get(id);
-    if (!announcement) throw new HttpError(404, 'unknown_announcement', 'Không tìm thấy thông báo này.');
+    if (!announcement) throw new AppError('unknown_announcement', 'Không tìm thấy thông báo này.');
     this.#authorize(staff, announcement.communes);
     return announcement;
   }

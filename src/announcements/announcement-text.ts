@@ -1,5 +1,5 @@
+import { CITY_LABEL } from '../domain/commune-label.js';
 import type { AnnouncementRecord } from '../storage/records.js';
-import { CITY_LABEL } from './commune-label.js';
 
 /** The sentence every Zalo announcement ends with: how to stop them (the chat understands it). */
 export const UNSUBSCRIBE_HINT = 'Nhắn "hủy đăng ký" để ngừng nhận thông báo.';

@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ZaloSender } from '../channels/zalo/client.js';
 import type { Clock } from '../clock.js';
+import { communeLabel } from '../domain/commune-label.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import type { TurnHook } from '../engine/engine.js';
 import type { AuditLog } from '../staff/audit-log.js';
 import type { Storage } from '../storage/repositories.js';
 import { AnnouncementService } from './announcement-service.js';
 import { zaloAnnouncementText } from './announcement-text.js';
-import { communeLabel } from './commune-label.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { createPendingAnnouncementsHook } from './pending-announcements-hook.js';
 import { PendingWindowIndex } from './pending-window.js';
@@ -20,13 +20,10 @@ export interface AnnouncementsOptions {
   audit: AuditLog;
   clock: Clock;
   quietHours: QuietHours | null;
-  /**
-   * Null when Zalo is off (no credentials). Otherwise a getter for the sender: the Zalo channel is set up after the
-   * engine, which needs this module's hook first.
-   */
-  zalo: (() => ZaloSender) | null;
-  /** The widget hub (a getter, like `zalo`); null when none runs (announcements still reach the public feed). */
-  web: (() => CommuneBroadcaster) | null;
+  /** Zalo's outbound client; null when Zalo is off (no credentials). */
+  zalo: ZaloSender | null;
+  /** The widget hub; null when none runs (announcements still reach the public feed). */
+  web: CommuneBroadcaster | null;
   log: FastifyBaseLogger;
   /** ZALO_MAX_REQUESTS_PER_MINUTE: sizes the delivery batches. */
   maxRequestsPerMinute: number;

@@ -1,4 +1,4 @@
-import type { ChannelId } from '../engine/types.js';
+import type { ChannelId } from '../citizens/identity.js';
 import { type DeliveryRecord, deliveryStates } from '../storage/records.js';
 import { reasonLabel } from './delivery-reasons.js';
 

@@ -12,8 +12,8 @@ export interface DeliveryWorkerOptions {
   deliveries: DeliveryRepository;
   citizens: CitizenRepository;
   announcements: AnnouncementRepository;
-  /** Null when Zalo is not configured (queued deliveries are then skipped with that reason); else the sender, looked up when first needed. */
-  zalo: (() => ZaloSender) | null;
+  /** Null when Zalo is not configured (queued deliveries are then skipped with that reason); else the sender. */
+  zalo: ZaloSender | null;
   clock: Clock;
   quietHours: QuietHours | null;
   /** The text one subscriber receives (it names their commune). */
@@ -156,7 +156,7 @@ export class DeliveryWorker {
   async #send(record: DeliveryRecord, citizen: CitizenRecord, text: string): Promise<DeliveryRecord> {
     let result: SendResult;
     try {
-      result = await this.#o.zalo!().sendText(citizen.userId, text);
+      result = await this.#o.zalo!.sendText(citizen.userId, text);
     } catch (error) {
       result = { ok: false, code: null, kind: 'network', reason: (error as Error).message, retryable: true, sent: 0 };
     }

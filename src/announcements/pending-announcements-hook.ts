@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
+import { CITY_LABEL } from '../domain/commune-label.js';
 import type { TurnHook } from '../engine/engine.js';
 import type { Reply, TurnContext } from '../engine/types.js';
 import type { AnnouncementRecord, DeliveryRecord } from '../storage/records.js';
 import type { AnnouncementRepository, CitizenRepository, DeliveryRepository } from '../storage/repositories.js';
-import { CITY_LABEL } from './commune-label.js';
 import { REASON } from './delivery-reasons.js';
 import type { PendingWindowIndex } from './pending-window.js';
 

@@ -1,11 +1,9 @@
-import type { ChannelId } from '../engine/types.js';
 import type { CitizenRecord } from '../storage/records.js';
 import type { CitizenRepository } from '../storage/repositories.js';
+import { type ChannelId, citizenKey } from './identity.js';
 
 /** A message within this long of the recorded one does not rewrite the citizens file (windows count in hours). */
 const INTERACTION_GRANULARITY_MS = 60_000;
-
-export const citizenIdOf = (channel: ChannelId, userId: string): string => `${channel}:${userId}`;
 
 /**
  * The one place citizen records are created and their contact facts updated, whatever the channel: every inbound
@@ -28,7 +26,7 @@ export class CitizenRegistry {
    * first contact; resolves once durable.
    */
   async recordInteraction(channel: ChannelId, userId: string, at: Date): Promise<CitizenRecord> {
-    const existing = await this.#repo.get(citizenIdOf(channel, userId));
+    const existing = await this.#repo.get(citizenKey(channel, userId));
     if (!existing) return this.#create(channel, userId, at, {});
     if (at.getTime() - Date.parse(existing.lastInteractionAt) < INTERACTION_GRANULARITY_MS) return existing;
     return this.#save({ ...existing, lastInteractionAt: at.toISOString() });
@@ -40,7 +38,7 @@ export class CitizenRegistry {
    * and subscribes again.
    */
   async recordFollowing(channel: ChannelId, userId: string, following: boolean, at: Date): Promise<CitizenRecord> {
-    const existing = await this.#repo.get(citizenIdOf(channel, userId));
+    const existing = await this.#repo.get(citizenKey(channel, userId));
     if (!existing) return this.#create(channel, userId, at, { following });
     if (!following) return this.#save({ ...existing, following, subscribed: false, subscribedAt: null });
     return this.#save({ ...existing, following, lastInteractionAt: laterOf(existing.lastInteractionAt, at) });
@@ -59,7 +57,7 @@ export class CitizenRegistry {
   #create(channel: ChannelId, userId: string, at: Date, initial: Partial<CitizenRecord>): Promise<CitizenRecord> {
     const now = at.toISOString();
     return this.#save({
-      id: citizenIdOf(channel, userId),
+      id: citizenKey(channel, userId),
       channel,
       userId,
       firstSeenAt: now,

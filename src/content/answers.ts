@@ -2,10 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
-import { CONTROL_PAYLOAD_PREFIX, type ControlWord } from '../engine/control-words.js';
-import { INTENT_PAYLOAD_PREFIX } from '../engine/engine.js';
-import { removeDiacritics } from '../nlu/fold.js';
+import { ContentError } from '../errors.js';
+import { ANSWER_PAYLOAD_PREFIX, CONTROL_PAYLOAD_PREFIX, CONTROL_WORDS, INTENT_PAYLOAD_PREFIX } from '../payloads.js';
+import { removeDiacritics } from '../text/fold.js';
 import { friendlyError } from './friendly-error.js';
+import { syntaxProblem } from './syntax-problem.js';
 
 /**
  * The topic cards: one YAML file per intent in content/answers/, each holding the intent's main answer and any
@@ -25,10 +26,6 @@ export const ANSWER_LIMITS = {
   quickReplyTitle: 20,
 } as const;
 
-/** Buttons name their target in the engine's own payload words, plus `answer:<id>` for another answer. */
-export const ANSWER_TARGET_PREFIX = 'answer:';
-const CONTROL_WORDS = ['menu', 'cancel', 'restart', 'back', 'resume'] as const satisfies readonly ControlWord[];
-
 export type AnswerKind = 'policy' | 'conversational';
 
 export interface LegalReference {
@@ -38,7 +35,7 @@ export interface LegalReference {
 
 export interface AnswerQuickReply {
   title: string;
-  /** `intent:<name>`, `answer:<id>` or `control:<word>`. */
+  /** A payload (src/payloads.ts): `intent:<name>`, `answer:<id>` or `control:<word>`. */
   target: string;
 }
 
@@ -174,8 +171,8 @@ interface ParsedFile {
 }
 
 /**
- * Reads every *.yaml file in `dir`, validates each, then checks the rules that span files. Throws one Error that
- * lists every problem, each line naming the file and the answer ("content/answers/credit.yaml: answers[2]
+ * Reads every *.yaml file in `dir`, validates each, then checks the rules that span files. Throws one ContentError
+ * that lists every problem, each line naming the file and the answer ("content/answers/credit.yaml: answers[2]
  * (credit.student): legalBasis is required for a policy answer").
  */
 export async function loadAnswers(
@@ -204,7 +201,7 @@ export async function loadAnswers(
   // answers as unknown button targets, burying the real problem.
   if (problems.length === 0) problems.push(...crossFileProblems(files, intentNames, displayPath(dir), entryIds));
   if (problems.length > 0) {
-    throw new Error(`Invalid answer content (${problems.length} problem(s)):\n${problems.join('\n')}`);
+    throw new ContentError(problems);
   }
   return new AnswerBook(files.flatMap(({ data }) => data.answers.map((a) => toAnswer(data.intent, a))));
 }
@@ -214,7 +211,7 @@ function parseAnswerFile(label: string, source: string): ParsedFile | { problems
   try {
     raw = parseYaml(source);
   } catch (error) {
-    return { problems: [`${label}: not valid YAML: ${(error as Error).message.split('\n')[0]}`] };
+    return { problems: [syntaxProblem(label, source, error)] };
   }
   const result = answerFileSchema.safeParse(raw, { error: friendlyError });
   if (result.success) return { label, data: result.data };
@@ -300,8 +297,8 @@ function targetProblem(
     const intent = target.slice(INTENT_PAYLOAD_PREFIX.length);
     return intents.has(intent) ? null : `target "${target}": "${intent}" is not a known intent`;
   }
-  if (target.startsWith(ANSWER_TARGET_PREFIX)) {
-    const id = target.slice(ANSWER_TARGET_PREFIX.length);
+  if (target.startsWith(ANSWER_PAYLOAD_PREFIX)) {
+    const id = target.slice(ANSWER_PAYLOAD_PREFIX.length);
     return answerIds.has(id) || entryIds.has(id) ? null : `target "${target}": no answer or knowledge entry has the id "${id}"`;
   }
   const word = target.slice(CONTROL_PAYLOAD_PREFIX.length);

@@ -9,9 +9,11 @@ import {
   type Referral,
   SCHOOL_LEVELS,
 } from '../domain/knowledge/types.js';
-import { fold } from '../nlu/fold.js';
+import { ContentError } from '../errors.js';
+import { fold } from '../text/fold.js';
 import { displayPath, isoDate, legalReference, vietnameseText } from './answers.js';
 import { friendlyError } from './friendly-error.js';
+import { syntaxProblem } from './syntax-problem.js';
 
 /**
  * The knowledge base: content/knowledge/*.yaml holds question-level entries (see its README), content/referrals.yaml
@@ -108,14 +110,6 @@ export interface Knowledge {
   referrals: readonly Referral[];
 }
 
-/** Thrown with every problem found, one line each naming the file and the entry. */
-export class KnowledgeContentError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid knowledge content (${problems.length} problem(s)):\n${problems.join('\n')}`);
-    this.name = 'KnowledgeContentError';
-  }
-}
-
 /**
  * Reads content/knowledge/*.yaml and the referral list. `intentNames` are the topics an entry may have. (The answer
  * cards are loaded after this, given the entries' ids: a card's button may name an entry, and no card may reuse one.)
@@ -150,7 +144,7 @@ export async function loadKnowledge(dir: string, referralsFile: string, intentNa
   else referrals.push(...parsedReferrals.data.referrals);
 
   if (problems.length === 0) problems.push(...crossProblems(entries, referrals, referralLabel, intentNames));
-  if (problems.length > 0) throw new KnowledgeContentError(problems);
+  if (problems.length > 0) throw new ContentError(problems);
   return { entries: entries.map((e) => e.entry), referrals };
 }
 
@@ -164,7 +158,7 @@ function parseFile<T extends z.ZodType>(
   try {
     raw = parseYaml(source);
   } catch (error) {
-    return { problems: [`${label}: not valid YAML: ${(error as Error).message.split('\n')[0]}`] };
+    return { problems: [syntaxProblem(label, source, error)] };
   }
   const result = schema.safeParse(raw, { error: friendlyError });
   if (result.success) return { label, data: result.data };

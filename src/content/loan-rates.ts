@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import type { LoanRates } from '../domain/knowledge/interest.js';
+import { ContentError, contentProblem } from '../errors.js';
 import { displayPath, isoDate, trimmedText } from './answers.js';
 import { friendlyError } from './friendly-error.js';
+import { syntaxProblem } from './syntax-problem.js';
 
 const percent = z.number().positive().max(30);
 const fileSchema = z.strictObject({
@@ -28,18 +30,17 @@ const fileSchema = z.strictObject({
 export async function loadLoanRates(file: string): Promise<LoanRates[]> {
   const label = displayPath(file);
   const source = await readFile(file, 'utf8').catch(() => {
-    throw new Error(`${label}: file is missing`);
+    throw new ContentError(contentProblem(label, 'file', 'is missing'));
   });
   let raw: unknown;
   try {
     raw = parseYaml(source);
   } catch (error) {
-    throw new Error(`${label}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new ContentError(syntaxProblem(label, source, error));
   }
   const result = fileSchema.safeParse(raw, { error: friendlyError });
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new Error(`${label}: ${issue.path.join('.')} ${issue.message}`);
+    throw new ContentError(result.error.issues.map((issue) => contentProblem(label, issue.path.join('.') || 'file', issue.message)));
   }
   return result.data.rates;
 }

@@ -11,8 +11,10 @@ import {
   type PovertyRules,
   type Standard,
 } from '../domain/poverty/types.js';
-import { removeDiacritics } from '../nlu/fold.js';
+import { ContentError, contentProblem } from '../errors.js';
+import { removeDiacritics } from '../text/fold.js';
 import { friendlyError } from './friendly-error.js';
+import { syntaxProblem } from './syntax-problem.js';
 
 /**
  * The poverty rules as data: content/standards/ holds one YAML file per standard (named after its id), plus
@@ -126,16 +128,14 @@ const guidanceSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // Loading
 
-export class StandardsContentError extends Error {}
-
-/** Reads and validates content/standards/; throws StandardsContentError listing every problem with its file. */
+/** Reads and validates content/standards/; throws ContentError listing every problem with its file. */
 export async function loadPovertyRules(dir: string): Promise<PovertyRules> {
   const problems: string[] = [];
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch {
-    throw new StandardsContentError(`Invalid poverty standards content: cannot read the folder ${displayPath(dir)}`);
+    throw new ContentError(contentProblem(displayPath(dir), '(folder)', 'cannot be read'));
   }
   const read = async <T>(name: string, schema: z.ZodType<T, unknown>): Promise<T | undefined> => {
     const label = displayPath(path.join(dir, name));
@@ -143,11 +143,12 @@ export async function loadPovertyRules(dir: string): Promise<PovertyRules> {
       problems.push(`${label}: file is missing`);
       return undefined;
     }
+    const text = await readFile(path.join(dir, name), 'utf8');
     let raw: unknown;
     try {
-      raw = parseYaml(await readFile(path.join(dir, name), 'utf8'));
+      raw = parseYaml(text);
     } catch (error) {
-      problems.push(`${label}: cannot be read as YAML: ${(error as Error).message.split('\n')[0]}`);
+      problems.push(syntaxProblem(label, text, error));
       return undefined;
     }
     const result = schema.safeParse(raw, { error: friendlyError });
@@ -177,7 +178,7 @@ export async function loadPovertyRules(dir: string): Promise<PovertyRules> {
   if (guidance) problems.push(...guidanceProblems(guidance).map((p) => `${guidanceLabel}: ${p}`));
 
   if (problems.length > 0 || !entitlements || !guidance) {
-    throw new StandardsContentError(`Invalid poverty standards content (${problems.length} problem(s)):\n${problems.join('\n')}`);
+    throw new ContentError(problems);
   }
   return {
     standards: standards.map((s) => s.standard).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)),

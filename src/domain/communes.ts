@@ -1,55 +1,39 @@
 /**
- * The commune-level units of thành phố Hải Phòng since 1 July 2025 (content/communes.json), with the former units
+ * The commune-level units of thành phố Hải Phòng since 1 July 2025 (read from content/communes.json by
+ * src/content/communes.ts), with the former units
  * merged into each. Citizens still name their old commune, often without diacritics or with a typo, so lookups go
  * through folded names (current and former) and tolerate small spelling mistakes.
  *
  * A commune's `id` is its statistics code (Cục Thống kê, công văn 1027/CTK-CSCL): official, stable, and unique,
  * whereas slugs of the names are not ("Cẩm Giàng" and "Cẩm Giang" are both xã and fold to the same letters).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { Memo } from '../memo.js';
-import { fold, hasDiacritics, normalizeText, toneKey } from '../nlu/fold.js';
-import { FuzzyIndex } from '../nlu/fuzzy-index.js';
+import { fold, hasDiacritics, normalizeText, toneKey } from '../text/fold.js';
+import { FuzzyIndex } from '../text/fuzzy-index.js';
 
-const formerUnitSchema = z.object({
-  name: z.string().min(1),
-  type: z.enum(['xa', 'phuong', 'thi_tran', 'huyen']),
-  formerDistrict: z.string().min(1),
+export interface FormerUnit {
+  name: string;
+  type: 'xa' | 'phuong' | 'thi_tran' | 'huyen';
+  formerDistrict: string;
   /** full: the whole former unit; part: a part of it; remainder: what was left after an earlier clause took a part. */
-  portion: z.enum(['full', 'part', 'remainder']),
-  code: z.string().regex(/^\d{3,5}$/),
+  portion: 'full' | 'part' | 'remainder';
+  code: string;
   /** Other spellings found in official lists (e.g. "Bình Lăng" for "Bình Lãng"). */
-  variants: z.array(z.string().min(1)).optional(),
-});
+  variants?: string[];
+}
 
-const communeSchema = z.object({
-  id: z.string().regex(/^\d{5}$/, 'id is the 5-digit statistics code'),
-  name: z.string().min(1),
-  type: z.enum(['xa', 'phuong', 'dac_khu']),
-  code: z.string().regex(/^\d{5}$/),
-  formerProvince: z.enum(['Hải Phòng', 'Hải Dương']),
-  source: z.string().min(1),
-  formerNames: z.array(formerUnitSchema).min(1),
-});
+export interface Commune {
+  /** The 5-digit statistics code. */
+  id: string;
+  name: string;
+  type: 'xa' | 'phuong' | 'dac_khu';
+  code: string;
+  formerProvince: 'Hải Phòng' | 'Hải Dương';
+  source: string;
+  formerNames: FormerUnit[];
+}
 
-const communesFileSchema = z
-  .object({ asOf: z.iso.date(), source: z.string().min(1), communes: z.array(communeSchema).min(1) })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.communes.forEach((commune, index) => {
-      if (commune.id !== commune.code) {
-        ctx.addIssue({ code: 'custom', path: ['communes', index, 'id'], message: `id must equal code "${commune.code}"` });
-      }
-      if (seen.has(commune.id)) ctx.addIssue({ code: 'custom', path: ['communes', index, 'id'], message: `duplicate id "${commune.id}"` });
-      seen.add(commune.id);
-    });
-  });
-
-export type Commune = z.infer<typeof communeSchema>;
 export type CommuneType = Commune['type'];
-export type FormerUnit = z.infer<typeof formerUnitSchema>;
 
 export interface CommuneSummary {
   id: string;
@@ -214,33 +198,4 @@ function stripTypeWord(normalized: string): { name: string; types: string[] } {
     }
   }
   return { name: normalized, types: [] };
-}
-
-export class CommunesContentError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`${file}: ${detail}`);
-    // src/main.ts prints a ContentError as one line naming the file, without a stack trace.
-    this.name = 'ContentError';
-  }
-}
-
-/** Reads and validates `<contentDir>/communes.json`; a missing or invalid file throws naming the file and the field. */
-export async function loadCommunes(contentDir: string): Promise<CommuneDirectory> {
-  const file = join(contentDir, 'communes.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(error as Error).message})`;
-    throw new CommunesContentError(file, reason);
-  }
-  const parsed = communesFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CommunesContentError(file, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return new CommuneDirectory(parsed.data.communes, parsed.data.asOf);
 }

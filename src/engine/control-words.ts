@@ -1,8 +1,7 @@
-import { fold } from '../nlu/fold.js';
+import type { ControlWord } from '../payloads.js';
+import { fold } from '../text/fold.js';
 
-/** Words that work in every state, typed with or without diacritics (compared folded, as the whole message). */
-export type ControlWord = 'menu' | 'cancel' | 'restart' | 'back' | 'resume';
-
+/** Control words typed with or without diacritics (compared folded, as the whole message). */
 const WORDS: Record<ControlWord, string[]> = {
   menu: ['menu', 'me nu', 'memu', 'danh muc', 'trang chu', 'menu chinh', 'xem menu'],
   cancel: ['huy', 'huy bo', 'huy nhe', 'thoat', 'thoi', 'dung lai', 'ket thuc', 'cancel', 'bo qua het'],
@@ -27,8 +26,3 @@ export function controlWordOf(text: string): ControlWord | null {
   return lookup.get(folded) ?? null;
 }
 
-/** Payloads of the engine's own buttons. */
-export const CONTROL_PAYLOAD_PREFIX = 'control:';
-export function controlPayload(word: ControlWord): string {
-  return CONTROL_PAYLOAD_PREFIX + word;
-}

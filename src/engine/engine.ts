@@ -1,13 +1,14 @@
+import { type ChannelId, citizenKey } from '../citizens/identity.js';
 import { type Clock, provinceToday } from '../clock.js';
 import { Memo } from '../memo.js';
-import { fold } from '../nlu/fold.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
-import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, controlWordOf } from './control-words.js';
+import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, INTENT_PAYLOAD_PREFIX, payloadOwner } from '../payloads.js';
+import { fold } from '../text/fold.js';
+import { controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { SessionStore } from './session-store.js';
 import type {
   ChannelCapabilities,
-  ChannelId,
   ConversationSession,
   InboundMessage,
   Reply,
@@ -16,9 +17,6 @@ import type {
   TurnContext,
 } from './types.js';
 
-/** Payload prefix that asks for an intent directly (menu buttons). */
-export const INTENT_PAYLOAD_PREFIX = 'intent:';
-export const intentPayload = (intent: string) => INTENT_PAYLOAD_PREFIX + intent;
 
 /** Replies added before (or after) the turn's own answer: privacy notice on first contact, pending announcements… */
 export interface TurnHook {
@@ -83,7 +81,7 @@ export class ConversationEngine {
 
   /** As `handle`, with the intent the turn was answered as (null for control words and flow answers). */
   turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
-    return this.#queue.run(`${message.channel}:${message.userId}`, () => this.#turn(message));
+    return this.#queue.run(citizenKey(message.channel, message.userId), () => this.#turn(message));
   }
 
   /** Resolves once no message is being handled (shutdown). */
@@ -160,7 +158,7 @@ export class ConversationEngine {
       const result = await flowSkill.continueFlow(ctx, flow);
       if (result) return { intent: null, result };
     }
-    const owner = payload ? this.#skillsByName.get(payload.slice(0, payload.indexOf(':'))) : undefined;
+    const owner = payload ? this.#skillsByName.get(payloadOwner(payload)) : undefined;
     if (payload && owner?.handlePayload) {
       const result = await owner.handlePayload(ctx, payload);
       if (result) return { intent: null, result };

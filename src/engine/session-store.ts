@@ -1,6 +1,7 @@
+import { type ChannelId, citizenKey } from '../citizens/identity.js';
 import type { Clock } from '../clock.js';
 import type { SessionRepository } from '../storage/repositories.js';
-import type { ChannelId, ConversationSession } from './types.js';
+import type { ConversationSession } from './types.js';
 
 /**
  * Chat-session state is soft: kept in memory, snapshotted every few seconds when it changed, and dropped after the
@@ -25,10 +26,6 @@ export class SessionStore {
     this.#idleMs = options.idleMinutes * 60_000;
   }
 
-  static key(channel: ChannelId, userId: string): string {
-    return `${channel}:${userId}`;
-  }
-
   async restore(): Promise<void> {
     for (const session of await this.#repo.loadAll()) {
       if (!this.#expired(session)) this.#sessions.set(session.key, session);
@@ -51,7 +48,7 @@ export class SessionStore {
 
   /** The live session, or a fresh one when there is none or it has been idle too long. */
   get(channel: ChannelId, userId: string): ConversationSession {
-    const key = SessionStore.key(channel, userId);
+    const key = citizenKey(channel, userId);
     const existing = this.#sessions.get(key);
     if (existing && !this.#expired(existing)) return existing;
     const now = this.#clock.now().toISOString();

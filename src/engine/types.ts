@@ -2,10 +2,9 @@
  * The conversation engine's vocabulary. Channels translate platform events into InboundMessage and Reply back
  * into platform messages; skills see only these types.
  */
+import type { ChannelId } from '../citizens/identity.js';
 import type { CitizenFacts } from '../domain/knowledge/types.js';
 import type { ParseResult } from '../nlu/types.js';
-
-export type ChannelId = 'web' | 'zalo';
 
 export interface InboundMessage {
   channel: ChannelId;

@@ -1,21 +1,12 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { type ApiError, AppError, ERRORS, type ErrorCode } from '../errors.js';
 
-/** Every error leaves as `{error, message}`: a stable code for programs, a sentence a person can act on. */
-export interface ApiError {
-  error: string;
-  message: string;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** Sends `{error, message}` with the catalogue's status for `code` (src/errors.ts). */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERRORS[code].message): FastifyReply {
+  const body: ApiError = { error: code, message };
+  return reply.code(ERRORS[code].status).send(body);
 }
 
 type Issue = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'> & Record<string, unknown>;
@@ -66,15 +57,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
           message: v.message ?? '',
         }),
       );
-      return reply.code(400).send({ error: 'invalid_request', message: issues.map(describeIssue).join(' ') });
+      return sendError(reply, 'invalid_request', issues.map(describeIssue).join(' '));
     }
-    if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message });
-    }
+    if (error instanceof AppError) return sendError(reply, error.code, error.message);
     const status = error.statusCode ?? 500;
-    if (status === 429) {
-      return reply.code(429).send({ error: 'rate_limited', message: 'Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.' });
-    }
+    if (status === 429) return sendError(reply, 'rate_limited');
     if (status >= 400 && status < 500) {
       const known: Record<string, string> = {
         FST_ERR_CTP_INVALID_JSON_BODY: 'Nội dung gửi lên không phải JSON hợp lệ.',
@@ -83,15 +70,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
         FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Kiểu nội dung không được hỗ trợ; hãy gửi application/json.',
         FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Độ dài nội dung không khớp với dữ liệu gửi lên.',
       };
-      return reply
-        .code(status)
-        .send({ error: 'bad_request', message: known[error.code] ?? 'Yêu cầu không hợp lệ. Hãy kiểm tra lại dữ liệu gửi lên.' });
+      // Fastify's own 4xx (body parsing) keep their status; the code and sentence are the catalogue's.
+      return reply.code(status).send({ error: 'bad_request', message: known[error.code] ?? ERRORS.bad_request.message } satisfies ApiError);
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: 'internal_error', message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau.' });
+    return sendError(reply, 'internal_error');
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `Không có đường dẫn ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.` });
+    sendError(reply, 'not_found', `Không có đường dẫn ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`);
   });
 }

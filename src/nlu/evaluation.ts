@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { INTENT_NAMES } from '../content/intents-list.js';
+import type { TrainingUtterance } from '../content/training-data.js';
 import { decideIntent, FALLBACK_INTENT } from './matcher.js';
-import type { TrainingUtterance } from './training-data.js';
 import type { IntentScore } from './types.js';
 
 const labelledSetSchema = z.strictObject({

@@ -4,12 +4,12 @@
  * self-assessment; nothing here asks for them.
  */
 import type { CitizenFacts, HouseholdCategory, SchoolLevel } from '../domain/knowledge/types.js';
+import { tokenize } from '../text/tokenize.js';
 import { findAreas } from './entities/area.js';
 import { findCounts } from './entities/count.js';
 import { incomeBasis } from './entities/income.js';
 import { findMoney } from './entities/money.js';
 import { normalizeTokens } from './lexicon.js';
-import { tokenize } from './tokenize.js';
 
 export interface MessageFacts {
   facts: CitizenFacts;

@@ -5,9 +5,9 @@
  */
 
 import { Memo } from '../memo.js';
-import { toneKey } from './fold.js';
-import { isSyllable, undoTelex } from './telex.js';
-import type { Token } from './tokenize.js';
+import { toneKey } from '../text/fold.js';
+import { isSyllable, undoTelex } from '../text/telex.js';
+import type { Token } from '../text/tokenize.js';
 
 /** A normalized syllable; expansions of one typed token share that token's offsets. */
 export interface Word {

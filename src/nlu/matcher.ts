@@ -10,15 +10,16 @@
  * calibrated by a temperature fitted on cross-validated predictions (lowest log-loss), so "0.8" means right about 8
  * times in 10; the temperature and the floor come from `npm run nlu:eval`, which prints the sweep.
  */
+
+import { loadTrainingData, type TrainingUtterance } from '../content/training-data.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { Memo } from '../memo.js';
+import { type Token, tokenize } from '../text/tokenize.js';
 import { extractEntities } from './entities/index.js';
 import { FeatureIndex, featuresOf, type IndexedWord } from './features.js';
 import { contextualForms, type Forms, formsOf, normalizeTokens } from './lexicon.js';
 import { LinearClassifier, type LinearOptions, type TrainingExample } from './linear-classifier.js';
 import { hashTrainingData, type MatcherSnapshot, readMatcherSnapshot } from './matcher-snapshot.js';
-import { type Token, tokenize } from './tokenize.js';
-import { loadTrainingData, type TrainingUtterance } from './training-data.js';
 import type { IntentScore, ParseResult, Parser } from './types.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -164,18 +165,26 @@ export class Matcher implements Parser {
   }
 }
 
+/** Matchers trained in this process, by intents hash: an app built again (tests build hundreds) need not retrain. */
+const trainedHere = new Map<string, MatcherSnapshot>();
+
 /**
  * The matcher for intents/ plus `extra` utterances (the knowledge base's questions, each labelled with its topic):
- * from the build-time snapshot when one was trained on exactly these (and default options), otherwise trained here.
+ * from the build-time snapshot when one was trained on exactly these (and default options), or from one trained
+ * earlier in this process, otherwise trained here.
  */
 export async function loadMatcher(
   options: { intentsDir: string; communes: CommuneDirectory; snapshotFile?: string | URL; extra?: readonly TrainingUtterance[] } & MatcherOptions,
 ): Promise<Matcher> {
   const extra = options.extra ?? [];
-  if (options.snapshotFile && !options.calibration && !options.linear) {
-    const snapshot = await readMatcherSnapshot(options.snapshotFile, await hashTrainingData(options.intentsDir, extra));
+  const defaults = !options.calibration && !options.linear;
+  const hash = defaults ? await hashTrainingData(options.intentsDir, extra) : '';
+  if (defaults) {
+    const snapshot = (options.snapshotFile && (await readMatcherSnapshot(options.snapshotFile, hash))) || trainedHere.get(hash);
     if (snapshot) return Matcher.fromSnapshot(snapshot, options.communes);
   }
   const utterances = await loadTrainingData(options.intentsDir);
-  return Matcher.train([...utterances, ...extra], options.communes, options);
+  const matcher = Matcher.train([...utterances, ...extra], options.communes, options);
+  if (defaults) trainedHere.set(hash, matcher.toSnapshot(hash));
+  return matcher;
 }

@@ -3,8 +3,9 @@
  * ơn." The salutations and the signature say nothing of the topic, the story says a little, the question sentence
  * says most. This module splits a message into sentences, drops the polite formulas, and tells questions from story.
  */
+
+import { tokenize } from '../text/tokenize.js';
 import { normalizeTokens } from './lexicon.js';
-import { tokenize } from './tokenize.js';
 
 export type SentenceRole = 'question' | 'context';
 

@@ -6,8 +6,9 @@
  * per-term weights (the question sentence counts more than the story around it). Besides the score, each hit says
  * which share of the query's weighted IDF mass it matched, a length-independent measure of how well it fits.
  */
+
+import { tokenize } from '../text/tokenize.js';
 import { normalizeTokens } from './lexicon.js';
-import { tokenize } from './tokenize.js';
 
 export interface RetrievalDocument {
   id: string;

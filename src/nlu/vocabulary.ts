@@ -5,7 +5,7 @@
  */
 
 import { Memo } from '../memo.js';
-import { FuzzyIndex } from './fuzzy-index.js';
+import { FuzzyIndex } from '../text/fuzzy-index.js';
 import type { Word } from './lexicon.js';
 
 /** Shorter words have too many neighbours at distance one ("hoc", "hoi", "hoa"…) to guess from. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { HttpError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { StaffRecord } from '../storage/records.js';
 import type { StaffRepository, StaffSessionRepository } from '../storage/repositories.js';
 import type { AccountPatch, NewAccount } from './account-input.js';
@@ -36,9 +36,9 @@ export interface LoginResult {
 }
 
 /** Too many failed logins for the account or the address; the route adds a Retry-After header. */
-export class LoginThrottledError extends HttpError {
+export class LoginThrottledError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too_many_attempts', `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút.`);
+    super('too_many_attempts', `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút.`);
   }
 }
 
@@ -76,10 +76,10 @@ export class StaffService {
     const correct = await verifyPassword(password, record?.passwordHash ?? (await decoyHash()));
     if (!record || !correct) {
       this.#throttle.recordFailure(name, address);
-      throw new HttpError(401, 'invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+      throw new AppError('invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.');
     }
     if (record.disabled) {
-      throw new HttpError(403, 'account_disabled', 'Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên thành phố.');
+      throw new AppError('account_disabled', 'Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên thành phố.');
     }
     this.#throttle.recordSuccess(name);
     const now = this.#o.clock.now();
@@ -121,7 +121,7 @@ export class StaffService {
 
   async create(actor: string, input: NewAccount): Promise<AccountView> {
     if (await this.#o.staff.get(input.username)) {
-      throw new HttpError(409, 'username_taken', `Tên đăng nhập "${input.username}" đã có người dùng.`);
+      throw new AppError('username_taken', `Tên đăng nhập "${input.username}" đã có người dùng.`);
     }
     const communes = this.#checkCommunes(input.role, input.communes);
     const record: StaffRecord = {
@@ -142,7 +142,7 @@ export class StaffService {
     const record = await this.#existing(username);
     const demotesSelf = patch.role !== undefined && patch.role !== record.role;
     if (record.id === actor.username && (demotesSelf || patch.disabled)) {
-      throw new HttpError(400, 'cannot_change_self', 'Không thể tự khóa hoặc tự đổi vai trò của chính mình.');
+      throw new AppError('cannot_change_self', 'Không thể tự khóa hoặc tự đổi vai trò của chính mình.');
     }
     const role = patch.role ?? record.role;
     const next: StaffRecord = {
@@ -165,7 +165,7 @@ export class StaffService {
   async remove(actor: StaffIdentity, username: string): Promise<void> {
     const record = await this.#existing(username);
     if (record.id === actor.username) {
-      throw new HttpError(400, 'cannot_change_self', 'Không thể tự xóa tài khoản của chính mình.');
+      throw new AppError('cannot_change_self', 'Không thể tự xóa tài khoản của chính mình.');
     }
     if (record.role === 'admin') await this.#keepAnAdmin(record.id);
     await this.#o.staff.delete(record.id);
@@ -176,7 +176,7 @@ export class StaffService {
   async changeOwnPassword(actor: StaffIdentity, current: string, next: string): Promise<void> {
     const record = await this.#existing(actor.username);
     if (!(await verifyPassword(current, record.passwordHash))) {
-      throw new HttpError(400, 'wrong_password', 'Mật khẩu hiện tại không đúng.');
+      throw new AppError('wrong_password', 'Mật khẩu hiện tại không đúng.');
     }
     await this.#o.staff.save({ ...record, passwordHash: await hashPassword(next) });
     await this.#o.audit.record(actor.username, 'staff.password', actor.username);
@@ -184,7 +184,7 @@ export class StaffService {
 
   async #existing(username: string): Promise<StaffRecord> {
     const record = await this.#o.staff.get(username.trim().toLowerCase());
-    if (!record) throw new HttpError(404, 'unknown_staff', `Không có tài khoản "${username}".`);
+    if (!record) throw new AppError('unknown_staff', `Không có tài khoản "${username}".`);
     return record;
   }
 
@@ -192,11 +192,11 @@ export class StaffService {
     if (role === 'admin') return [];
     const unique = [...new Set(communes)];
     if (unique.length === 0) {
-      throw new HttpError(400, 'communes_required', 'Cán bộ xã cần được giao ít nhất một xã/phường.');
+      throw new AppError('communes_required', 'Cán bộ xã cần được giao ít nhất một xã/phường.');
     }
     const unknown = unique.filter((id) => !this.#o.isCommune(id));
     if (unknown.length) {
-      throw new HttpError(400, 'unknown_commune', `Không có xã/phường với mã: ${unknown.join(', ')}.`);
+      throw new AppError('invalid_commune', `Không có xã/phường với mã: ${unknown.join(', ')}.`);
     }
     return unique;
   }
@@ -204,7 +204,7 @@ export class StaffService {
   async #keepAnAdmin(leaving: string): Promise<void> {
     const others = (await this.#o.staff.list()).filter((s) => s.role === 'admin' && !s.disabled && s.id !== leaving);
     if (others.length === 0) {
-      throw new HttpError(400, 'last_admin', 'Phải còn ít nhất một quản trị viên đang hoạt động.');
+      throw new AppError('last_admin', 'Phải còn ít nhất một quản trị viên đang hoạt động.');
     }
   }
 }

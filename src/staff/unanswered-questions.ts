@@ -1,7 +1,7 @@
-import { citizenIdOf } from '../citizens/registry.js';
+import { citizenKey } from '../citizens/identity.js';
 import type { TurnHook } from '../engine/engine.js';
-import { fold } from '../nlu/fold.js';
 import type { UnansweredRecord } from '../storage/records.js';
+import { fold } from '../text/fold.js';
 
 /**
  * Engine hook: every message that ended in `fallback` is recorded through `record`, which keeps the words only if
@@ -14,7 +14,7 @@ export function createUnansweredHook(
   return {
     async after(ctx, outcome) {
       if (outcome.intent !== fallbackIntent || !ctx.text) return;
-      await record(citizenIdOf(ctx.message.channel, ctx.message.userId), ctx.text, ctx.now);
+      await record(citizenKey(ctx.message.channel, ctx.message.userId), ctx.text, ctx.now);
     },
   };
 }

@@ -53,7 +53,7 @@ export type SessionRecord = z.infer<typeof sessionRecord>;
 
 /** A citizen the service has talked to on one channel: the facts later sends depend on. */
 export const citizenRecord = z.object({
-  /** `${channel}:${userId}` */
+  /** citizenKey(channel, userId) (src/citizens/identity.ts) */
   id: z.string(),
   channel,
   userId: z.string(),

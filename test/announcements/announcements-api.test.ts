@@ -142,7 +142,7 @@ describe('announcements API with Zalo', () => {
       expect(response.json().message, JSON.stringify(payload)).toContain(message);
     }
     const unknown = await post({ communes: ['99999'] });
-    expect(unknown.json()).toEqual({ error: 'unknown_commune', message: 'Không có xã/phường với mã: 99999.' });
+    expect(unknown.json()).toEqual({ error: 'invalid_commune', message: 'Không có xã/phường với mã: 99999.' });
     const past = await post({ scheduledAt: '2026-11-28T09:59:00+07:00' });
     expect(past.statusCode).toBe(400);
     expect(past.json().error).toBe('schedule_in_past');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, zaloSettings } from '../../src/config.js';
+import { ConfigError, loadConfig, publicBasePath, zaloSettings } from '../../src/config.js';
 
 describe('configuration', () => {
   it('starts with defaults and the Zalo channel off when nothing is set', () => {
@@ -10,7 +10,24 @@ describe('configuration', () => {
     expect(config.ZALO_API_BASE).toBe('https://openapi.zalo.me');
     expect(config.ZALO_OAUTH_BASE).toBe('https://oauth.zaloapp.com');
     expect(config.QUIET_HOURS).toEqual({ fromMinute: 21 * 60, toMinute: 7 * 60 });
+    expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
     expect(zaloSettings(config)).toBeNull();
+  });
+
+  it('says the service is at localhost on the port it listens on when PUBLIC_BASE_URL is not set', () => {
+    expect(loadConfig({ PORT: '8080' }).PUBLIC_BASE_URL).toBe('http://localhost:8080');
+    expect(loadConfig({ PORT: '8080', PUBLIC_BASE_URL: 'https://portal.example/giamngheo' }).PUBLIC_BASE_URL).toBe(
+      'https://portal.example/giamngheo',
+    );
+  });
+
+  it.each([
+    ['https://chatbot.example.gov.vn', ''],
+    ['https://chatbot.example.gov.vn/', ''],
+    ['https://portal.example/giamngheo', '/giamngheo'],
+    ['https://portal.example/giamngheo/', '/giamngheo'],
+  ])('PUBLIC_BASE_URL %s puts "%s" in front of every route', (url, path) => {
+    expect(publicBasePath({ PUBLIC_BASE_URL: url })).toBe(path);
   });
 
   it.each([

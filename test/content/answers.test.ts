@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadAnswerContent } from '../../src/content/answer-content.js';
 import { loadAnswers } from '../../src/content/answers.js';
 import { INTENT_NAMES } from '../../src/content/intents-list.js';
+import { ContentError } from '../../src/errors.js';
 
 const CONTENT_DIR = join(import.meta.dirname, '../../content/answers');
 
@@ -146,7 +147,7 @@ describe('loadAnswers on broken content', () => {
     await expect(loadAnswers(unknown, INTENTS)).rejects.toThrow(/weather\.yaml: intent "weather" is not in the list of intents/);
 
     const broken = await contentDir({ 'greeting.yaml': GREETING, 'credit.yaml': 'intent: credit\nanswers: [\n' });
-    await expect(loadAnswers(broken, INTENTS)).rejects.toThrow(/credit\.yaml: not valid YAML/);
+    await expect(loadAnswers(broken, INTENTS)).rejects.toThrow(/credit\.yaml: line \d+, column \d+: not valid YAML/);
   });
 
   it('reports every problem at once, field by field', async () => {
@@ -162,7 +163,8 @@ answers:
     const error = (await loadAnswers(await contentDir({ 'greeting.yaml': GREETING, 'credit.yaml': bad }), INTENTS).catch(
       (e: Error) => e,
     )) as Error;
-    expect(error.message).toMatch(/^Invalid answer content \(\d+ problem\(s\)\):/);
+    expect(error).toBeInstanceOf(ContentError);
+    expect((error as ContentError).problems).toHaveLength(5);
     expect(error.message).toContain('answers[0] (credit): kind must be one of "policy", "conversational"');
     expect(error.message).toContain('answers[0] (credit): text must not be empty');
     expect(error.message).toContain('answers[0] (credit): asOf is not a real calendar date');

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommuneDirectory, loadCommunes } from '../../src/domain/communes.js';
+import { loadCommunes } from '../../src/content/communes.js';
+import type { CommuneDirectory } from '../../src/domain/communes.js';
 
 const contentDir = join(import.meta.dirname, '../../content');
 let communes: CommuneDirectory;
@@ -100,12 +101,12 @@ describe('loading', () => {
   };
 
   it('names the file when it is missing', async () => {
-    await expect(loadCommunes(join(scratch, 'nowhere'))).rejects.toThrow(/nowhere\/communes\.json: file not found/);
+    await expect(loadCommunes(join(scratch, 'nowhere'))).rejects.toThrow(/nowhere\/communes\.json: \(file\): file not found/);
   });
 
   it('names the file when it is not JSON', async () => {
     const dir = await write('not-json', '{"communes": [');
-    await expect(loadCommunes(dir)).rejects.toThrow(/communes\.json: not valid JSON/);
+    await expect(loadCommunes(dir)).rejects.toThrow(/communes\.json: line 1, column 15: not valid JSON/);
   });
 
   it('names the file and the field that is wrong', async () => {

@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { loadCommunes } from '../../src/domain/communes.js';
-import { parseResponse, parseResultJson } from '../../src/http/nlu-routes.js';
+import { loadCommunes } from '../../src/content/communes.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { loadMatcher } from '../../src/nlu/matcher.js';
+import { parseResponse, parseResultJson } from '../../src/plugins/nlu-routes.js';
 
 let app: FastifyInstance;
 let dataDir: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { removeDiacritics } from '../../src/nlu/fold.js';
+import { removeDiacritics } from '../../src/text/fold.js';
 
 let app: FastifyInstance;
 let dataDir: string;
@@ -107,6 +107,7 @@ const bad: BadCase[] = [
   { name: 'householdSize as text', body: { ...valid, householdSize: '4' }, error: 'invalid_request', says: ['"householdSize"', 'ví dụ 4'] },
   { name: 'missing monthlyIncome', body: { ...valid, monthlyIncome: undefined }, error: 'invalid_request', says: ['Thiếu trường "monthlyIncome"'] },
   { name: 'negative monthlyIncome', body: { ...valid, monthlyIncome: -1 }, error: 'invalid_request', says: ['"monthlyIncome"', 'không âm'] },
+  { name: 'monthlyIncome beyond any household', body: { ...valid, monthlyIncome: 1e308 }, error: 'invalid_request', says: ['"monthlyIncome"', 'không quá 1.000 tỷ'] },
   { name: 'non-numeric monthlyIncome', body: { ...valid, monthlyIncome: '5 triệu' }, error: 'invalid_request', says: ['"monthlyIncome"', 'ví dụ 6000000'] },
   { name: 'null monthlyIncome', body: { ...valid, monthlyIncome: null }, error: 'invalid_request', says: ['"monthlyIncome"'] },
   { name: 'missing deprivations', body: { ...valid, deprivations: undefined }, error: 'invalid_request', says: ['Thiếu trường "deprivations"', 'gửi []'] },

@@ -5,7 +5,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from '../../src/http/errors.js';
-import { registerStaticRoutes } from '../../src/http/static-routes.js';
+import { registerStaticRoutes } from '../../src/plugins/static-routes.js';
 
 const WIDGET = 'widget.abc123.js';
 const code = 'console.log("tro ly");'.repeat(20);
@@ -42,11 +42,11 @@ afterEach(async () => {
 });
 
 describe('widget script', () => {
-  it('/widget.js is a short-lived redirect to the content-hashed bundle', async () => {
+  it('/widget.js is a short-lived redirect to the content-hashed bundle, relative so a path prefix stays', async () => {
     await start();
     const res = await app.inject('/widget.js');
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe(`/build/${WIDGET}`);
+    expect(res.headers.location).toBe(`build/${WIDGET}`);
     expect(res.headers['cache-control']).toBe('public, max-age=300');
   });
 

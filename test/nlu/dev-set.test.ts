@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { naturalBayesPeer, nlpJsPeer, ourMatcher, predict } from '../../scripts/nlu-peers.js';
-import { loadCommunes } from '../../src/domain/communes.js';
+import { loadCommunes } from '../../src/content/communes.js';
+import { loadTrainingData } from '../../src/content/training-data.js';
 import { type Figures, figures, loadLabelledSet } from '../../src/nlu/evaluation.js';
-import { loadTrainingData } from '../../src/nlu/training-data.js';
 
 const root = join(import.meta.dirname, '../..');
 let ours: Figures;

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCommunes } from '../../src/domain/communes.js';
+import { loadCommunes } from '../../src/content/communes.js';
+import { loadTrainingData } from '../../src/content/training-data.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { FeatureIndex, featuresOf } from '../../src/nlu/features.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
 import { LinearClassifier } from '../../src/nlu/linear-classifier.js';
 import { DEFAULT_CALIBRATION, loadMatcher } from '../../src/nlu/matcher.js';
-import { tokenize } from '../../src/nlu/tokenize.js';
-import { loadTrainingData } from '../../src/nlu/training-data.js';
 import { Vocabulary } from '../../src/nlu/vocabulary.js';
+import { tokenize } from '../../src/text/tokenize.js';
 
 const root = join(import.meta.dirname, '../..');
 const wordsOf = (text: string) => normalizeTokens(tokenize(text.normalize('NFC')));

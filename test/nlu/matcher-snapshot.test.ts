@@ -2,11 +2,12 @@ import { appendFile, copyFile, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CommuneDirectory, loadCommunes } from '../../src/domain/communes.js';
+import { loadCommunes } from '../../src/content/communes.js';
+import { loadTrainingData } from '../../src/content/training-data.js';
+import type { CommuneDirectory } from '../../src/domain/communes.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { loadMatcher, Matcher } from '../../src/nlu/matcher.js';
 import { hashTrainingData, writeMatcherSnapshot } from '../../src/nlu/matcher-snapshot.js';
-import { loadTrainingData } from '../../src/nlu/training-data.js';
 
 let communes: CommuneDirectory;
 let trained: Matcher;

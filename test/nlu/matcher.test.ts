@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CommuneDirectory, loadCommunes } from '../../src/domain/communes.js';
+import { loadCommunes } from '../../src/content/communes.js';
+import { loadTrainingData } from '../../src/content/training-data.js';
+import type { CommuneDirectory } from '../../src/domain/communes.js';
 import { loadMatcher, type Matcher } from '../../src/nlu/matcher.js';
-import { loadTrainingData } from '../../src/nlu/training-data.js';
 
 const root = join(import.meta.dirname, '../..');
 let communes: CommuneDirectory;
@@ -98,9 +99,9 @@ describe('training data', () => {
 
   it('stops on a file named after another intent, on YAML it cannot read, and on missing intents', async () => {
     const misnamed = await intentsDir('misnamed', { 'help.yaml': 'intent: greeting\ndescription: x\nexamples: ["chao"]\n' });
-    await expect(loadTrainingData(misnamed)).rejects.toThrow(/help\.yaml: holds intent "greeting"/);
+    await expect(loadTrainingData(misnamed)).rejects.toThrow(/help\.yaml: intent: holds intent "greeting"/);
     const broken = await intentsDir('broken', { 'greeting.yaml': 'intent: [greeting\n' });
-    await expect(loadTrainingData(broken)).rejects.toThrow(/greeting\.yaml: cannot be parsed/);
+    await expect(loadTrainingData(broken)).rejects.toThrow(/greeting\.yaml: line 2, column 1: not valid YAML/);
     const partial = await intentsDir('partial', { 'greeting.yaml': 'intent: greeting\ndescription: x\nexamples: ["chao"]\n' });
     await expect(loadTrainingData(partial)).rejects.toThrow(/no training file for intent\(s\): .*fallback/);
   });
@@ -112,6 +113,6 @@ describe('training data', () => {
     });
     const error = await loadTrainingData(dir).catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'ContentError' });
-    expect((error as Error).message).toMatch(/help\.yaml: example "Xin chao" is also an example of "greeting"/);
+    expect((error as Error).message).toMatch(/help\.yaml: examples\.0: "Xin chao" is also an example of "greeting"/);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fold, toneKey } from '../../src/nlu/fold.js';
+import { loadTrainingData } from '../../src/content/training-data.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
-import { isSyllable, undoTelex } from '../../src/nlu/telex.js';
-import { tokenize, tokenizeAscii, tokenizeUnicode } from '../../src/nlu/tokenize.js';
-import { loadTrainingData } from '../../src/nlu/training-data.js';
+import { fold, toneKey } from '../../src/text/fold.js';
+import { isSyllable, undoTelex } from '../../src/text/telex.js';
+import { tokenize, tokenizeAscii, tokenizeUnicode } from '../../src/text/tokenize.js';
 
 const words = (text: string) =>
   normalizeTokens(tokenize(text.normalize('NFC')))

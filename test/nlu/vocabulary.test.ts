@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, FuzzyIndex } from '../../src/nlu/fuzzy-index.js';
 import { normalizeTokens } from '../../src/nlu/lexicon.js';
-import { tokenize } from '../../src/nlu/tokenize.js';
 import { Vocabulary } from '../../src/nlu/vocabulary.js';
+import { editDistance, FuzzyIndex } from '../../src/text/fuzzy-index.js';
+import { tokenize } from '../../src/text/tokenize.js';
 
 const words = (text: string) => normalizeTokens(tokenize(text));
 

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webCapabilities } from '../../src/channels/web/capabilities.js';
 import { zaloCapabilities } from '../../src/channels/zalo/capabilities.js';
+import type { ChannelId } from '../../src/citizens/identity.js';
 import { CitizenRegistry } from '../../src/citizens/registry.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadAnswerContent } from '../../src/content/answer-content.js';
 import { INTENT_NAMES } from '../../src/content/intents-list.js';
 import { ConversationEngine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/engine/session-store.js';
-import type { ChannelId } from '../../src/engine/types.js';
-import { fold } from '../../src/nlu/fold.js';
 import type { Parser } from '../../src/nlu/types.js';
 import { ConsentService } from '../../src/privacy/consent.js';
 import { createPrivacyNoticeHook } from '../../src/privacy/notice-hook.js';
@@ -22,6 +21,7 @@ import { KnowledgeFinder } from '../../src/skills/knowledge/knowledge-finder.js'
 import { createPrivacySkill } from '../../src/skills/privacy/privacy-skill.js';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
+import { fold } from '../../src/text/fold.js';
 
 export const PRIVACY_URL = 'https://tro-ly.example.gov.vn/privacy';
 

@@ -34,6 +34,16 @@ describe('staff login', () => {
     }
   });
 
+  it('refuses an anonymous announcement before reading its body (authentication runs on request)', async () => {
+    bed = await startConsoleApp();
+    // A body that would be a 400 (invalid JSON) or a 413 (too large) if anything parsed it first.
+    for (const payload of ['{"title": ', 'x'.repeat(100 * 1024)]) {
+      const response = await bed.inject({ method: 'POST', url: '/api/announcements', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ error: 'unauthenticated' });
+    }
+  });
+
   it('sets an HttpOnly, SameSite=Strict cookie and answers who logged in; the session ends at logout and on expiry', async () => {
     bed = await startConsoleApp();
     const response = await bed.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
@@ -134,18 +144,20 @@ describe('roles and commune scope', () => {
     }
   });
 
+  /** An admin's announcement sent from a page at `origin` to a server reached as `host`. */
+  const announceFrom = async (origin: string, host: string) =>
+    bed.inject({ method: 'POST', url: '/api/announcements', cookie: await bed.login(ADMIN), headers: { origin, host }, payload: announcement([COMMUNE_A]) });
+
   it('refuses a change sent from another site', async () => {
     bed = await startConsoleApp();
-    const admin = await bed.login(ADMIN);
-    const response = await bed.inject({
-      method: 'POST',
-      url: '/api/announcements',
-      cookie: admin,
-      headers: { origin: 'https://evil.example', host: 'localhost:3000' },
-      payload: announcement([COMMUNE_A]),
-    });
+    const response = await announceFrom('https://evil.example', 'localhost:3000');
     expect(response.statusCode).toBe(403);
     expect(response.json().error).toBe('cross_site');
+  });
+
+  it('takes PUBLIC_BASE_URL’s origin as this site, behind a reverse proxy that passes its own Host on', async () => {
+    bed = await startConsoleApp({ env: { PUBLIC_BASE_URL: 'https://portal.example/giamngheo' } });
+    expect((await announceFrom('https://portal.example', '127.0.0.1:3000')).statusCode).toBe(201);
   });
 });
 
@@ -181,7 +193,7 @@ describe('accounts and audit', () => {
       payload: { username: 'canbo2', password: 'mat-khau-dai-du', role: 'officer', communes: ['99999'] },
     });
     expect(unknownCommune.statusCode).toBe(400);
-    expect(unknownCommune.json()).toEqual({ error: 'unknown_commune', message: 'Không có xã/phường với mã: 99999.' });
+    expect(unknownCommune.json()).toEqual({ error: 'invalid_commune', message: 'Không có xã/phường với mã: 99999.' });
     const taken = await bed.inject({
       method: 'POST',
       url: '/api/staff/accounts',

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-/** The built service (dist/main.js, from `npm run build`) in its own process, as the IT office runs it. */
+/** The built service (dist/main.js, from `npm run build`) in its own process, as `npm start` runs it. */
 export interface ServiceProcess {
   url: string;
   child: ChildProcess;
@@ -20,15 +20,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+/** Spawns dist/main.js as `npm start` runs it, with `env` on top; stdout and stderr are collected. */
+export function spawnService(env: Record<string, string>): Omit<ServiceProcess, 'url'> {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
-      PORT: String(port),
       RATE_LIMIT_PER_MINUTE: '0',
       ...env,
     },
@@ -42,11 +41,17 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stdout!.on('data', (d) => {
     stdout += d;
   });
+  return { child, stderr: () => stderr, stdout: () => stdout };
+}
+
+export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const { child, stderr, stdout } = spawnService({ PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`service did not become ready: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${stderr()}`);
+    if (Date.now() > deadline) throw new Error(`service did not become ready: ${stderr()}`);
     try {
       if ((await fetch(`${url}/health`)).status === 200) break;
     } catch {
@@ -54,7 +59,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { url, child, stderr: () => stderr, stdout: () => stdout };
+  return { url, child, stderr, stdout };
 }
 
 export async function waitForExit(child: ChildProcess): Promise<number | null> {

@@ -5,23 +5,15 @@ import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
 import type { Reply } from '../../engine/types.js';
 import { responseWrittenBy } from '../../http/response-writer.js';
-import { MAX_MESSAGE_LENGTH, replySchema, sessionIdSchema } from './protocol.js';
+import { chatMessageSchema, replySchema, sessionIdSchema, token } from './protocol.js';
 import { repliesJson } from './replies-json.js';
 import type { ReplyCache } from './reply-cache.js';
-import { MAX_PAYLOAD_LENGTH, TOKEN_PATTERN } from './wire.js';
 
-const chatRequest = z
-  .object({
-    sessionId: sessionIdSchema.optional(),
-    /** Client message id: a retried message with the same id is answered from the first run, not run twice. */
-    id: z.string().regex(TOKEN_PATTERN, 'id phải gồm 1–64 ký tự chữ, số, "-" hoặc "_".').optional(),
-    text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
-    payload: z.string().min(1).max(MAX_PAYLOAD_LENGTH).optional(),
-  })
-  .refine((body) => body.text !== undefined || body.payload !== undefined, {
-    message: 'Hãy gửi "text" (câu hỏi) hoặc "payload" (nút đã chọn).',
-    path: ['text'],
-  });
+const chatRequest = chatMessageSchema({
+  sessionId: sessionIdSchema.optional(),
+  /** Client message id: a retried message with the same id is answered from the first run, not run twice. */
+  id: token('id').optional(),
+});
 
 /**
  * POST /api/chat: the widget socket's REST twin (its fallback when WebSockets are blocked) and the simplest way to

@@ -3,6 +3,7 @@ import type { WebSocket } from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { ConversationEngine } from '../../engine/engine.js';
+import { sendError } from '../../http/errors.js';
 import { type FrameError, frameErrors, parseClientFrame } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
 import { RateWindow } from './rate-window.js';
@@ -33,10 +34,7 @@ export function registerChatSocket(app: FastifyInstance, deps: ChatSocketDeps): 
       preValidation: async (request, reply) => {
         if (deps.isOriginAllowed(request.headers.origin, request.host)) return;
         request.log.warn({ origin: request.headers.origin }, 'widget socket refused: origin not allowed');
-        return reply.code(403).send({
-          error: 'origin_not_allowed',
-          message: 'Trang web này chưa được phép dùng Trợ lý. Quản trị viên cần thêm địa chỉ trang vào ALLOWED_ORIGINS.',
-        });
+        return sendError(reply, 'origin_not_allowed');
       },
     },
     (socket, request) => {

@@ -26,7 +26,25 @@ export const replySchema = z.object({
   links: z.array(linkSchema).optional(),
 });
 
-const token = (what: string) => z.string().regex(TOKEN_PATTERN, `${what} phải gồm 1–64 ký tự chữ, số, "-" hoặc "_".`);
+/**
+ * One chat message, the same on `POST /api/chat` and in the socket's message frame (with the envelope fields of
+ * each): `text` (a question) or `payload` (a tapped quick reply). When both come, the payload wins and the text is
+ * kept as the title the citizen saw.
+ */
+export function chatMessageSchema<Envelope extends z.ZodRawShape>(envelope: Envelope) {
+  return z
+    .object({
+      ...envelope,
+      text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
+      payload: z.string().min(1).max(MAX_PAYLOAD_LENGTH).optional(),
+    })
+    .refine(({ text, payload }: { text?: unknown; payload?: unknown }) => text !== undefined || payload !== undefined, {
+      message: 'Hãy gửi "text" (câu hỏi) hoặc "payload" (nút đã chọn).',
+      path: ['text'],
+    });
+}
+
+export const token = (what: string) => z.string().regex(TOKEN_PATTERN, `${what} phải gồm 1–64 ký tự chữ, số, "-" hoặc "_".`);
 
 /** Unknown keys are ignored (a newer widget may send more); everything named here is checked. */
 const frameSchemas = {
@@ -36,17 +54,7 @@ const frameSchemas = {
     sessionId: sessionIdSchema.optional(),
     commune: token('commune').optional(),
   }),
-  message: z
-    .object({
-      type: z.literal('message'),
-      id: token('id'),
-      text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH).optional(),
-      payload: z.string().min(1).max(MAX_PAYLOAD_LENGTH).optional(),
-    })
-    .refine((f) => (f.text === undefined) !== (f.payload === undefined), {
-      message: 'Hãy gửi đúng một trong hai: "text" (câu hỏi) hoặc "payload" (nút đã chọn).',
-      path: ['text'],
-    }),
+  message: chatMessageSchema({ type: z.literal('message'), id: token('id') }),
   clear: z.object({ type: z.literal('clear') }),
 } satisfies Record<ClientFrame['type'], z.ZodType<ClientFrame>>;
 

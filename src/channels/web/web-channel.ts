@@ -3,10 +3,10 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { citizenKey } from '../../citizens/identity.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
-import { SessionStore } from '../../engine/session-store.js';
 import { registerChatRoute } from './chat-route.js';
 import { registerChatSocket } from './chat-socket.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -14,13 +14,6 @@ import { sessionIdSchema } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
 import { ReplyCache } from './reply-cache.js';
 import { MAX_FRAME_LENGTH } from './wire.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Live push to open widgets (announcements); see WebPushHub. */
-    webPush: WebPushHub;
-  }
-}
 
 export interface WebChannelOptions {
   engine: ConversationEngine;
@@ -44,7 +37,6 @@ const HEARTBEAT_MS = 30_000;
  * for ALLOWED_ORIGINS; no other route answers another origin's browser (nor pays for the CORS hooks).
  */
 export async function registerWebChannel(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
-  app.decorate('webPush', options.webPush);
   await app.register(async (widgetApi) => {
     await widgetApi.register(cors, { origin: options.config.ALLOWED_ORIGINS, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
     await registerWidgetRoutes(widgetApi, options);
@@ -57,7 +49,7 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
 
   const replies = new ReplyCache();
   const clearConversation = async (sessionId: string) => {
-    engine.sessions.delete(SessionStore.key('web', sessionId));
+    engine.sessions.delete(citizenKey('web', sessionId));
     replies.forget(sessionId);
     for (const hook of onClear) await hook(sessionId);
   };

@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CitizenRegistry } from '../../citizens/registry.js';
 import type { Clock } from '../../clock.js';
-import { type ConversationEngine, intentPayload } from '../../engine/engine.js';
+import type { ConversationEngine } from '../../engine/engine.js';
 import { KeyedQueue } from '../../engine/keyed-queue.js';
 import type { Reply } from '../../engine/types.js';
+import { intentPayload } from '../../payloads.js';
 import type { CitizenRecord } from '../../storage/records.js';
 import type { JournalRepository } from '../../storage/repositories.js';
 import type { ZaloHistory, ZaloSender } from './client.js';

@@ -2,31 +2,28 @@ import { createHash } from 'node:crypto';
 // Brings in the type of the `rateLimit` route option.
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
+import { citizenKey } from '../../citizens/identity.js';
+import type { CitizenRegistry } from '../../citizens/registry.js';
 import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
+import { sendError } from '../../http/errors.js';
 import type { Storage } from '../../storage/repositories.js';
-import { type RetryPolicy, ZaloClient, type ZaloSender } from './client.js';
+import type { ZaloClient } from './client.js';
 import { classifyZaloEvent } from './events.js';
 import { type CommuneResolver, ZaloInbox } from './inbox.js';
 import { isValidZaloSignature, signedTimestampOf } from './signature.js';
-import { ZaloTokenManager } from './token-manager.js';
 
 export interface ZaloChannelDeps {
   settings: ZaloSettings;
   engine: ConversationEngine;
-  storage: Pick<Storage, 'journal' | 'tokens'>;
+  storage: Pick<Storage, 'journal'>;
+  /** The outbound client (channels/zalo/outbound.ts), started and stopped by its owner. */
+  client: ZaloClient;
   /** Where citizens' first contact, last interaction and follow state are recorded. */
   citizens: CitizenRegistry;
   clock: Clock;
   resolveCommune?: CommuneResolver;
-  retry?: Partial<RetryPolicy>;
-}
-
-export interface ZaloChannel {
-  /** For announcements and anything else that writes to Zalo users. */
-  sender: ZaloSender;
 }
 
 export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
@@ -43,13 +40,11 @@ const ACK = { ok: true } as const;
 
 /**
  * The Zalo OA channel: `POST /webhooks/zalo` verifies the signature over the raw body, records each new event in the
- * inbound journal and answers 200 at once; the event is handled afterwards (ZaloInbox). Also starts token upkeep,
- * resumes events a previous run left unfinished, and on close finishes the events being handled.
+ * inbound journal and answers 200 at once; the event is handled afterwards (ZaloInbox). Also resumes events a
+ * previous run left unfinished, and on close finishes the events being handled.
  */
-export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): ZaloChannel {
-  const { settings, storage, clock } = deps;
-  const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock, log: app.log });
-  const client = new ZaloClient({ settings, tokens, log: app.log, retry: deps.retry });
+export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): void {
+  const { settings, storage, clock, client } = deps;
   const inbox = new ZaloInbox({
     engine: deps.engine,
     sender: client,
@@ -80,10 +75,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       // Zalo reportedly checks a new webhook URL with an unsigned empty object; it carries no event.
       if (header === undefined && isEmptyObject(body)) return ACK;
       request.log.warn('Zalo webhook refused: missing or wrong signature');
-      return reply.code(401).send({
-        error: 'invalid_signature',
-        message: 'Chữ ký X-ZEvent-Signature bị thiếu hoặc không đúng; sự kiện không được xử lý.',
-      });
+      return sendError(reply, 'invalid_signature');
     }
 
     const classified = classifyZaloEvent(body);
@@ -109,7 +101,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       id: journalId,
       receivedAt: now.toISOString(),
       event,
-      citizenId: citizenIdOf('zalo', event.userId),
+      citizenId: citizenKey('zalo', event.userId),
     });
     if (isNew) inbox.accept(journalId, event);
     else request.log.info({ journalId, kind: event.kind }, 'Zalo event redelivered; already handled');
@@ -130,25 +122,12 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       (request, reply) => inbox.acknowledge(() => acknowledge(request, reply)),
     );
     scope.addHook('onReady', async () => {
-      // Everything a first send needs is made ready now: between the journal's "replying" mark and Zalo taking the
-      // message, a crash loses that reply, so nothing slow may happen there.
-      await tokens.load();
-      await warmUpFetch();
-      tokens.start();
       await inbox.recover();
     });
     scope.addHook('onClose', async () => {
-      tokens.stop();
       await inbox.stop();
     });
   });
-
-  return { sender: client };
-}
-
-/** Node loads its fetch implementation on first use; a data: URL loads it without touching the network. */
-async function warmUpFetch(): Promise<void> {
-  await (await fetch('data:,')).arrayBuffer();
 }
 
 function isEmptyObject(value: unknown): boolean {

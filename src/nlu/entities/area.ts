@@ -5,7 +5,7 @@
  * before a commune name; "xã hội" (society) never counts.
  */
 
-import type { Token } from '../tokenize.js';
+import type { Token } from '../../text/tokenize.js';
 import type { Entity } from '../types.js';
 
 type Area = 'rural' | 'urban';

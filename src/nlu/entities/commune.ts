@@ -5,7 +5,7 @@
  * "thuộc", "quê"), a capital letter, or a message that is nothing but the name.
  */
 import type { CommuneDirectory } from '../../domain/communes.js';
-import type { Token } from '../tokenize.js';
+import type { Token } from '../../text/tokenize.js';
 import type { Entity } from '../types.js';
 
 /** Folded unit-type words and the unit types they point to. */

@@ -2,7 +2,7 @@
  * How many people live in the household: "5 người", "năm khẩu", "nhà 4 nhân khẩu", "4 nguoi", "3 thành viên", "3 ng".
  */
 
-import { type Token, tokenize } from '../tokenize.js';
+import { type Token, tokenize } from '../../text/tokenize.js';
 import type { Entity } from '../types.js';
 import { readNumber } from './numbers.js';
 

@@ -2,7 +2,7 @@
  * How an amount of income is meant: "240 triệu một năm", "2tr mỗi người", "4tr5/tháng", "không có thu nhập". Used by
  * the screening flow and by the facts read from any message.
  */
-import { fold } from '../fold.js';
+import { fold } from '../../text/fold.js';
 
 const NO_INCOME = /^(0|0 dong|khong|khong co|khong co gi|khong co thu nhap|chua co|chua co thu nhap|khong co dong nao)$/;
 

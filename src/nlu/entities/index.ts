@@ -3,7 +3,7 @@
  * The money and count readers are exported for the screening flow, which asks for exactly those.
  */
 import type { CommuneDirectory } from '../../domain/communes.js';
-import { type Token, tokenize } from '../tokenize.js';
+import { type Token, tokenize } from '../../text/tokenize.js';
 import type { Entity } from '../types.js';
 import { findAreas } from './area.js';
 import { findCommunes } from './commune.js';

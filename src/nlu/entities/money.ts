@@ -4,7 +4,7 @@
  * from 10,000 up (smaller ones are counts, ages, years; a leading-zero run of 9+ digits is a phone number).
  */
 
-import { type Token, tokenize } from '../tokenize.js';
+import { type Token, tokenize } from '../../text/tokenize.js';
 import type { Entity } from '../types.js';
 import { readNumber } from './numbers.js';
 

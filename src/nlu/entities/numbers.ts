@@ -3,7 +3,7 @@
  * state incomes: "5", "4.500.000", "1,2", "hai mươi lăm", "mot trieu hai" (1.2 million), "2tr5" (2.5 million),
  * "3 triệu rưỡi" (3.5 million), "1 triệu 2 trăm" (1.2 million: the thousands are implied), "một trăm linh năm".
  */
-import type { Token } from '../tokenize.js';
+import type { Token } from '../../text/tokenize.js';
 
 /** A number read from tokens[start..end). */
 export interface NumberReading {

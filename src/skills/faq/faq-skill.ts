@@ -4,9 +4,10 @@ import type { CitizenFacts, KnowledgeEntry } from '../../domain/knowledge/types.
 import { variantFor } from '../../domain/knowledge/variants.js';
 import type { Claim, ConversationContext, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { readFacts } from '../../nlu/facts.js';
-import { fold } from '../../nlu/fold.js';
+import { ANSWER_PAYLOAD_PREFIX } from '../../payloads.js';
+import { fold } from '../../text/fold.js';
 import type { KnowledgeFinder } from '../knowledge/knowledge-finder.js';
-import { ANSWER_PAYLOAD_PREFIX, FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
+import { FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
 import { interestLine, renderChoices, renderEntry, renderReferral } from './render-entry.js';
 
 export interface FaqSkillOptions {

@@ -1,10 +1,9 @@
-import { ANSWER_TARGET_PREFIX, type Answer, type AnswerBook, type LegalReference } from '../../content/answers.js';
+import type { Answer, AnswerBook, LegalReference } from '../../content/answers.js';
 import type { QuickReply, Reply } from '../../engine/types.js';
 import { perObject } from '../../memo.js';
 
-/** The FAQ skill's name; the engine routes payloads starting with `answer:` back to it. */
+/** The FAQ skill's name; the engine routes payloads starting with `answer:` (ANSWER_PAYLOAD_PREFIX) back to it. */
 export const FAQ_SKILL_NAME = 'answer';
-export const ANSWER_PAYLOAD_PREFIX = `${FAQ_SKILL_NAME}:`;
 
 /**
  * One answer as a chat reply: the text, then its legal basis with the date it was checked, then where to go.
@@ -14,7 +13,8 @@ export function renderAnswer(answer: Answer): Reply {
   const reply: Reply = { text: fullText(answer) };
   if (answer.quickReplies.length > 0) {
     reply.quickReplies = answer.quickReplies.map(
-      (q): QuickReply => ({ title: q.title, payload: payloadForTarget(q.target) }),
+      // Content targets are payloads already (src/payloads.ts).
+      (q): QuickReply => ({ title: q.title, payload: q.target }),
     );
   }
   return reply;
@@ -39,13 +39,6 @@ export function renderAnswerById(answers: AnswerBook, id: string): Reply {
   const answer = answers.get(id);
   if (!answer) throw new Error(`No answer with id "${id}" in the answer book`);
   return renderAnswer(answer);
-}
-
-/** `answer:<id>` targets come back to the FAQ skill; `intent:` and `control:` targets are engine payloads already. */
-export function payloadForTarget(target: string): string {
-  return target.startsWith(ANSWER_TARGET_PREFIX)
-    ? ANSWER_PAYLOAD_PREFIX + target.slice(ANSWER_TARGET_PREFIX.length)
-    : target;
 }
 
 function formatReference(ref: LegalReference): string {

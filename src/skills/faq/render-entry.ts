@@ -1,10 +1,10 @@
 import { type Borrower, type LoanRates, monthlyInterest, ratesOn } from '../../domain/knowledge/interest.js';
 import type { CitizenFacts, KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { variantFor } from '../../domain/knowledge/variants.js';
-import { intentPayload } from '../../engine/engine.js';
 import type { QuickReply, Reply } from '../../engine/types.js';
+import { ANSWER_PAYLOAD_PREFIX, intentPayload } from '../../payloads.js';
 import { formatDong } from '../screening/format.js';
-import { ANSWER_PAYLOAD_PREFIX, withFooter } from './render-answer.js';
+import { withFooter } from './render-answer.js';
 
 /** Button titles: Zalo cuts them at 20 characters. */
 const TITLE_LENGTH = 20;

@@ -1,9 +1,9 @@
-import { citizenIdOf } from '../../citizens/registry.js';
-import { controlPayload } from '../../engine/control-words.js';
+import { citizenKey } from '../../citizens/identity.js';
 import type { FlowState, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { fold } from '../../nlu/fold.js';
+import { controlPayload } from '../../payloads.js';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD, type ConsentService } from '../../privacy/consent.js';
 import type { PersonalDataService } from '../../privacy/personal-data.js';
+import { fold } from '../../text/fold.js';
 import { describePersonalData } from './describe-data.js';
 
 const NAME = 'privacy';
@@ -41,7 +41,7 @@ export function createPrivacySkill(options: {
 }): Skill {
   const { personalData, consent, privacyPageUrl, communeName, intro } = options;
   const policyLink = { title: 'Chính sách bảo vệ dữ liệu cá nhân', url: privacyPageUrl };
-  const citizenOf = (ctx: TurnContext) => citizenIdOf(ctx.message.channel, ctx.message.userId);
+  const citizenOf = (ctx: TurnContext) => citizenKey(ctx.message.channel, ctx.message.userId);
 
   async function view(ctx: TurnContext): Promise<SkillResult> {
     const data = await personalData.inventory(citizenOf(ctx));

@@ -2,7 +2,7 @@
  * Reading the citizen's typed answers to the screening's closed questions (yes/no, xã/phường). Amounts and
  * head counts are read by the NLU's entity readers; this module only knows the short words that answer a question.
  */
-import { fold } from '../../nlu/fold.js';
+import { fold } from '../../text/fold.js';
 
 /** Particles around a short answer: "dạ có ạ", "vâng, không nhé". */
 const LEADING = /^(da vang|da|vang|u|uh|ok|oke)\s+/;

@@ -1,13 +1,12 @@
-import { citizenIdOf } from '../../citizens/registry.js';
+import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
-import { controlPayload } from '../../engine/control-words.js';
-import { intentPayload } from '../../engine/engine.js';
 import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { extractCount, extractMoney } from '../../nlu/entities/index.js';
+import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
 import { incomeBasis, livesAlone, readAreaWord, readYesNo } from './answers.js';
 import {
@@ -91,7 +90,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const kept = { ...keptRecord(state, household), category: result.category };
     let offer: Reply[] = [];
     try {
-      offer = await consent.offerToKeep(citizenIdOf(ctx.message.channel, ctx.message.userId), 'screening', kept, ctx.now);
+      offer = await consent.offerToKeep(citizenKey(ctx.message.channel, ctx.message.userId), 'screening', kept, ctx.now);
     } catch {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }

@@ -1,11 +1,12 @@
-import { communeLabel } from '../../announcements/commune-label.js';
 import type { WireAnnouncement } from '../../channels/web/wire.js';
-import { type CitizenRegistry, citizenIdOf } from '../../citizens/registry.js';
+import { citizenKey } from '../../citizens/identity.js';
+import type { CitizenRegistry } from '../../citizens/registry.js';
 import { provinceWallTime } from '../../clock.js';
+import { communeLabel } from '../../domain/commune-label.js';
 import type { Commune, CommuneDirectory } from '../../domain/communes.js';
-import { intentPayload } from '../../engine/engine.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { fold } from '../../nlu/fold.js';
+import { intentPayload } from '../../payloads.js';
+import { fold } from '../../text/fold.js';
 
 export const SUBSCRIPTIONS_SKILL = 'subscriptions';
 export const SUBSCRIPTION_INTENTS = ['subscribe', 'unsubscribe', 'announcements'] as const;
@@ -42,7 +43,7 @@ const SUBSCRIBE_BUTTON: QuickReply = { title: 'Đăng ký nhận thông báo', p
  */
 export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skill {
   const { registry, communes } = options;
-  const citizenOf = (ctx: TurnContext) => citizenIdOf(ctx.message.channel, ctx.message.userId);
+  const citizenOf = (ctx: TurnContext) => citizenKey(ctx.message.channel, ctx.message.userId);
 
   /** Communes the message names: the matcher's entity (with the alternatives of a split former commune), or a name search. */
   const named = (ctx: TurnContext, searchWholeText: boolean): { communes: Commune[]; typed: string } => {

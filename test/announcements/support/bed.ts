@@ -11,7 +11,8 @@ import { ZaloClient } from '../../../src/channels/zalo/client.js';
 import { ZaloTokenManager } from '../../../src/channels/zalo/token-manager.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, zaloSettings } from '../../../src/config.js';
-import { type CommuneDirectory, loadCommunes } from '../../../src/domain/communes.js';
+import { loadCommunes } from '../../../src/content/communes.js';
+import type { CommuneDirectory } from '../../../src/domain/communes.js';
 import { AuditLog } from '../../../src/staff/audit-log.js';
 import type { StaffIdentity } from '../../../src/staff/scope.js';
 import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
@@ -79,8 +80,8 @@ export async function startAnnouncementBed(
       audit: new AuditLog(storage.audit, clock),
       clock,
       quietHours: options.quietHours === undefined ? null : options.quietHours,
-      zalo: options.zalo === false ? null : () => client,
-      web: () => hub,
+      zalo: options.zalo === false ? null : client,
+      web: hub,
       log,
       tickMs: 3_600_000,
       maxRequestsPerMinute: 100_000,

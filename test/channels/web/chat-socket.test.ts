@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SessionStore } from '../../../src/engine/session-store.js';
+import { citizenKey } from '../../../src/citizens/identity.js';
 import { Client, type Harness, startWebChannel } from './harness.js';
 
 const SESSION = 'session-0001';
@@ -36,7 +36,7 @@ describe('widget socket /ws/chat', () => {
     expect(await client.next()).toEqual({ type: 'reply', id: 'm1', replies: [{ text: 'Bạn nói: ho ngheo' }] });
     client.send({ type: 'message', id: 'm2', payload: 'control:menu' });
     expect(await client.next()).toMatchObject({ type: 'reply', id: 'm2', replies: [{ text: 'Chọn chủ đề' }] });
-    expect(harness.engine.sessions.peek(SessionStore.key('web', SESSION))).toBeDefined();
+    expect(harness.engine.sessions.peek(citizenKey('web', SESSION))).toBeDefined();
   });
 
   it('answers malformed and unknown frames with an error frame and keeps the connection', async () => {
@@ -51,7 +51,7 @@ describe('widget socket /ws/chat', () => {
     client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'malformed' });
     await client.hello({ sessionId: SESSION });
-    client.send({ type: 'message', id: 'm1', text: 'a', payload: 'b' });
+    client.send({ type: 'message', id: 'm1' });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'malformed', id: 'm1' });
     client.send({ type: 'message', id: 'bad id!', text: 'a' });
     const badId = await client.next();
@@ -184,7 +184,7 @@ describe('clearing a conversation', () => {
     await client.hello({ sessionId: SESSION });
     client.send({ type: 'message', id: 'm1', text: 'xin chao' });
     await client.next();
-    const key = SessionStore.key('web', SESSION);
+    const key = citizenKey('web', SESSION);
     expect(harness.engine.sessions.peek(key)).toBeDefined();
     client.send({ type: 'clear' });
     expect(await client.next()).toEqual({ type: 'cleared' });
@@ -203,7 +203,7 @@ describe('clearing a conversation', () => {
       body: JSON.stringify({ sessionId: SESSION, text: 'xin chao' }),
     });
     expect(chat.status).toBe(200);
-    const key = SessionStore.key('web', SESSION);
+    const key = citizenKey('web', SESSION);
     expect(harness.engine.sessions.peek(key)).toBeDefined();
     const res = await fetch(`${harness.base}/api/chat/sessions/${SESSION}`, { method: 'DELETE' });
     expect(res.status).toBe(204);

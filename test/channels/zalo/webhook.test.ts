@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ONLY_TEXT_UNDERSTOOD } from '../../../src/channels/zalo/notices.js';
-import { loadCommunes } from '../../../src/domain/communes.js';
+import { loadCommunes } from '../../../src/content/communes.js';
 import type { CitizenRecord, JournalRecord } from '../../../src/storage/records.js';
 import { REFERENCE_VECTOR, signZaloEvent } from '../../support/mock-zalo/sign.js';
 import { startZaloTestBed, type ZaloTestBed, zaloTexts } from './support/setup.js';

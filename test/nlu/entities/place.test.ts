@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CommuneDirectory, loadCommunes } from '../../../src/domain/communes.js';
+import { loadCommunes } from '../../../src/content/communes.js';
+import type { CommuneDirectory } from '../../../src/domain/communes.js';
 import { extractEntities } from '../../../src/nlu/entities/index.js';
 
 let communes: CommuneDirectory;

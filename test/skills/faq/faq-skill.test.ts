@@ -9,11 +9,11 @@ import { INTENT_NAMES } from '../../../src/content/intents-list.js';
 import { ConversationEngine } from '../../../src/engine/engine.js';
 import { SessionStore } from '../../../src/engine/session-store.js';
 import type { Reply, Skill, TurnContext } from '../../../src/engine/types.js';
-import { removeDiacritics } from '../../../src/nlu/fold.js';
 import type { Parser } from '../../../src/nlu/types.js';
 import { createFaqSkill } from '../../../src/skills/faq/faq-skill.js';
 import { renderAnswer, renderAnswerById } from '../../../src/skills/faq/render-answer.js';
 import { KnowledgeFinder } from '../../../src/skills/knowledge/knowledge-finder.js';
+import { removeDiacritics } from '../../../src/text/fold.js';
 
 const CONTENT_DIR = join(import.meta.dirname, '../../../content');
 /** Intents whose flows other skills run; the app gives the FAQ skill all the others. */

@@ -6,8 +6,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
-import { INTENT_NAMES } from '../content/intents-list.js';
-import { fold } from './fold.js';
+import { ContentError, contentProblem } from '../errors.js';
+import { fold } from '../text/fold.js';
+import { INTENT_NAMES } from './intents-list.js';
+import { syntaxProblem } from './syntax-problem.js';
 
 export interface TrainingUtterance {
   text: string;
@@ -22,22 +24,13 @@ const intentFileSchema = z.strictObject({
   examples: z.array(z.string().trim().min(1).max(MAX_EXAMPLE_LENGTH)).min(1),
 });
 
-export class TrainingDataError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`${file}: ${detail}`);
-    // src/main.ts prints a ContentError as one line naming the file, without a stack trace.
-    this.name = 'ContentError';
-  }
-}
+const fail = (file: string, place: string, problem: string) => new ContentError(contentProblem(file, place, problem));
 
 function parseFile(file: string, text: string): unknown {
   try {
     return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new TrainingDataError(file, `cannot be parsed (${(error as Error).message.split('\n')[0]})`);
+    throw new ContentError(syntaxProblem(file, text, error));
   }
 }
 
@@ -48,7 +41,7 @@ function parseFile(file: string, text: string): unknown {
 export async function loadTrainingData(dir: string): Promise<TrainingUtterance[]> {
   const { utterances, intents } = await readTrainingFiles(dir);
   const missing = INTENT_NAMES.filter((i) => !intents.has(i));
-  if (missing.length) throw new TrainingDataError(dir, `no training file for intent(s): ${missing.join(', ')}`);
+  if (missing.length) throw fail(dir, '(folder)', `no training file for intent(s): ${missing.join(', ')}`);
   return utterances;
 }
 
@@ -61,7 +54,7 @@ async function readTrainingFiles(dir: string): Promise<{ utterances: TrainingUtt
   try {
     names = (await readdir(dir)).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
   } catch (error) {
-    throw new TrainingDataError(dir, `cannot read the intents folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw fail(dir, '(folder)', `cannot read the intents folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const utterances: TrainingUtterance[] = [];
   const fileOfIntent = new Map<string, string>();
@@ -72,19 +65,19 @@ async function readTrainingFiles(dir: string): Promise<{ utterances: TrainingUtt
     const parsed = intentFileSchema.safeParse(parseFile(file, await readFile(file, 'utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new TrainingDataError(file, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw fail(file, issue.path.join('.') || '(root)', issue.message);
     }
     const { intent, examples } = parsed.data;
-    if (name.replace(/\.(ya?ml|json)$/, '') !== intent) throw new TrainingDataError(file, `holds intent "${intent}"; name the file ${intent}.yaml`);
+    if (name.replace(/\.(ya?ml|json)$/, '') !== intent) throw fail(file, 'intent', `holds intent "${intent}"; name the file ${intent}.yaml`);
     const other = fileOfIntent.get(intent);
-    if (other) throw new TrainingDataError(file, `intent "${intent}" is already defined in ${other}`);
+    if (other) throw fail(file, 'intent', `intent "${intent}" is already defined in ${other}`);
     fileOfIntent.set(intent, file);
 
-    for (const text of examples) {
+    for (const [index, text] of examples.entries()) {
       const key = fold(text);
       const owner = ownerOfText.get(key);
       if (owner && owner.intent !== intent) {
-        throw new TrainingDataError(file, `example "${text}" is also an example of "${owner.intent}" in ${owner.file}`);
+        throw fail(file, `examples.${index}`, `"${text}" is also an example of "${owner.intent}" in ${owner.file}`);
       }
       ownerOfText.set(key, { intent, file });
       utterances.push({ text, intent });

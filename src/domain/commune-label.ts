@@ -1,4 +1,4 @@
-import type { Commune } from '../domain/communes.js';
+import type { Commune } from './communes.js';
 
 const TYPE_WORD: Record<Commune['type'], string> = { xa: 'xã', phuong: 'phường', dac_khu: 'đặc khu' };
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from '../http/errors.js';
 
 /** A built browser bundle as scripts/build.mjs records it in public/build/manifest.json. */
 interface ManifestEntry {
@@ -47,14 +48,12 @@ export async function registerStaticRoutes(app: FastifyInstance, options: { publ
 
     scope.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
       if (!manifest.widget) {
-        return reply
-          .code(503)
-          .send({ error: 'widget_not_built', message: 'Trợ lý trên trang web chưa sẵn sàng. Quản trị viên cần chạy "npm run build".' });
+        return sendError(reply, 'widget_not_built');
       }
       return reply
         .header('Cache-Control', `public, max-age=${WIDGET_ALIAS_MAX_AGE_S}`)
         .header('Cross-Origin-Resource-Policy', 'cross-origin')
-        .redirect(`/build/${manifest.widget.file}`, 302);
+        .redirect(`build/${manifest.widget.file}`, 302);
     });
 
     await scope.register(async (pageScope) => {

@@ -1,21 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Announcements } from '../announcements/announcements.js';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { type Config, publicBasePath } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
+import { AppError } from '../errors.js';
+import { sendError } from '../http/errors.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
-import type { AuditLog } from '../staff/audit-log.js';
+import { AuditLog } from '../staff/audit-log.js';
 import type { StaffIdentity } from '../staff/scope.js';
 import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import { summarizeUnanswered } from '../staff/unanswered-questions.js';
 import type { Storage } from '../storage/repositories.js';
-import { registerAnnouncementRoutes } from './announcement-routes.js';
-import { HttpError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,10 +22,10 @@ declare module 'fastify' {
     staff: StaffIdentity | null;
   }
   interface FastifyInstance {
-    /** The announcement service and its delivery worker (tests tick it after moving the clock). */
-    announcements: Announcements;
-    /** preHandler for staff-only routes registered elsewhere (e.g. personal-data requests handled by admins). */
+    /** onRequest hook for staff-only routes of other plugins (which name 'staff' among their dependencies). */
     staffGuard: StaffGuard;
+    /** The audit log every staff action is written to. */
+    audit: AuditLog;
   }
 }
 
@@ -34,16 +33,17 @@ export const STAFF_COOKIE = 'staff_session';
 
 export interface StaffConsoleOptions {
   config: Pick<Config, 'ADMIN_USERNAME' | 'ADMIN_PASSWORD' | 'STAFF_SESSION_HOURS' | 'PUBLIC_BASE_URL' | 'QUIET_HOURS'>;
-  storage: Pick<Storage, 'staff' | 'staffSessions' | 'unanswered' | 'tokens'>;
+  storage: Pick<Storage, 'staff' | 'staffSessions' | 'unanswered' | 'tokens' | 'audit'>;
   clock: Clock;
   communes: CommuneDirectory;
-  audit: AuditLog;
-  announcements: Announcements;
   zaloEnabled: boolean;
 }
 
-/** Checks the session cookie (401), the role (403) and, for changes, that the request comes from this site (403). */
-export type StaffGuard = (role?: 'admin') => preHandlerAsyncHookHandler;
+/**
+ * An onRequest hook: checks the session cookie (401), the role (403) and, for changes, that the request comes from
+ * this site (403), before anything reads the body.
+ */
+export type StaffGuard = (role?: 'admin') => onRequestAsyncHookHandler;
 
 const identitySchema = z.object({
   username: z.string(),
@@ -56,11 +56,12 @@ const noContent = { 204: z.null() };
 
 /**
  * The staff console's API: login (HttpOnly, SameSite=Strict cookie), logout, accounts (admins), the audit log and
- * unanswered questions (admins), and the announcement routes. The first admin comes from ADMIN_USERNAME /
- * ADMIN_PASSWORD when no account of that name exists yet.
+ * unanswered questions (admins), the console page; decorates `staffGuard` and `audit`. The first admin comes from
+ * ADMIN_USERNAME / ADMIN_PASSWORD when no account of that name exists yet.
  */
 export async function registerStaffConsole(app: FastifyInstance, options: StaffConsoleOptions): Promise<void> {
-  const { config, storage, clock, communes, audit, announcements } = options;
+  const { config, storage, clock, communes } = options;
+  const audit = new AuditLog(storage.audit, clock);
   const staff = new StaffService({
     staff: storage.staff,
     sessions: storage.staffSessions,
@@ -72,22 +73,25 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   const firstAdmin = await staff.ensureFirstAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');
 
-  app.decorate('announcements', announcements);
-  app.addHook('onReady', () => announcements.start());
-  // Stop sending before the server stops: the batch in flight is finished and recorded, the rest stays queued.
-  app.addHook('preClose', () => announcements.stop());
-
-  const secureCookie = config.PUBLIC_BASE_URL.startsWith('https:');
+  app.decorate('audit', audit);
+  // Sent only to this service's paths: PUBLIC_BASE_URL's, when a portal publishes it under a path beside other sites.
+  const sessionCookie: SessionCookie = {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.PUBLIC_BASE_URL.startsWith('https:'),
+    path: `${publicBasePath(config)}/`,
+  };
+  const publicOrigin = new URL(config.PUBLIC_BASE_URL).origin;
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   app.decorateRequest('staff', null);
   const guard: StaffGuard = (role) => async (request) => {
     const identity = await staff.authenticate(request.cookies[STAFF_COOKIE]);
-    if (!identity) throw new HttpError(401, 'unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
+    if (!identity) throw new AppError('unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
     if (role === 'admin' && identity.role !== 'admin') {
-      throw new HttpError(403, 'admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
+      throw new AppError('admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
     }
-    if (request.method !== 'GET' && !sameSite(request)) {
-      throw new HttpError(403, 'cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
+    if (request.method !== 'GET' && !sameSite(request, publicOrigin)) {
+      throw new AppError('cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
     }
     request.staff = identity;
   };
@@ -96,20 +100,29 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     staff,
     guard,
     storage,
-    secureCookie,
+    sessionCookie,
     sessionHours: config.STAFF_SESSION_HOURS,
     audit,
     zaloEnabled: options.zaloEnabled,
     quietHours: config.QUIET_HOURS ? `${hhmm(config.QUIET_HOURS.fromMinute)}–${hhmm(config.QUIET_HOURS.toMinute)}` : null,
   });
   await registerConsolePage(app);
-  registerAnnouncementRoutes(app, { announcements: announcements.service, guard, communes });
 }
 
-/** SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. */
-function sameSite(request: FastifyRequest): boolean {
+interface SessionCookie {
+  httpOnly: true;
+  sameSite: 'strict';
+  secure: boolean;
+  path: string;
+}
+
+/**
+ * SameSite=Strict already keeps the cookie off other sites' requests; an Origin from elsewhere is refused too. This
+ * site is the Host asked for, or PUBLIC_BASE_URL's origin (a reverse proxy may pass its own Host on).
+ */
+function sameSite(request: FastifyRequest, publicOrigin: string): boolean {
   const origin = request.headers.origin;
-  if (!origin) return true;
+  if (!origin || origin === publicOrigin) return true;
   try {
     return new URL(origin).host === request.headers.host;
   } catch {
@@ -123,7 +136,7 @@ function registerStaffRoutes(
     staff: StaffService;
     guard: StaffGuard;
     storage: StaffConsoleOptions['storage'];
-    secureCookie: boolean;
+    sessionCookie: SessionCookie;
     sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
@@ -149,10 +162,7 @@ function registerStaffRoutes(
       try {
         const { token, staff } = await o.staff.login(request.body.username, request.body.password, request.ip);
         reply.setCookie(STAFF_COOKIE, token, {
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: o.secureCookie,
-          path: '/',
+          ...o.sessionCookie,
           // Relative, so a browser whose clock is off keeps it for the right time; the server enforces expiry itself.
           maxAge: o.sessionHours * 3600,
         });
@@ -171,7 +181,7 @@ function registerStaffRoutes(
       const token = request.cookies[STAFF_COOKIE];
       const identity = await o.staff.authenticate(token);
       if (token && identity) await o.staff.logout(token, identity);
-      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      reply.clearCookie(STAFF_COOKIE, { path: o.sessionCookie.path });
       return reply.code(204).send(null);
     },
   );
@@ -179,7 +189,7 @@ function registerStaffRoutes(
   r.get(
     '/api/staff/me',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'The logged-in staff member and the state of the Zalo channel',
@@ -201,7 +211,7 @@ function registerStaffRoutes(
   r.post(
     '/api/staff/password',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Change one’s own password',
@@ -217,14 +227,14 @@ function registerStaffRoutes(
 
   r.get(
     '/api/staff/accounts',
-    { preHandler: o.guard('admin'), schema: { tags, summary: 'Staff accounts (admins)', response: { 200: z.array(accountSchema) } } },
+    { onRequest: o.guard('admin'), schema: { tags, summary: 'Staff accounts (admins)', response: { 200: z.array(accountSchema) } } },
     async () => o.staff.list(),
   );
 
   r.post(
     '/api/staff/accounts',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: { tags, summary: 'Create a staff account (admins)', body: newAccountSchema, response: { 201: accountSchema } },
     },
     async (request, reply) => reply.code(201).send(await o.staff.create(staffOf(request).username, request.body)),
@@ -233,7 +243,7 @@ function registerStaffRoutes(
   r.patch(
     '/api/staff/accounts/:username',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: {
         tags,
         summary: 'Change communes, role, name or password, or lock an account (admins)',
@@ -248,7 +258,7 @@ function registerStaffRoutes(
   r.delete(
     '/api/staff/accounts/:username',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: { tags, summary: 'Delete a staff account (admins)', params: z.object({ username: usernameSchema }), response: noContent },
     },
     async (request, reply) => {
@@ -260,7 +270,7 @@ function registerStaffRoutes(
   r.get(
     '/api/staff/audit',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: {
         tags,
         summary: 'The audit log, newest first (admins); page with `before` = the last `at` seen',
@@ -288,7 +298,7 @@ function registerStaffRoutes(
   r.get(
     '/api/staff/unanswered',
     {
-      preHandler: o.guard('admin'),
+      onRequest: o.guard('admin'),
       schema: {
         tags,
         summary: 'Questions the bot could not answer, most frequent first (words only where the citizen consented)',
@@ -322,13 +332,11 @@ async function registerConsolePage(app: FastifyInstance, publicDir = 'public'): 
     bundle = undefined;
   }
   if (!bundle) app.log.warn('console bundle not built: run "npm run build"; /console.js answers 503 until then');
-  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console.html', 302));
+  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('console.html', 302));
   app.get('/console.js', { schema: { hide: true } }, (_request, reply) => {
     if (!bundle) {
-      return reply
-        .code(503)
-        .send({ error: 'console_not_built', message: 'Trang quản trị chưa sẵn sàng. Quản trị viên cần chạy "npm run build".' });
+      return sendError(reply, 'console_not_built');
     }
-    return reply.header('Cache-Control', 'no-cache').redirect(`/build/${bundle}`, 302);
+    return reply.header('Cache-Control', 'no-cache').redirect(`build/${bundle}`, 302);
   });
 }

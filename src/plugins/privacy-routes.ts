@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
 import { citizenHash, holdsNothing, type PersonalDataService } from '../privacy/personal-data.js';
 import { PRIVACY_PAGE_CSP, type PrivacyPageFacts, renderPrivacyPage } from '../privacy/privacy-page.js';
 import type { AuditRepository } from '../storage/repositories.js';
-import { HttpError } from './errors.js';
 import type { StaffGuard } from './staff-routes.js';
 
 export const PRIVACY_PAGE_PATH = '/privacy';
+
+/** The privacy page's address as citizens reach it (in chat messages). */
+export function privacyPageUrl(config: Pick<Config, 'PUBLIC_BASE_URL'>): string {
+  return `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}${PRIVACY_PAGE_PATH}`;
+}
 
 const citizenParams = z.object({
   citizenId: z
@@ -30,8 +36,7 @@ export function registerPrivacyPage(app: FastifyInstance, facts: PrivacyPageFact
 
 /**
  * A citizen's rights exercised by an admin on the citizen's request (e.g. by phone at the commune office): see
- * everything stored, or delete it all. Both are written to the audit log, naming the citizen only by hash. Register
- * inside the staff console's scope: the guard reads its session cookie.
+ * everything stored, or delete it all. Both are written to the audit log, naming the citizen only by hash.
  */
 export function registerPrivacyAdminRoutes(
   app: FastifyInstance,
@@ -46,14 +51,14 @@ export function registerPrivacyAdminRoutes(
   route.get(
     '/api/staff/citizens/:citizenId/personal-data',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: { tags: ['privacy'], summary: "Everything stored about a citizen (admins, on the citizen's request)", params: citizenParams },
     },
     async (request) => {
       const { citizenId } = request.params;
       const inventory = await personalData.inventory(citizenId);
       if (holdsNothing(inventory)) {
-        throw new HttpError(404, 'citizen_not_found', `Không có dữ liệu nào về người dùng ${citizenId}.`);
+        throw new AppError('citizen_not_found', `Không có dữ liệu nào về người dùng ${citizenId}.`);
       }
       await audit.append({
         id: randomUUID(),
@@ -69,7 +74,7 @@ export function registerPrivacyAdminRoutes(
   route.delete(
     '/api/staff/citizens/:citizenId/personal-data',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: { tags: ['privacy'], summary: "Delete everything stored about a citizen (admins, on the citizen's request)", params: citizenParams },
     },
     async (request) => {

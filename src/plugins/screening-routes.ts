@@ -5,7 +5,7 @@ import { type Clock, provinceToday } from '../clock.js';
 import { screenHousehold } from '../domain/poverty/screen.js';
 import { indicatorsOf, standardOn, unknownIndicatorIds } from '../domain/poverty/standards.js';
 import { AREAS, CATEGORIES, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../domain/poverty/types.js';
-import { HttpError } from './errors.js';
+import { AppError } from '../errors.js';
 
 export interface ScreeningRouteDeps {
   rules: PovertyRules;
@@ -13,6 +13,8 @@ export interface ScreeningRouteDeps {
 }
 
 const FIELDS = ['date', 'area', 'householdSize', 'monthlyIncome', 'deprivations'] as const;
+/** 1,000 billion đồng a month: far above any household, and small enough that yearly sums stay finite numbers. */
+const MAX_MONTHLY_INCOME = 1e12;
 
 /** What to fix, per field: the message a person reads when that field is wrong or missing. */
 const HINTS: Record<(typeof FIELDS)[number], string> = {
@@ -20,7 +22,7 @@ const HINTS: Record<(typeof FIELDS)[number], string> = {
   area: 'Trường "area" phải là "rural" (nông thôn – xã) hoặc "urban" (thành thị, đô thị – phường).',
   householdSize: `Trường "householdSize" (số người trong hộ) phải là số nguyên từ 1 đến ${MAX_HOUSEHOLD_SIZE}, ví dụ 4.`,
   monthlyIncome:
-    'Trường "monthlyIncome" (tổng thu nhập của cả hộ mỗi tháng, tính bằng đồng) phải là một số không âm, ví dụ 6000000.',
+    'Trường "monthlyIncome" (tổng thu nhập của cả hộ mỗi tháng, tính bằng đồng) phải là một số không âm, không quá 1.000 tỷ, ví dụ 6000000.',
   deprivations:
     'Trường "deprivations" phải là danh sách mã chỉ số thiếu hụt, ví dụ ["health_insurance", "sanitation"]; gửi [] nếu hộ không thiếu hụt chỉ số nào.',
 };
@@ -48,7 +50,10 @@ const evaluateRequest = z.strictObject(
       .int({ error: hint('householdSize') })
       .min(1, { error: hint('householdSize') })
       .max(MAX_HOUSEHOLD_SIZE, { error: hint('householdSize') }),
-    monthlyIncome: z.number({ error: hint('monthlyIncome') }).min(0, { error: hint('monthlyIncome') }),
+    monthlyIncome: z
+      .number({ error: hint('monthlyIncome') })
+      .min(0, { error: hint('monthlyIncome') })
+      .max(MAX_MONTHLY_INCOME, { error: hint('monthlyIncome') }),
     deprivations: z.array(z.string({ error: hint('deprivations') }), { error: hint('deprivations') }).max(100, {
       error: hint('deprivations'),
     }),
@@ -113,7 +118,7 @@ const standardsResponse = z.object({
 const apiError = z.object({ error: z.string(), message: z.string() });
 
 /** GET /api/screening/standards and POST /api/screening/evaluate: the poverty rules and a self-assessment by API. */
-export function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRouteDeps): void {
+export async function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRouteDeps): Promise<void> {
   const { rules, clock } = deps;
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
@@ -149,7 +154,7 @@ export function registerScreeningRoutes(app: FastifyInstance, deps: ScreeningRou
       const input = parseRequest(request.body);
       const date = input.date ?? provinceToday(clock);
       const standard = standardOn(rules.standards, date);
-      if (!standard) throw new HttpError(400, 'no_standard_for_date', noStandardMessage(rules.standards, date));
+      if (!standard) throw new AppError('no_standard_for_date', noStandardMessage(rules.standards, date));
       checkDeprivations(standard, input.deprivations);
       const { notes, disclaimer, ...result } = screenHousehold(rules, standard, input, date);
       // The response keeps the documented shape: the notes that qualify this result lead the disclaimer.
@@ -162,23 +167,19 @@ function parseRequest(body: unknown): EvaluateRequest {
   const parsed = evaluateRequest.safeParse(body);
   if (parsed.success) return parsed.data;
   const messages = [...new Set(parsed.error.issues.map((i) => i.message))];
-  throw new HttpError(400, 'invalid_request', messages.join(' '));
+  throw new AppError('invalid_request', messages.join(' '));
 }
 
 function checkDeprivations(standard: Standard, deprivations: readonly string[]): void {
   const repeated = deprivations.filter((d, i) => deprivations.indexOf(d) !== i);
   if (repeated.length > 0) {
-    throw new HttpError(
-      400,
-      'invalid_request',
+    throw new AppError('invalid_request',
       `Mã chỉ số ${[...new Set(repeated)].map((d) => `"${d}"`).join(', ')} bị lặp lại trong "deprivations"; mỗi chỉ số chỉ ghi một lần.`,
     );
   }
   const unknown = unknownIndicatorIds(standard, deprivations);
   if (unknown.length > 0) {
-    throw new HttpError(
-      400,
-      'unknown_indicator',
+    throw new AppError('unknown_indicator',
       `${standard.title} (${standard.id}) không có chỉ số ${unknown.map((d) => `"${d}"`).join(', ')}. ` +
         `Các mã hợp lệ: ${indicatorsOf(standard)
           .map((i) => i.id)

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../channels/web/protocol.js';
+import { responseWrittenBy } from '../http/response-writer.js';
 import { Memo } from '../memo.js';
 import type { Entity, IntentScore, ParseResult, Parser } from '../nlu/types.js';
-import { responseWrittenBy } from './response-writer.js';
 
 const parseRequest = z.strictObject({ text: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) });
 
@@ -30,7 +30,7 @@ export const parseResponse = z.object({
  * POST /api/nlu/parse: what the matcher makes of a text (intent, top-5 ranking, entities), for staff tools and
  * for checking the matcher from outside. Entity offsets refer to the returned `text` (the input in Unicode NFC).
  */
-export function registerNluRoutes(app: FastifyInstance, parser: Parser): void {
+export async function registerNluRoutes(app: FastifyInstance, { parser }: { parser: Parser }): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/nlu/parse',
     {

@@ -1,12 +1,11 @@
-import { communeLabel } from '../../announcements/commune-label.js';
-import type { CommuneDirectory } from '../../domain/communes.js';
-import type { CommuneResolver } from './inbox.js';
+import { communeLabel } from './commune-label.js';
+import type { CommuneDirectory } from './communes.js';
 
 /**
  * Reads a place from Zalo's information form with the commune directory. A current name wins; a former name counts
  * only when it went to a single new commune (a split one cannot say which, so the citizen is asked instead).
  */
-export function communeResolver(directory: CommuneDirectory): CommuneResolver {
+export function communeResolver(directory: CommuneDirectory): (place: string) => { id: string; name: string } | null {
   return (place) => {
     const matches = directory.search(place);
     const best = matches[0];

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { BODY_MAX, newAnnouncementSchema, TITLE_MAX } from '../announcements/announcement-input.js';
 import type { AnnouncementService } from '../announcements/announcement-service.js';
 import { zaloAnnouncementText } from '../announcements/announcement-text.js';
-import { CITY_LABEL, communeLabel } from '../announcements/commune-label.js';
 import { renderReply } from '../channels/zalo/message-format.js';
+import { CITY_LABEL, communeLabel } from '../domain/commune-label.js';
 import type { CommuneDirectory } from '../domain/communes.js';
 import { announcementRecord, deliveryStates } from '../storage/records.js';
 import type { StaffGuard } from './staff-routes.js';
@@ -56,7 +56,7 @@ export function registerAnnouncementRoutes(
   r.post(
     '/api/announcements',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Create an announcement, sent now or at `scheduledAt`',
@@ -73,7 +73,7 @@ export function registerAnnouncementRoutes(
   r.post(
     '/api/announcements/preview',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'How an announcement will look on Zalo (the messages after splitting) and in the widget',
@@ -103,7 +103,7 @@ export function registerAnnouncementRoutes(
   r.get(
     '/api/staff/announcements',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Announcements the staff member may manage, newest first',
@@ -117,7 +117,7 @@ export function registerAnnouncementRoutes(
   r.get(
     '/api/announcements/:id',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'An announcement and its delivery report per channel',
@@ -136,7 +136,7 @@ export function registerAnnouncementRoutes(
   r.post(
     '/api/announcements/:id/withdraw',
     {
-      preHandler: o.guard(),
+      onRequest: o.guard(),
       schema: {
         tags,
         summary: 'Withdraw: removed from the feed, nothing more is sent (messages already sent on Zalo stay)',

@@ -1,0 +1,51 @@
+/**
+ * The layer rules of src/ (README "Architecture" and the README.md of each src/ folder), checked by test/architecture/dependencies.test.ts
+ * on every `npm test`.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-folder-cycles',
+      comment: 'Folders depend on each other in one direction only.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'text-stands-alone',
+      comment: 'src/text/ (folding, tokenising, fuzzy index) imports nothing else of the project.',
+      severity: 'error',
+      from: { path: '^src/text/' },
+      to: { path: '^src/', pathNot: '^src/text/' },
+    },
+    {
+      name: 'domain-and-text-are-pure',
+      comment: 'Domain rules and text helpers are pure functions of data: no channels, HTTP, storage or configuration.',
+      severity: 'error',
+      from: { path: '^src/(domain|text)/' },
+      to: { path: '^src/(channels|http|storage)/|^src/config\\.ts$' },
+    },
+    {
+      name: 'channels-know-no-policy',
+      comment: 'A channel adapter knows its platform, nothing about poverty policy: no domain rules.',
+      severity: 'error',
+      from: { path: '^src/channels/' },
+      to: { path: '^src/domain/' },
+    },
+    {
+      name: 'only-the-root-wires-adapters',
+      comment: 'Only the composition root (src/app.ts) picks the concrete storage adapter (storage/lowdb).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/app\\.ts$|^src/storage/lowdb/' },
+      to: { path: '^src/storage/lowdb/' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

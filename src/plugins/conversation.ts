@@ -1,0 +1,118 @@
+import fp from 'fastify-plugin';
+import { webCapabilities } from '../channels/web/capabilities.js';
+import { zaloCapabilities } from '../channels/zalo/capabilities.js';
+import { CitizenRegistry } from '../citizens/registry.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { AnswerBook } from '../content/answers.js';
+import { INTENT_NAMES } from '../content/intents-list.js';
+import type { Knowledge } from '../content/knowledge.js';
+import { communeLabel } from '../domain/commune-label.js';
+import type { CommuneDirectory } from '../domain/communes.js';
+import type { LoanRates } from '../domain/knowledge/interest.js';
+import type { PovertyRules } from '../domain/poverty/types.js';
+import { ConversationEngine } from '../engine/engine.js';
+import { SessionStore } from '../engine/session-store.js';
+import type { Parser } from '../nlu/types.js';
+import { ConsentService } from '../privacy/consent.js';
+import { createPrivacyNoticeHook } from '../privacy/notice-hook.js';
+import { PersonalDataService } from '../privacy/personal-data.js';
+import { retentionPeriods } from '../privacy/retention-periods.js';
+import { createFaqSkill } from '../skills/faq/faq-skill.js';
+import { renderAnswerById } from '../skills/faq/render-answer.js';
+import { KnowledgeFinder } from '../skills/knowledge/knowledge-finder.js';
+import { createPrivacySkill } from '../skills/privacy/privacy-skill.js';
+import { createScreeningSkill } from '../skills/screening/screening-skill.js';
+import { createSubscriptionSkill, SUBSCRIPTION_INTENTS } from '../skills/subscriptions/subscription-skill.js';
+import { createUnansweredHook } from '../staff/unanswered-questions.js';
+import type { Storage } from '../storage/repositories.js';
+import { privacyPageUrl } from './privacy-routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The conversation engine every channel hands its messages to. */
+    engine: ConversationEngine;
+    /** Citizens' records (first contact, last interaction, following). */
+    citizens: CitizenRegistry;
+    /** Everything stored about a citizen, and its deletion. */
+    personalData: PersonalDataService;
+  }
+}
+
+export interface ConversationOptions {
+  config: Config;
+  storage: Storage;
+  clock: Clock;
+  communes: CommuneDirectory;
+  answers: AnswerBook;
+  knowledge: Knowledge;
+  loanRates: readonly LoanRates[];
+  povertyRules: PovertyRules;
+  parser: Parser;
+}
+
+/** Intents answered by a flow or a skill of their own rather than by the FAQ. */
+const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', ...SUBSCRIPTION_INTENTS]);
+
+/**
+ * The conversation: sessions (restored at start, snapshotted, written on close), the skills, the engine and its
+ * hooks (privacy notice, pending announcements, unanswered questions). Decorates `engine`, `citizens` and
+ * `personalData`.
+ */
+export const conversationPlugin = fp<ConversationOptions>(
+  async (app, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser }) => {
+    const citizens = new CitizenRegistry(storage.citizens);
+    const consent = new ConsentService({
+      registry: citizens,
+      keptAnswers: storage.keptAnswers,
+      unanswered: storage.unanswered,
+      holdMinutes: config.SESSION_IDLE_MINUTES,
+    });
+    const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
+    await sessions.restore();
+    sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);
+    const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
+    const pageUrl = privacyPageUrl(config);
+    const engine = new ConversationEngine({
+      parser,
+      skills: [
+        createFaqSkill({
+          answers,
+          knowledge: new KnowledgeFinder(knowledge.entries, knowledge.referrals),
+          loanRates,
+          intents: INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i)),
+        }),
+        createScreeningSkill({ rules: povertyRules, consent, communes }),
+        createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => app.announcements.service.feed(id, limit) }),
+        createPrivacySkill({
+          personalData,
+          consent,
+          privacyPageUrl: pageUrl,
+          communeName: (id) => {
+            const commune = communes.byId(id);
+            return commune && communeLabel(commune);
+          },
+          intro: renderAnswerById(answers, 'privacy'),
+        }),
+      ],
+      sessions,
+      clock,
+      capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
+      hooks: [
+        createPrivacyNoticeHook({ registry: citizens, periods: retentionPeriods(config), privacyPageUrl: pageUrl }),
+        app.announcements.pendingHook,
+        createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
+      ],
+    });
+    app.decorate('engine', engine);
+    app.decorate('citizens', citizens);
+    app.decorate('personalData', personalData);
+    // The channels' own onClose hooks (registered later, in child scopes) run first; then in-flight turns finish
+    // and the session snapshot is written.
+    app.addHook('onClose', async () => {
+      await engine.idle();
+      await sessions.stop();
+    });
+  },
+  { name: 'conversation', dependencies: ['announcements'] },
+);

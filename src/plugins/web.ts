@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { WebPushHub } from '../channels/web/push-hub.js';
+import { registerWebChannel } from '../channels/web/web-channel.js';
+import { citizenKey } from '../citizens/identity.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { CommuneDirectory } from '../domain/communes.js';
+import { registerAnnouncementFeed } from './announcement-routes.js';
+import { registerCommunesRoutes } from './communes-routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live push to open widgets (announcements); see WebPushHub. */
+    webPush: WebPushHub;
+  }
+}
+
+/** The widget hub: decorates `webPush`, which announcements push through and the web channel serves. */
+export const webPushPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorate('webPush', new WebPushHub());
+  },
+  { name: 'web-push' },
+);
+
+/**
+ * The web channel: the widget socket, `/api/chat`, clearing a conversation, and in the same cross-origin scope the
+ * widget's other routes (the announcement feed, the communes).
+ */
+export const webChannelPlugin = fp<{
+  clock: Clock;
+  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE'>;
+  communes: CommuneDirectory;
+}>(
+  async (app, { clock, config, communes }) => {
+    await registerWebChannel(app, {
+      engine: app.engine,
+      clock,
+      webPush: app.webPush,
+      config,
+      // The widget starts a new session after clearing, so nothing under the old one stays reachable: delete it all.
+      onClear: [(sessionId) => app.personalData.deletePersonalData(citizenKey('web', sessionId), { kind: 'citizen' })],
+      crossOriginRoutes: [
+        (scope) => registerAnnouncementFeed(scope, app.announcements.service),
+        (scope) => registerCommunesRoutes(scope, communes),
+      ],
+    });
+  },
+  { name: 'web-channel', dependencies: ['web-push', 'conversation', 'announcements'] },
+);

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('the built service started as `npm start` starts it', () => {
+  it('names src/ files and lines in the stack of an unexpected error', async () => {
+    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } };
+    const [command, ...args] = scripts.start.split(' ');
+    expect(command).toBe('node');
+    // A file where the data folder should be: opening storage fails with an error start-up does not expect.
+    const notADirectory = join(await mkdtemp(join(tmpdir(), 'source-maps-')), 'data');
+    await writeFile(notADirectory, '');
+    const result = spawnSync(process.execPath, args, {
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', DATA_DIR: notADirectory },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/\bsrc\/storage\/[\w/-]+\.ts:\d+:\d+/);
+    expect(result.stderr).toMatch(/\bsrc\/main\.ts:\d+:\d+/);
+  });
+});
