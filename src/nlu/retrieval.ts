@@ -23,8 +23,12 @@ export interface WeightedText {
 export interface Hit {
   id: string;
   score: number;
-  /** Matched share (0–1) of the query's weighted IDF mass. */
+  /** Matched share (0–1) of the query's weighted IDF mass, over the words some document has. */
   coverage: number;
+  /** The same share counting the words no document has ("thời tiết"), as if each were the rarest word. */
+  strictCoverage: number;
+  /** How many of the query's terms the document has (a syllable pair counts two): one shared word is chance. */
+  matched: number;
 }
 
 /** BM25's usual parameters: term-frequency saturation and length normalization. */
@@ -35,18 +39,20 @@ const BIGRAM_BOOST = 1.5;
 
 /**
  * Words that make a sentence polite or a question, not what it is about. Folded words that are also content words
- * ("vay": vậy/vay, "the": thế/thẻ, "con": còn/con, "nha": nhé/nhà) stay.
+ * ("vay": vậy/vay, "the": thế/thẻ, "con": còn/con, "nha": nhé/nhà, "do": đó/đỏ in "sổ đỏ") stay.
  */
 const FUNCTION_WORDS = new Set([
   'a', 'oi', 'thi', 'la', 'nhe', 'cho', 'hoi', 'xin', 'toi', 'em', 'minh', 'anh', 'ban', 'cua', 'nay', 'khong', 'duoc',
-  'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'do', 'ma',
+  'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'ma',
 ]);
 
 /** The index terms of a text: syllables and pairs of neighbouring syllables, function words aside. */
 export function termsOf(text: string): string[] {
-  const forms = normalizeTokens(tokenize(text.normalize('NFC')))
-    .map((w) => w.form)
-    .filter((f) => f !== '#');
+  const normalized = text.normalize('NFC');
+  // Numbers are "#" to the classifier; a year ("chuẩn nghèo 2027") names the period a question is about.
+  const forms = normalizeTokens(tokenize(normalized))
+    .map((w) => (w.form === '#' ? yearOf(normalized.slice(w.start, w.end)) : w.form))
+    .filter((f): f is string => f !== null);
   const terms: string[] = [];
   for (let i = 0; i < forms.length; i++) {
     const form = forms[i]!;
@@ -58,6 +64,10 @@ export function termsOf(text: string): string[] {
   return terms;
 }
 
+function yearOf(number: string): string | null {
+  return /^20[2-3]\d$/.test(number) ? number : null;
+}
+
 const termWeight = (term: string) => (term.includes(' ') ? BIGRAM_BOOST : 1);
 
 export class RetrievalIndex {
@@ -67,6 +77,7 @@ export class RetrievalIndex {
   readonly #lengths: number[] = [];
   #averageLength = 0;
   readonly #idf = new Map<string, number>();
+  #maxIdf = 0;
 
   constructor(documents: readonly RetrievalDocument[]) {
     for (const doc of documents) {
@@ -92,6 +103,7 @@ export class RetrievalIndex {
     const n = this.#ids.length;
     this.#averageLength = this.#lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
     for (const [term, list] of this.#postings) this.#idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+    this.#maxIdf = Math.log(1 + (n - 0.5) / 1.5);
   }
 
   get size(): number {
@@ -106,22 +118,30 @@ export class RetrievalIndex {
       // A term counts once per query at its highest weight: repeating a word in a long story does not make it the topic.
       for (const term of termsOf(text)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
     }
-    const scores = new Map<number, { score: number; mass: number }>();
+    const scores = new Map<number, { score: number; mass: number; matched: number }>();
     let totalMass = 0;
+    let unknownMass = 0;
     for (const [term, weight] of weights) {
       const idf = this.#idf.get(term);
-      if (idf === undefined) continue;
+      // A word no document has is as telling as the rarest one, and no document matches it.
+      if (idf === undefined) {
+        unknownMass += this.#maxIdf * weight;
+        continue;
+      }
       totalMass += idf * weight;
       for (const [doc, tf] of this.#postings.get(term)!) {
         const norm = tf + K1 * (1 - B + (B * this.#lengths[doc]!) / this.#averageLength);
-        const entry = scores.get(doc) ?? { score: 0, mass: 0 };
+        const entry = scores.get(doc) ?? { score: 0, mass: 0, matched: 0 };
         entry.score += weight * idf * ((tf * (K1 + 1)) / norm);
         entry.mass += idf * weight;
+        entry.matched += term.includes(' ') ? 2 : 1;
         scores.set(doc, entry);
       }
     }
     const hits: Hit[] = [];
-    for (const [doc, { score, mass }] of scores) hits.push({ id: this.#ids[doc]!, score, coverage: totalMass > 0 ? mass / totalMass : 0 });
+    for (const [doc, { score, mass, matched }] of scores) {
+      hits.push({ id: this.#ids[doc]!, score, coverage: mass / totalMass, strictCoverage: mass / (totalMass + unknownMass), matched });
+    }
     hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     return hits.slice(0, limit);
   }

@@ -30,6 +30,9 @@ const COMPLAINT_COVERAGE = 0.5;
 const COMPLAINT_WORDS = 6;
 /** A follow-up is short: "còn hộ cận nghèo thì sao", "học đại học thì sao". */
 const FOLLOW_UP_WORDS = 12;
+/** A message this short that the classifier cannot place is read in the context of the last answer. */
+const VAGUE_WORDS = 6;
+const VAGUE_CONFIDENCE = 0.6;
 const FOLLOW_UP = /^(con|the con|vay con|con neu|neu|con voi|con ho|con truong hop)\b|\b(thi sao|thi the nao|thi sao a|thi duoc khong|thi co duoc khong|thi bao nhieu)$/;
 
 /**
@@ -76,16 +79,19 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       context.facts = { ...context.facts, ...others, ...(category && read.ownCategory ? { category } : {}) };
       const facts: CitizenFacts = { ...context.facts, ...read.facts };
 
+      const parse = ctx.nlu();
       // "nhà e 4 người thu nhập 5tr có phải hộ nghèo ko": the self-assessment, started with what was said.
       if (read.asksCategory && (facts.householdSize || facts.monthlyIncome !== undefined || facts.incomePerPerson !== undefined)) {
         return { intent: SCREENING_INTENT };
       }
-      const parse = ctx.nlu();
       const last = context.lastEntryId ? knowledge.entry(context.lastEntryId) : undefined;
-      const followUp = last && isFollowUp(ctx.text) ? last : undefined;
+      // A short message right after an answer, with no topic of its own ("lãi suất bao nhiêu" after the student loan),
+      // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic.
+      const vague = wordCount(ctx.text) <= VAGUE_WORDS && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE);
+      const followUp = last && (isFollowUp(ctx.text) || vague) ? last : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (followUp && variantFor(followUp, read.facts)) return { intent: followUp.topic, result: answerEntries(ctx, [followUp], facts) };
-      const finding = knowledge.find(ctx.text, parse.ranking, followUp?.question);
+      const finding = knowledge.find(ctx.text, parse.ranking, followUp);
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
       if (finding.kind === 'none') {

@@ -2,6 +2,7 @@ import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
+import { tokenize } from '../../text/tokenize.js';
 
 /**
  * Which knowledge entry (or referral) a message asks for. Retrieval over the entries' questions and paraphrases
@@ -47,6 +48,14 @@ const REFERRAL_PREFIX = 'ref:';
 /** At most this many distinct questions of one message are answered. */
 const MAX_QUESTIONS = 2;
 const MAX_CHOICES = 3;
+const SURE_OUTSIDE = 0.8;
+const OUTSIDE_COVERAGE = 0.5;
+/** An answer shares at least two words, or a pair of words, with the question. */
+const MIN_MATCHED = 2;
+/** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
+const FOLLOW_UP_TOPIC = 0.8;
+/** The followed-up question's words count this much: they carry the subject, the new words the case. */
+const FOLLOW_UP_CONTEXT = 0.35;
 /** A referral is answered when the classifier gives "outside the programme" this much, or it matches this well. */
 const REFERRAL_FALLBACK = 0.2;
 const REFERRAL_COVERAGE = 0.6;
@@ -90,16 +99,19 @@ export class KnowledgeFinder {
   }
 
   /**
-   * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `context`: an
-   * earlier question the message follows up ("còn hộ cận nghèo thì sao" after the loan rates), searched alongside.
+   * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `followUp`: the
+   * entry the message follows up ("còn hộ cận nghèo thì sao", "học đại học thì sao"): its question is searched
+   * alongside, its topic counts as likely, and it is not the answer again (the citizen asks about another case).
    */
-  find(text: string, ranking: readonly IntentScore[], context?: string): Finding {
+  find(text: string, ranking: readonly IntentScore[], followUp?: KnowledgeEntry): Finding {
+    if (followUp) ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...ranking.filter((r) => r.name !== followUp.topic)];
+    const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
-    const sentences = sentencesOf(text);
+    const sentences = sentencesOf(followUp ? withoutFollowUpMarkers(text) : text);
     if (sentences.length === 0) return { kind: 'none' };
     const questions = questionsOf(sentences);
-    const extra: WeightedText[] = context ? [{ text: context, weight: 0.6 }] : [];
-    const whole = this.#rank([...weighted(sentences, this.#tuning.contextWeight), ...extra], ranking);
+    const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
+    const whole = this.#rank([...weighted(sentences, this.#tuning.contextWeight), ...extra], ranking).filter((h) => h.id !== followUp?.id);
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions; its card is the answer, not one of them.
     if (!context && contentWords(text) <= BARE_TOPIC_WORDS && whole.filter((h) => h.coverage >= FULL_MATCH).length >= BARE_TOPIC_ENTRIES) {
       return { kind: 'none' };
@@ -137,7 +149,11 @@ export class KnowledgeFinder {
 
   #decide(hits: readonly Scored[], fallbackProbability: number): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
-    const good = hits.filter((h) => h.coverage >= minCoverage && h.score >= minScore);
+    // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
+    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry).
+    const outside = fallbackProbability >= SURE_OUTSIDE;
+    const fits = (h: Scored) => (outside ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
+    const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
     if (!best) return { kind: 'none' };
     const referral = this.#referrals.get(best.id);
@@ -160,6 +176,20 @@ export class KnowledgeFinder {
     return { kind: 'entries', entries: [entry], coverage, alternatives: alternatives.slice(0, MAX_CHOICES - 1) };
   }
 }
+
+/** "còn hộ nghèo thì sao" → "hộ nghèo": the words that say it is a follow-up ("còn" also reads as "con", child). */
+function withoutFollowUpMarkers(text: string): string {
+  const tokens = tokenize(text.normalize('NFC'));
+  const folded = tokens.map((t) => t.folded);
+  let start = 0;
+  while (start < folded.length && LEADING_MARKERS.has(folded[start]!)) start++;
+  let end = folded.length;
+  while (end > start && TRAILING_MARKERS.has(folded[end - 1]!)) end--;
+  if (start >= end) return text;
+  return text.normalize('NFC').slice(tokens[start]!.start, tokens[end - 1]!.end);
+}
+const LEADING_MARKERS = new Set(['con', 'the', 'vay', 'neu', 'truong', 'hop', 'voi', 'a', 'oi']);
+const TRAILING_MARKERS = new Set(['thi', 'sao', 'the', 'nao', 'a', 'vay', 'nhi', 'ha']);
 
 function contentWords(text: string): number {
   return termsOf(text).filter((t) => !t.includes(' ')).length;
