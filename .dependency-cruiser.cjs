@@ -35,6 +35,20 @@ module.exports = {
       to: { path: '^src/domain/' },
     },
     {
+      name: 'services-know-no-http',
+      comment: 'Services, skills, the engine and the loaders throw AppError codes; only http/ and plugins/ know HTTP.',
+      severity: 'error',
+      from: { path: '^src/(announcements|citizens|content|domain|engine|nlu|privacy|retention|skills|staff|text)/' },
+      to: { path: '^src/(http|plugins)/' },
+    },
+    {
+      name: 'content-is-data',
+      comment: 'The content loaders build data for the others and import no engine, skill, channel or storage.',
+      severity: 'error',
+      from: { path: '^src/content/' },
+      to: { path: '^src/(engine|skills|channels|storage)/' },
+    },
+    {
       name: 'only-the-root-wires-adapters',
       comment: 'Only the composition root (src/app.ts) picks the concrete storage adapter (storage/lowdb).',
       severity: 'error',

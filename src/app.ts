@@ -100,6 +100,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config) });
   let ready = false;
   registerHealthRoute(app, () => ready);
+  // First of the stop (before any plugin's preClose): /health answers 503, and keep-alive connections whose last
+  // request finishes after the stop began, which would otherwise hold the process open for the keep-alive timeout,
+  // are closed as soon as each falls idle.
+  let idleSweep: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    ready = false;
+    idleSweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  });
 
   await app.register(zaloOutboundPlugin, { settings: zalo, storage, clock });
   await app.register(webPushPlugin);
@@ -113,15 +121,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(registerNluRoutes, { parser: matcher });
   await app.register(registerStaticRoutes);
 
+  // Last of the start, after every plugin's onReady.
   app.addHook('onReady', async () => {
     ready = true;
-  });
-  // Keep-alive connections whose last request finishes after the stop began would otherwise hold the process
-  // open for the keep-alive timeout: close each one as soon as it falls idle.
-  let idleSweep: NodeJS.Timeout | undefined;
-  app.addHook('preClose', async () => {
-    ready = false;
-    idleSweep = setInterval(() => app.server.closeIdleConnections(), 50);
   });
   // Last of all, after every plugin's own onClose: everything written is on disk.
   app.addHook('onClose', async () => {

@@ -66,10 +66,10 @@ export class AnnouncementService {
     if (input.scheduledAt) {
       const at = new Date(input.scheduledAt);
       if (at.getTime() <= now.getTime()) {
-        throw new AppError('schedule_in_past', 'Thời điểm hẹn gửi phải ở tương lai. Để gửi ngay, hãy bỏ trống thời điểm hẹn.');
+        throw new AppError('schedule_in_past');
       }
       if (at.getTime() - now.getTime() > MAX_SCHEDULE_AHEAD_MS) {
-        throw new AppError('schedule_too_far', 'Chỉ hẹn gửi được trong vòng một năm tới.');
+        throw new AppError('schedule_too_far');
       }
       scheduledAt = at.toISOString();
     }
@@ -231,7 +231,7 @@ export class AnnouncementService {
 
   async #readable(staff: StaffIdentity, id: string): Promise<AnnouncementRecord> {
     const announcement = await this.#o.announcements.get(id);
-    if (!announcement) throw new AppError('unknown_announcement', 'Không tìm thấy thông báo này.');
+    if (!announcement) throw new AppError('unknown_announcement');
     this.#authorize(staff, announcement.communes);
     return announcement;
   }

@@ -86,12 +86,12 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   app.decorateRequest('staff', null);
   const guard: StaffGuard = (role) => async (request) => {
     const identity = await staff.authenticate(request.cookies[STAFF_COOKIE]);
-    if (!identity) throw new AppError('unauthenticated', 'Bạn cần đăng nhập (hoặc phiên đăng nhập đã hết hạn).');
+    if (!identity) throw new AppError('unauthenticated');
     if (role === 'admin' && identity.role !== 'admin') {
-      throw new AppError('admin_only', 'Chỉ quản trị viên thành phố được dùng chức năng này.');
+      throw new AppError('admin_only');
     }
     if (request.method !== 'GET' && !sameSite(request, publicOrigin)) {
-      throw new AppError('cross_site', 'Yêu cầu phải được gửi từ trang quản trị của hệ thống.');
+      throw new AppError('cross_site');
     }
     request.staff = identity;
   };

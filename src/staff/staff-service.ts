@@ -76,10 +76,10 @@ export class StaffService {
     const correct = await verifyPassword(password, record?.passwordHash ?? (await decoyHash()));
     if (!record || !correct) {
       this.#throttle.recordFailure(name, address);
-      throw new AppError('invalid_credentials', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+      throw new AppError('invalid_credentials');
     }
     if (record.disabled) {
-      throw new AppError('account_disabled', 'Tài khoản này đã bị khóa. Hãy liên hệ quản trị viên thành phố.');
+      throw new AppError('account_disabled');
     }
     this.#throttle.recordSuccess(name);
     const now = this.#o.clock.now();
@@ -176,7 +176,7 @@ export class StaffService {
   async changeOwnPassword(actor: StaffIdentity, current: string, next: string): Promise<void> {
     const record = await this.#existing(actor.username);
     if (!(await verifyPassword(current, record.passwordHash))) {
-      throw new AppError('wrong_password', 'Mật khẩu hiện tại không đúng.');
+      throw new AppError('wrong_password');
     }
     await this.#o.staff.save({ ...record, passwordHash: await hashPassword(next) });
     await this.#o.audit.record(actor.username, 'staff.password', actor.username);
@@ -192,7 +192,7 @@ export class StaffService {
     if (role === 'admin') return [];
     const unique = [...new Set(communes)];
     if (unique.length === 0) {
-      throw new AppError('communes_required', 'Cán bộ xã cần được giao ít nhất một xã/phường.');
+      throw new AppError('communes_required');
     }
     const unknown = unique.filter((id) => !this.#o.isCommune(id));
     if (unknown.length) {
@@ -204,7 +204,7 @@ export class StaffService {
   async #keepAnAdmin(leaving: string): Promise<void> {
     const others = (await this.#o.staff.list()).filter((s) => s.role === 'admin' && !s.disabled && s.id !== leaving);
     if (others.length === 0) {
-      throw new AppError('last_admin', 'Phải còn ít nhất một quản trị viên đang hoạt động.');
+      throw new AppError('last_admin');
     }
   }
 }
