@@ -4,6 +4,7 @@
  * says most. This module splits a message into sentences, drops the polite formulas, and tells questions from story.
  */
 
+import { Memo } from '../memo.js';
 import { tokenize } from '../text/tokenize.js';
 import { normalizeTokens } from './lexicon.js';
 
@@ -40,8 +41,15 @@ const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'e
 /** Sentence ends; a newline too, since many type one thought per line. */
 const SENTENCE_END = /[.?!;\n…]+/;
 
+/** A chat turn splits the same message more than once (the whole, then each question); the split is remembered. */
+const SPLITS = new Memo<readonly Sentence[]>(256);
+
 /** Splits a message into content sentences (formulas removed), each marked question or context. */
-export function sentencesOf(text: string): Sentence[] {
+export function sentencesOf(text: string): readonly Sentence[] {
+  return SPLITS.get(text, split);
+}
+
+function split(text: string): Sentence[] {
   const sentences: Sentence[] = [];
   let rest = text.normalize('NFC');
   while (rest.length > 0) {

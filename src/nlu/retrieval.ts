@@ -7,6 +7,7 @@
  * which share of the query's weighted IDF mass it matched, a length-independent measure of how well it fits.
  */
 
+import { Memo } from '../memo.js';
 import { tokenize } from '../text/tokenize.js';
 import { normalizeTokens } from './lexicon.js';
 
@@ -46,8 +47,15 @@ const FUNCTION_WORDS = new Set([
   'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'ma',
 ]);
 
+/** A chat turn asks for the terms of the same sentences several times (whole message, each question, bare topic). */
+const TERMS = new Memo<readonly string[]>(1024);
+
 /** The index terms of a text: syllables and pairs of neighbouring syllables, function words aside. */
-export function termsOf(text: string): string[] {
+export function termsOf(text: string): readonly string[] {
+  return TERMS.get(text, computeTerms);
+}
+
+function computeTerms(text: string): string[] {
   const normalized = text.normalize('NFC');
   // Numbers are "#" to the classifier; a year ("chuẩn nghèo 2027") names the period a question is about.
   const forms = normalizeTokens(tokenize(normalized))
@@ -75,7 +83,8 @@ export class RetrievalIndex {
   /** term → [document index, weighted term frequency] pairs. */
   readonly #postings = new Map<string, [number, number][]>();
   readonly #lengths: number[] = [];
-  #averageLength = 0;
+  /** Per document, BM25's length term K1·(1 − B + B·length/average), computed once. */
+  #lengthNorm = new Float64Array(0);
   readonly #idf = new Map<string, number>();
   #maxIdf = 0;
 
@@ -101,7 +110,8 @@ export class RetrievalIndex {
       }
     }
     const n = this.#ids.length;
-    this.#averageLength = this.#lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
+    const averageLength = this.#lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
+    this.#lengthNorm = Float64Array.from(this.#lengths, (length) => K1 * (1 - B + (B * length) / averageLength));
     for (const [term, list] of this.#postings) this.#idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
     this.#maxIdf = Math.log(1 + (n - 0.5) / 1.5);
   }
@@ -118,7 +128,10 @@ export class RetrievalIndex {
       // A term counts once per query at its highest weight: repeating a word in a long story does not make it the topic.
       for (const term of termsOf(text)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
     }
-    const scores = new Map<number, { score: number; mass: number; matched: number }>();
+    const n = this.#ids.length;
+    const scores = new Float64Array(n);
+    const masses = new Float64Array(n);
+    const matched = new Uint16Array(n);
     let totalMass = 0;
     let unknownMass = 0;
     for (const [term, weight] of weights) {
@@ -129,20 +142,31 @@ export class RetrievalIndex {
         continue;
       }
       totalMass += idf * weight;
+      const count = term.includes(' ') ? 2 : 1;
       for (const [doc, tf] of this.#postings.get(term)!) {
-        const norm = tf + K1 * (1 - B + (B * this.#lengths[doc]!) / this.#averageLength);
-        const entry = scores.get(doc) ?? { score: 0, mass: 0, matched: 0 };
-        entry.score += weight * idf * ((tf * (K1 + 1)) / norm);
-        entry.mass += idf * weight;
-        entry.matched += term.includes(' ') ? 2 : 1;
-        scores.set(doc, entry);
+        scores[doc]! += weight * idf * ((tf * (K1 + 1)) / (tf + this.#lengthNorm[doc]!));
+        masses[doc]! += idf * weight;
+        matched[doc]! += count;
       }
     }
-    const hits: Hit[] = [];
-    for (const [doc, { score, mass, matched }] of scores) {
-      hits.push({ id: this.#ids[doc]!, score, coverage: mass / totalMass, strictCoverage: mass / (totalMass + unknownMass), matched });
+    // The best `limit` by insertion into a short sorted list: most documents match something, few are wanted.
+    const best: number[] = [];
+    for (let doc = 0; doc < n; doc++) {
+      if (scores[doc] === 0) continue;
+      if (best.length === limit && scores[doc]! <= scores[best[limit - 1]!]!) continue;
+      let at = best.length < limit ? best.length : limit - 1;
+      while (at > 0 && scores[best[at - 1]!]! < scores[doc]!) {
+        best[at] = best[at - 1]!;
+        at--;
+      }
+      best[at] = doc;
     }
-    hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    return hits.slice(0, limit);
+    return best.map((doc) => ({
+      id: this.#ids[doc]!,
+      score: scores[doc]!,
+      coverage: masses[doc]! / totalMass,
+      strictCoverage: masses[doc]! / (totalMass + unknownMass),
+      matched: matched[doc]!,
+    }));
   }
 }

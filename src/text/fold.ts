@@ -16,6 +16,23 @@ export function removeDiacritics(text: string): string {
   return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
 }
 
+/**
+ * The same for one syllable, remembered: Vietnamese has a few thousand syllables and a long accented message folds
+ * dozens of them (two normalisations each). Bounded: when full, it starts over.
+ */
+const FOLDED_SYLLABLES = new Map<string, string>();
+const SYLLABLE_CACHE_SIZE = 8192;
+
+export function removeSyllableDiacritics(syllable: string): string {
+  let folded = FOLDED_SYLLABLES.get(syllable);
+  if (folded === undefined) {
+    folded = removeDiacritics(syllable);
+    if (FOLDED_SYLLABLES.size >= SYLLABLE_CACHE_SIZE) FOLDED_SYLLABLES.clear();
+    FOLDED_SYLLABLES.set(syllable, folded);
+  }
+  return folded;
+}
+
 /** Lower case, NFC, keeps diacritics; punctuation becomes space. */
 export function normalizeText(text: string): string {
   // Same result for plain ASCII, without the Unicode-aware pass (most citizens type without diacritics).

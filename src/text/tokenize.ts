@@ -1,4 +1,4 @@
-import { isPlainAscii, removeDiacritics } from './fold.js';
+import { isPlainAscii, removeSyllableDiacritics } from './fold.js';
 
 /** A run of letters or a number in the citizen's text, with its place in that text. */
 export interface Token {
@@ -34,7 +34,7 @@ export function tokenizeUnicode(text: string): Token[] {
     const lower = typed.toLowerCase();
     tokens.push({
       text: lower,
-      folded: removeDiacritics(lower),
+      folded: removeSyllableDiacritics(lower),
       start,
       end: start + typed.length,
       glued: start === previousEnd,

@@ -47,6 +47,7 @@ export const DEFAULT_TUNING: FinderTuning = {
 const REFERRAL_PREFIX = 'ref:';
 /** At most this many distinct questions of one message are answered. */
 const MAX_QUESTIONS = 2;
+const MAX_QUESTION_SENTENCES = 3;
 const MAX_CHOICES = 3;
 const SURE_OUTSIDE = 0.8;
 const OUTSIDE_COVERAGE = 0.5;
@@ -122,7 +123,8 @@ export class KnowledgeFinder {
     // question sentence on its own, with the story as context.
     if (questions.length >= 2 && first.kind !== 'referral') {
       const answered: KnowledgeEntry[] = [];
-      for (const q of questions) {
+      // The first few question sentences: a long letter's later ones mostly restate the first.
+      for (const q of questions.slice(0, MAX_QUESTION_SENTENCES)) {
         const story = sentences.filter((s) => s.role === 'context');
         const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking), fallbackProbability);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
