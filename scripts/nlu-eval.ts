@@ -1,8 +1,9 @@
 /**
  * `npm run nlu:eval`: how well the intent matcher works, against two peers trained on exactly the same data.
  *
- * - 5-fold cross-validation on intents/ (stratified by intent), then the development set test/nlu/dev-set.yaml
- *   (never trained on) with a model trained on all of intents/.
+ * - 5-fold cross-validation on what the service trains on (intents/ plus the knowledge base's questions, stratified
+ *   by intent), then the development set test/nlu/dev-set.yaml (never trained on) with a model trained on all of it.
+ * - Last, the real questions of test/eval/real-questions.yaml (never trained on): scripts/real-eval.ts.
  * - Peers: NLP.js (node-nlp, no Vietnamese pack, so it gets the folded text: NFC, lower case, no diacritics, đ → d)
  *   and a plain `natural` BayesClassifier on the same folded text.
  * - Figures: accuracy, out-of-scope false accept / false reject, per-intent precision and recall, the most confused
@@ -10,7 +11,10 @@
  * Exits with 1 when a development-set target is missed.
  */
 import { join } from 'node:path';
+import { loadAnswerContent } from '../src/content/answer-content.js';
 import { loadCommunes } from '../src/content/communes.js';
+import { INTENT_NAMES } from '../src/content/intents-list.js';
+import { trainingUtterancesOf } from '../src/content/knowledge.js';
 import { loadTrainingData } from '../src/content/training-data.js';
 import {
   type Figures,
@@ -25,6 +29,7 @@ import { normalizeTokens } from '../src/nlu/lexicon.js';
 import { DEFAULT_CALIBRATION, Matcher } from '../src/nlu/matcher.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { naturalBayesPeer, nlpJsPeer, ourMatcher, predict } from './nlu-peers.js';
+import { reportRealQuestions } from './real-eval.js';
 
 const FOLDS = 5;
 
@@ -72,7 +77,9 @@ function perIntentRows(cv: Figures, dev: Figures): [string, ...string[]][] {
   ];
 }
 
-const utterances = await loadTrainingData(join(root, 'intents'));
+// What the service trains on: intents/ plus the knowledge base's questions and paraphrases, labelled by topic.
+const { knowledge } = await loadAnswerContent(join(root, 'content'), INTENT_NAMES);
+const utterances = [...(await loadTrainingData(join(root, 'intents'))), ...trainingUtterancesOf(knowledge)];
 const dev = await loadLabelledSet(join(root, 'test/nlu/dev-set.yaml'));
 const folds = stratifiedFolds(utterances, FOLDS);
 console.log(`Training data: ${utterances.length} examples, ${new Set(utterances.map((u) => u.intent)).size} intents. Development set: ${dev.length} examples.`);
@@ -164,4 +171,7 @@ if (ourDev.errors > 0) {
     if (got.name !== u.intent) console.log(`  ${u.intent} → ${got.name} (${got.confidence.toFixed(2)}): ${u.text}`);
   }
 }
+// Understanding measured on real questions people asked in public (never trained on): topic, entry, essential fact.
+await reportRealQuestions();
+
 process.exitCode = targets.slice(0, 4).every(([, met]) => met) ? 0 : 1;

@@ -297,7 +297,7 @@ function incomeCheck(standard: Standard, data: FlowData): string | null {
   const below = areas.filter((a) => perPerson <= standard.areas[a].incomeLine);
   const verdict =
     below.length === areas.length
-      ? 'bằng hoặc dưới chuẩn nghèo, nên hộ có thể thuộc diện hộ nghèo hoặc cận nghèo tùy các thiếu hụt'
+      ? `bằng hoặc dưới chuẩn nghèo: hộ nghèo nếu thiếu hụt từ ${standard.classification.minDeprivationsForPoor} chỉ số trở lên, hộ cận nghèo nếu ít hơn`
       : below.length === 0
         ? 'cao hơn chuẩn nghèo'
         : `dưới chuẩn nghèo khu vực ${standard.areas[below[0]!].label}`;
