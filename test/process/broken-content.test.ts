@@ -55,6 +55,24 @@ describe('a broken content or training file stops start-up with one line', () =>
       line: /content\/communes\.json: communes\.\d+\.formerNames\.\d+\.portion: /,
     },
     {
+      kind: 'knowledge',
+      file: 'content/knowledge/credit.yaml',
+      change: (t: string) => t.replace('topic: credit', 'topic: weather'),
+      line: /content\/knowledge\/credit\.yaml: entries\[0\] \(credit\.[a-z_]+\): topic "weather" is not one of the intents/,
+    },
+    {
+      kind: 'referrals',
+      file: 'content/referrals.yaml',
+      change: (t: string) => t.replace(/office: .*/, 'office: ""'),
+      line: /content\/referrals\.yaml: referrals\[0\] \([a-z_]+\): office must not be empty/,
+    },
+    {
+      kind: 'loan rates',
+      file: 'content/loan-rates.yaml',
+      change: (t: string) => t.replace('poor: 6.24', 'poor: sáu'),
+      line: /content\/loan-rates\.yaml: rates\.0\.percentPerYear\.poor: must be number/,
+    },
+    {
       kind: 'intents (training data)',
       file: 'intents/greeting.yaml',
       change: (t: string) => t.replace(/examples:[\s\S]*/, 'examples: []\n'),
