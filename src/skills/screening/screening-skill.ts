@@ -4,11 +4,11 @@ import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
-import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { extractCount, extractMoney } from '../../nlu/entities/index.js';
+import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import { extractCount } from '../../nlu/entities/index.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
-import { incomeBasis, livesAlone, readAreaWord, readYesNo } from './answers.js';
+import { incomeBasis, livesAlone, readAreaWord } from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -38,8 +38,6 @@ export interface ScreeningSkillDeps {
   communes: Pick<CommuneDirectory, 'byId'>;
 }
 
-/** A question of another kind in the middle of the screening is answered by its own skill (then "Tiếp tục"). */
-const OTHER_INTENT_CONFIDENCE = 0.6;
 /** After this many unusable answers in a row, the re-ask also says how to stop. */
 const MISSES_BEFORE_WAY_OUT = 2;
 /** A bare number this small at the income question is millions said without the unit ("6"): ask for the unit. */
@@ -53,8 +51,6 @@ type Outcome =
   | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
   /** A button of an earlier question: ask the current one again. */
   | { kind: 'stale' }
-  /** Not an answer but a question for another skill. */
-  | { kind: 'elsewhere' }
   /** "kiểm tra hộ nghèo" again while already screening. */
   | { kind: 'restart_request' };
 
@@ -148,9 +144,10 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     }
   };
 
+  /** A typed answer, as the shared reader read it (`ctx.answer`), with the screening's own words for area and size. */
   const fromText = (ctx: TurnContext, state: ScreeningState, step: QuestionStep): Outcome => {
     const { data } = state;
-    const text = ctx.text;
+    const { text, answer } = ctx;
     switch (step.kind) {
       case 'area': {
         const word = readAreaWord(text) ?? areaNamed(ctx);
@@ -159,7 +156,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'size': {
-        const n = livesAlone(text) ? 1 : extractCount(text, { allowBare: true });
+        const n = livesAlone(text) ? 1 : answer?.kind === 'count' ? answer.value : undefined;
         if (n !== undefined) {
           return n <= MAX_HOUSEHOLD_SIZE ? { kind: 'accept', data: { ...data, householdSize: n } } : { kind: 'retry', reason: 'too_many' };
         }
@@ -168,26 +165,48 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       case 'income': {
         const basis = incomeBasis(text);
         if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
-        const amount = extractMoney(basis.amountText);
-        if (amount !== undefined) {
-          const monthly = (amount * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
+        if (answer?.kind === 'money') {
+          const monthly = (answer.value * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
           return { kind: 'accept', data: { ...data, income: { amount: Math.round(monthly) } } };
         }
         const bare = Number(text.replace(',', '.'));
         if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
         break;
       }
-      case 'indicator': {
-        const answer = readYesNo(text);
-        if (answer === 'unsure') return { kind: 'retry', reason: 'unsure' };
-        if (answer) return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer === 'yes' } } };
+      case 'indicator':
+        if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        if (answer?.kind === 'yes' || answer?.kind === 'no') {
+          return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer.kind === 'yes' } } };
+        }
         break;
+    }
+    return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
+  };
+
+  /** The answer to the current question, from a button of the flow or typed. */
+  const answerStep = async (ctx: TurnContext, flow: FlowState, payload: string | undefined): Promise<SkillResult> => {
+    const state = readState(rules, flow);
+    if (!state) return broken();
+    const step = currentStep(state);
+    // Only a flow with questions left is saved; should content have changed since, give the result now.
+    if (step.kind === 'done') return finish(ctx, state);
+
+    const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
+    switch (outcome.kind) {
+      case 'accept':
+        return advance(ctx, state, step, outcome.data);
+      case 'stale':
+        return ask(ctx, state, step, 'Mình đang hỏi câu này:');
+      case 'restart_request':
+        return ask(ctx, state, step, 'Bạn đang làm bài tự đánh giá; mình hỏi tiếp nhé (nhắn "làm lại" nếu muốn bắt đầu lại từ đầu).');
+      case 'retry': {
+        const misses = state.data.misses + 1;
+        const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
+        const retry = ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
+        // An answer the screening could not use ("không biết", "10 người lớn"…) is re-asked; anything else may be new.
+        return outcome.reason ? retry : { ...retry, unanswered: true };
       }
     }
-    const other = ctx.nlu().intent;
-    if (other.name === SCREENING_INTENT) return { kind: 'restart_request' };
-    if (other.name !== 'fallback' && other.confidence >= OTHER_INTENT_CONFIDENCE) return { kind: 'elsewhere' };
-    return { kind: 'retry' };
   };
 
   return {
@@ -230,31 +249,16 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       return askOrFinish(ctx, state, intro.join('\n'));
     },
 
-    async continueFlow(ctx, flow) {
-      const state = readState(rules, flow);
-      if (!state) return broken();
+    // Buttons of the flow; typed answers come through `answer` (the engine skips the flow for text while a question
+    // is pending, and a flow without one is resumed by "Tiếp tục").
+    continueFlow(ctx, flow) {
       const payload = ctx.message.payload;
-      if (payload && !payload.startsWith(`${SCREENING_SKILL}:`)) return null;
-      const step = currentStep(state);
-      // Only a flow with questions left is saved; should content have changed since, give the result now.
-      if (step.kind === 'done') return finish(ctx, state);
+      return payload?.startsWith(`${SCREENING_SKILL}:`) ? answerStep(ctx, flow, payload) : null;
+    },
 
-      const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
-      switch (outcome.kind) {
-        case 'accept':
-          return advance(ctx, state, step, outcome.data);
-        case 'elsewhere':
-          return null;
-        case 'stale':
-          return ask(ctx, state, step, 'Mình đang hỏi câu này:');
-        case 'restart_request':
-          return ask(ctx, state, step, 'Bạn đang làm bài tự đánh giá; mình hỏi tiếp nhé (nhắn "làm lại" nếu muốn bắt đầu lại từ đầu).');
-        case 'retry': {
-          const misses = state.data.misses + 1;
-          const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
-          return ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
-        }
-      }
+    answer(ctx) {
+      const flow = ctx.session.flow;
+      return flow?.skill === SCREENING_SKILL ? answerStep(ctx, flow, undefined) : null;
     },
 
     back(ctx, flow) {
