@@ -124,8 +124,9 @@ export class ConversationEngine {
     session.lastQuickReplies = last?.quickReplies ?? [];
     session.pending = last?.expects
       ? { ...last.expects, options: last.expects.options ?? session.lastQuickReplies }
-      : // An interruption answered in the middle of a flow leaves its question open.
-        pending && session.flow?.skill === pending.owner
+      : // An interruption answered in the middle of a flow leaves its question open, except a confirmation: a "có"
+        // after another answer may mean anything, and nothing is deleted on a guess ("Tiếp tục" asks it again).
+        pending && pending.kind !== 'confirm' && session.flow?.skill === pending.owner
         ? pending
         : null;
     if (intent) session.lastIntent = intent;
