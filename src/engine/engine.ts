@@ -37,7 +37,7 @@ export interface EngineOptions {
   menuIntent?: string;
 }
 
-/** Above this, the classifier's intent of another skill makes a message with no answer in it a new question. */
+/** From this confidence on, a message in which the pending question's owner found no answer is taken by its intent. */
 const OTHER_INTENT_CONFIDENCE = 0.6;
 const RESUME_BUTTON = { title: 'Tiếp tục', payload: controlPayload('resume') };
 /** Longer than any button title (Zalo cuts them at 20 characters): such a message is not a typed button. */

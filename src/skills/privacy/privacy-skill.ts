@@ -29,7 +29,7 @@ const deleteButton = { title: 'Xóa dữ liệu của tôi', payload: DELETE };
 
 /**
  * The citizen's rights in the chat: what is kept ("xem dữ liệu của tôi"), deletion after one confirmation
- * ("xóa dữ liệu của tôi"), and the consent decision (its buttons, and withdrawing it).
+ * ("xóa dữ liệu của tôi"), and the consent decision (its buttons or a typed answer; withdrawing it, also confirmed).
  */
 export function createPrivacySkill(options: {
   personalData: PersonalDataService;

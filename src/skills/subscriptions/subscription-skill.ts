@@ -38,8 +38,8 @@ const SUBSCRIBE_BUTTON: QuickReply = { title: 'Đăng ký nhận thông báo', p
 
 /**
  * Commune announcements in the chat: subscribe ("đăng ký nhận thông báo xã Thanh Hà" subscribes at once; without a
- * commune the bot asks), see or change the commune, unsubscribe ("hủy đăng ký", "dừng"), and read the latest
- * announcements. Former commune names are understood (they map to the commune they were merged into).
+ * commune the bot asks), see or change the commune, unsubscribe ("hủy đăng ký", "dừng", after a confirmation), and
+ * read the latest announcements. Former commune names are understood (they map to the commune they were merged into).
  */
 export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skill {
   const { registry, communes } = options;
