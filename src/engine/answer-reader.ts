@@ -41,7 +41,6 @@ export function readAnswer(question: Expectation, text: string, nlu: () => Parse
       const options = question.options ?? [];
       const chosen = readOption(text, options.map((o) => o.title));
       if (chosen !== null) return { kind: 'option', payload: options[chosen]!.payload };
-      if (question.kind === 'option') return null;
       // Nothing is deleted or withdrawn on a "yes" followed by more words ("có điều…"): only a plain yes confirms.
       const yesNo = readYesNo(text, { strict: question.kind === 'confirm' });
       return yesNo === 'yes' || yesNo === 'no' ? { kind: yesNo } : null;

@@ -90,7 +90,9 @@ describe('the shared answer reader', () => {
     ['consent', 'có, nhưng chỉ lần này', CONSENT, { kind: 'yes' }],
     ['option', 'vay von', TOPICS, { kind: 'option', payload: 'answer:loans' }],
     ['option', 'cho hỏi về bảo hiểm y tế', TOPICS, { kind: 'option', payload: 'answer:bhyt' }],
-    ['option', 'có', TOPICS, null],
+    // Options that answer "… không?" take a yes or no too; the skill knows which option each is.
+    ['option', 'có', TOPICS, { kind: 'yes' }],
+    ['option', 'bảo hiểm xã hội', TOPICS, null],
   ])('%s: %j → %j', (kind, text, options, expected) => {
     expect(read(kind, text, options)).toEqual(expected);
   });

@@ -220,6 +220,7 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
                 { title: 'Đổi xã/phường', payload: P.change },
                 UNSUBSCRIBE_BUTTON,
               ],
+              expects: { kind: 'option', owner: SUBSCRIPTIONS_SKILL },
             },
           ],
           flow: null,
@@ -237,9 +238,10 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
 
     async answer(ctx, question) {
       const { answer } = ctx;
-      if (question.kind === 'confirm') {
-        if (answer?.kind === 'option') return handleChoice(ctx, answer.payload);
-        if (answer?.kind === 'yes') return unsubscribe(ctx);
+      if (answer?.kind === 'option') return handleChoice(ctx, answer.payload);
+      // "Hủy đăng ký?" and "Bạn muốn đổi sang xã/phường khác không?": a yes does what was asked, a no keeps.
+      if (question.kind === 'confirm' || question.kind === 'option') {
+        if (answer?.kind === 'yes') return question.kind === 'confirm' ? unsubscribe(ctx) : ask('subscribe', null);
         return answer?.kind === 'no' ? keep() : null;
       }
       const flow = ctx.session.flow;
