@@ -67,13 +67,15 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     return { replies: [{ ...q, text: lead ? `${lead}\n\n${q.text}` : q.text }], flow: toFlow(state, step) };
   };
 
+  /** After a screening that cannot go on: "có" starts again; the buttons, typed or tapped, work as usual. */
+  const askRestart = (why: string): Reply => ({
+    text: `${why} Bạn muốn làm lại từ đầu không?`,
+    quickReplies: [RESTART_BUTTON, MENU_BUTTON],
+    expects: { kind: 'option', owner: SCREENING_SKILL },
+  });
+
   const broken = (): SkillResult => ({
-    replies: [
-      {
-        text: 'Xin lỗi, bài tự đánh giá đang làm dở không dùng tiếp được nữa. Bạn muốn làm lại từ đầu không?',
-        quickReplies: [RESTART_BUTTON, MENU_BUTTON],
-      },
-    ],
+    replies: [askRestart('Xin lỗi, bài tự đánh giá đang làm dở không dùng tiếp được nữa.')],
     flow: null,
   });
 
@@ -209,45 +211,48 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     }
   };
 
+  /** A new screening, with what the citizen already said filled in. */
+  const start = (ctx: TurnContext): Promise<SkillResult> | SkillResult => {
+    const standard = standardOn(rules.standards, ctx.today);
+    if (!standard) {
+      return {
+        replies: [{ text: 'Hiện chưa có chuẩn nghèo áp dụng cho ngày hôm nay nên chưa thể tự đánh giá. Bạn hãy hỏi UBND xã/phường nơi cư trú.' }],
+        flow: null,
+      };
+    }
+    let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
+    // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
+    // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
+    const known = ctx.session.context?.facts ?? {};
+    const understood: string[] = [];
+    const prefill = (step: string, data: Partial<FlowData>, words: string) => {
+      state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
+      understood.push(words);
+    };
+    const named = ctx.text ? areaNamed(ctx) : null;
+    const area = named === 'rural' || named === 'urban' ? named : known.area;
+    if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
+    const counted = ctx.text ? extractCount(ctx.text) : undefined;
+    const size = counted ?? known.householdSize;
+    if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
+    const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
+    if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
+    const intro = [
+      `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
+      'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
+    ];
+    if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
+    if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
+    const check = incomeCheck(standard, state.data);
+    if (check) intro.push(check);
+    return askOrFinish(ctx, state, intro.join('\n'));
+  };
+
   return {
     name: SCREENING_SKILL,
     intents: [SCREENING_INTENT],
 
-    handleIntent(ctx) {
-      const standard = standardOn(rules.standards, ctx.today);
-      if (!standard) {
-        return {
-          replies: [{ text: 'Hiện chưa có chuẩn nghèo áp dụng cho ngày hôm nay nên chưa thể tự đánh giá. Bạn hãy hỏi UBND xã/phường nơi cư trú.' }],
-          flow: null,
-        };
-      }
-      let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
-      // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
-      // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
-      const known = ctx.session.context?.facts ?? {};
-      const understood: string[] = [];
-      const prefill = (step: string, data: Partial<FlowData>, words: string) => {
-        state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
-        understood.push(words);
-      };
-      const named = ctx.text ? areaNamed(ctx) : null;
-      const area = named === 'rural' || named === 'urban' ? named : known.area;
-      if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
-      const counted = ctx.text ? extractCount(ctx.text) : undefined;
-      const size = counted ?? known.householdSize;
-      if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
-      const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
-      if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
-      const intro = [
-        `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
-        'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
-      ];
-      if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
-      if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
-      const check = incomeCheck(standard, state.data);
-      if (check) intro.push(check);
-      return askOrFinish(ctx, state, intro.join('\n'));
-    },
+    handleIntent: (ctx) => start(ctx),
 
     // Buttons of the flow; typed answers come through `answer` (the engine skips the flow for text while a question
     // is pending, and a flow without one is resumed by "Tiếp tục").
@@ -256,9 +261,14 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       return payload?.startsWith(`${SCREENING_SKILL}:`) ? answerStep(ctx, flow, payload) : null;
     },
 
-    answer(ctx) {
+    answer(ctx, question) {
       const flow = ctx.session.flow;
-      return flow?.skill === SCREENING_SKILL ? answerStep(ctx, flow, undefined) : null;
+      if (flow?.skill === SCREENING_SKILL) return answerStep(ctx, flow, undefined);
+      if (question.kind !== 'option') return null;
+      const { answer } = ctx;
+      if (answer?.kind === 'yes' || (answer?.kind === 'option' && answer.payload === RESTART_BUTTON.payload)) return start(ctx);
+      if (answer?.kind === 'no') return { replies: [{ text: 'Vâng. Bạn cần hỏi gì cứ nhắn, hoặc chọn trong menu.', quickReplies: [MENU_BUTTON] }] };
+      return null;
     },
 
     back(ctx, flow) {
@@ -280,11 +290,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     },
 
     handlePayload() {
-      return {
-        replies: [
-          { text: 'Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn. Bạn muốn làm lại từ đầu không?', quickReplies: [RESTART_BUTTON, MENU_BUTTON] },
-        ],
-      };
+      return { replies: [askRestart('Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn.')] };
     },
   };
 }
