@@ -4,6 +4,7 @@ import { Memo } from '../memo.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, INTENT_PAYLOAD_PREFIX, payloadOwner } from '../payloads.js';
 import { fold } from '../text/fold.js';
+import { isQuestion, readAnswer } from './answer-reader.js';
 import { controlWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { SessionStore } from './session-store.js';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   menuIntent?: string;
 }
 
+/** From this confidence on, a message in which the pending question's owner found no answer is taken by its intent. */
+const OTHER_INTENT_CONFIDENCE = 0.6;
 const RESUME_BUTTON = { title: 'Tiếp tục', payload: controlPayload('resume') };
 /** Longer than any button title (Zalo cuts them at 20 characters): such a message is not a typed button. */
 const MAX_TITLE_LENGTH = 40;
@@ -44,8 +47,8 @@ const FOLDED_TITLES = new Memo<string>(4096);
 
 /**
  * The conversation engine: one message in, replies out, in order per citizen. Dispatch order: control words
- * (menu, hủy, làm lại, quay lại, tiếp tục) → the active flow → a tapped button's skill → a skill that claims the
- * message (the knowledge base) → the matched intent → fallback.
+ * (menu, hủy, làm lại, quay lại, tiếp tục) → the answer to the pending question → the active flow → a tapped
+ * button's skill → a skill that claims the message (the knowledge base) → the matched intent → fallback.
  */
 export class ConversationEngine {
   readonly #queue = new KeyedQueue();
@@ -95,7 +98,12 @@ export class ConversationEngine {
     const text = (message.text ?? '').normalize('NFC').trim();
     const payload = message.payload ?? this.#chosenQuickReply(session, text);
     let parsed: ParseResult | undefined;
+    const nlu = () => {
+      parsed ??= parser.parse(text);
+      return parsed;
+    };
     const now = clock.now();
+    const pending = session.pending ?? null;
     const ctx: TurnContext = {
       message: { ...message, text, payload },
       text,
@@ -103,10 +111,8 @@ export class ConversationEngine {
       now,
       today: provinceToday(clock),
       capabilities: this.#options.capabilities[message.channel],
-      nlu: () => {
-        parsed ??= parser.parse(text);
-        return parsed;
-      },
+      nlu,
+      answer: pending && text && !payload ? readAnswer(pending, text, nlu) : null,
     };
 
     const before: Reply[] = [];
@@ -114,7 +120,15 @@ export class ConversationEngine {
     const { intent, result } = await this.#dispatch(ctx, payload);
     if (result.flow !== undefined) session.flow = result.flow;
     const replies = [...before, ...result.replies];
-    session.lastQuickReplies = replies.at(-1)?.quickReplies ?? [];
+    const last = replies.at(-1);
+    session.lastQuickReplies = last?.quickReplies ?? [];
+    session.pending = last?.expects
+      ? { ...last.expects, options: last.expects.options ?? session.lastQuickReplies }
+      : // An interruption answered in the middle of a flow leaves its question open, except a confirmation: a "có"
+        // after another answer may mean anything, and nothing is deleted on a guess ("Tiếp tục" asks it again).
+        pending && pending.kind !== 'confirm' && session.flow?.skill === pending.owner
+        ? pending
+        : null;
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
@@ -154,7 +168,13 @@ export class ConversationEngine {
     if (payload?.startsWith(INTENT_PAYLOAD_PREFIX)) {
       return this.#answerIntent(ctx, payload.slice(INTENT_PAYLOAD_PREFIX.length));
     }
-    if (flow && flowSkill?.continueFlow) {
+    const pending = ctx.session.pending;
+    const typedAnswer = pending && !payload && ctx.text;
+    if (typedAnswer) {
+      const owner = this.#skillsByName.get(pending.owner);
+      const result = await owner?.answer?.(ctx, pending);
+      if (result && !(result.unanswered && this.#isNewMessage(ctx))) return { intent: null, result };
+    } else if (flow && flowSkill?.continueFlow) {
       const result = await flowSkill.continueFlow(ctx, flow);
       if (result) return { intent: null, result };
     }
@@ -184,6 +204,16 @@ export class ConversationEngine {
     const flow = ctx.session.flow;
     if (flow && result.flow === undefined && flow.skill !== skill.name) this.#offerResume(result);
     return { intent: known, result };
+  }
+
+  /**
+   * A message the question's owner found no answer in is a new one when it asks a question of its own or the
+   * classifier is sure of its intent ("xem thông báo" while a commune is asked): answered as such, the flow kept.
+   */
+  #isNewMessage(ctx: TurnContext): boolean {
+    if (isQuestion(ctx.text)) return true;
+    const { name, confidence } = ctx.nlu().intent;
+    return name !== this.#options.fallbackIntent && confidence >= OTHER_INTENT_CONFIDENCE;
   }
 
   #offerResume(result: SkillResult): void {

@@ -58,6 +58,7 @@ export class SessionStore {
       userId,
       flow: null,
       lastQuickReplies: [],
+      pending: null,
       lastIntent: null,
       startedAt: now,
       lastActiveAt: now,

@@ -5,6 +5,7 @@
 import type { ChannelId } from '../citizens/identity.js';
 import type { CitizenFacts } from '../domain/knowledge/types.js';
 import type { ParseResult } from '../nlu/types.js';
+import type { ANSWER_KINDS } from '../storage/records.js';
 
 export interface InboundMessage {
   channel: ChannelId;
@@ -30,7 +31,28 @@ export interface Reply {
   text: string;
   quickReplies?: QuickReply[];
   links?: Link[];
+  /** The reply asks a question: the citizen's next message is read as its answer first (see answer-reader.ts). */
+  expects?: Expectation;
 }
+
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
+
+/** What a question expects and which skill receives the answer. */
+export interface Expectation {
+  kind: AnswerKind;
+  /** The skill (by name) whose `answer` gets the reading. */
+  owner: string;
+  /** The choices a typed answer may name; the reply's quick replies when not given. */
+  options?: QuickReply[];
+}
+
+/** The shared reader's reading of a message as the answer to the pending question. */
+export type Answer =
+  | { kind: 'yes' | 'no' | 'unsure' }
+  | { kind: 'count' | 'money'; value: number }
+  | { kind: 'commune'; ids: string[]; typed: string }
+  /** One of the question's options, as if its button had been tapped. */
+  | { kind: 'option'; payload: string };
 
 /** What a channel can render; the engine and skills may read it, never a channel's name. */
 export interface ChannelCapabilities {
@@ -59,6 +81,8 @@ export interface ConversationSession {
   flow: FlowState | null;
   /** The quick replies last shown, so "1", "2"… typed on Zalo map to them. */
   lastQuickReplies: QuickReply[];
+  /** The question the bot is waiting for an answer to (null when none); replaced or cleared on every turn. */
+  pending?: Expectation | null;
   lastIntent: string | null;
   /** What the citizen said of themselves and the last entry answered; soft state with the session's lifetime. */
   context?: ConversationContext;
@@ -84,12 +108,16 @@ export interface TurnContext {
   capabilities: ChannelCapabilities;
   /** The matcher's reading of `text` (computed once per turn). */
   nlu(): ParseResult;
+  /** The pending question's answer read from this message, or null (no question, or no answer in it). */
+  answer: Answer | null;
 }
 
 export interface SkillResult {
   replies: Reply[];
   /** Undefined leaves the session's flow as it was; null ends it; a value starts/continues it. */
   flow?: FlowState | null;
+  /** A re-ask: the message held no answer to the pending question. */
+  unanswered?: boolean;
 }
 
 export type Claim = { intent: string; result: SkillResult } | { intent: string; result?: undefined };
@@ -108,6 +136,12 @@ export interface Skill {
    * the intent it counts as), or name the intent that should, or leave it (null).
    */
   claim?(ctx: TurnContext): Promise<Claim | null> | Claim | null;
+  /**
+   * A typed message while this skill's question is pending: `ctx.answer` holds the shared reader's reading (null when
+   * none was found); the skill adds its own domain words. Return null, or a re-ask marked `unanswered` (which the
+   * engine drops for a message that clearly is a new question), to let the message be dispatched as a new one.
+   */
+  answer?(ctx: TurnContext, question: Expectation): Promise<SkillResult | null> | SkillResult | null;
   /** "quay lại" inside this skill's flow. */
   back?(ctx: TurnContext, flow: FlowState): Promise<SkillResult> | SkillResult;
   /** Re-ask the current question of the flow (after an interruption or "làm lại"). */

@@ -56,6 +56,8 @@ export class ConsentService {
         { title: 'Đồng ý', payload: CONSENT_YES_PAYLOAD },
         { title: 'Không đồng ý', payload: CONSENT_NO_PAYLOAD },
       ],
+      // "ko", "dạ được" typed instead of tapped are read as the answer, by the privacy skill (the payloads' owner).
+      expects: { kind: 'consent', owner: 'privacy' },
     };
   }
 

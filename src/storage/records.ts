@@ -14,6 +14,9 @@ const flowSnapshot = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+/** The kinds of answer a bot's question can expect (the engine's `Expectation`). */
+export const ANSWER_KINDS = ['yes_no', 'count', 'money', 'commune', 'option', 'consent', 'confirm'] as const;
+
 export const sessionRecord = z.object({
   id: z.string(),
   key: z.string(),
@@ -28,6 +31,11 @@ export const sessionRecord = z.object({
     })
     .nullable(),
   lastQuickReplies: z.array(quickReply),
+  /** The question the next message is read as an answer to; absent in snapshots written before it existed. */
+  pending: z
+    .object({ kind: z.enum(ANSWER_KINDS), owner: z.string(), options: z.array(quickReply).optional() })
+    .nullable()
+    .optional(),
   lastIntent: z.string().nullable(),
   context: z
     .object({

@@ -34,7 +34,8 @@ describe('announcements API with Zalo', () => {
     await says('5000000000000000003', 'đăng ký nhận thông báo');
     expect((await says('5000000000000000003', 'Thanh Hà'))[0]).toContain('Đã đăng ký nhận thông báo của xã Thanh Hà.');
     await says('5000000000000000004', 'đăng ký nhận thông báo xã Thanh Hà');
-    expect((await says('5000000000000000004', 'hủy đăng ký')).join('\n')).toContain('Đã hủy đăng ký.');
+    expect((await says('5000000000000000004', 'hủy đăng ký')).join('\n')).toContain('Bạn muốn hủy đăng ký');
+    expect((await says('5000000000000000004', 'có')).join('\n')).toContain('Đã hủy đăng ký.');
     await says('5000000000000000005', 'đăng ký nhận thông báo phường Thủy Nguyên');
     const beforeAnnouncement = bed.mock!.messages.length;
 

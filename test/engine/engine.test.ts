@@ -14,7 +14,7 @@ import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 /** Keyword parser: enough to route test messages; the engine under test is real. */
 const parser: Parser = {
   parse: (text) => {
-    const name = /dem/.test(text) ? 'count' : /chao/.test(text) ? 'greeting' : 'fallback';
+    const name = /dem/.test(text) ? 'count' : /chao/.test(text) ? 'greeting' : /may nguoi/.test(text) ? 'ask' : 'fallback';
     return { text, intent: { name, confidence: 1 }, ranking: [{ name, confidence: 1 }], entities: [] };
   },
 };
@@ -48,6 +48,21 @@ const counter: Skill = {
   resume: (_ctx, flow) => replyTo(`Bước ${flow.step}`),
 };
 
+/** One question that declares its answer: the engine reads the reply, the skill gets the reading. */
+const asker: Skill = {
+  name: 'asker',
+  intents: ['ask'],
+  handleIntent: () => ({
+    replies: [{ text: 'Mấy người?', expects: { kind: 'count', owner: 'asker' } }],
+    flow: { skill: 'asker', step: 'size', data: {} },
+  }),
+  answer: (ctx) =>
+    ctx.answer?.kind === 'count'
+      ? { replies: [{ text: `Ghi nhận ${ctx.answer.value} người` }], flow: null }
+      : { replies: [{ text: 'Mấy người?', expects: { kind: 'count', owner: 'asker' } }], unanswered: true },
+  resume: () => ({ replies: [{ text: 'Mấy người?', expects: { kind: 'count', owner: 'asker' } }] }),
+};
+
 const faq: Skill = {
   name: 'answer',
   intents: ['help', 'fallback', 'greeting'],
@@ -67,7 +82,7 @@ beforeEach(async () => {
   sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: 30 });
   engine = new ConversationEngine({
     parser,
-    skills: [faq, counter],
+    skills: [faq, counter, asker],
     sessions,
     clock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
@@ -148,6 +163,33 @@ describe('conversation engine', () => {
     await say('dem', 'a');
     expect(await say('next', 'b')).toEqual(['Không hiểu']);
     expect(await say('next', 'a')).toEqual(['Bước 2']);
+  });
+
+  it('reads the next message as the answer to the pending question, and clears it once answered', async () => {
+    await say('hoi may nguoi');
+    expect(sessions.peek('web:u1')?.pending).toEqual({ kind: 'count', owner: 'asker', options: [] });
+    expect(await say('nhà em 4 người')).toEqual(['Ghi nhận 4 người']);
+    expect(sessions.peek('web:u1')?.pending).toBeNull();
+  });
+
+  it('a message that is clearly something else is answered as such; the question stays open', async () => {
+    await say('hoi may nguoi');
+    // Nothing read, and the classifier is sure: the skill's re-ask is dropped for the greeting.
+    const greeting = await say('xin chao');
+    expect(greeting).toEqual(['Xin chào']);
+    // A question of its own, even one the classifier does not know.
+    expect(await say('tiền vay được bao nhiêu vậy?')).toEqual(['Không hiểu']);
+    // Something else the skill cannot use is re-asked.
+    expect(await say('đông lắm')).toEqual(['Mấy người?']);
+    expect(await say('3')).toEqual(['Ghi nhận 3 người']);
+  });
+
+  it('snapshots the pending question with the session', async () => {
+    await say('hoi may nguoi');
+    await sessions.stop();
+    const restored = new SessionStore({ repo: (await openLowdbStorage(dataDir)).sessions, clock, idleMinutes: 30 });
+    await restored.restore();
+    expect(restored.peek('web:u1')?.pending).toEqual({ kind: 'count', owner: 'asker', options: [] });
   });
 
   it('snapshots sessions and restores them after a restart', async () => {

@@ -89,12 +89,19 @@ describe('consent to keep answers', () => {
     expect((await h.storage.unanswered.list()).map((u) => u.text)).toEqual([null, 'câu hỏi lạ số hai']);
   });
 
-  it('withdrawing consent deletes what it allowed to keep', async () => {
+  it('withdrawing consent, once confirmed, deletes what it allowed to keep', async () => {
     await h.say('xin chào');
     await h.consent.decide(citizen, true, h.clock.now());
     await h.consent.offerToKeep(citizen, 'screening', answers, h.clock.now());
     await h.consent.recordUnanswered(citizen, 'câu hỏi lạ', h.clock.now());
-    const reply = await h.say('tôi rút lại đồng ý lưu dữ liệu');
+    expect((await h.say('tôi rút lại đồng ý lưu dữ liệu'))[0]).toMatch(/^Bạn muốn rút lại đồng ý\?/);
+    expect(await h.consent.hasConsent(citizen)).toBe(true);
+    // After a question in between, a "có" confirms nothing: the confirmation is asked again first.
+    await h.say('hộ nghèo được vay bao nhiêu tiền?');
+    await h.say('có');
+    expect(await h.consent.hasConsent(citizen)).toBe(true);
+    expect((await h.say('tiếp tục'))[0]).toMatch(/^Bạn muốn rút lại đồng ý\?/);
+    const reply = await h.say('dạ có');
     expect(reply[0]).toBe('Đã rút lại đồng ý. Trợ lý đã xóa 2 mục đã lưu và sẽ không lưu câu trả lời, câu hỏi của bạn nữa.');
     expect(await h.consent.hasConsent(citizen)).toBe(false);
     expect(await h.storage.keptAnswers.forCitizen(citizen)).toEqual([]);

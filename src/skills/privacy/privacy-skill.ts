@@ -1,5 +1,5 @@
 import { citizenKey } from '../../citizens/identity.js';
-import type { FlowState, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import type { Expectation, FlowState, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { controlPayload } from '../../payloads.js';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD, type ConsentService } from '../../privacy/consent.js';
 import type { PersonalDataService } from '../../privacy/personal-data.js';
@@ -12,11 +12,11 @@ const DELETE = `${NAME}:delete`;
 const DELETE_CONFIRM = `${NAME}:delete-confirm`;
 const DELETE_KEEP = `${NAME}:delete-keep`;
 const WITHDRAW = `${NAME}:consent-withdraw`;
-const CONFIRM_STEP = 'confirm_delete';
-
-/** Folded answers to "Xóa hết dữ liệu?", typed instead of tapped. */
-const CONFIRM_WORDS = new Set(['xoa het', 'xoa', 'xoa di', 'co', 'co xoa', 'dong y', 'ok', 'xac nhan']);
-const KEEP_WORDS = new Set(['khong', 'ko', 'k', 'khong xoa', 'giu lai', 'giu', 'thoi khong xoa']);
+const WITHDRAW_CONFIRM = `${NAME}:consent-withdraw-confirm`;
+/** The flow steps of the two actions that cannot be undone, each asked for confirmation first. */
+const CONFIRM_DELETE = 'confirm_delete';
+const CONFIRM_WITHDRAW = 'confirm_withdraw';
+const CONFIRMATION: Expectation = { kind: 'confirm', owner: NAME };
 
 /** What a "privacy" message asks for, read from its folded words; anything else gets the general answer. */
 const DELETE_REQUEST = /\b(xoa|quen toi|delete)\b/;
@@ -29,7 +29,7 @@ const deleteButton = { title: 'Xóa dữ liệu của tôi', payload: DELETE };
 
 /**
  * The citizen's rights in the chat: what is kept ("xem dữ liệu của tôi"), deletion after one confirmation
- * ("xóa dữ liệu của tôi"), and the consent decision (its buttons, and withdrawing it).
+ * ("xóa dữ liệu của tôi"), and the consent decision (its buttons or a typed answer; withdrawing it, also confirmed).
  */
 export function createPrivacySkill(options: {
   personalData: PersonalDataService;
@@ -60,11 +60,12 @@ export function createPrivacySkill(options: {
     };
   }
 
-  function askDelete(ctx: TurnContext): SkillResult {
+  /** Asks before deleting or withdrawing; the flow interrupted by the question comes back when the answer is no. */
+  function askConfirm(ctx: TurnContext, step: string): SkillResult {
     const previous = ctx.session.flow?.skill === NAME ? ctx.session.flow.data.previous : ctx.session.flow;
     return {
-      replies: [confirmQuestion()],
-      flow: { skill: NAME, step: CONFIRM_STEP, data: previous ? { previous } : {} },
+      replies: [confirmQuestion(step)],
+      flow: { skill: NAME, step, data: previous ? { previous } : {} },
     };
   }
 
@@ -82,8 +83,8 @@ export function createPrivacySkill(options: {
     };
   }
 
-  function keep(flow: FlowState): SkillResult {
-    const previous = flow.data.previous as FlowState | undefined;
+  function keep(flow: FlowState | null): SkillResult {
+    const previous = flow?.skill === NAME ? (flow.data.previous as FlowState | undefined) : undefined;
     return {
       flow: previous ?? null,
       replies: [
@@ -109,11 +110,15 @@ export function createPrivacySkill(options: {
     return { replies: [{ text }] };
   }
 
-  /** "Rút lại đồng ý": what was kept because of the consent goes; with no consent given, it is a refusal. */
-  async function withdraw(ctx: TurnContext): Promise<SkillResult> {
-    if (!(await consent.hasConsent(citizenOf(ctx)))) return decideConsent(ctx, false);
+  /** "Rút lại đồng ý" is confirmed first, since what was kept goes; with no consent given, it is a refusal. */
+  async function askWithdraw(ctx: TurnContext): Promise<SkillResult> {
+    return (await consent.hasConsent(citizenOf(ctx))) ? askConfirm(ctx, CONFIRM_WITHDRAW) : decideConsent(ctx, false);
+  }
+
+  async function withdraw(ctx: TurnContext, flow: FlowState | null): Promise<SkillResult> {
     const { deleted } = await consent.withdraw(citizenOf(ctx), ctx.now);
     return {
+      flow: (flow?.data.previous as FlowState | undefined) ?? null,
       replies: [
         {
           text: `Đã rút lại đồng ý. Trợ lý đã xóa ${deleted} mục đã lưu và sẽ không lưu câu trả lời, câu hỏi của bạn nữa.`,
@@ -122,18 +127,27 @@ export function createPrivacySkill(options: {
     };
   }
 
+  /** A confirm button counts only while its question is open: an old one in the chat history asks again. */
+  const confirming = (ctx: TurnContext, step: string) => ctx.session.flow?.skill === NAME && ctx.session.flow.step === step;
+
   async function onPayload(ctx: TurnContext, payload: string): Promise<SkillResult | null> {
     switch (payload) {
       case VIEW:
         return view(ctx);
       case DELETE:
-        return askDelete(ctx);
+        return askConfirm(ctx, CONFIRM_DELETE);
+      case DELETE_CONFIRM:
+        return confirming(ctx, CONFIRM_DELETE) ? deleteAll(ctx) : askConfirm(ctx, CONFIRM_DELETE);
+      case DELETE_KEEP:
+        return keep(ctx.session.flow);
       case CONSENT_YES_PAYLOAD:
         return decideConsent(ctx, true);
       case CONSENT_NO_PAYLOAD:
         return decideConsent(ctx, false);
       case WITHDRAW:
-        return withdraw(ctx);
+        return askWithdraw(ctx);
+      case WITHDRAW_CONFIRM:
+        return confirming(ctx, CONFIRM_WITHDRAW) ? withdraw(ctx, ctx.session.flow) : askWithdraw(ctx);
       default:
         return null;
     }
@@ -144,26 +158,48 @@ export function createPrivacySkill(options: {
     intents: [NAME],
     handleIntent(ctx) {
       const words = fold(ctx.text);
-      if (DELETE_REQUEST.test(words)) return askDelete(ctx);
-      if (WITHDRAW_REQUEST.test(words)) return withdraw(ctx);
+      if (DELETE_REQUEST.test(words)) return askConfirm(ctx, CONFIRM_DELETE);
+      if (WITHDRAW_REQUEST.test(words)) return askWithdraw(ctx);
       if (VIEW_REQUEST.test(words)) return view(ctx);
       return explain();
     },
     handlePayload: onPayload,
-    async continueFlow(ctx, flow) {
-      const answer = ctx.message.payload ?? '';
-      const words = fold(ctx.text);
-      if (answer === DELETE_CONFIRM || (!answer && CONFIRM_WORDS.has(words))) return deleteAll(ctx);
-      if (answer === DELETE_KEEP || (!answer && KEEP_WORDS.has(words))) return keep(flow);
-      // Other privacy buttons still work while the question is open.
-      return answer.startsWith(`${NAME}:`) ? onPayload(ctx, answer) : null;
+    // The buttons of the confirmation; what is typed comes through `answer`.
+    continueFlow(ctx) {
+      const payload = ctx.message.payload ?? '';
+      return payload.startsWith(`${NAME}:`) ? onPayload(ctx, payload) : null;
+    },
+    /**
+     * The confirmation and the consent question, answered in words: an option named ("ok xoá hết đi") counts as its
+     * button, a yes confirms, a no keeps; anything else is a new message (nothing is deleted on a guess).
+     */
+    answer(ctx, question) {
+      const { answer } = ctx;
+      if (answer?.kind === 'option') return onPayload(ctx, answer.payload);
+      if (answer?.kind !== 'yes' && answer?.kind !== 'no') return null;
+      const yes = answer.kind === 'yes';
+      if (question.kind === 'consent') return decideConsent(ctx, yes);
+      const flow = ctx.session.flow;
+      if (question.kind !== 'confirm' || flow?.skill !== NAME) return null;
+      if (!yes) return keep(flow);
+      return flow.step === CONFIRM_WITHDRAW ? withdraw(ctx, flow) : deleteAll(ctx);
     },
     back: (_ctx, flow) => keep(flow),
-    resume: () => ({ replies: [confirmQuestion()] }),
+    resume: (_ctx, flow) => ({ replies: [confirmQuestion(flow.step)] }),
   };
 }
 
-function confirmQuestion(): Reply {
+function confirmQuestion(step: string): Reply {
+  if (step === CONFIRM_WITHDRAW) {
+    return {
+      text: 'Bạn muốn rút lại đồng ý? Trợ lý sẽ xóa ngay các câu trả lời, câu hỏi đã lưu và không lưu nữa.',
+      quickReplies: [
+        { title: 'Rút lại đồng ý', payload: WITHDRAW_CONFIRM },
+        { title: 'Không', payload: DELETE_KEEP },
+      ],
+      expects: CONFIRMATION,
+    };
+  }
   return {
     text:
       'Bạn muốn xóa toàn bộ dữ liệu trợ lý lưu về bạn trên kênh này (hồ sơ, đăng ký nhận thông báo, câu trả lời đã ' +
@@ -172,5 +208,6 @@ function confirmQuestion(): Reply {
       { title: 'Xóa hết', payload: DELETE_CONFIRM },
       { title: 'Không', payload: DELETE_KEEP },
     ],
+    expects: CONFIRMATION,
   };
 }

@@ -85,6 +85,8 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
           { title: `Xã (${rural.label})`, payload: payloads.area('rural') },
           { title: `Phường (${urban.label})`, payload: payloads.area('urban') },
         ],
+        // A commune's name tells its kind; "xã", "nông thôn"… are read by the skill (readAreaWord).
+        expects: { kind: 'commune', owner: SCREENING_SKILL },
       };
     }
     case 'size':
@@ -96,6 +98,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
           title: `${i + 1} người`,
           payload: payloads.size(i + 1),
         })),
+        expects: { kind: 'count', owner: SCREENING_SKILL },
       };
     case 'income': {
       const ranges = incomeRanges(standard, data.area!, data.householdSize!);
@@ -105,6 +108,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
           '(lương, làm thuê, bán nông sản, buôn bán…); nếu thu nhập không đều, tính trung bình một tháng. ' +
           'Chọn một khoảng bên dưới hoặc nhắn số tiền, ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.',
         quickReplies: ranges.map((r, i) => ({ title: r.title, payload: payloads.income(i) })),
+        expects: { kind: 'money', owner: SCREENING_SKILL },
       };
     }
     case 'indicator': {
@@ -115,6 +119,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
           { title: 'Có', payload: payloads.indicator(step.indicator.id, true) },
           { title: 'Không', payload: payloads.indicator(step.indicator.id, false) },
         ],
+        expects: { kind: 'yes_no', owner: SCREENING_SKILL },
       };
     }
   }

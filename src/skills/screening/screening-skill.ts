@@ -4,11 +4,11 @@ import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
-import type { QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { extractCount, extractMoney } from '../../nlu/entities/index.js';
+import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import { extractCount } from '../../nlu/entities/index.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
-import { incomeBasis, livesAlone, readAreaWord, readYesNo } from './answers.js';
+import { incomeBasis, livesAlone, readAreaWord } from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -38,8 +38,6 @@ export interface ScreeningSkillDeps {
   communes: Pick<CommuneDirectory, 'byId'>;
 }
 
-/** A question of another kind in the middle of the screening is answered by its own skill (then "Tiếp tục"). */
-const OTHER_INTENT_CONFIDENCE = 0.6;
 /** After this many unusable answers in a row, the re-ask also says how to stop. */
 const MISSES_BEFORE_WAY_OUT = 2;
 /** A bare number this small at the income question is millions said without the unit ("6"): ask for the unit. */
@@ -53,8 +51,6 @@ type Outcome =
   | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
   /** A button of an earlier question: ask the current one again. */
   | { kind: 'stale' }
-  /** Not an answer but a question for another skill. */
-  | { kind: 'elsewhere' }
   /** "kiểm tra hộ nghèo" again while already screening. */
   | { kind: 'restart_request' };
 
@@ -71,13 +67,15 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     return { replies: [{ ...q, text: lead ? `${lead}\n\n${q.text}` : q.text }], flow: toFlow(state, step) };
   };
 
+  /** After a screening that cannot go on: "có" starts again; the buttons, typed or tapped, work as usual. */
+  const askRestart = (why: string): Reply => ({
+    text: `${why} Bạn muốn làm lại từ đầu không?`,
+    quickReplies: [RESTART_BUTTON, MENU_BUTTON],
+    expects: { kind: 'option', owner: SCREENING_SKILL },
+  });
+
   const broken = (): SkillResult => ({
-    replies: [
-      {
-        text: 'Xin lỗi, bài tự đánh giá đang làm dở không dùng tiếp được nữa. Bạn muốn làm lại từ đầu không?',
-        quickReplies: [RESTART_BUTTON, MENU_BUTTON],
-      },
-    ],
+    replies: [askRestart('Xin lỗi, bài tự đánh giá đang làm dở không dùng tiếp được nữa.')],
     flow: null,
   });
 
@@ -148,9 +146,10 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     }
   };
 
+  /** A typed answer, as the shared reader read it (`ctx.answer`), with the screening's own words for area and size. */
   const fromText = (ctx: TurnContext, state: ScreeningState, step: QuestionStep): Outcome => {
     const { data } = state;
-    const text = ctx.text;
+    const { text, answer } = ctx;
     switch (step.kind) {
       case 'area': {
         const word = readAreaWord(text) ?? areaNamed(ctx);
@@ -159,7 +158,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'size': {
-        const n = livesAlone(text) ? 1 : extractCount(text, { allowBare: true });
+        const n = livesAlone(text) ? 1 : answer?.kind === 'count' ? answer.value : undefined;
         if (n !== undefined) {
           return n <= MAX_HOUSEHOLD_SIZE ? { kind: 'accept', data: { ...data, householdSize: n } } : { kind: 'retry', reason: 'too_many' };
         }
@@ -168,93 +167,108 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       case 'income': {
         const basis = incomeBasis(text);
         if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
-        const amount = extractMoney(basis.amountText);
-        if (amount !== undefined) {
-          const monthly = (amount * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
+        if (answer?.kind === 'money') {
+          const monthly = (answer.value * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
           return { kind: 'accept', data: { ...data, income: { amount: Math.round(monthly) } } };
         }
         const bare = Number(text.replace(',', '.'));
         if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
         break;
       }
-      case 'indicator': {
-        const answer = readYesNo(text);
-        if (answer === 'unsure') return { kind: 'retry', reason: 'unsure' };
-        if (answer) return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer === 'yes' } } };
+      case 'indicator':
+        if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        if (answer?.kind === 'yes' || answer?.kind === 'no') {
+          return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer.kind === 'yes' } } };
+        }
         break;
+    }
+    return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
+  };
+
+  /** The answer to the current question, from a button of the flow or typed. */
+  const answerStep = async (ctx: TurnContext, flow: FlowState, payload: string | undefined): Promise<SkillResult> => {
+    const state = readState(rules, flow);
+    if (!state) return broken();
+    const step = currentStep(state);
+    // Only a flow with questions left is saved; should content have changed since, give the result now.
+    if (step.kind === 'done') return finish(ctx, state);
+
+    const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
+    switch (outcome.kind) {
+      case 'accept':
+        return advance(ctx, state, step, outcome.data);
+      case 'stale':
+        return ask(ctx, state, step, 'Mình đang hỏi câu này:');
+      case 'restart_request':
+        return ask(ctx, state, step, 'Bạn đang làm bài tự đánh giá; mình hỏi tiếp nhé (nhắn "làm lại" nếu muốn bắt đầu lại từ đầu).');
+      case 'retry': {
+        const misses = state.data.misses + 1;
+        const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
+        const retry = ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
+        // An answer the screening could not use ("không biết", "10 người lớn"…) is re-asked; anything else may be new.
+        return outcome.reason ? retry : { ...retry, unanswered: true };
       }
     }
-    const other = ctx.nlu().intent;
-    if (other.name === SCREENING_INTENT) return { kind: 'restart_request' };
-    if (other.name !== 'fallback' && other.confidence >= OTHER_INTENT_CONFIDENCE) return { kind: 'elsewhere' };
-    return { kind: 'retry' };
+  };
+
+  /** A new screening, with what the citizen already said filled in. */
+  const start = (ctx: TurnContext): Promise<SkillResult> | SkillResult => {
+    const standard = standardOn(rules.standards, ctx.today);
+    if (!standard) {
+      return {
+        replies: [{ text: 'Hiện chưa có chuẩn nghèo áp dụng cho ngày hôm nay nên chưa thể tự đánh giá. Bạn hãy hỏi UBND xã/phường nơi cư trú.' }],
+        flow: null,
+      };
+    }
+    let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
+    // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
+    // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
+    const known = ctx.session.context?.facts ?? {};
+    const understood: string[] = [];
+    const prefill = (step: string, data: Partial<FlowData>, words: string) => {
+      state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
+      understood.push(words);
+    };
+    const named = ctx.text ? areaNamed(ctx) : null;
+    const area = named === 'rural' || named === 'urban' ? named : known.area;
+    if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
+    const counted = ctx.text ? extractCount(ctx.text) : undefined;
+    const size = counted ?? known.householdSize;
+    if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
+    const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
+    if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
+    const intro = [
+      `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
+      'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
+    ];
+    if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
+    if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
+    const check = incomeCheck(standard, state.data);
+    if (check) intro.push(check);
+    return askOrFinish(ctx, state, intro.join('\n'));
   };
 
   return {
     name: SCREENING_SKILL,
     intents: [SCREENING_INTENT],
 
-    handleIntent(ctx) {
-      const standard = standardOn(rules.standards, ctx.today);
-      if (!standard) {
-        return {
-          replies: [{ text: 'Hiện chưa có chuẩn nghèo áp dụng cho ngày hôm nay nên chưa thể tự đánh giá. Bạn hãy hỏi UBND xã/phường nơi cư trú.' }],
-          flow: null,
-        };
-      }
-      let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
-      // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
-      // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
-      const known = ctx.session.context?.facts ?? {};
-      const understood: string[] = [];
-      const prefill = (step: string, data: Partial<FlowData>, words: string) => {
-        state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
-        understood.push(words);
-      };
-      const named = ctx.text ? areaNamed(ctx) : null;
-      const area = named === 'rural' || named === 'urban' ? named : known.area;
-      if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
-      const counted = ctx.text ? extractCount(ctx.text) : undefined;
-      const size = counted ?? known.householdSize;
-      if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
-      const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
-      if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
-      const intro = [
-        `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
-        'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
-      ];
-      if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
-      if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
-      const check = incomeCheck(standard, state.data);
-      if (check) intro.push(check);
-      return askOrFinish(ctx, state, intro.join('\n'));
+    handleIntent: (ctx) => start(ctx),
+
+    // Buttons of the flow; typed answers come through `answer` (the engine skips the flow for text while a question
+    // is pending, and a flow without one is resumed by "Tiếp tục").
+    continueFlow(ctx, flow) {
+      const payload = ctx.message.payload;
+      return payload?.startsWith(`${SCREENING_SKILL}:`) ? answerStep(ctx, flow, payload) : null;
     },
 
-    async continueFlow(ctx, flow) {
-      const state = readState(rules, flow);
-      if (!state) return broken();
-      const payload = ctx.message.payload;
-      if (payload && !payload.startsWith(`${SCREENING_SKILL}:`)) return null;
-      const step = currentStep(state);
-      // Only a flow with questions left is saved; should content have changed since, give the result now.
-      if (step.kind === 'done') return finish(ctx, state);
-
-      const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
-      switch (outcome.kind) {
-        case 'accept':
-          return advance(ctx, state, step, outcome.data);
-        case 'elsewhere':
-          return null;
-        case 'stale':
-          return ask(ctx, state, step, 'Mình đang hỏi câu này:');
-        case 'restart_request':
-          return ask(ctx, state, step, 'Bạn đang làm bài tự đánh giá; mình hỏi tiếp nhé (nhắn "làm lại" nếu muốn bắt đầu lại từ đầu).');
-        case 'retry': {
-          const misses = state.data.misses + 1;
-          const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
-          return ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
-        }
-      }
+    answer(ctx, question) {
+      const flow = ctx.session.flow;
+      if (flow?.skill === SCREENING_SKILL) return answerStep(ctx, flow, undefined);
+      if (question.kind !== 'option') return null;
+      const { answer } = ctx;
+      if (answer?.kind === 'yes' || (answer?.kind === 'option' && answer.payload === RESTART_BUTTON.payload)) return start(ctx);
+      if (answer?.kind === 'no') return { replies: [{ text: 'Vâng. Bạn cần hỏi gì cứ nhắn, hoặc chọn trong menu.', quickReplies: [MENU_BUTTON] }] };
+      return null;
     },
 
     back(ctx, flow) {
@@ -276,11 +290,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     },
 
     handlePayload() {
-      return {
-        replies: [
-          { text: 'Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn. Bạn muốn làm lại từ đầu không?', quickReplies: [RESTART_BUTTON, MENU_BUTTON] },
-        ],
-      };
+      return { replies: [askRestart('Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn.')] };
     },
   };
 }

@@ -4,7 +4,7 @@ import type { CitizenRegistry } from '../../citizens/registry.js';
 import { provinceWallTime } from '../../clock.js';
 import { communeLabel } from '../../domain/commune-label.js';
 import type { Commune, CommuneDirectory } from '../../domain/communes.js';
-import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
+import type { Expectation, FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { intentPayload } from '../../payloads.js';
 import { fold } from '../../text/fold.js';
 
@@ -24,13 +24,13 @@ const ASK_STEP = 'ask_commune';
 /** After this many names that match nothing, the flow ends instead of asking forever. */
 const MAX_TRIES = 3;
 const FEED_SHOWN = 3;
-/** A question of another kind asked in the middle of the flow is answered by its own skill. */
-const OTHER_INTENT_CONFIDENCE = 0.6;
+const COMMUNE_ANSWER: Expectation = { kind: 'commune', owner: SUBSCRIPTIONS_SKILL };
 
 const P = {
   choose: (id: string, purpose: Purpose) => `${SUBSCRIPTIONS_SKILL}:choose:${purpose}:${id}`,
   keep: `${SUBSCRIPTIONS_SKILL}:keep`,
   change: `${SUBSCRIPTIONS_SKILL}:change`,
+  unsubscribe: `${SUBSCRIPTIONS_SKILL}:unsubscribe`,
 };
 const SEE_BUTTON: QuickReply = { title: 'Xem thông báo', payload: intentPayload('announcements') };
 const UNSUBSCRIBE_BUTTON: QuickReply = { title: 'Hủy đăng ký', payload: intentPayload('unsubscribe') };
@@ -38,24 +38,28 @@ const SUBSCRIBE_BUTTON: QuickReply = { title: 'Đăng ký nhận thông báo', p
 
 /**
  * Commune announcements in the chat: subscribe ("đăng ký nhận thông báo xã Thanh Hà" subscribes at once; without a
- * commune the bot asks), see or change the commune, unsubscribe ("hủy đăng ký", "dừng"), and read the latest
- * announcements. Former commune names are understood (they map to the commune they were merged into).
+ * commune the bot asks), see or change the commune, unsubscribe ("hủy đăng ký", "dừng", after a confirmation), and
+ * read the latest announcements. Former commune names are understood (they map to the commune they were merged into).
  */
 export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skill {
   const { registry, communes } = options;
   const citizenOf = (ctx: TurnContext) => citizenKey(ctx.message.channel, ctx.message.userId);
 
-  /** Communes the message names: the matcher's entity (with the alternatives of a split former commune), or a name search. */
-  const named = (ctx: TurnContext, searchWholeText: boolean): { communes: Commune[]; typed: string } => {
-    const entity = ctx.nlu().entities.find((e) => e.entity === 'commune');
-    if (entity) {
-      const ids = [String(entity.value), ...(entity.alternatives ?? [])];
-      const found = [...new Set(ids)].map((id) => communes.byId(id)).filter((c): c is Commune => c !== undefined);
-      return { communes: found, typed: entity.text };
-    }
-    if (!searchWholeText || !ctx.text) return { communes: [], typed: '' };
+  /** Communes the typed answer names: the reader's commune (with the alternatives of a split former one), else a name search. */
+  const named = (ctx: TurnContext): { communes: Commune[]; typed: string } => {
+    const { answer } = ctx;
+    if (answer?.kind === 'commune') return { communes: byIds(answer.ids), typed: answer.typed };
     return { communes: communes.search(ctx.text).map((m) => m.commune), typed: ctx.text };
   };
+
+  /** Communes a request names ("đăng ký nhận thông báo xã Thanh Hà"), from the matcher's entity. */
+  const requested = (ctx: TurnContext): { communes: Commune[]; typed: string } => {
+    const entity = ctx.nlu().entities.find((e) => e.entity === 'commune');
+    if (!entity) return { communes: [], typed: '' };
+    return { communes: byIds([String(entity.value), ...(entity.alternatives ?? [])]), typed: entity.text };
+  };
+
+  const byIds = (ids: string[]) => [...new Set(ids)].map((id) => communes.byId(id)).filter((c): c is Commune => c !== undefined);
 
   const ask = (purpose: Purpose, known: Commune | null, tries = 0, notFound?: string): SkillResult => {
     const question =
@@ -65,7 +69,7 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
     const text = notFound ? `Chưa tìm thấy xã/phường "${notFound}". ${question}` : question;
     const quickReplies = known ? [{ title: capitalize(communeLabel(known)), payload: P.choose(known.id, purpose) }] : [];
     return {
-      replies: [{ text, quickReplies }],
+      replies: [{ text, quickReplies, expects: COMMUNE_ANSWER }],
       flow: { skill: SUBSCRIPTIONS_SKILL, step: ASK_STEP, data: { purpose, tries, known: known?.id ?? null } },
     };
   };
@@ -75,6 +79,7 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
       {
         text: `"${typed}" nay thuộc nhiều xã/phường khác nhau. Bạn ở xã/phường nào?`,
         quickReplies: found.slice(0, 10).map((c) => ({ title: capitalize(communeLabel(c)), payload: P.choose(c.id, purpose) })),
+        expects: COMMUNE_ANSWER,
       },
     ],
     flow: { skill: SUBSCRIPTIONS_SKILL, step: ASK_STEP, data: { purpose, tries, known: null } },
@@ -127,8 +132,57 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
     return ask(flow.data.purpose === 'feed' ? 'feed' : 'subscribe', known);
   };
 
+  const subscribedCommune = async (ctx: TurnContext) => {
+    const citizen = await registry.get(citizenOf(ctx));
+    if (!citizen?.subscribed) return null;
+    return { citizen, commune: citizen.commune ? communes.byId(citizen.commune) : undefined };
+  };
+
+  /** "Hủy đăng ký" is asked back first: a stray word never stops the announcements. */
+  const askUnsubscribe = async (ctx: TurnContext): Promise<SkillResult> => {
+    const subscribed = await subscribedCommune(ctx);
+    if (!subscribed) return notSubscribed();
+    const from = subscribed.commune ? ` của ${communeLabel(subscribed.commune)}` : '';
+    return {
+      replies: [
+        {
+          text: `Bạn muốn hủy đăng ký, không nhận thông báo${from} nữa?`,
+          quickReplies: [
+            { title: 'Hủy đăng ký', payload: P.unsubscribe },
+            { title: 'Không', payload: P.keep },
+          ],
+          expects: { kind: 'confirm', owner: SUBSCRIPTIONS_SKILL },
+        },
+      ],
+      flow: null,
+    };
+  };
+
+  const unsubscribe = async (ctx: TurnContext): Promise<SkillResult> => {
+    const subscribed = await subscribedCommune(ctx);
+    if (!subscribed) return notSubscribed();
+    await registry.update(subscribed.citizen.id, { subscribed: false });
+    const from = subscribed.commune ? ` của ${communeLabel(subscribed.commune)}` : '';
+    return {
+      replies: [
+        {
+          text: `Đã hủy đăng ký. Bạn sẽ không nhận thông báo${from} nữa. Muốn nhận lại, hãy nhắn "đăng ký nhận thông báo".`,
+          quickReplies: [SUBSCRIBE_BUTTON],
+        },
+      ],
+      flow: null,
+    };
+  };
+
+  const keep = (): SkillResult => ({ replies: [{ text: 'Vâng, bạn vẫn nhận thông báo như cũ.', quickReplies: [SEE_BUTTON] }], flow: null });
+
   const handleChoice = async (ctx: TurnContext, payload: string): Promise<SkillResult | null> => {
-    if (payload === P.keep) return { replies: [{ text: 'Vâng, bạn vẫn nhận thông báo như cũ.', quickReplies: [SEE_BUTTON] }], flow: null };
+    if (payload === P.keep) return keep();
+    // The confirm button counts only while its question is open: an old one in the chat history asks again.
+    if (payload === P.unsubscribe) {
+      const open = ctx.session.pending;
+      return open?.kind === 'confirm' && open.owner === SUBSCRIPTIONS_SKILL ? unsubscribe(ctx) : askUnsubscribe(ctx);
+    }
     if (payload === P.change) return ask('subscribe', null);
     const match = /^subscriptions:choose:(subscribe|feed):(\d{5})$/.exec(payload);
     const commune = match ? communes.byId(match[2]!) : undefined;
@@ -136,32 +190,20 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
     return act(ctx, match[1] as Purpose, commune, '');
   };
 
+  const notSubscribed = (): SkillResult => ({
+    replies: [{ text: 'Bạn chưa đăng ký nhận thông báo nào.', quickReplies: [SUBSCRIBE_BUTTON] }],
+    flow: null,
+  });
+
   return {
     name: SUBSCRIPTIONS_SKILL,
     intents: SUBSCRIPTION_INTENTS,
 
     async handleIntent(ctx, intent) {
-      if (intent === 'unsubscribe') {
-        const citizen = await registry.get(citizenOf(ctx));
-        const commune = citizen?.subscribed && citizen.commune ? communes.byId(citizen.commune) : undefined;
-        if (!citizen?.subscribed) {
-          return { replies: [{ text: 'Bạn chưa đăng ký nhận thông báo nào.', quickReplies: [SUBSCRIBE_BUTTON] }], flow: null };
-        }
-        await registry.update(citizen.id, { subscribed: false });
-        const from = commune ? ` của ${communeLabel(commune)}` : '';
-        return {
-          replies: [
-            {
-              text: `Đã hủy đăng ký. Bạn sẽ không nhận thông báo${from} nữa. Muốn nhận lại, hãy nhắn "đăng ký nhận thông báo".`,
-              quickReplies: [SUBSCRIBE_BUTTON],
-            },
-          ],
-          flow: null,
-        };
-      }
+      if (intent === 'unsubscribe') return askUnsubscribe(ctx);
 
       const purpose: Purpose = intent === 'subscribe' ? 'subscribe' : 'feed';
-      const found = named(ctx, false);
+      const found = requested(ctx);
       if (found.communes.length === 1) return act(ctx, purpose, found.communes[0]!, found.typed);
       if (found.communes.length > 1) return chooseAmong(purpose, found.communes, found.typed, 0);
 
@@ -178,6 +220,7 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
                 { title: 'Đổi xã/phường', payload: P.change },
                 UNSUBSCRIBE_BUTTON,
               ],
+              expects: { kind: 'option', owner: SUBSCRIPTIONS_SKILL },
             },
           ],
           flow: null,
@@ -187,18 +230,28 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
       return ask('subscribe', current ?? null);
     },
 
-    async continueFlow(ctx, flow) {
-      if (flow.step !== ASK_STEP) return null;
+    // The flow's buttons; typed names come through `answer`.
+    continueFlow(ctx, flow) {
+      const payload = ctx.message.payload;
+      return flow.step === ASK_STEP && payload?.startsWith(`${SUBSCRIPTIONS_SKILL}:`) ? handleChoice(ctx, payload) : null;
+    },
+
+    async answer(ctx, question) {
+      const { answer } = ctx;
+      if (answer?.kind === 'option') return handleChoice(ctx, answer.payload);
+      // "Hủy đăng ký?" and "Bạn muốn đổi sang xã/phường khác không?": a yes does what was asked, a no keeps.
+      if (question.kind === 'confirm' || question.kind === 'option') {
+        if (answer?.kind === 'yes') return question.kind === 'confirm' ? unsubscribe(ctx) : ask('subscribe', null);
+        return answer?.kind === 'no' ? keep() : null;
+      }
+      const flow = ctx.session.flow;
+      if (flow?.skill !== SUBSCRIPTIONS_SKILL || flow.step !== ASK_STEP) return null;
       const purpose = flow.data.purpose === 'feed' ? 'feed' : 'subscribe';
       const tries = Number(flow.data.tries ?? 0);
-      if (ctx.message.payload) return ctx.message.payload.startsWith(`${SUBSCRIPTIONS_SKILL}:`) ? handleChoice(ctx, ctx.message.payload) : null;
-      const found = named(ctx, true);
+      const found = named(ctx);
       if (found.communes.length === 1) return act(ctx, purpose, found.communes[0]!, found.typed);
       if (found.communes.length > 1) return chooseAmong(purpose, found.communes, found.typed, tries);
-      const other = ctx.nlu().intent;
-      if (other.name !== 'fallback' && !SUBSCRIPTION_INTENTS.includes(other.name as never) && other.confidence >= OTHER_INTENT_CONFIDENCE) {
-        return null;
-      }
+      // No commune in it: "xem thông báo", "hủy đăng ký"… are run as what they are (the engine drops this re-ask).
       if (tries + 1 >= MAX_TRIES) {
         return {
           replies: [
@@ -209,10 +262,11 @@ export function createSubscriptionSkill(options: SubscriptionSkillOptions): Skil
             },
           ],
           flow: null,
+          unanswered: true,
         };
       }
       const known = typeof flow.data.known === 'string' ? (communes.byId(flow.data.known) ?? null) : null;
-      return ask(purpose, known, tries + 1, ctx.text.slice(0, 60));
+      return { ...ask(purpose, known, tries + 1, ctx.text.slice(0, 60)), unanswered: true };
     },
 
     handlePayload(ctx, payload) {

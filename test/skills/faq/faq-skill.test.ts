@@ -38,6 +38,7 @@ function turn(text: string, payload?: string): TurnContext {
   return {
     message: { channel: 'zalo', userId: 'u1', text, payload },
     text,
+    answer: null,
     session: {
       key: 'zalo:u1',
       channel: 'zalo',

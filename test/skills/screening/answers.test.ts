@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { incomeBasis, livesAlone, readAreaWord, readYesNo } from '../../../src/skills/screening/answers.js';
+import { incomeBasis, livesAlone, readAreaWord } from '../../../src/skills/screening/answers.js';
+import { readYesNo } from '../../../src/text/answer-words.js';
 
 describe('reading yes/no answers', () => {
   it.each([

@@ -151,6 +151,16 @@ describe('screening on /api/chat', () => {
     expect(texts(await c.say('có'))).toContain('Câu 5/15');
   });
 
+  it('a button of a finished screening offers to start again; "có" does', async () => {
+    const c = fresh();
+    const stale = texts(await c.press('screening:area:rural'));
+    expect(stale).toContain('Bạn muốn làm lại từ đầu không?');
+    expect(texts(await c.say('dạ có'))).toContain('Câu 1/15');
+    await c.say('hủy');
+    await c.press('screening:area:rural');
+    expect(texts(await c.say('không'))).toContain('Vâng. Bạn cần hỏi gì cứ nhắn');
+  });
+
   it('understands what the opening message already says', async () => {
     const c = fresh();
     const reply = texts(await c.say('nhà tôi ở xã Thanh Hà có 5 người thì có thuộc hộ nghèo không'));

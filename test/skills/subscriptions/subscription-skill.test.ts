@@ -64,7 +64,7 @@ describe('subscriptions in the chat', () => {
     expect(texts(await say(button(asked, 'Xã Thanh Miện')))).toContain('Đã đăng ký nhận thông báo của xã Thanh Miện.');
   });
 
-  it('shows and changes the commune, then unsubscribes ("hủy đăng ký", "dừng")', async () => {
+  it('shows and changes the commune, then unsubscribes after a confirmation ("hủy đăng ký", "dừng")', async () => {
     const say = await visitor();
     await say('đăng ký nhận thông báo xã Thanh Hà');
     const current = await say('đăng ký nhận thông báo');
@@ -73,10 +73,17 @@ describe('subscriptions in the chat', () => {
     expect(texts(await say(button(current, 'Đổi xã/phường')))).toContain('Bạn muốn nhận thông báo của xã/phường nào?');
     expect(texts(await say('phường Thủy Nguyên'))).toContain('Đã chuyển sang nhận thông báo của phường Thủy Nguyên, thay cho xã Thanh Hà.');
 
+    const confirm = await say('hủy đăng ký');
+    expect(confirm[0]!.text).toBe('Bạn muốn hủy đăng ký, không nhận thông báo của phường Thủy Nguyên nữa?');
+    expect(confirm[0]!.quickReplies!.map((q) => q.title)).toEqual(['Hủy đăng ký', 'Không']);
+    // Typing the button's title is the confirmation.
     expect(texts(await say('hủy đăng ký'))).toContain('Đã hủy đăng ký. Bạn sẽ không nhận thông báo của phường Thủy Nguyên nữa.');
     expect(texts(await say('hủy đăng ký'))).toContain('Bạn chưa đăng ký nhận thông báo nào.');
     await say('đăng ký nhận thông báo xã Thanh Hà');
-    expect(texts(await say('dừng'))).toContain('Đã hủy đăng ký.');
+    await say('dừng');
+    expect(texts(await say('không'))).toContain('Vâng, bạn vẫn nhận thông báo như cũ.');
+    await say('dừng');
+    expect(texts(await say('dạ vâng'))).toContain('Đã hủy đăng ký.');
   });
 
   it('answers another question asked in the middle, and the question about the commune resumes', async () => {

@@ -1,0 +1,56 @@
+/**
+ * The one reader of answers: the bot's last question declared what it expects (yes/no, a count, an amount, a
+ * commune, one of its options, consent, a confirmation), and the next message is read as that answer first, the same
+ * way for every skill. Skills get the reading, never the raw guesswork.
+ */
+
+import { incomeBasis } from '../nlu/entities/income.js';
+import { extractCount, extractMoney } from '../nlu/entities/index.js';
+import { sentencesOf } from '../nlu/question-focus.js';
+import type { ParseResult } from '../nlu/types.js';
+import { readOption, readYesNo } from '../text/answer-words.js';
+import type { Answer, Expectation } from './types.js';
+
+/** A question needs some content besides its cue: "sao?" or "không ạ" alone is an answer, not a new question. */
+const MIN_QUESTION_WORDS = 3;
+
+/** `text` read as the answer `question` expects, or null when it holds none. */
+export function readAnswer(question: Expectation, text: string, nlu: () => ParseResult): Answer | null {
+  switch (question.kind) {
+    case 'yes_no': {
+      const yesNo = readYesNo(text);
+      return yesNo ? { kind: yesNo } : null;
+    }
+    case 'count': {
+      const value = extractCount(text, { allowBare: true });
+      return value === undefined ? null : { kind: 'count', value };
+    }
+    case 'money': {
+      // Without its period and person words: read alone, "240 triệu một năm" would be 240,100,000 ("một" = 100,000).
+      const value = extractMoney(incomeBasis(text).amountText);
+      return value === undefined ? null : { kind: 'money', value };
+    }
+    case 'commune': {
+      const entity = nlu().entities.find((e) => e.entity === 'commune');
+      if (!entity) return null;
+      return { kind: 'commune', ids: [...new Set([String(entity.value), ...(entity.alternatives ?? [])])], typed: entity.text };
+    }
+    case 'option':
+    case 'consent':
+    case 'confirm': {
+      const options = question.options ?? [];
+      const chosen = readOption(text, options.map((o) => o.title));
+      if (chosen !== null) return { kind: 'option', payload: options[chosen]!.payload };
+      // Nothing is deleted or withdrawn on a "yes" followed by more words ("có điều…"): only a plain yes confirms.
+      const yesNo = readYesNo(text, { strict: question.kind === 'confirm' });
+      return yesNo === 'yes' || yesNo === 'no' ? { kind: yesNo } : null;
+    }
+  }
+}
+
+/** A question of its own ("hộ nghèo được vay bao nhiêu?"), not an answer to the bot's. */
+export function isQuestion(text: string): boolean {
+  const sentences = sentencesOf(text);
+  const words = sentences.reduce((n, s) => n + s.text.split(/\s+/).length, 0);
+  return words >= MIN_QUESTION_WORDS && sentences.some((s) => s.role === 'question');
+}
