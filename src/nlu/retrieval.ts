@@ -58,15 +58,17 @@ export function termsOf(text: string): readonly string[] {
 function computeTerms(text: string): string[] {
   const normalized = text.normalize('NFC');
   // Numbers are "#" to the classifier; a year ("chuẩn nghèo 2027") names the period a question is about.
-  const forms = normalizeTokens(tokenize(normalized))
-    .map((w) => (w.form === '#' ? yearOf(normalized.slice(w.start, w.end)) : w.form))
-    .filter((f): f is string => f !== null);
+  const words = normalizeTokens(tokenize(normalized))
+    .map((w) => ({ form: w.form === '#' ? yearOf(normalized.slice(w.start, w.end)) : w.form, typed: w.typed }))
+    .filter((w): w is { form: string; typed: string | undefined } => w.form !== null);
   const terms: string[] = [];
-  for (let i = 0; i < forms.length; i++) {
-    const form = forms[i]!;
+  for (let i = 0; i < words.length; i++) {
+    const { form, typed } = words[i]!;
+    // Typed with its accents, a syllable also matches the same accented syllable: "nhẹ" is not "nhé", "thẻ" not "thế".
+    if (typed !== undefined) terms.push(`'${typed}`);
     if (FUNCTION_WORDS.has(form)) continue;
     terms.push(form);
-    const previous = forms[i - 1];
+    const previous = words[i - 1]?.form;
     if (previous !== undefined && !FUNCTION_WORDS.has(previous)) terms.push(`${previous} ${form}`);
   }
   return terms;

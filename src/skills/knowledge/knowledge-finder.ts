@@ -113,8 +113,11 @@ export class KnowledgeFinder {
     const questions = questionsOf(sentences);
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
     const whole = this.#rank([...weighted(sentences, this.#tuning.contextWeight), ...extra], ranking).filter((h) => h.id !== followUp?.id);
-    // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions; its card is the answer, not one of them.
-    if (!context && contentWords(text) <= BARE_TOPIC_WORDS && whole.filter((h) => h.coverage >= FULL_MATCH).length >= BARE_TOPIC_ENTRIES) {
+    // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
+    // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
+    const full = whole.filter((h) => h.coverage >= FULL_MATCH);
+    const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
+    if (!context && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
       return { kind: 'none' };
     }
     const first = this.#decide(whole, fallbackProbability);
