@@ -72,6 +72,12 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   });
   const firstAdmin = await staff.ensureFirstAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');
+  if (firstAdmin === 'weak_password') {
+    app.log.error(
+      { username: config.ADMIN_USERNAME },
+      'ADMIN_PASSWORD is too easy to guess: no admin created; set a passphrase of 3-4 unrelated words and restart',
+    );
+  }
 
   app.decorate('audit', audit);
   // Sent only to this service's paths: PUBLIC_BASE_URL's, when a portal publishes it under a path beside other sites.
@@ -220,7 +226,7 @@ function registerStaffRoutes(
       },
     },
     async (request, reply) => {
-      await o.staff.changeOwnPassword(staffOf(request), request.body.current, request.body.next);
+      await o.staff.changeOwnPassword(staffOf(request), request.cookies[STAFF_COOKIE]!, request.body.current, request.body.next);
       return reply.code(204).send(null);
     },
   );
