@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import { SignatureWatch } from './channels/zalo/signature-watch.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswerContent } from './content/answer-content.js';
@@ -31,6 +33,8 @@ import type { Storage } from './storage/repositories.js';
 export interface AppOverrides {
   clock?: Clock;
   storage?: Storage;
+  /** Where log lines go (tests count them); stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 /** Largest JSON body any route accepts (a chat message is at most 2,000 characters). */
@@ -58,7 +62,7 @@ function requestIds(): (req: IncomingMessage) => string {
  */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: overrides.logDestination ? { ...loggerOptions(config), stream: overrides.logDestination } : loggerOptions(config),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIds(),
@@ -103,11 +107,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(zaloOutboundPlugin, { settings: zalo, storage, clock });
   await app.register(webPushPlugin);
-  await app.register(staffPlugin, { config, storage, clock, communes, zaloEnabled: zalo !== null });
+  // Shared by the webhook (which feeds it) and the console (which shows its alert).
+  const signatures = zalo ? new SignatureWatch(clock, app.log) : null;
+  await app.register(staffPlugin, {
+    config,
+    storage,
+    clock,
+    communes,
+    zaloEnabled: zalo !== null,
+    webhookAlert: () => signatures?.alert() ?? null,
+  });
   await app.register(announcementsPlugin, { storage, communes, clock, config });
   await app.register(conversationPlugin, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser: matcher });
   await app.register(webChannelPlugin, { clock, config, communes });
-  if (zalo) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock });
+  if (zalo && signatures) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock, signatures });
   await app.register(privacyPlugin, { config, storage, clock });
   await app.register(registerScreeningRoutes, { rules: povertyRules, clock });
   await app.register(registerNluRoutes, { parser: matcher });

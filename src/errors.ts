@@ -12,6 +12,10 @@ export const ERRORS = {
   bad_request: { status: 400, message: 'Yêu cầu không hợp lệ. Hãy kiểm tra lại dữ liệu gửi lên.' },
   not_found: { status: 404, message: 'Không có đường dẫn này.' },
   rate_limited: { status: 429, message: 'Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.' },
+  too_many_connections: {
+    status: 429,
+    message: 'Có quá nhiều cửa sổ trò chuyện đang mở từ cùng một địa chỉ. Hãy đóng bớt rồi tải lại trang.',
+  },
   internal_error: { status: 500, message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau.' },
   origin_not_allowed: {
     status: 403,

@@ -37,6 +37,8 @@ export interface StaffConsoleOptions {
   clock: Clock;
   communes: CommuneDirectory;
   zaloEnabled: boolean;
+  /** The Zalo webhook's signature alert (a wrong ZALO_OA_SECRET_KEY), when Zalo is on. */
+  webhookAlert?: () => string | null;
 }
 
 /**
@@ -110,6 +112,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     sessionHours: config.STAFF_SESSION_HOURS,
     audit,
     zaloEnabled: options.zaloEnabled,
+    webhookAlert: options.webhookAlert ?? (() => null),
     quietHours: config.QUIET_HOURS ? `${hhmm(config.QUIET_HOURS.fromMinute)}–${hhmm(config.QUIET_HOURS.toMinute)}` : null,
   });
   await registerConsolePage(app);
@@ -146,6 +149,7 @@ function registerStaffRoutes(
     sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
+    webhookAlert: () => string | null;
     /** "21:00–07:00" (Asia/Ho_Chi_Minh) or null: when Zalo announcements wait. */
     quietHours: string | null;
   },
@@ -201,7 +205,7 @@ function registerStaffRoutes(
         summary: 'The logged-in staff member and the state of the Zalo channel',
         response: {
           200: identitySchema.extend({
-            zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable() }),
+            zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable(), webhookAlert: z.string().nullable() }),
             quietHours: z.string().nullable(),
           }),
         },
@@ -209,7 +213,7 @@ function registerStaffRoutes(
     },
     async (request) => ({
       ...staffOf(request),
-      zalo: { enabled: o.zaloEnabled, alert: (await o.storage.tokens.get())?.alert ?? null },
+      zalo: { enabled: o.zaloEnabled, alert: (await o.storage.tokens.get())?.alert ?? null, webhookAlert: o.webhookAlert() },
       quietHours: o.quietHours,
     }),
   );

@@ -30,7 +30,7 @@ export const webPushPlugin = fp(
  */
 export const webChannelPlugin = fp<{
   clock: Clock;
-  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE'>;
+  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE' | 'WIDGET_SOCKETS_PER_ADDRESS'>;
   communes: CommuneDirectory;
 }>(
   async (app, { clock, config, communes }) => {

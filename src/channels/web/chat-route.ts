@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
 import type { Reply } from '../../engine/types.js';
+import type { AddressBudget } from '../../http/address-budget.js';
+import { sendError } from '../../http/errors.js';
 import { responseWrittenBy } from '../../http/response-writer.js';
 import { chatMessageSchema, replySchema, sessionIdSchema, token } from './protocol.js';
 import { repliesJson } from './replies-json.js';
@@ -19,11 +21,15 @@ const chatRequest = chatMessageSchema({
  * POST /api/chat: the widget socket's REST twin (its fallback when WebSockets are blocked) and the simplest way to
  * talk to the bot from a script. Shares the socket's reply cache, so a message retried over either is handled once.
  */
-export function registerChatRoute(app: FastifyInstance, engine: ConversationEngine, replies: ReplyCache): void {
+export function registerChatRoute(app: FastifyInstance, engine: ConversationEngine, replies: ReplyCache, budget: AddressBudget): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/chat',
     {
       ...responseWrittenBy(chatResponseJson),
+      // Messages share the address's budget with its sockets.
+      preHandler: async (request, reply) => {
+        if (!budget.allow(request.ip)) return sendError(reply, 'rate_limited');
+      },
       schema: {
         tags: ['chat'],
         summary: 'Send one message to the bot and get its replies',

@@ -28,6 +28,16 @@ describe('widget socket /ws/chat', () => {
     expect(welcome.type === 'welcome' && welcome.sessionId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
   });
 
+  it('keeps no session for a hello alone: state starts with the first real message', async () => {
+    harness = await startWebChannel();
+    const client = await open();
+    await client.hello({ sessionId: SESSION });
+    await client.hello({ sessionId: 'session-0002' });
+    expect(harness.engine.sessions.peek(citizenKey('web', SESSION))).toBeUndefined();
+    expect(harness.engine.sessions.peek(citizenKey('web', 'session-0002'))).toBeUndefined();
+    expect(harness.turns).toEqual([]);
+  });
+
   it('answers a message through the conversation engine, keyed by the widget session', async () => {
     harness = await startWebChannel();
     const client = await open();
@@ -111,30 +121,59 @@ describe('origin check on upgrade', () => {
   });
 });
 
-describe('per-connection rate limit', () => {
-  it('refuses frames over RATE_LIMIT_PER_MINUTE and accepts them again in the next minute', async () => {
-    harness = await startWebChannel({ rateLimitPerMinute: 3 });
+describe('per-address limits', () => {
+  it('refuses frames over RATE_LIMIT_PER_MINUTE for the address, on any of its sockets, and accepts them again in the next minute', async () => {
+    harness = await startWebChannel({ rateLimitPerMinute: 4 });
     const client = await open();
     await client.hello({ sessionId: SESSION });
     client.send({ type: 'message', id: 'm1', text: 'mot' });
     expect(await client.next()).toMatchObject({ type: 'reply', id: 'm1' });
-    client.send({ type: 'message', id: 'm2', text: 'hai' });
-    expect(await client.next()).toMatchObject({ type: 'reply', id: 'm2' });
-    client.send({ type: 'message', id: 'm3', text: 'ba' });
-    const limited = await client.next();
-    expect(limited).toMatchObject({ type: 'error', code: 'rate_limited', id: 'm3' });
-    expect(limited.type === 'error' && limited.message).toMatch(/quá nhanh/);
 
-    // Another connection has its own budget.
+    // A second socket from the same address draws on the same budget (hello + one message = 4 frames in all).
     const other = await open();
     await other.hello({ sessionId: 'session-0002' });
     other.send({ type: 'message', id: 'o1', text: 'khac' });
     expect(await other.next()).toMatchObject({ type: 'reply', id: 'o1' });
+    client.send({ type: 'message', id: 'm2', text: 'hai' });
+    const limited = await client.next();
+    expect(limited).toMatchObject({ type: 'error', code: 'rate_limited', id: 'm2' });
+    expect(limited.type === 'error' && limited.message).toMatch(/quá nhanh/);
+    // POST /api/chat from the address is over the budget too.
+    const http = await fetch(`${harness.base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"ba"}' });
+    expect(http.status).toBe(429);
+    expect(await http.json()).toMatchObject({ error: 'rate_limited' });
 
     harness.clock.advance(60_000);
-    client.send({ type: 'message', id: 'm3', text: 'ba' });
-    expect(await client.next()).toMatchObject({ type: 'reply', id: 'm3' });
-    expect(harness.turns).toEqual(['mot', 'hai', 'khac', 'ba']);
+    client.send({ type: 'message', id: 'm2', text: 'hai' });
+    expect(await client.next()).toMatchObject({ type: 'reply', id: 'm2' });
+    expect(harness.turns).toEqual(['mot', 'khac', 'hai']);
+  });
+
+  it('gives 100 sockets from one address together no more than the address’s budget', async () => {
+    harness = await startWebChannel({ rateLimitPerMinute: 30 });
+    const sockets = await Promise.all(Array.from({ length: 100 }, () => open()));
+    for (const [i, socket] of sockets.entries()) socket.send({ type: 'message', id: `m${i}`, text: `tin ${i}` });
+    const answers = await Promise.all(sockets.map((socket) => socket.next()));
+    // Without hello a frame is refused as such, but only while the budget lasts: the rest are rate_limited.
+    expect(answers.filter((a) => a.type === 'error' && a.code === 'hello_required')).toHaveLength(30);
+    expect(answers.filter((a) => a.type === 'error' && a.code === 'rate_limited')).toHaveLength(70);
+    harness.clock.advance(60_000);
+    await Promise.all(sockets.map((socket) => socket.hello()));
+    for (const [i, socket] of sockets.entries()) socket.send({ type: 'message', id: `n${i}`, text: `tin ${i}` });
+    const replies = await Promise.all(sockets.map((socket) => socket.next()));
+    expect(replies.filter((r) => r.type === 'reply')).toHaveLength(0);
+    expect(harness.turns.length).toBeLessThanOrEqual(30);
+  });
+
+  it('caps the sockets open at once per address (WIDGET_SOCKETS_PER_ADDRESS) and frees a place when one closes', async () => {
+    harness = await startWebChannel({ socketsPerAddress: 3 });
+    const first = await open();
+    await open();
+    await open();
+    await expect(open()).rejects.toThrow('HTTP 429');
+    first.close();
+    await first.closed;
+    await expect.poll(async () => open().then(() => true, () => false)).toBe(true);
   });
 
   it('is off when RATE_LIMIT_PER_MINUTE is 0', async () => {

@@ -40,7 +40,9 @@ export interface Harness {
  * The web channel on a real port, in front of a real ConversationEngine with two tiny skills: "echo" (answers
  * "Bạn nói: …", slowly enough to overlap a duplicate) and the menu/fallback the engine requires.
  */
-export async function startWebChannel(options: { rateLimitPerMinute?: number; allowedOrigins?: string[] } = {}): Promise<Harness> {
+export async function startWebChannel(
+  options: { rateLimitPerMinute?: number; socketsPerAddress?: number; allowedOrigins?: string[] } = {},
+): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'web-channel-'));
   const storage = await openLowdbStorage(dataDir);
   const clock = new ManualClock();
@@ -82,6 +84,7 @@ export async function startWebChannel(options: { rateLimitPerMinute?: number; al
       ALLOWED_ORIGINS: options.allowedOrigins ?? ['https://portal.example.gov.vn'],
       PUBLIC_BASE_URL: 'https://chatbot.example.gov.vn',
       RATE_LIMIT_PER_MINUTE: options.rateLimitPerMinute ?? 0,
+      WIDGET_SOCKETS_PER_ADDRESS: options.socketsPerAddress ?? 0,
     },
     onClear: [(sessionId) => void cleared.push(sessionId)],
   });
