@@ -102,6 +102,8 @@ describe('widget socket /ws/chat', () => {
   it('closes a connection that speaks another protocol version', async () => {
     harness = await startWebChannel();
     const client = await open();
+    client.send('{"type":"hello","v":1e308}');
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'malformed' });
     client.send({ type: 'hello', v: 2 });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'unsupported_version' });
     expect(await client.closed).toEqual({ code: 4001 });
