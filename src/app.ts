@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -7,7 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { DestinationStream } from 'pino';
 import { SignatureWatch } from './channels/zalo/signature-watch.js';
 import { type Clock, systemClock } from './clock.js';
-import { type Config, publicBasePath, zaloSettings } from './config.js';
+import { type Config, docsEnabled, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswerContent } from './content/answer-content.js';
 import { loadCommunes } from './content/communes.js';
 import { INTENT_NAMES } from './content/intents-list.js';
@@ -56,6 +57,34 @@ function requestIds(): (req: IncomingMessage) => string {
 }
 
 /**
+ * /docs: the OpenAPI UI and JSON, with the security headers of the service's pages. Swagger UI styles its elements
+ * inline, so only styles may be inline; its scripts are its own files.
+ */
+async function registerDocs(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    });
+    // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
+    await scope.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config), uiConfig: { validatorUrl: null } });
+  });
+}
+
+/**
  * Builds the whole service without listening: the composition root. Content and data are loaded and validated
  * here (a bad file fails this call with a ContentError or StorageError naming it); then the plugins are registered
  * in dependency order, each declaring the decorators it needs (fastify-plugin `dependencies`).
@@ -100,8 +129,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     transform: jsonSchemaTransform,
   });
-  // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
-  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config) });
+  if (docsEnabled(config)) await registerDocs(app, config);
   let ready = false;
   registerHealthRoute(app, () => ready);
 
