@@ -70,6 +70,7 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: intInRange(0, 1_000_000, 120),
   WIDGET_SOCKETS_PER_ADDRESS: intInRange(0, 10_000, 10),
   DOCS: optionalBool,
+  WIDGET_SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_IDLE_MINUTES: intInRange(1, 24 * 60, 30),
   SESSION_SNAPSHOT_SECONDS: intInRange(1, 3600, 5),
   RETENTION_SESSION_DAYS: intInRange(1, 3650, 30),

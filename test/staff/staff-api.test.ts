@@ -308,8 +308,12 @@ describe('passwords', () => {
 describe('unanswered questions', () => {
   it('lists what went to fallback, most frequent first, with the words only of citizens who consented', async () => {
     bed = await startConsoleApp();
-    const chat = (sessionId: string, body: { text?: string; payload?: string }) =>
-      bed.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, ...body } });
+    // Each visitor keeps the session id the server issued on its first message.
+    const issued = new Map<string, string>();
+    const chat = async (visitor: string, body: { text?: string; payload?: string }) => {
+      const response = await bed.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: issued.get(visitor), ...body } });
+      issued.set(visitor, response.json().sessionId);
+    };
     await chat('khach-dong-y-01', { payload: CONSENT_YES_PAYLOAD });
     await chat('khach-dong-y-01', { text: 'con mèo màu gì' });
     bed.clock.advance(60_000);

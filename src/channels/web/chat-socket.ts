@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ConversationEngine } from '../../engine/engine.js';
@@ -8,6 +7,7 @@ import { type FrameError, frameErrors, parseClientFrame } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
 import { repliesJson } from './replies-json.js';
 import type { ReplyCache } from './reply-cache.js';
+import type { WidgetSessionIds } from './session-ids.js';
 import { type ClientFrame, PROTOCOL_VERSION, type ServerFrame } from './wire.js';
 
 export interface ChatSocketDeps {
@@ -15,6 +15,7 @@ export interface ChatSocketDeps {
   webPush: WebPushHub;
   replies: ReplyCache;
   clearConversation(sessionId: string): Promise<void>;
+  sessionIds: WidgetSessionIds;
   /** Frames per minute per client address, shared by all its sockets and its POST /api/chat. */
   budget: AddressBudget;
   /** Open sockets per client address (0 = no cap). */
@@ -108,7 +109,8 @@ class ChatConnection {
       this.socket.close(CLOSE_UNSUPPORTED_VERSION, 'unsupported protocol version');
       return;
     }
-    this.#sessionId = frame.sessionId ?? randomUUID();
+    // An id this server did not issue starts a new conversation.
+    this.#sessionId = this.deps.sessionIds.resolve(frame.sessionId);
     this.#leaveHub?.();
     this.#leaveHub = this.deps.webPush.subscribe(frame.commune ?? null, (data) => this.#sendRaw(data));
     this.#send({ type: 'welcome', v: PROTOCOL_VERSION, sessionId: this.#sessionId });

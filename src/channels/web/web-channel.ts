@@ -14,6 +14,7 @@ import { createOriginPolicy } from './origin-policy.js';
 import { sessionIdSchema } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
 import { ReplyCache } from './reply-cache.js';
+import type { WidgetSessionIds } from './session-ids.js';
 import { MAX_FRAME_LENGTH } from './wire.js';
 
 export interface WebChannelOptions {
@@ -21,6 +22,8 @@ export interface WebChannelOptions {
   clock: Clock;
   /** Live push to open widgets; created by the caller so announcement code can hold it too. */
   webPush: WebPushHub;
+  /** Issues and checks widget session ids (signed by the server). */
+  sessionIds: WidgetSessionIds;
   config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE' | 'WIDGET_SOCKETS_PER_ADDRESS'>;
   /** Run as well when a citizen clears the conversation (other modules' data about the widget session). */
   onClear?: ((sessionId: string) => unknown)[];
@@ -46,7 +49,7 @@ export async function registerWebChannel(app: FastifyInstance, options: WebChann
 }
 
 async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
-  const { engine, clock, webPush, config, onClear = [] } = options;
+  const { engine, clock, webPush, sessionIds, config, onClear = [] } = options;
 
   const replies = new ReplyCache();
   // One budget per client address for every socket it opens and its POST /api/chat.
@@ -67,13 +70,14 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
       webPush,
       replies,
       clearConversation,
+      sessionIds,
       budget,
       maxSocketsPerAddress: config.WIDGET_SOCKETS_PER_ADDRESS,
       isOriginAllowed: createOriginPolicy(config.ALLOWED_ORIGINS, config.PUBLIC_BASE_URL),
     });
   });
 
-  registerChatRoute(app, engine, replies, budget);
+  registerChatRoute(app, { engine, replies, budget, sessionIds });
 
   app.withTypeProvider<ZodTypeProvider>().delete(
     '/api/chat/sessions/:sessionId',
@@ -86,7 +90,8 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
       },
     },
     async (request, reply) => {
-      await clearConversation(request.params.sessionId);
+      // Only a conversation the server issued exists to be cleared.
+      if (sessionIds.isIssued(request.params.sessionId)) await clearConversation(request.params.sessionId);
       return reply.code(204).send(null);
     },
   );

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { citizenKey } from '../../../src/citizens/identity.js';
-import { Client, type Harness, startWebChannel } from './harness.js';
+import { Client, type Harness, sessionId, startWebChannel } from './harness.js';
 
-const SESSION = 'session-0001';
+const SESSION = sessionId('session-0001');
 let harness: Harness;
 const clients: Client[] = [];
 
@@ -25,16 +25,41 @@ describe('widget socket /ws/chat', () => {
     const b = await open();
     const welcome = await b.hello();
     expect(welcome).toMatchObject({ type: 'welcome', v: 1 });
-    expect(welcome.type === 'welcome' && welcome.sessionId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(welcome.type === 'welcome' && welcome.sessionId).toMatch(/^[A-Za-z0-9_-]{44}$/);
+  });
+
+  it('starts a new conversation for an id it did not issue, on the socket and over HTTP', async () => {
+    harness = await startWebChannel();
+    const client = await open();
+    await client.hello({ sessionId: SESSION });
+    client.send({ type: 'message', id: 'm1', text: 'bi mat' });
+    await client.next();
+    const forged = SESSION.slice(0, 22) + 'A'.repeat(22);
+    for (const chosen of ['00000000', forged]) {
+      const stranger = await open();
+      const welcome = await stranger.hello({ sessionId: chosen });
+      expect(welcome.type === 'welcome' && welcome.sessionId).not.toBe(chosen);
+      const http = await fetch(`${harness.base}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId: chosen, text: 'xin chao' }),
+      });
+      expect((await http.json()).sessionId).not.toBe(chosen);
+      expect(harness.engine.sessions.peek(citizenKey('web', chosen))).toBeUndefined();
+    }
+    // Clearing an id the server did not issue touches nothing.
+    expect((await fetch(`${harness.base}/api/chat/sessions/00000000`, { method: 'DELETE' })).status).toBe(204);
+    expect(harness.cleared).toEqual([]);
+    expect(harness.engine.sessions.peek(citizenKey('web', SESSION))).toBeDefined();
   });
 
   it('keeps no session for a hello alone: state starts with the first real message', async () => {
     harness = await startWebChannel();
     const client = await open();
     await client.hello({ sessionId: SESSION });
-    await client.hello({ sessionId: 'session-0002' });
+    await client.hello({ sessionId: sessionId('session-0002') });
     expect(harness.engine.sessions.peek(citizenKey('web', SESSION))).toBeUndefined();
-    expect(harness.engine.sessions.peek(citizenKey('web', 'session-0002'))).toBeUndefined();
+    expect(harness.engine.sessions.peek(citizenKey('web', sessionId('session-0002')))).toBeUndefined();
     expect(harness.turns).toEqual([]);
   });
 
@@ -133,7 +158,7 @@ describe('per-address limits', () => {
 
     // A second socket from the same address draws on the same budget (hello + one message = 4 frames in all).
     const other = await open();
-    await other.hello({ sessionId: 'session-0002' });
+    await other.hello({ sessionId: sessionId('session-0002') });
     other.send({ type: 'message', id: 'o1', text: 'khac' });
     expect(await other.next()).toMatchObject({ type: 'reply', id: 'o1' });
     client.send({ type: 'message', id: 'm2', text: 'hai' });
@@ -211,7 +236,7 @@ describe('offline queue: a message resent with the same id runs once', () => {
 
     // Ids are per session: another session's q1 is a new message.
     const stranger = await open();
-    await stranger.hello({ sessionId: 'session-0002' });
+    await stranger.hello({ sessionId: sessionId('session-0002') });
     stranger.send({ type: 'message', id: 'q1', text: 'hoc phi' });
     expect(await stranger.next()).toMatchObject({ type: 'reply', id: 'q1' });
     expect(harness.turns).toHaveLength(3);
@@ -260,11 +285,11 @@ describe('live announcements', () => {
   it('reaches the open widgets of the commune (and every widget for "all"), not the others', async () => {
     harness = await startWebChannel();
     const a = await open();
-    await a.hello({ sessionId: 'session-000a', commune: '10525' });
+    await a.hello({ sessionId: sessionId('session-000a'), commune: '10525' });
     const b = await open();
-    await b.hello({ sessionId: 'session-000b', commune: '11560' });
+    await b.hello({ sessionId: sessionId('session-000b'), commune: '11560' });
     const none = await open();
-    await none.hello({ sessionId: 'session-000c' });
+    await none.hello({ sessionId: sessionId('session-000c') });
 
     expect(harness.webPush.broadcastToCommune('10525', announcement)).toBe(1);
     expect(await a.next()).toEqual({ type: 'announcement', announcement });
@@ -273,7 +298,7 @@ describe('live announcements', () => {
     expect(b.frames).toEqual([]);
 
     // A new hello moves the widget to its new commune; a closed widget leaves the hub.
-    await b.hello({ sessionId: 'session-000b', commune: '10525' });
+    await b.hello({ sessionId: sessionId('session-000b'), commune: '10525' });
     expect(harness.webPush.broadcastToCommune('10525', { ...announcement, id: 'a3' })).toBe(2);
     a.close();
     await a.closed;
