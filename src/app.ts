@@ -16,6 +16,7 @@ import { trainingUtterancesOf } from './content/knowledge.js';
 import { loadPovertyRules } from './content/standards.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
+import { pageHeaders } from './http/page-headers.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
@@ -62,23 +63,7 @@ function requestIds(): (req: IncomingMessage) => string {
  */
 async function registerDocs(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(async (scope) => {
-    await scope.register(helmet, {
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-    });
+    await scope.register(helmet, pageHeaders({ styleSrc: ["'unsafe-inline'"] }));
     // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
     await scope.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config), uiConfig: { validatorUrl: null } });
   });
