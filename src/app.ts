@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import { SignatureWatch } from './channels/zalo/signature-watch.js';
 import { type Clock, systemClock } from './clock.js';
-import { type Config, publicBasePath, zaloSettings } from './config.js';
+import { type Config, docsEnabled, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswerContent } from './content/answer-content.js';
 import { loadCommunes } from './content/communes.js';
 import { INTENT_NAMES } from './content/intents-list.js';
@@ -13,6 +16,7 @@ import { trainingUtterancesOf } from './content/knowledge.js';
 import { loadPovertyRules } from './content/standards.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
+import { pageHeaders } from './http/page-headers.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
@@ -31,6 +35,8 @@ import type { Storage } from './storage/repositories.js';
 export interface AppOverrides {
   clock?: Clock;
   storage?: Storage;
+  /** Where log lines go (tests count them); stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 /** Largest JSON body any route accepts (a chat message is at most 2,000 characters). */
@@ -52,13 +58,25 @@ function requestIds(): (req: IncomingMessage) => string {
 }
 
 /**
+ * /docs: the OpenAPI UI and JSON, with the security headers of the service's pages. Swagger UI styles its elements
+ * inline, so only styles may be inline; its scripts are its own files.
+ */
+async function registerDocs(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(helmet, pageHeaders({ styleSrc: ["'unsafe-inline'"] }));
+    // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
+    await scope.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config), uiConfig: { validatorUrl: null } });
+  });
+}
+
+/**
  * Builds the whole service without listening: the composition root. Content and data are loaded and validated
  * here (a bad file fails this call with a ContentError or StorageError naming it); then the plugins are registered
  * in dependency order, each declaring the decorators it needs (fastify-plugin `dependencies`).
  */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: overrides.logDestination ? { ...loggerOptions(config), stream: overrides.logDestination } : loggerOptions(config),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIds(),
@@ -96,8 +114,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     transform: jsonSchemaTransform,
   });
-  // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
-  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config) });
+  if (docsEnabled(config)) await registerDocs(app, config);
   let ready = false;
   registerHealthRoute(app, () => ready);
   // First of the stop (before any plugin's preClose): /health answers 503, and keep-alive connections whose last
@@ -111,11 +128,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(zaloOutboundPlugin, { settings: zalo, storage, clock });
   await app.register(webPushPlugin);
-  await app.register(staffPlugin, { config, storage, clock, communes, zaloEnabled: zalo !== null });
+  // Shared by the webhook (which feeds it) and the console (which shows its alert).
+  const signatures = zalo ? new SignatureWatch(clock, app.log) : null;
+  await app.register(staffPlugin, {
+    config,
+    storage,
+    clock,
+    communes,
+    zaloEnabled: zalo !== null,
+    webhookAlert: () => signatures?.alert() ?? null,
+  });
   await app.register(announcementsPlugin, { storage, communes, clock, config });
   await app.register(conversationPlugin, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser: matcher });
   await app.register(webChannelPlugin, { clock, config, communes });
-  if (zalo) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock });
+  if (zalo && signatures) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock, signatures });
   await app.register(privacyPlugin, { config, storage, clock });
   await app.register(registerScreeningRoutes, { rules: povertyRules, clock });
   await app.register(registerNluRoutes, { parser: matcher });

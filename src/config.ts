@@ -8,14 +8,11 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
 const intInRange = (min: number, max: number, dflt: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
-const bool = (dflt: boolean) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
-      .default(dflt ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
-  );
+const boolText = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' });
+const isTrue = (v: z.infer<typeof boolText>) => v === 'true' || v === '1' || v === 'yes';
+const bool = (dflt: boolean) => z.preprocess(emptyToUndefined, boolText.default(dflt ? 'true' : 'false').transform(isTrue));
+/** A switch whose default depends on other settings (undefined when not set). */
+const optionalBool = z.preprocess(emptyToUndefined, boolText.transform(isTrue).optional());
 const absoluteUrl = z.url({ message: 'must be an absolute URL such as https://example.gov.vn' });
 const url = (dflt: string) => z.preprocess(emptyToUndefined, absoluteUrl.default(dflt));
 
@@ -71,6 +68,9 @@ export const configSchema = z.object({
   ALLOWED_ORIGINS: origins,
   TRUST_PROXY: bool(false),
   RATE_LIMIT_PER_MINUTE: intInRange(0, 1_000_000, 120),
+  WIDGET_SOCKETS_PER_ADDRESS: intInRange(0, 10_000, 10),
+  DOCS: optionalBool,
+  WIDGET_SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_IDLE_MINUTES: intInRange(1, 24 * 60, 30),
   SESSION_SNAPSHOT_SECONDS: intInRange(1, 3600, 5),
   RETENTION_SESSION_DAYS: intInRange(1, 3650, 30),
@@ -118,6 +118,11 @@ export function publicBasePath(config: Pick<Config, 'PUBLIC_BASE_URL'>): string 
 }
 
 /** The Zalo channel runs only when every credential it needs is present. */
+/** Whether /docs (OpenAPI UI and JSON) is served: DOCS when set, otherwise everywhere but production. */
+export function docsEnabled(config: Pick<Config, 'DOCS' | 'NODE_ENV'>): boolean {
+  return config.DOCS ?? config.NODE_ENV !== 'production';
+}
+
 export function zaloSettings(config: Config) {
   const { ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY, ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN } = config;
   if (!ZALO_APP_ID || !ZALO_APP_SECRET || !ZALO_OA_SECRET_KEY || !ZALO_REFRESH_TOKEN) return null;

@@ -12,6 +12,10 @@ export const ERRORS = {
   bad_request: { status: 400, message: 'Yêu cầu không hợp lệ. Hãy kiểm tra lại dữ liệu gửi lên.' },
   not_found: { status: 404, message: 'Không có đường dẫn này.' },
   rate_limited: { status: 429, message: 'Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.' },
+  too_many_connections: {
+    status: 429,
+    message: 'Có quá nhiều cửa sổ trò chuyện đang mở từ cùng một địa chỉ. Hãy đóng bớt rồi tải lại trang.',
+  },
   internal_error: { status: 500, message: 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau.' },
   origin_not_allowed: {
     status: 403,
@@ -33,6 +37,11 @@ export const ERRORS = {
   too_many_attempts: { status: 429, message: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.' },
   username_taken: { status: 409, message: 'Tên đăng nhập này đã có người dùng.' },
   cannot_change_self: { status: 400, message: 'Không thể tự khóa, tự đổi vai trò hoặc tự xóa tài khoản của chính mình.' },
+  weak_password: {
+    status: 400,
+    message:
+      'Mật khẩu quá dễ đoán (chuỗi lặp, dãy phím, ngày tháng hoặc mật khẩu thông dụng). Hãy dùng một cụm 3–4 từ không liên quan đến nhau, có thể thêm số, ví dụ "ca phe sang mua xuan 47".',
+  },
   wrong_password: { status: 400, message: 'Mật khẩu hiện tại không đúng.' },
   unknown_staff: { status: 404, message: 'Không có tài khoản này.' },
   communes_required: { status: 400, message: 'Cán bộ xã cần được giao ít nhất một xã/phường.' },

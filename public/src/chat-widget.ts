@@ -65,6 +65,7 @@ export class ChatWidget {
         reply: (id, replies) => this.#onReply(id, replies),
         refused: (id, message) => this.#onRefused(id, message),
         notice: (message) => this.#notice(message),
+        session: (sessionId) => history.adoptSession(sessionId),
         announcement: (a) => this.#onAnnouncement(a),
         status: (status) => this.#setStatus(status),
       },

@@ -12,7 +12,7 @@ export interface Me {
   displayName: string;
   role: Role;
   communes: string[];
-  zalo: { enabled: boolean; alert: string | null };
+  zalo: { enabled: boolean; alert: string | null; webhookAlert: string | null };
   quietHours: string | null;
 }
 

@@ -35,6 +35,8 @@ export const STATES: [DeliveryState, string][] = [
 
 export const ACTIONS: Record<string, string> = {
   'staff.login': 'Đăng nhập',
+  'staff.login_failed': 'Đăng nhập sai',
+  'staff.login_throttled': 'Tạm chặn đăng nhập (sai nhiều lần)',
   'staff.logout': 'Đăng xuất',
   'staff.create': 'Tạo tài khoản',
   'staff.update': 'Sửa tài khoản',

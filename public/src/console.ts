@@ -118,6 +118,7 @@ async function start(): Promise<void> {
   });
   const alerts = [
     me.zalo.alert && h('p', { class: 'alert', role: 'alert' }, `Zalo đang ngừng gửi: ${me.zalo.alert}`),
+    me.zalo.webhookAlert && h('p', { class: 'alert', role: 'alert' }, me.zalo.webhookAlert),
     !me.zalo.enabled && h('p', { class: 'notice' }, 'Zalo chưa được cấu hình: thông báo chỉ hiện trên trang web.'),
   ];
   const main = h('main', {});

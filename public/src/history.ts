@@ -19,7 +19,8 @@ export interface StoredMessage {
 }
 
 export interface Conversation {
-  sessionId: string;
+  /** The id the server issued (none until its first welcome or reply; it refuses ids it did not issue). */
+  sessionId?: string;
   messages: StoredMessage[];
   /** The commune whose announcements the citizen chose (else the page's data-commune). */
   commune?: string;
@@ -40,13 +41,14 @@ export class History {
 
   constructor(serviceOrigin: string) {
     this.#key = `tro-ly-giam-ngheo:${serviceOrigin}`;
-    this.conversation = this.#load() ?? { sessionId: randomId(), messages: [] };
+    this.conversation = this.#load() ?? { messages: [] };
   }
 
   #load(): Conversation | null {
     try {
       const stored = JSON.parse(localStorage.getItem(this.#key) ?? 'null') as Conversation | null;
-      if (stored && SESSION_ID_PATTERN.test(stored.sessionId) && Array.isArray(stored.messages)) {
+      if (stored && Array.isArray(stored.messages)) {
+        if (typeof stored.sessionId !== 'string' || !SESSION_ID_PATTERN.test(stored.sessionId)) delete stored.sessionId;
         // Only well-formed messages are read back: storage is as untrusted as the network.
         stored.messages = stored.messages.filter(
           (m) => m && typeof m.id === 'string' && (m.from === 'user' || m.from === 'bot') && parseReplies([m]) !== null,
@@ -69,10 +71,17 @@ export class History {
     }
   }
 
-  /** Forgets the conversation and starts a new session (after "Xóa cuộc trò chuyện"). */
+  /** Forgets the conversation; the server issues a new session (after "Xóa cuộc trò chuyện"). */
   reset(): void {
-    this.conversation.sessionId = randomId();
+    delete this.conversation.sessionId;
     this.conversation.messages = [];
+    this.save();
+  }
+
+  /** Keeps the session id the server issued, so the conversation continues after a reload. */
+  adoptSession(sessionId: string): void {
+    if (this.conversation.sessionId === sessionId) return;
+    this.conversation.sessionId = sessionId;
     this.save();
   }
 

@@ -17,7 +17,8 @@ import { t } from './strings.js';
 export type Status = 'connecting' | 'online' | 'offline';
 
 export interface TransportSource {
-  sessionId(): string;
+  /** The session id the server issued; undefined before it has issued one. */
+  sessionId(): string | undefined;
   commune(): string | undefined;
   /** User messages still waiting for their reply, oldest first. */
   pending(): StoredMessage[];
@@ -28,6 +29,8 @@ export interface TransportEvents {
   /** The server refused message `id` (too long, too fast…); `message` is for the citizen. */
   refused(id: string, message: string): void;
   notice(message: string): void;
+  /** The server named the session (its welcome or a reply): the widget keeps it for the next hello or post. */
+  session(sessionId: string): void;
   announcement(announcement: WireAnnouncement): void;
   status(status: Status): void;
 }
@@ -141,6 +144,7 @@ export class Transport {
     if (!frame) return;
     switch (frame.type) {
       case 'welcome':
+        this.on.session(frame.sessionId);
         this.#welcomed = true;
         this.#useHttp = false;
         this.#attempt = 0;
@@ -216,13 +220,17 @@ export class Transport {
     }
     if (res.status >= 502) return false;
     const body: unknown = await res.json().catch(() => null);
+    const sessionId = (body as { sessionId?: unknown } | null)?.sessionId;
+    if (res.ok && typeof sessionId === 'string') this.on.session(sessionId);
     const replies = res.ok ? parseReplies((body as { replies?: unknown } | null)?.replies) : null;
     if (replies) this.on.reply(m.id, replies);
     else this.on.refused(m.id, messageOf(body));
     return true;
   }
 
-  async #clearHttp(sessionId: string): Promise<boolean> {
+  async #clearHttp(sessionId: string | undefined): Promise<boolean> {
+    // No id yet: the server holds nothing of this widget.
+    if (!sessionId) return true;
     try {
       const res = await fetch(new URL(`api/chat/sessions/${sessionId}`, this.service).href, { method: 'DELETE' });
       return res.ok;

@@ -37,6 +37,8 @@ export interface StaffConsoleOptions {
   clock: Clock;
   communes: CommuneDirectory;
   zaloEnabled: boolean;
+  /** The Zalo webhook's signature alert (a wrong ZALO_OA_SECRET_KEY), when Zalo is on. */
+  webhookAlert?: () => string | null;
 }
 
 /**
@@ -72,6 +74,12 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
   });
   const firstAdmin = await staff.ensureFirstAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');
+  if (firstAdmin === 'weak_password') {
+    app.log.error(
+      { username: config.ADMIN_USERNAME },
+      'ADMIN_PASSWORD is too easy to guess: no admin created; set a passphrase of 3-4 unrelated words and restart',
+    );
+  }
 
   app.decorate('audit', audit);
   // Sent only to this service's paths: PUBLIC_BASE_URL's, when a portal publishes it under a path beside other sites.
@@ -104,6 +112,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     sessionHours: config.STAFF_SESSION_HOURS,
     audit,
     zaloEnabled: options.zaloEnabled,
+    webhookAlert: options.webhookAlert ?? (() => null),
     quietHours: config.QUIET_HOURS ? `${hhmm(config.QUIET_HOURS.fromMinute)}–${hhmm(config.QUIET_HOURS.toMinute)}` : null,
   });
   await registerConsolePage(app);
@@ -140,6 +149,7 @@ function registerStaffRoutes(
     sessionHours: number;
     audit: AuditLog;
     zaloEnabled: boolean;
+    webhookAlert: () => string | null;
     /** "21:00–07:00" (Asia/Ho_Chi_Minh) or null: when Zalo announcements wait. */
     quietHours: string | null;
   },
@@ -195,7 +205,7 @@ function registerStaffRoutes(
         summary: 'The logged-in staff member and the state of the Zalo channel',
         response: {
           200: identitySchema.extend({
-            zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable() }),
+            zalo: z.object({ enabled: z.boolean(), alert: z.string().nullable(), webhookAlert: z.string().nullable() }),
             quietHours: z.string().nullable(),
           }),
         },
@@ -203,7 +213,7 @@ function registerStaffRoutes(
     },
     async (request) => ({
       ...staffOf(request),
-      zalo: { enabled: o.zaloEnabled, alert: (await o.storage.tokens.get())?.alert ?? null },
+      zalo: { enabled: o.zaloEnabled, alert: (await o.storage.tokens.get())?.alert ?? null, webhookAlert: o.webhookAlert() },
       quietHours: o.quietHours,
     }),
   );
@@ -220,7 +230,7 @@ function registerStaffRoutes(
       },
     },
     async (request, reply) => {
-      await o.staff.changeOwnPassword(staffOf(request), request.body.current, request.body.next);
+      await o.staff.changeOwnPassword(staffOf(request), request.cookies[STAFF_COOKIE]!, request.body.current, request.body.next);
       return reply.code(204).send(null);
     },
   );

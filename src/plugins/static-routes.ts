@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../http/errors.js';
+import { pageHeaders } from '../http/page-headers.js';
 
 /** A built browser bundle as scripts/build.mjs records it in public/build/manifest.json. */
 interface ManifestEntry {
@@ -57,24 +58,8 @@ export async function registerStaticRoutes(app: FastifyInstance, options: { publ
     });
 
     await scope.register(async (pageScope) => {
-      await pageScope.register(helmet, {
-        contentSecurityPolicy: {
-          useDefaults: false,
-          directives: {
-            defaultSrc: ["'self'"],
-            scriptSrc: ["'self'"],
-            styleSrc: ["'self'"],
-            imgSrc: ["'self'", 'data:'],
-            fontSrc: ["'self'"],
-            // 'self' covers ws: in current browsers; the explicit socket origin is for older ones.
-            connectSrc: ["'self'", (req) => socketOrigin(req as FastifyRequest['raw'])],
-            objectSrc: ["'none'"],
-            baseUri: ["'none'"],
-            formAction: ["'self'"],
-            frameAncestors: ["'none'"],
-          },
-        },
-      });
+      // 'self' covers ws: in current browsers; the explicit socket origin is for older ones.
+      await pageScope.register(helmet, pageHeaders({ connectSrc: [(req) => socketOrigin(req as FastifyRequest['raw'])] }));
       for (const page of pages) {
         const send = async (_request: FastifyRequest, reply: FastifyReply) =>
           reply.sendFile(page, publicDir, { maxAge: 0, immutable: false, cacheControl: true });

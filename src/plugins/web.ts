@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { WebPushHub } from '../channels/web/push-hub.js';
+import { loadSessionSecret, WidgetSessionIds } from '../channels/web/session-ids.js';
 import { registerWebChannel } from '../channels/web/web-channel.js';
 import { citizenKey } from '../citizens/identity.js';
 import type { Clock } from '../clock.js';
@@ -30,7 +31,10 @@ export const webPushPlugin = fp(
  */
 export const webChannelPlugin = fp<{
   clock: Clock;
-  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE'>;
+  config: Pick<
+    Config,
+    'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE' | 'WIDGET_SOCKETS_PER_ADDRESS' | 'WIDGET_SESSION_SECRET' | 'DATA_DIR'
+  >;
   communes: CommuneDirectory;
 }>(
   async (app, { clock, config, communes }) => {
@@ -38,6 +42,7 @@ export const webChannelPlugin = fp<{
       engine: app.engine,
       clock,
       webPush: app.webPush,
+      sessionIds: new WidgetSessionIds(await loadSessionSecret(config.WIDGET_SESSION_SECRET, config.DATA_DIR)),
       config,
       // The widget starts a new session after clearing, so nothing under the old one stays reachable: delete it all.
       onClear: [(sessionId) => app.personalData.deletePersonalData(citizenKey('web', sessionId), { kind: 'citizen' })],

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { createZaloOutbound, type ZaloOutbound } from '../channels/zalo/outbound.js';
+import type { SignatureWatch } from '../channels/zalo/signature-watch.js';
 import { registerZaloWebhook } from '../channels/zalo/webhook.js';
 import type { Clock } from '../clock.js';
 import type { ZaloSettings } from '../config.js';
@@ -36,6 +37,7 @@ export const zaloChannelPlugin = fp<{
   storage: Pick<Storage, 'journal'>;
   communes: CommuneDirectory;
   clock: Clock;
+  signatures: SignatureWatch;
 }>(
   async (app, o) => {
     registerZaloWebhook(app, {
@@ -46,6 +48,7 @@ export const zaloChannelPlugin = fp<{
       clock: o.clock,
       client: app.zaloOutbound!.client,
       resolveCommune: communeResolver(o.communes),
+      signatures: o.signatures,
     });
   },
   { name: 'zalo-channel', dependencies: ['zalo-outbound', 'conversation'] },

@@ -105,7 +105,9 @@ yêu cầu của mỗi địa chỉ IP trong bộ nhớ, trong một phút.</p>
 không xóa tin nhắn trong ứng dụng Zalo của bạn.</li>
 <li><strong>Khung trò chuyện trên trang web</strong> lưu mã phiên và tối đa 150 tin nhắn gần nhất ngay trên trình
 duyệt của bạn (localStorage), để cuộc trò chuyện không mất khi bạn chuyển trang. Nút “Xóa cuộc trò chuyện” xóa cả bản
-trên trình duyệt lẫn toàn bộ dữ liệu của phiên đó trên máy chủ.</li>
+trên trình duyệt lẫn toàn bộ dữ liệu của phiên đó trên máy chủ. Mã phiên do máy chủ cấp và ký; chỉ trình duyệt đang
+giữ mã phiên đó mới xem được dữ liệu (“xem dữ liệu của tôi”) hoặc quay lại cuộc trò chuyện (“quay lại”) — một mã tự
+đặt hay đoán ra chỉ mở một cuộc trò chuyện mới, trống.</li>
 </ul>
 
 <h2>Để làm gì</h2>

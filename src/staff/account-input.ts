@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStrongPassword, WEAK_PASSWORD_MESSAGE } from './password-policy.js';
 
 /** The shapes staff accounts arrive in, shared by the HTTP routes and `npm run staff`. */
 export const usernameSchema = z
@@ -7,7 +8,11 @@ export const usernameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9._-]{3,32}$/, 'Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, số, ".", "_" hoặc "-".');
 
-export const passwordSchema = z.string().min(10, 'Mật khẩu cần ít nhất 10 ký tự.').max(200, 'Mật khẩu dài quá 200 ký tự.');
+export const passwordSchema = z
+  .string()
+  .min(10, 'Mật khẩu cần ít nhất 10 ký tự.')
+  .max(200, 'Mật khẩu dài quá 200 ký tự.')
+  .refine((password) => isStrongPassword(password), WEAK_PASSWORD_MESSAGE);
 
 export const roleSchema = z.enum(['admin', 'officer']);
 

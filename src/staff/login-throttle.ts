@@ -1,21 +1,34 @@
 import type { Clock } from '../clock.js';
 
 export interface LoginThrottleLimits {
-  /** Failed tries allowed per account within the window. */
-  perAccount: number;
-  /** Failed tries allowed per client address within the window (password spraying over many accounts). */
-  perAddress: number;
+  /** Failed tries from one address on one account before delays start. */
+  freePerPair: number;
+  /** Failed tries from one address over all accounts before delays start (password spraying). */
+  freePerAddress: number;
+  /** The first delay; each further failure doubles it. */
+  firstDelayMs: number;
+  /** The longest delay. */
+  maxDelayMs: number;
+  /** Failures older than this are forgotten. */
   windowMs: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
+export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = {
+  freePerPair: 5,
+  freePerAddress: 20,
+  firstDelayMs: 30_000,
+  maxDelayMs: 15 * 60_000,
+  windowMs: 60 * 60_000,
+};
 
 /** Most keys tracked at once; beyond this, stale keys are swept so a flood of made-up usernames cannot grow memory. */
 const MAX_KEYS = 10_000;
 
 /**
- * Counts failed logins per account and per address in a sliding window. Kept in memory: a restart forgets the
- * counts, which only gives an attacker one more window, and costs no disk write per failed try.
+ * Counts failed logins per (account, address) and per address, and makes each failure beyond the free ones wait
+ * twice as long as the previous one. Nothing is counted per account alone: failures from one address never lock out
+ * the account's owner signing in from another. Kept in memory: a restart forgets the counts, which only gives an
+ * attacker one more round, and costs no disk write per failed try.
  */
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
@@ -27,39 +40,42 @@ export class LoginThrottle {
     this.#limits = limits;
   }
 
-  /** Milliseconds until another try is allowed; 0 when allowed now. */
+  /** Milliseconds until another try from this address on this account is allowed; 0 when allowed now. */
   retryAfterMs(username: string, address: string): number {
     const now = this.#clock.now().getTime();
     return Math.max(
-      this.#wait(`account:${username}`, this.#limits.perAccount, now),
-      this.#wait(`address:${address}`, this.#limits.perAddress, now),
+      this.#wait(pairKey(username, address), this.#limits.freePerPair, now),
+      this.#wait(addressKey(address), this.#limits.freePerAddress, now),
     );
   }
 
-  recordFailure(username: string, address: string): void {
+  /** Counts a failure; returns the wait it starts (0 while failures are still free). */
+  recordFailure(username: string, address: string): number {
     const now = this.#clock.now().getTime();
     if (this.#failures.size > MAX_KEYS) this.#sweep(now);
-    for (const key of [`account:${username}`, `address:${address}`]) {
+    for (const key of [pairKey(username, address), addressKey(address)]) {
       const times = this.#recent(key, now);
       times.push(now);
       this.#failures.set(key, times);
     }
+    return this.retryAfterMs(username, address);
   }
 
-  /** A correct password clears the account's count (not the address's: one known password must not reopen spraying). */
-  recordSuccess(username: string): void {
-    this.#failures.delete(`account:${username}`);
+  /** A correct password clears the pair's count (not the address's: one known password must not reopen spraying). */
+  recordSuccess(username: string, address: string): void {
+    this.#failures.delete(pairKey(username, address));
   }
 
   #recent(key: string, now: number): number[] {
     return (this.#failures.get(key) ?? []).filter((t) => now - t < this.#limits.windowMs);
   }
 
-  #wait(key: string, limit: number, now: number): number {
+  #wait(key: string, free: number, now: number): number {
     const times = this.#recent(key, now);
-    if (times.length < limit) return 0;
-    // Allowed again once enough of the counted failures have left the window.
-    return times[times.length - limit]! + this.#limits.windowMs - now;
+    const beyond = times.length - free;
+    if (beyond <= 0) return 0;
+    const delay = Math.min(this.#limits.firstDelayMs * 2 ** (beyond - 1), this.#limits.maxDelayMs);
+    return Math.max(0, times[times.length - 1]! + delay - now);
   }
 
   #sweep(now: number): void {
@@ -70,3 +86,6 @@ export class LoginThrottle {
     }
   }
 }
+
+const pairKey = (username: string, address: string) => `pair:${address}\n${username}`;
+const addressKey = (address: string) => `address:${address}`;

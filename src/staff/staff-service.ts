@@ -7,6 +7,7 @@ import type { AccountPatch, NewAccount } from './account-input.js';
 import { type AuditLog, SYSTEM_ACTOR } from './audit-log.js';
 import { LoginThrottle } from './login-throttle.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
+import { isStrongPassword } from './password-policy.js';
 import { identityOf, type StaffIdentity } from './scope.js';
 
 export interface StaffServiceOptions {
@@ -42,6 +43,9 @@ export class LoginThrottledError extends AppError {
   }
 }
 
+/** The actor recorded for failed logins: whoever typed the name is not known. */
+const ANONYMOUS_ACTOR = 'anonymous';
+
 const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function view(record: StaffRecord): AccountView {
@@ -59,11 +63,18 @@ export class StaffService {
     this.#throttle = options.throttle ?? new LoginThrottle(options.clock);
   }
 
-  /** Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when no account has that name yet. */
-  async ensureFirstAdmin(username: string | undefined, password: string | undefined): Promise<'created' | 'exists' | 'not_configured'> {
+  /**
+   * Creates the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when no account has that name yet; a password the
+   * policy refuses creates nothing.
+   */
+  async ensureFirstAdmin(
+    username: string | undefined,
+    password: string | undefined,
+  ): Promise<'created' | 'exists' | 'not_configured' | 'weak_password'> {
     if (!username || !password) return 'not_configured';
     const name = username.trim().toLowerCase();
     if (await this.#o.staff.get(name)) return 'exists';
+    if (!isStrongPassword(password, [name])) return 'weak_password';
     await this.create(SYSTEM_ACTOR, { username: name, role: 'admin', communes: [], password, displayName: 'Quản trị viên' });
     return 'created';
   }
@@ -75,13 +86,21 @@ export class StaffService {
     const record = await this.#o.staff.get(name);
     const correct = await verifyPassword(password, record?.passwordHash ?? (await decoyHash()));
     if (!record || !correct) {
-      this.#throttle.recordFailure(name, address);
+      const startsWait = this.#throttle.recordFailure(name, address);
+      // Bounded by the throttle: once delays start, refused tries are not written, only the start of each delay.
+      await this.#o.audit.record(ANONYMOUS_ACTOR, 'staff.login_failed', name, { address });
+      if (startsWait > 0) {
+        await this.#o.audit.record(ANONYMOUS_ACTOR, 'staff.login_throttled', name, {
+          address,
+          retryAfterSeconds: Math.ceil(startsWait / 1000),
+        });
+      }
       throw new AppError('invalid_credentials');
     }
     if (record.disabled) {
       throw new AppError('account_disabled');
     }
-    this.#throttle.recordSuccess(name);
+    this.#throttle.recordSuccess(name, address);
     const now = this.#o.clock.now();
     await this.#o.sessions.purgeExpired(now);
     const token = randomBytes(32).toString('base64url');
@@ -173,13 +192,18 @@ export class StaffService {
     await this.#o.audit.record(actor.username, 'staff.delete', record.id);
   }
 
-  async changeOwnPassword(actor: StaffIdentity, current: string, next: string): Promise<void> {
+  /** Changes one's own password and ends the account's other sessions (the one making the change stays open). */
+  async changeOwnPassword(actor: StaffIdentity, token: string, current: string, next: string): Promise<void> {
     const record = await this.#existing(actor.username);
     if (!(await verifyPassword(current, record.passwordHash))) {
       throw new AppError('wrong_password');
     }
+    if (!isStrongPassword(next, [record.id, record.displayName])) throw new AppError('weak_password');
     await this.#o.staff.save({ ...record, passwordHash: await hashPassword(next) });
-    await this.#o.audit.record(actor.username, 'staff.password', actor.username);
+    const kept = await this.#o.sessions.get(sessionId(token));
+    const ended = await this.#o.sessions.deleteForUser(record.id);
+    if (kept) await this.#o.sessions.save(kept);
+    await this.#o.audit.record(actor.username, 'staff.password', actor.username, { endedSessions: ended - (kept ? 1 : 0) });
   }
 
   async #existing(username: string): Promise<StaffRecord> {

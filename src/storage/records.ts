@@ -166,8 +166,13 @@ export const tokenRecord = z.object({
   refreshToken: z.string(),
   accessTokenExpiresAt: isoDate.nullable(),
   refreshedAt: isoDate.nullable(),
-  /** Set when a refresh was refused: an admin must grant the app again. */
+  /** Set when a refresh was refused: what an admin must do. */
   alert: z.string().nullable(),
+  /**
+   * Why the refresh was refused: `configuration` (wrong ZALO_APP_ID / ZALO_APP_SECRET: the refresh token is intact
+   * and is tried again after a restart) or `dead_token` (a new grant is needed). Absent in older files: dead token.
+   */
+  refusal: z.enum(['configuration', 'dead_token']).optional(),
 });
 export type TokenRecord = z.infer<typeof tokenRecord>;
 

@@ -214,7 +214,8 @@ describe('announcement delivery', () => {
     await bed.addZaloCitizen('800', COMMUNE_A);
     await bed.addZaloCitizen('801', COMMUNE_A);
     await bed.addZaloCitizen('802', COMMUNE_A);
-    bed.mock.setUser('801', { follower: false });
+    // Not following and silent for 8 days: Zalo says -213 (within 7 days it would deliver, follower or not).
+    bed.mock.setUser('801', { follower: false, lastInteractionAt: bed.clock.now().getTime() - 8 * DAY_MS });
     // Zalo's record of 802's last interaction is older than ours: Zalo says -230.
     bed.mock.setUser('802', { lastInteractionAt: bed.clock.now().getTime() - 8 * DAY_MS });
     const created = await announce();

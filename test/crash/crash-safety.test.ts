@@ -139,7 +139,8 @@ async function iteration(n: number): Promise<void> {
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 
   // Traffic in flight: requests launched one after another; the kill comes once `answeredBeforeKill` are answered.
-  const chatIds = Array.from({ length: CHATS }, (_, k) => `crash${tag}chat${k}`);
+  // The session id the server issued to each chat it answered.
+  const chatIds: string[] = [];
   const webhookUsers = Array.from({ length: WEBHOOKS }, (_, k) => `8${tag}00000000000000${k}`);
   const events = webhookUsers.map((userId) => JSON.stringify(zalo.textEvent(userId, 'ho ngheo duoc vay von bao nhieu')));
   const sign = (raw: string) => ({ 'x-zevent-signature': signZaloEvent(zalo.appId, raw, JSON.parse(raw).timestamp, zalo.oaSecretKey) });
@@ -160,7 +161,11 @@ async function iteration(n: number): Promise<void> {
   let killed = false;
   const launching = (async () => {
     for (let k = 0; k < Math.max(CHATS, WEBHOOKS) && !killed; k++) {
-      chats.push(counted(post(`${service.url}/api/chat`, { sessionId: chatIds[k], text: 'hộ nghèo được vay vốn bao nhiêu' }).then((r) => r.status, () => 0)));
+      const chat = post(`${service.url}/api/chat`, { text: 'hộ nghèo được vay vốn bao nhiêu' }).then(async (r) => {
+        if (r.status === 200) chatIds[k] = ((await r.json()) as { sessionId: string }).sessionId;
+        return r.status;
+      });
+      chats.push(counted(chat.catch(() => 0)));
       webhooks.push(counted(zalo.post(events[k]!, sign(events[k]!)).then((r) => r.status, () => 0)));
       if (k === 2) {
         announcement = post(

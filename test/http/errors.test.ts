@@ -67,16 +67,17 @@ describe('HTTP errors', () => {
 
 describe('POST /api/chat message ids', () => {
   it('answers a retried message id from its first run instead of running it twice', async () => {
-    await chat({ sessionId: 'retry-session-1', id: 'm1', text: 'tu danh gia ho ngheo' });
+    const { sessionId } = (await chat({ id: 'm1', text: 'tu danh gia ho ngheo' })).json();
     // "1" answers the screening's current question; run twice it would also answer the next one.
-    const answer = { sessionId: 'retry-session-1', id: 'm2', text: '1' };
+    const answer = { sessionId, id: 'm2', text: '1' };
     const first = await chat(answer);
     const again = await chat(answer);
     expect(again.json()).toEqual(first.json());
-    const without = await chat({ sessionId: 'retry-session-2', text: 'tu danh gia ho ngheo' });
+    const without = await chat({ text: 'tu danh gia ho ngheo' });
     expect(without.statusCode).toBe(200);
-    const once = (await chat({ sessionId: 'retry-session-2', text: '1' })).json();
-    const twice = (await chat({ sessionId: 'retry-session-2', text: '1' })).json();
+    const other = without.json().sessionId;
+    const once = (await chat({ sessionId: other, text: '1' })).json();
+    const twice = (await chat({ sessionId: other, text: '1' })).json();
     expect(twice).not.toEqual(once);
   });
 });

@@ -46,8 +46,8 @@ describe('privacy through the whole app', () => {
   });
 
   it('shows the notice first, then deletes everything on request, found by the real matcher', async () => {
-    const sessionId = 'QbT7mW2xZr9L';
-    const first = (await chat(s.app, { sessionId, text: 'cho hỏi hộ nghèo được vay vốn không' })).json();
+    const first = (await chat(s.app, { text: 'cho hỏi hộ nghèo được vay vốn không' })).json();
+    const sessionId: string = first.sessionId;
     expect(first.replies[0].text).toMatch(/^Về dữ liệu của bạn/);
     expect(first.replies[0].links).toEqual([{ title: 'Chính sách bảo vệ dữ liệu cá nhân', url: 'https://chatbot.haiphong.gov.vn/privacy' }]);
     expect((await chat(s.app, { sessionId, text: 'cho hỏi hộ nghèo được vay vốn không' })).json().replies[0].text).not.toMatch(
@@ -62,6 +62,20 @@ describe('privacy through the whole app', () => {
     const done = (await chat(s.app, { sessionId, payload: ask.replies[0].quickReplies[0].payload })).json();
     expect(done.replies[0].text).toMatch(/^Đã xóa toàn bộ dữ liệu của bạn/);
     expect(await filesContaining(s.dataDir, s.storage, sessionId)).toEqual([]);
+  });
+
+  it('reads nothing for a session id the client chose: "xem dữ liệu của tôi" needs the live session', async () => {
+    const owner = (await chat(s.app, { text: 'cho hỏi hộ nghèo được vay vốn không' })).json();
+    for (const chosen of ['00000000', owner.sessionId.slice(0, 22) + 'A'.repeat(22)]) {
+      const view = (await chat(s.app, { sessionId: chosen, text: 'xem du lieu cua toi' })).json();
+      expect(view.sessionId).not.toBe(chosen);
+      const texts = view.replies.map((r: { text: string }) => r.text).join('\n');
+      expect(texts).not.toContain(owner.sessionId);
+      expect(texts).not.toContain(chosen);
+      const back = (await chat(s.app, { sessionId: chosen, text: 'quay lại' })).json();
+      // A new conversation of its own, not the owner's to resume.
+      expect([chosen, owner.sessionId]).not.toContain(back.sessionId);
+    }
   });
 });
 

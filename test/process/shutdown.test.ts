@@ -8,13 +8,16 @@ describe('the service process', () => {
   it('stops on SIGTERM after finishing in-flight chats, with their state on disk, and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
     const service = await startServiceProcess({ DATA_DIR: dataDir });
-    const sessionIds = Array.from({ length: 40 }, (_, i) => `shutdown-test-${i}`);
-    const inFlight = sessionIds.map((sessionId) =>
+    // Each chat starts a conversation; the server issues its session id.
+    const inFlight = Array.from({ length: 40 }, () =>
       fetch(`${service.url}/api/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sessionId, text: 'tu danh gia ho ngheo' }),
-      }).then((res) => ({ sessionId, status: res.status }), () => ({ sessionId, status: 0 })),
+        body: JSON.stringify({ text: 'tu danh gia ho ngheo' }),
+      }).then(
+        async (res) => ({ sessionId: res.status === 200 ? ((await res.json()) as { sessionId: string }).sessionId : '', status: res.status }),
+        () => ({ sessionId: '', status: 0 }),
+      ),
     );
     // Stop as soon as the service is demonstrably handling this burst: the rest are in flight.
     await Promise.race(inFlight);

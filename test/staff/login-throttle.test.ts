@@ -2,35 +2,44 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { LoginThrottle } from '../../src/staff/login-throttle.js';
 
+const LIMITS = { freePerPair: 3, freePerAddress: 5, firstDelayMs: 1000, maxDelayMs: 8000, windowMs: 60_000 };
+
 describe('login throttle', () => {
-  it('blocks an account after its limit of failures within the window, and frees it as they age out', () => {
+  it('lets the free failures through, then doubles the wait after each further failure, up to the longest', () => {
     const clock = new ManualClock();
-    const throttle = new LoginThrottle(clock, { perAccount: 3, perAddress: 100, windowMs: 60_000 });
-    for (let i = 0; i < 3; i++) {
-      expect(throttle.retryAfterMs('an', '1.1.1.1')).toBe(0);
-      throttle.recordFailure('an', '1.1.1.1');
-      clock.advance(10_000);
+    const throttle = new LoginThrottle(clock, LIMITS);
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      clock.advance(throttle.retryAfterMs('an', '1.1.1.1'));
+      waits.push(throttle.recordFailure('an', '1.1.1.1'));
     }
-    // Failures at 0 s, 10 s, 20 s; now 30 s: allowed again when the first is 60 s old.
-    expect(throttle.retryAfterMs('an', '2.2.2.2')).toBe(30_000);
-    expect(throttle.retryAfterMs('binh', '1.1.1.1')).toBe(0);
-    clock.advance(30_000);
+    expect(waits).toEqual([0, 0, 0, 1000, 2000, 4000, 8000, 8000]);
+    expect(throttle.retryAfterMs('an', '1.1.1.1')).toBe(8000);
+    clock.advance(60_000);
     expect(throttle.retryAfterMs('an', '1.1.1.1')).toBe(0);
   });
 
-  it('blocks an address that fails over many accounts; a success clears only the account', () => {
+  it('never holds back the account from another address, however many failures one address piles up', () => {
     const clock = new ManualClock();
-    const throttle = new LoginThrottle(clock, { perAccount: 2, perAddress: 3, windowMs: 60_000 });
-    throttle.recordFailure('an', '1.1.1.1');
-    throttle.recordFailure('binh', '1.1.1.1');
-    throttle.recordFailure('chi', '1.1.1.1');
-    expect(throttle.retryAfterMs('dung', '1.1.1.1')).toBeGreaterThan(0);
-    expect(throttle.retryAfterMs('dung', '9.9.9.9')).toBe(0);
+    const throttle = new LoginThrottle(clock, LIMITS);
+    for (let i = 0; i < 50; i++) {
+      throttle.recordFailure('an', '1.1.1.1');
+      clock.advance(throttle.retryAfterMs('an', '1.1.1.1'));
+    }
+    expect(throttle.retryAfterMs('an', '2.2.2.2')).toBe(0);
+  });
 
-    throttle.recordFailure('an', '9.9.9.9');
-    expect(throttle.retryAfterMs('an', '8.8.8.8')).toBeGreaterThan(0);
-    throttle.recordSuccess('an');
-    expect(throttle.retryAfterMs('an', '8.8.8.8')).toBe(0);
-    expect(throttle.retryAfterMs('an', '1.1.1.1')).toBeGreaterThan(0);
+  it('holds back an address that fails over many accounts; a success clears only its own pair', () => {
+    const clock = new ManualClock();
+    const throttle = new LoginThrottle(clock, LIMITS);
+    for (const name of ['an', 'binh', 'chi', 'dung', 'em', 'giao']) throttle.recordFailure(name, '1.1.1.1');
+    expect(throttle.retryAfterMs('giang', '1.1.1.1')).toBe(1000);
+    expect(throttle.retryAfterMs('giang', '9.9.9.9')).toBe(0);
+
+    for (let i = 0; i < 4; i++) throttle.recordFailure('hoa', '9.9.9.9');
+    expect(throttle.retryAfterMs('hoa', '9.9.9.9')).toBe(1000);
+    throttle.recordSuccess('hoa', '9.9.9.9');
+    expect(throttle.retryAfterMs('hoa', '9.9.9.9')).toBe(0);
+    expect(throttle.retryAfterMs('giang', '1.1.1.1')).toBe(1000);
   });
 });

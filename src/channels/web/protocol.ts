@@ -50,7 +50,7 @@ export const token = (what: string) => z.string().regex(TOKEN_PATTERN, `${what} 
 const frameSchemas = {
   hello: z.object({
     type: z.literal('hello'),
-    v: z.number().int(),
+    v: z.number().int().min(0).max(1000),
     sessionId: sessionIdSchema.optional(),
     commune: token('commune').optional(),
   }),

@@ -7,12 +7,14 @@ import { citizenKey } from '../../citizens/identity.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
+import { AddressBudget } from '../../http/address-budget.js';
 import { registerChatRoute } from './chat-route.js';
 import { registerChatSocket } from './chat-socket.js';
 import { createOriginPolicy } from './origin-policy.js';
 import { sessionIdSchema } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
 import { ReplyCache } from './reply-cache.js';
+import type { WidgetSessionIds } from './session-ids.js';
 import { MAX_FRAME_LENGTH } from './wire.js';
 
 export interface WebChannelOptions {
@@ -20,7 +22,9 @@ export interface WebChannelOptions {
   clock: Clock;
   /** Live push to open widgets; created by the caller so announcement code can hold it too. */
   webPush: WebPushHub;
-  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE'>;
+  /** Issues and checks widget session ids (signed by the server). */
+  sessionIds: WidgetSessionIds;
+  config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE' | 'WIDGET_SOCKETS_PER_ADDRESS'>;
   /** Run as well when a citizen clears the conversation (other modules' data about the widget session). */
   onClear?: ((sessionId: string) => unknown)[];
   /** Other routes the widget calls from the portal's pages (announcement feed, communes): CORS applies to them too. */
@@ -45,9 +49,11 @@ export async function registerWebChannel(app: FastifyInstance, options: WebChann
 }
 
 async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOptions): Promise<void> {
-  const { engine, clock, webPush, config, onClear = [] } = options;
+  const { engine, clock, webPush, sessionIds, config, onClear = [] } = options;
 
   const replies = new ReplyCache();
+  // One budget per client address for every socket it opens and its POST /api/chat.
+  const budget = new AddressBudget(config.RATE_LIMIT_PER_MINUTE, clock);
   const clearConversation = async (sessionId: string) => {
     engine.sessions.delete(citizenKey('web', sessionId));
     replies.forget(sessionId);
@@ -61,16 +67,17 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
     startHeartbeat(socketScope);
     registerChatSocket(socketScope, {
       engine,
-      clock,
       webPush,
       replies,
       clearConversation,
-      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      sessionIds,
+      budget,
+      maxSocketsPerAddress: config.WIDGET_SOCKETS_PER_ADDRESS,
       isOriginAllowed: createOriginPolicy(config.ALLOWED_ORIGINS, config.PUBLIC_BASE_URL),
     });
   });
 
-  registerChatRoute(app, engine, replies);
+  registerChatRoute(app, { engine, replies, budget, sessionIds });
 
   app.withTypeProvider<ZodTypeProvider>().delete(
     '/api/chat/sessions/:sessionId',
@@ -83,7 +90,8 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
       },
     },
     async (request, reply) => {
-      await clearConversation(request.params.sessionId);
+      // Only a conversation the server issued exists to be cleared.
+      if (sessionIds.isIssued(request.params.sessionId)) await clearConversation(request.params.sessionId);
       return reply.code(204).send(null);
     },
   );

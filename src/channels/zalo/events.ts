@@ -46,7 +46,20 @@ const schemas = {
       })
       .optional(),
   }),
-  user_click_chatnow: z.object(fromUser),
+  /**
+   * Seen for real with top-level `user_id` and `oa_id` and no `sender`; `sender.id` and `follower.id` are accepted
+   * too (other events' shapes). The user's id is the first present.
+   */
+  user_click_chatnow: z
+    .object({ timestamp, user_id: id.optional(), sender: z.object({ id }).optional(), follower: z.object({ id }).optional() })
+    .transform((e, ctx) => {
+      const userId = e.user_id ?? e.sender?.id ?? e.follower?.id;
+      if (userId === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['user_id'], message: 'no user id (user_id, sender.id or follower.id)' });
+        return z.NEVER;
+      }
+      return { userId, timestamp: e.timestamp };
+    }),
 };
 
 /** The normalised event: what the journal keeps until the event is handled. */
@@ -140,8 +153,8 @@ export function classifyZaloEvent(body: unknown): ClassifiedEvent {
   if (name === 'user_click_chatnow') {
     return parse(schemas.user_click_chatnow, (e) => ({
       type: 'event',
-      dedupeKey: `evt:${name}:${e.sender.id}:${e.timestamp}`,
-      event: { kind: 'chat_now', userId: e.sender.id, timestamp: e.timestamp },
+      dedupeKey: `evt:${name}:${e.userId}:${e.timestamp}`,
+      event: { kind: 'chat_now', userId: e.userId, timestamp: e.timestamp },
     }));
   }
   if (IGNORED.has(name) || IGNORED_PREFIXES.some((p) => name.startsWith(p))) return { type: 'ignored', eventName: name };

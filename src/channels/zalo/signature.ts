@@ -9,14 +9,15 @@ export function zaloMac(appId: string, rawBody: string, timestamp: string, oaSec
   return createHash('sha256').update(appId + rawBody + timestamp + oaSecretKey, 'utf8').digest('hex');
 }
 
-const HEADER = /^mac=([0-9a-fA-F]{64})$/;
+/** A well-formed X-ZEvent-Signature header (whether or not it matches). */
+export const SIGNATURE_HEADER = /^mac=([0-9a-fA-F]{64})$/;
 
 /** Constant-time check of the header against the expected mac; false for a missing or malformed header. */
 export function isValidZaloSignature(
   header: string | undefined,
   input: { appId: string; rawBody: string; timestamp: string; oaSecretKey: string },
 ): boolean {
-  const given = header ? HEADER.exec(header.trim()) : null;
+  const given = header ? SIGNATURE_HEADER.exec(header.trim()) : null;
   if (!given) return false;
   const expected = Buffer.from(zaloMac(input.appId, input.rawBody, input.timestamp, input.oaSecretKey), 'hex');
   return timingSafeEqual(Buffer.from(given[1]!, 'hex'), expected);

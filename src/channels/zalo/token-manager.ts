@@ -23,6 +23,16 @@ const refreshed = z.object({
 });
 const refused = z.object({ error: z.coerce.number().int(), error_name: z.string().optional() });
 
+/**
+ * Refusals caused by the app's credentials (reference §4.3): the refresh token was not used up, so fixing the
+ * setting and restarting is enough. Every other refusal (-14005, -14014, -14018, an expired or used refresh token…)
+ * means the token is dead and the OA admin must grant the app again.
+ */
+const CONFIGURATION_REFUSALS: Record<number, { variable: string; what: string }> = {
+  [-14002]: { variable: 'ZALO_APP_ID', what: 'app id' },
+  [-14004]: { variable: 'ZALO_APP_SECRET', what: 'secret key' },
+};
+
 /** Refresh this long before the access token expires (Zalo's tokens live ~25 h). */
 const REFRESH_AHEAD_MS = 2 * 60 * 60 * 1000;
 const CHECK_EVERY_MS = 30 * 60 * 1000;
@@ -120,6 +130,8 @@ export class ZaloTokenManager {
   async #load(): Promise<TokenRecord> {
     const { repo, settings, log } = this.#options;
     const stored = await repo.get();
+    // Refused for the app's credentials: the stored refresh token is intact; try it again with this run's settings.
+    if (stored?.refusal === 'configuration') return { ...stored, alert: null, refusal: undefined };
     if (stored && !(stored.alert && stored.refreshToken !== settings.refreshToken)) return stored;
     if (stored) log.info('Zalo refresh token was refused before; using the new one from ZALO_REFRESH_TOKEN');
     const seeded: TokenRecord = {
@@ -179,16 +191,32 @@ export class ZaloTokenManager {
       throw new TokenRefreshError(`Zalo token endpoint answered HTTP ${response.status} without tokens`);
     }
     const { error: code, error_name: errorName } = refusal.data;
-    const alert =
-      `Zalo từ chối làm mới quyền truy cập của Official Account (mã lỗi ${code}). Bot tạm ngừng gửi tin trên Zalo: ` +
-      'quản trị viên OA cần cấp quyền lại cho ứng dụng, rồi đặt mã làm mới (refresh token) mới vào ZALO_REFRESH_TOKEN và khởi động lại dịch vụ.';
-    const halted: TokenRecord = { ...record, accessToken: null, accessTokenExpiresAt: null, alert };
+    const configuration = CONFIGURATION_REFUSALS[code];
+    const alert = configuration
+      ? `Zalo từ chối ${configuration.variable} (mã lỗi ${code}). Bot tạm ngừng gửi tin trên Zalo: quản trị viên cần ` +
+        `kiểm tra ${configuration.variable} trong trang quản lý ứng dụng Zalo (developers.zalo.me), sửa cấu hình và khởi động lại dịch vụ.`
+      : `Zalo từ chối làm mới quyền truy cập của Official Account (mã lỗi ${code}). Bot tạm ngừng gửi tin trên Zalo: ` +
+        'quản trị viên OA cần cấp quyền lại cho ứng dụng, rồi đặt mã làm mới (refresh token) mới vào ZALO_REFRESH_TOKEN và khởi động lại dịch vụ.';
+    const halted: TokenRecord = {
+      ...record,
+      accessToken: null,
+      accessTokenExpiresAt: null,
+      alert,
+      refusal: configuration ? 'configuration' : 'dead_token',
+    };
     await repo.save(halted);
     this.#record = Promise.resolve(halted);
-    log.error(
-      { zaloError: code, zaloErrorName: errorName },
-      'ALERT: Zalo refused the refresh token (already used or revoked). Zalo sending is stopped until an OA admin grants the app again and ZALO_REFRESH_TOKEN is updated',
-    );
+    if (configuration) {
+      log.error(
+        { alert: 'zalo_token', refusal: 'configuration', zaloError: code, zaloErrorName: errorName },
+        `ALERT: Zalo refused the app's ${configuration.what} when refreshing the token: check ${configuration.variable}, then restart (the refresh token is still valid)`,
+      );
+    } else {
+      log.error(
+        { alert: 'zalo_token', refusal: 'dead_token', zaloError: code, zaloErrorName: errorName },
+        'ALERT: Zalo refused the refresh token (expired, already used or revoked). Zalo sending is stopped until an OA admin grants the app again and ZALO_REFRESH_TOKEN is set to the new refresh token, then restart',
+      );
+    }
     throw new TokenUnavailableError(alert);
   }
 }

@@ -12,7 +12,8 @@ import type { Storage } from '../../storage/repositories.js';
 import type { ZaloClient } from './client.js';
 import { classifyZaloEvent } from './events.js';
 import { type CommuneResolver, ZaloInbox } from './inbox.js';
-import { isValidZaloSignature, signedTimestampOf } from './signature.js';
+import { isValidZaloSignature, SIGNATURE_HEADER, signedTimestampOf } from './signature.js';
+import type { SignatureWatch } from './signature-watch.js';
 
 export interface ZaloChannelDeps {
   settings: ZaloSettings;
@@ -24,6 +25,8 @@ export interface ZaloChannelDeps {
   citizens: CitizenRegistry;
   clock: Clock;
   resolveCommune?: CommuneResolver;
+  /** Rate-limits, logs (sampled) and alerts on refused posts. */
+  signatures: SignatureWatch;
 }
 
 export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
@@ -74,9 +77,10 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
     if (!signed) {
       // Zalo reportedly checks a new webhook URL with an unsigned empty object; it carries no event.
       if (header === undefined && isEmptyObject(body)) return ACK;
-      request.log.warn('Zalo webhook refused: missing or wrong signature');
-      return sendError(reply, 'invalid_signature');
+      const wrongMac = typeof header === 'string' && SIGNATURE_HEADER.test(header.trim());
+      return deps.signatures.refused(request.ip, wrongMac) ? sendError(reply, 'invalid_signature') : sendError(reply, 'rate_limited');
     }
+    deps.signatures.accepted();
 
     const classified = classifyZaloEvent(body);
     if (classified.type === 'malformed') {
@@ -117,7 +121,10 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       {
         schema: { tags: ['zalo'], summary: 'Zalo OA webhook (signed events; answered 200 at once, handled afterwards)' },
         // Zalo's servers are few addresses sending every citizen's messages: a per-address limit would drop them.
+        // Refused posts are limited by the signature watch instead.
         config: { rateLimit: false },
+        // Refused posts are logged sampled by the signature watch; per-request lines would let a flood fill the disk.
+        logLevel: 'warn',
       },
       (request, reply) => inbox.acknowledge(() => acknowledge(request, reply)),
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type Harness, startWebChannel } from './harness.js';
+import { Client, type Harness, sessionId, startWebChannel } from './harness.js';
 
 /** `POST /api/chat` and the socket's message frame share one definition of a chat message: same cases, same outcome. */
 let harness: Harness;
@@ -8,7 +8,7 @@ let client: Client;
 beforeAll(async () => {
   harness = await startWebChannel();
   client = await Client.open(harness.socketUrl);
-  await client.hello({ sessionId: 'session-shared-1' });
+  await client.hello({ sessionId: sessionId('session-shared-1') });
 });
 afterAll(async () => {
   client.close();
@@ -27,7 +27,7 @@ async function overHttp(message: Record<string, unknown>): Promise<{ replies?: u
   const response = await fetch(`${harness.base}/api/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId: 'session-shared-2', ...message }),
+    body: JSON.stringify({ sessionId: sessionId('session-shared-2'), ...message }),
   });
   if (response.status === 400) return { refused: true };
   expect(response.status).toBe(200);

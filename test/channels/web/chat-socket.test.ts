@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { citizenKey } from '../../../src/citizens/identity.js';
-import { Client, type Harness, startWebChannel } from './harness.js';
+import { Client, type Harness, sessionId, startWebChannel } from './harness.js';
 
-const SESSION = 'session-0001';
+const SESSION = sessionId('session-0001');
 let harness: Harness;
 const clients: Client[] = [];
 
@@ -25,7 +25,42 @@ describe('widget socket /ws/chat', () => {
     const b = await open();
     const welcome = await b.hello();
     expect(welcome).toMatchObject({ type: 'welcome', v: 1 });
-    expect(welcome.type === 'welcome' && welcome.sessionId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(welcome.type === 'welcome' && welcome.sessionId).toMatch(/^[A-Za-z0-9_-]{44}$/);
+  });
+
+  it('starts a new conversation for an id it did not issue, on the socket and over HTTP', async () => {
+    harness = await startWebChannel();
+    const client = await open();
+    await client.hello({ sessionId: SESSION });
+    client.send({ type: 'message', id: 'm1', text: 'bi mat' });
+    await client.next();
+    const forged = SESSION.slice(0, 22) + 'A'.repeat(22);
+    for (const chosen of ['00000000', forged]) {
+      const stranger = await open();
+      const welcome = await stranger.hello({ sessionId: chosen });
+      expect(welcome.type === 'welcome' && welcome.sessionId).not.toBe(chosen);
+      const http = await fetch(`${harness.base}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sessionId: chosen, text: 'xin chao' }),
+      });
+      expect((await http.json()).sessionId).not.toBe(chosen);
+      expect(harness.engine.sessions.peek(citizenKey('web', chosen))).toBeUndefined();
+    }
+    // Clearing an id the server did not issue touches nothing.
+    expect((await fetch(`${harness.base}/api/chat/sessions/00000000`, { method: 'DELETE' })).status).toBe(204);
+    expect(harness.cleared).toEqual([]);
+    expect(harness.engine.sessions.peek(citizenKey('web', SESSION))).toBeDefined();
+  });
+
+  it('keeps no session for a hello alone: state starts with the first real message', async () => {
+    harness = await startWebChannel();
+    const client = await open();
+    await client.hello({ sessionId: SESSION });
+    await client.hello({ sessionId: sessionId('session-0002') });
+    expect(harness.engine.sessions.peek(citizenKey('web', SESSION))).toBeUndefined();
+    expect(harness.engine.sessions.peek(citizenKey('web', sessionId('session-0002')))).toBeUndefined();
+    expect(harness.turns).toEqual([]);
   });
 
   it('answers a message through the conversation engine, keyed by the widget session', async () => {
@@ -92,6 +127,8 @@ describe('widget socket /ws/chat', () => {
   it('closes a connection that speaks another protocol version', async () => {
     harness = await startWebChannel();
     const client = await open();
+    client.send('{"type":"hello","v":1e308}');
+    expect(await client.next()).toMatchObject({ type: 'error', code: 'malformed' });
     client.send({ type: 'hello', v: 2 });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'unsupported_version' });
     expect(await client.closed).toEqual({ code: 4001 });
@@ -111,30 +148,59 @@ describe('origin check on upgrade', () => {
   });
 });
 
-describe('per-connection rate limit', () => {
-  it('refuses frames over RATE_LIMIT_PER_MINUTE and accepts them again in the next minute', async () => {
-    harness = await startWebChannel({ rateLimitPerMinute: 3 });
+describe('per-address limits', () => {
+  it('refuses frames over RATE_LIMIT_PER_MINUTE for the address, on any of its sockets, and accepts them again in the next minute', async () => {
+    harness = await startWebChannel({ rateLimitPerMinute: 4 });
     const client = await open();
     await client.hello({ sessionId: SESSION });
     client.send({ type: 'message', id: 'm1', text: 'mot' });
     expect(await client.next()).toMatchObject({ type: 'reply', id: 'm1' });
-    client.send({ type: 'message', id: 'm2', text: 'hai' });
-    expect(await client.next()).toMatchObject({ type: 'reply', id: 'm2' });
-    client.send({ type: 'message', id: 'm3', text: 'ba' });
-    const limited = await client.next();
-    expect(limited).toMatchObject({ type: 'error', code: 'rate_limited', id: 'm3' });
-    expect(limited.type === 'error' && limited.message).toMatch(/quá nhanh/);
 
-    // Another connection has its own budget.
+    // A second socket from the same address draws on the same budget (hello + one message = 4 frames in all).
     const other = await open();
-    await other.hello({ sessionId: 'session-0002' });
+    await other.hello({ sessionId: sessionId('session-0002') });
     other.send({ type: 'message', id: 'o1', text: 'khac' });
     expect(await other.next()).toMatchObject({ type: 'reply', id: 'o1' });
+    client.send({ type: 'message', id: 'm2', text: 'hai' });
+    const limited = await client.next();
+    expect(limited).toMatchObject({ type: 'error', code: 'rate_limited', id: 'm2' });
+    expect(limited.type === 'error' && limited.message).toMatch(/quá nhanh/);
+    // POST /api/chat from the address is over the budget too.
+    const http = await fetch(`${harness.base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"ba"}' });
+    expect(http.status).toBe(429);
+    expect(await http.json()).toMatchObject({ error: 'rate_limited' });
 
     harness.clock.advance(60_000);
-    client.send({ type: 'message', id: 'm3', text: 'ba' });
-    expect(await client.next()).toMatchObject({ type: 'reply', id: 'm3' });
-    expect(harness.turns).toEqual(['mot', 'hai', 'khac', 'ba']);
+    client.send({ type: 'message', id: 'm2', text: 'hai' });
+    expect(await client.next()).toMatchObject({ type: 'reply', id: 'm2' });
+    expect(harness.turns).toEqual(['mot', 'khac', 'hai']);
+  });
+
+  it('gives 100 sockets from one address together no more than the address’s budget', async () => {
+    harness = await startWebChannel({ rateLimitPerMinute: 30 });
+    const sockets = await Promise.all(Array.from({ length: 100 }, () => open()));
+    for (const [i, socket] of sockets.entries()) socket.send({ type: 'message', id: `m${i}`, text: `tin ${i}` });
+    const answers = await Promise.all(sockets.map((socket) => socket.next()));
+    // Without hello a frame is refused as such, but only while the budget lasts: the rest are rate_limited.
+    expect(answers.filter((a) => a.type === 'error' && a.code === 'hello_required')).toHaveLength(30);
+    expect(answers.filter((a) => a.type === 'error' && a.code === 'rate_limited')).toHaveLength(70);
+    harness.clock.advance(60_000);
+    await Promise.all(sockets.map((socket) => socket.hello()));
+    for (const [i, socket] of sockets.entries()) socket.send({ type: 'message', id: `n${i}`, text: `tin ${i}` });
+    const replies = await Promise.all(sockets.map((socket) => socket.next()));
+    expect(replies.filter((r) => r.type === 'reply')).toHaveLength(0);
+    expect(harness.turns.length).toBeLessThanOrEqual(30);
+  });
+
+  it('caps the sockets open at once per address (WIDGET_SOCKETS_PER_ADDRESS) and frees a place when one closes', async () => {
+    harness = await startWebChannel({ socketsPerAddress: 3 });
+    const first = await open();
+    await open();
+    await open();
+    await expect(open()).rejects.toThrow('HTTP 429');
+    first.close();
+    await first.closed;
+    await expect.poll(async () => open().then(() => true, () => false)).toBe(true);
   });
 
   it('is off when RATE_LIMIT_PER_MINUTE is 0', async () => {
@@ -170,7 +236,7 @@ describe('offline queue: a message resent with the same id runs once', () => {
 
     // Ids are per session: another session's q1 is a new message.
     const stranger = await open();
-    await stranger.hello({ sessionId: 'session-0002' });
+    await stranger.hello({ sessionId: sessionId('session-0002') });
     stranger.send({ type: 'message', id: 'q1', text: 'hoc phi' });
     expect(await stranger.next()).toMatchObject({ type: 'reply', id: 'q1' });
     expect(harness.turns).toHaveLength(3);
@@ -219,11 +285,11 @@ describe('live announcements', () => {
   it('reaches the open widgets of the commune (and every widget for "all"), not the others', async () => {
     harness = await startWebChannel();
     const a = await open();
-    await a.hello({ sessionId: 'session-000a', commune: '10525' });
+    await a.hello({ sessionId: sessionId('session-000a'), commune: '10525' });
     const b = await open();
-    await b.hello({ sessionId: 'session-000b', commune: '11560' });
+    await b.hello({ sessionId: sessionId('session-000b'), commune: '11560' });
     const none = await open();
-    await none.hello({ sessionId: 'session-000c' });
+    await none.hello({ sessionId: sessionId('session-000c') });
 
     expect(harness.webPush.broadcastToCommune('10525', announcement)).toBe(1);
     expect(await a.next()).toEqual({ type: 'announcement', announcement });
@@ -232,7 +298,7 @@ describe('live announcements', () => {
     expect(b.frames).toEqual([]);
 
     // A new hello moves the widget to its new commune; a closed widget leaves the hub.
-    await b.hello({ sessionId: 'session-000b', commune: '10525' });
+    await b.hello({ sessionId: sessionId('session-000b'), commune: '10525' });
     expect(harness.webPush.broadcastToCommune('10525', { ...announcement, id: 'a3' })).toBe(2);
     a.close();
     await a.closed;

@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import WebSocket from 'ws';
 import { webCapabilities } from '../../../src/channels/web/capabilities.js';
 import { WebPushHub } from '../../../src/channels/web/push-hub.js';
+import { WidgetSessionIds } from '../../../src/channels/web/session-ids.js';
 import { registerWebChannel } from '../../../src/channels/web/web-channel.js';
 import type { ServerFrame } from '../../../src/channels/web/wire.js';
 import { zaloCapabilities } from '../../../src/channels/zalo/capabilities.js';
@@ -16,6 +17,15 @@ import type { Skill } from '../../../src/engine/types.js';
 import { registerErrorHandling } from '../../../src/http/errors.js';
 import type { Parser } from '../../../src/nlu/types.js';
 import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
+
+/** The ids the harness's server issues and accepts (one secret for every harness). */
+export const SESSION_IDS = new WidgetSessionIds(Buffer.alloc(32, 7));
+const named = new Map<string, string>();
+/** An id the harness's server issued, the same for the same name within a test file. */
+export function sessionId(name: string): string {
+  if (!named.has(name)) named.set(name, SESSION_IDS.issue());
+  return named.get(name)!;
+}
 
 /** Every text is "echo": enough routing for transport tests; the engine itself is the real one. */
 const parser: Parser = {
@@ -40,7 +50,9 @@ export interface Harness {
  * The web channel on a real port, in front of a real ConversationEngine with two tiny skills: "echo" (answers
  * "Bạn nói: …", slowly enough to overlap a duplicate) and the menu/fallback the engine requires.
  */
-export async function startWebChannel(options: { rateLimitPerMinute?: number; allowedOrigins?: string[] } = {}): Promise<Harness> {
+export async function startWebChannel(
+  options: { rateLimitPerMinute?: number; socketsPerAddress?: number; allowedOrigins?: string[] } = {},
+): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'web-channel-'));
   const storage = await openLowdbStorage(dataDir);
   const clock = new ManualClock();
@@ -78,10 +90,12 @@ export async function startWebChannel(options: { rateLimitPerMinute?: number; al
     engine,
     clock,
     webPush,
+    sessionIds: SESSION_IDS,
     config: {
       ALLOWED_ORIGINS: options.allowedOrigins ?? ['https://portal.example.gov.vn'],
       PUBLIC_BASE_URL: 'https://chatbot.example.gov.vn',
       RATE_LIMIT_PER_MINUTE: options.rateLimitPerMinute ?? 0,
+      WIDGET_SOCKETS_PER_ADDRESS: options.socketsPerAddress ?? 0,
     },
     onClear: [(sessionId) => void cleared.push(sessionId)],
   });

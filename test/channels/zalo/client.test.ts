@@ -35,12 +35,14 @@ async function clientAgainstMock(
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }), () => mock.close());
   const storage = await openLowdbStorage(dataDir);
   const settings = zaloSettings(loadConfig({ ...mock.env(), ...options.env }))!;
-  const log = pino({ level: 'silent' });
+  // Log lines are kept for the alert tests.
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock, log });
   const client = new ZaloClient({ settings, tokens, log, retry: { baseDelayMs: 2, ...options.retry } });
   const user = (userId: string, patch: { follower?: boolean; lastInteractionAt?: number } = {}) =>
     mock.setUser(userId, { lastInteractionAt: clock.now().getTime(), ...patch });
-  return { mock, client, tokens, clock, user };
+  return { mock, client, tokens, clock, user, lines, storage, log, settings };
 }
 
 describe('Zalo tokens', () => {
@@ -116,6 +118,36 @@ describe('Zalo tokens', () => {
     expect((await storedToken(bed)).alert).toBeNull();
   });
 
+  it('classifies a refused secret key (-14004) as configuration: an alert that names ZALO_APP_SECRET, the refresh token kept for the next start', async () => {
+    const { mock, tokens, lines, storage, clock, log, settings } = await clientAgainstMock({ env: { ZALO_APP_SECRET: 'khoa-bi-mat-sai' } });
+    const refreshToken = mock.currentRefreshToken;
+    await expect(tokens.keepFresh()).rejects.toThrow(/ZALO_APP_SECRET/);
+    const stored = (await storage.tokens.get())!;
+    expect(stored).toMatchObject({ refusal: 'configuration', refreshToken, accessToken: null });
+    expect(stored.alert).toMatch(/^Zalo từ chối ZALO_APP_SECRET \(mã lỗi -14004\).*kiểm tra ZALO_APP_SECRET/);
+    expect(lines.filter((l) => l.alert === 'zalo_token')).toEqual([
+      expect.objectContaining({ level: 50, refusal: 'configuration', zaloError: -14004, msg: expect.stringContaining('check ZALO_APP_SECRET, then restart') }),
+    ]);
+
+    // The secret fixed, the next start refreshes with the same refresh token.
+    const fixed = new ZaloTokenManager({ settings: { ...settings, appSecret: mock.appSecret }, repo: storage.tokens, clock, log });
+    await fixed.keepFresh();
+    expect(mock.tokenRequests).toEqual([
+      { refreshToken, accepted: false },
+      { refreshToken, accepted: true },
+    ]);
+    expect((await storage.tokens.get())!.alert).toBeNull();
+  });
+
+  it('classifies a used or unknown refresh token as dead: the alert line says an OA admin must grant the app again', async () => {
+    const { tokens, lines, storage } = await clientAgainstMock({ env: { ZALO_REFRESH_TOKEN: 'da-dung-roi' } });
+    await expect(tokens.keepFresh()).rejects.toThrow();
+    expect((await storage.tokens.get())!.refusal).toBe('dead_token');
+    expect(lines.filter((l) => l.alert === 'zalo_token')).toEqual([
+      expect.objectContaining({ level: 50, refusal: 'dead_token', msg: expect.stringContaining('an OA admin grants the app again') }),
+    ]);
+  });
+
   it('keeps the pair fresh without traffic: a seeded token of unknown expiry is replaced once, then only near expiry', async () => {
     const { mock, tokens, clock } = await clientAgainstMock();
     await tokens.keepFresh();
@@ -148,9 +180,22 @@ describe('Zalo sending', () => {
     expect(mock.sendAttempts).toEqual([{ userId, error: -230 }]);
   });
 
-  it('gives up at once on -213 for a user who does not follow the OA', async () => {
-    const { mock, client, user } = await clientAgainstMock();
-    user('3000000000000000006', { follower: false });
+  it('sends to a user who does not follow the OA but wrote within 7 days, as Zalo does', async () => {
+    const { mock, client, user, clock } = await clientAgainstMock();
+    user('3000000000000000007', { follower: false });
+    expect(await client.sendText('3000000000000000007', 'Xin chào')).toMatchObject({ ok: true });
+    // The raw answer carries the send time and the quota it was counted against.
+    const raw = await fetch(`${mock.url}/v3.0/oa/message/cs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', access_token: mock.env().ZALO_ACCESS_TOKEN! },
+      body: JSON.stringify({ recipient: { user_id: '3000000000000000007' }, message: { text: 'Lần hai' } }),
+    });
+    expect((await raw.json()).data).toMatchObject({ user_id: '3000000000000000007', sent_time: String(clock.now().getTime()), quota: { quota_type: 'reply' } });
+  });
+
+  it('gives up at once on -213 for a user who does not follow the OA and has not written within 7 days', async () => {
+    const { mock, client, user, clock } = await clientAgainstMock();
+    user('3000000000000000006', { follower: false, lastInteractionAt: clock.now().getTime() - 8 * DAY_MS });
     const result = await client.sendText('3000000000000000006', 'Xin chào');
     expect(result).toMatchObject({ ok: false, code: -213, kind: 'not_follower', retryable: false });
     expect(mock.sendAttempts).toHaveLength(1);

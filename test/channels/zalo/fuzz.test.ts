@@ -73,12 +73,13 @@ describe('POST /webhooks/zalo under random input', () => {
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           expect(response.status).toBeLessThan(500);
           if (response.status >= 400) expect(JSON.parse(response.body)).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-          if (!signed && body !== '{}' && response.status !== 413) expect(response.status).toBe(401);
+          // Refused: 401, or 429 once the address has used up its refusals for the minute.
+          if (!signed && body !== '{}' && response.status !== 413) expect([401, 429]).toContain(response.status);
           if (signed && body.length < 64 * 1024) expect(response.status).toBe(200);
         }),
       );
     }
-    expect([...statuses.keys()].sort()).toEqual([200, 401, 413]);
+    expect([...statuses.keys()].filter((status) => status !== 429).sort()).toEqual([200, 401, 413]);
 
     await bed.settle();
     const answered = FUZZ_USERS.flatMap((u) => bed.mock.messagesTo(u));

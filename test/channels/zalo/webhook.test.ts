@@ -110,6 +110,38 @@ describe('POST /webhooks/zalo — exactly once', () => {
 });
 
 describe('POST /webhooks/zalo — events', () => {
+  it('takes user_click_chatnow in its real shape (top-level user_id and oa_id) and the sender / follower variants: each opens the 7-day window', async () => {
+    bed = await startZaloTestBed();
+    const { mock } = bed;
+    const base = { app_id: mock.appId, oa_id: mock.oaId, event_name: 'user_click_chatnow' };
+    const shapes = [
+      { ...base, user_id: '2000000000000000031', timestamp: String(bed.clock.now().getTime()) },
+      { ...base, sender: { id: '2000000000000000032' }, recipient: { id: mock.oaId }, timestamp: String(bed.clock.now().getTime()) },
+      { ...base, follower: { id: '2000000000000000033' }, timestamp: String(bed.clock.now().getTime()) },
+    ];
+    for (const shape of shapes) expect((await mock.deliver(shape)).status).toBe(200);
+    await bed.settle();
+    for (const userId of ['2000000000000000031', '2000000000000000032', '2000000000000000033']) {
+      expect(await citizen(userId), userId).toMatchObject({ lastInteractionAt: bed.clock.now().toISOString() });
+      // The mock saw the interaction too: a consultation message goes through.
+      expect(mock.user(userId)?.lastInteractionAt, userId).toBe(bed.clock.now().getTime());
+    }
+    // Each was journaled as an event of its own (none refused as malformed).
+    expect(await bed.dataFile<JournalRecord>('journal')).toHaveLength(3);
+  });
+
+  it('keeps the citizen’s own messages in Zalo’s conversation history (src 1) beside the OA’s (src 0)', async () => {
+    bed = await startZaloTestBed();
+    const userId = '2000000000000000041';
+    await bed.mock.userSendsText(userId, 'xin chào');
+    await bed.settle();
+    const query = encodeURIComponent(JSON.stringify({ user_id: userId, offset: 0, count: 10 }));
+    const response = await fetch(`${bed.mock.url}/v2.0/oa/conversation?data=${query}`, { headers: { access_token: bed.mock.env().ZALO_ACCESS_TOKEN! } });
+    const history = (await response.json()).data as { src: number; message: string; from_id: string }[];
+    expect(history.filter((m) => m.src === 1)).toEqual([expect.objectContaining({ message: 'xin chào', from_id: userId })]);
+    expect(history.filter((m) => m.src === 0).length).toBeGreaterThan(0);
+  });
+
   it('welcomes a new follower with the privacy notice and the menu; "1" picks the first item', async () => {
     bed = await startZaloTestBed();
     const userId = '2000000000000000005';

@@ -38,8 +38,10 @@ export async function startChatService(now = '2026-11-28T03:00:00Z'): Promise<Ch
 
   const conversation = (sessionId: string): Conversation => {
     const send = async (body: { text?: string; payload?: string }) => {
-      const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, ...body } });
+      const res = await app.inject({ method: 'POST', url: '/api/chat', payload: { sessionId: c.sessionId, ...body } });
       if (res.statusCode !== 200) throw new Error(`/api/chat answered ${res.statusCode}: ${res.body}`);
+      // The name was a client-chosen id, which the server replaces: keep the one it issued.
+      c.sessionId = res.json().sessionId;
       c.last = res.json().replies as Reply[];
       // Zalo's limit holds for every reply of every turn.
       const long = c.last.find((r) => r.text.length > 2000);

@@ -16,11 +16,13 @@ afterAll(() => bed.close());
 let sessions = 0;
 /** A fresh widget conversation over /api/chat, past the first-contact privacy notice; each call returns the replies. */
 async function visitor() {
-  const sessionId = `khach-dang-ky-${++sessions}`;
+  // Replaced by the id the server issues on the first message.
+  let sessionId = `khach-dang-ky-${++sessions}`;
   const say = async (message: string | { payload: string }): Promise<Reply[]> => {
     const body = typeof message === 'string' ? { text: message } : message;
     const response = await bed.inject({ method: 'POST', url: '/api/chat', payload: { sessionId, ...body } });
     expect(response.statusCode).toBe(200);
+    sessionId = response.json().sessionId;
     return response.json().replies;
   };
   await say('xin chào');

@@ -7,8 +7,8 @@ import { signZaloEvent } from './sign.js';
 /**
  * A local Zalo for tests and development: a real HTTP server on 127.0.0.1 that implements the OA endpoints the
  * service uses, with Zalo's behaviour (reference §0 "Mock server"): rotating single-use refresh tokens, expiring
- * access tokens, application errors inside HTTP-200 bodies (-216 bad token, -213 not a follower, -230 outside the
- * 7-day window, -32 rate limit), and a webhook sender that signs events like Zalo does. Every accepted message is
+ * access tokens, application errors inside HTTP-200 bodies (-216 bad token, -230 outside the 7-day window for a
+ * follower, -213 for a non-follower outside it: inside it, followers and non-followers alike receive messages; -32 rate limit), and a webhook sender that signs events like Zalo does. Every accepted message is
  * recorded so tests can count replies per user.
  */
 export interface MockZaloOptions {
@@ -105,6 +105,8 @@ export class MockZalo {
   readonly #server: Server;
   readonly #options: MockZaloOptions;
   readonly #users = new Map<string, MockUser>();
+  /** Citizens' own text messages as Zalo keeps them (conversation history, src 1). */
+  readonly #inbound: { userId: string; messageId: string; text: string; at: number }[] = [];
   readonly #accessTokens = new Map<string, number>();
   readonly #initialPair: { accessToken: string; refreshToken: string };
   #refreshToken: string;
@@ -333,8 +335,16 @@ export class MockZalo {
   }
 
   #observe(event: ZaloEventBody): void {
-    const userId = (event.sender as { id?: string } | undefined)?.id ?? (event.follower as { id?: string } | undefined)?.id;
+    // user_click_chatnow carries a top-level user_id; follow events follower.id; messages sender.id.
+    const userId =
+      (event.sender as { id?: string } | undefined)?.id ??
+      (event.follower as { id?: string } | undefined)?.id ??
+      (typeof event.user_id === 'string' ? event.user_id : undefined);
     if (!userId || event.event_name.startsWith('oa_')) return;
+    const message = event.message as { msg_id?: string; text?: string } | undefined;
+    if (event.event_name === 'user_send_text' && message?.text !== undefined) {
+      this.#inbound.push({ userId, messageId: message.msg_id ?? hex(10), text: message.text, at: Number(event.timestamp) });
+    }
     const user = this.#users.get(userId) ?? this.setUser(userId);
     if (event.event_name === 'follow') user.follower = true;
     if (event.event_name === 'unfollow') user.follower = false;
@@ -383,17 +393,26 @@ export class MockZalo {
       });
     },
     'GET /v3.0/oa/user/getlist': (input, res) => this.#getList(input, res),
-    // Conversation history, newest first; the mock keeps the OA's side (src 0).
+    // Conversation history, newest first: the OA's messages (src 0) and the citizen's own (src 1).
     'GET /v2.0/oa/conversation': (input, res) => {
-      if (typeof input.user_id !== 'string') return this.#fail(res, -201);
+      const userId = input.user_id;
+      if (typeof userId !== 'string') return this.#fail(res, -201);
       const offset = Number(input.offset ?? 0);
       const count = Math.min(Number(input.count ?? 10), 10);
-      const mine = this.messagesTo(input.user_id)
-        .slice()
-        .reverse()
-        .slice(offset, offset + count)
-        .map((m) => ({ src: 0, time: m.at.getTime(), type: 'text', message: m.text, message_id: m.messageId, from_id: this.oaId, to_id: m.userId }));
-      this.#ok(res, mine);
+      const fromOa = this.messagesTo(userId).map((m) => ({
+        src: 0,
+        time: m.at.getTime(),
+        type: 'text',
+        message: m.text,
+        message_id: m.messageId,
+        from_id: this.oaId,
+        to_id: m.userId,
+      }));
+      const fromUser = this.#inbound
+        .filter((m) => m.userId === userId)
+        .map((m) => ({ src: 1, time: m.at, type: 'text', message: m.text, message_id: m.messageId, from_id: userId, to_id: this.oaId }));
+      const page = [...fromOa, ...fromUser].sort((a, b) => b.time - a.time).slice(offset, offset + count);
+      this.#ok(res, page);
     },
     'POST /v2.0/oa/tag/tagfollower': (input, res) => this.#tag(input, res, (user, tag) => user.tags.add(tag)),
     'POST /v2.0/oa/tag/rmfollowerfromtag': (input, res) => this.#tag(input, res, (user, tag) => user.tags.delete(tag)),
@@ -425,15 +444,21 @@ export class MockZalo {
       return this.#fail(res, attempt(-210));
     }
     const user = this.#users.get(userId);
-    if (!user || user.lastInteractionAt === null) return this.#fail(res, attempt(-201));
-    if (!user.follower) return this.#fail(res, attempt(-213));
-    if (this.clock.now().getTime() - user.lastInteractionAt > 7 * DAY_MS) return this.#fail(res, attempt(-230));
+    if (!user) return this.#fail(res, attempt(-201));
+    // Consultation messages need an interaction within 7 days; following is not a condition.
+    const withinWindow = user.lastInteractionAt !== null && this.clock.now().getTime() - user.lastInteractionAt <= 7 * DAY_MS;
+    if (!withinWindow) return this.#fail(res, attempt(user.follower ? -230 : -213));
 
     attempt(0);
     const accepted: AcceptedMessage = { messageId: hex(16), userId, text: message.text ?? '', message, at: this.clock.now() };
     this.messages.push(accepted);
     for (const listener of this.#listeners) listener(accepted);
-    this.#ok(res, { message_id: accepted.messageId, user_id: userId });
+    this.#ok(res, {
+      message_id: accepted.messageId,
+      user_id: userId,
+      sent_time: String(accepted.at.getTime()),
+      quota: { quota_type: 'reply', owner_type: 'OA', owner_id: this.oaId },
+    });
   }
 
   #getList(input: Record<string, unknown>, res: ServerResponse) {
@@ -472,7 +497,7 @@ export class MockZalo {
       this.tokenRequests.push({ refreshToken, accepted: false });
       sendJson(res, 200, { error, error_name: name, error_reason: name, error_description: name, ref_doc: '' });
     };
-    if (req.headers.secret_key !== this.appSecret) return refuse(-14014, 'Invalid secret key');
+    if (req.headers.secret_key !== this.appSecret) return refuse(-14004, 'Invalid secret key');
     if (form.get('app_id') !== this.appId) return refuse(-14002, 'Invalid appId');
     if (form.get('grant_type') !== 'refresh_token') return refuse(-14001, 'Invalid grant_type');
     if (refreshToken !== this.#refreshToken && !this.#options.acceptUnknownRefreshTokens) {
