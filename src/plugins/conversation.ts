@@ -99,7 +99,7 @@ export const conversationPlugin = fp<ConversationOptions>(
       clock,
       capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
       hooks: [
-        createPrivacyNoticeHook({ registry: citizens, periods: retentionPeriods(config), privacyPageUrl: pageUrl }),
+        createPrivacyNoticeHook({ registry: citizens, privacyPageUrl: pageUrl }),
         app.announcements.pendingHook,
         createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
       ],
