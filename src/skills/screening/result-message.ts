@@ -13,7 +13,7 @@ type Entitlement = ScreeningResult['entitlements'][number];
 
 /**
  * Entitlements that answer a deprivation the household reported: a household without BHYT cards wants to hear about
- * the card first, one with a child out of school about learning costs. The rest keep the content's order.
+ * the card first, one with a child out of school about learning costs.
  */
 const ENTITLEMENTS_FOR_INDICATOR: Readonly<Record<string, readonly string[]>> = {
   health_insurance: ['health_insurance_poor', 'health_insurance_near_poor', 'health_insurance_average_farming'],
@@ -23,11 +23,19 @@ const ENTITLEMENTS_FOR_INDICATOR: Readonly<Record<string, readonly string[]>> = 
   drinking_water: ['clean_water_loan'],
   sanitation: ['clean_water_loan'],
 };
+/** Deprivation-related entitlements named before the category's headline one. */
+const RELATED_FIRST = 2;
 
+/**
+ * The entitlements by value for this household: up to two that answer its deprivations, then the category's headline
+ * support (the content lists it first: the policy loan), then the other related ones, then the content's order.
+ */
 function byValueFor(result: ScreeningResult): Entitlement[] {
   const deprived = result.deprivedDimensions.flatMap((d) => d.indicators.map((i) => i.id));
   const wanted = new Set(deprived.flatMap((id) => ENTITLEMENTS_FOR_INDICATOR[id] ?? []));
-  return [...result.entitlements.filter((e) => wanted.has(e.id)), ...result.entitlements.filter((e) => !wanted.has(e.id))];
+  const related = result.entitlements.filter((e) => wanted.has(e.id));
+  const order = [...related.slice(0, RELATED_FIRST), ...result.entitlements.slice(0, 1), ...related, ...result.entitlements];
+  return [...new Set(order)];
 }
 
 /**
