@@ -58,7 +58,10 @@ describe('screening on /api/chat', () => {
     expect(buttons(c.last)).toEqual(['Xã (nông thôn)', 'Phường (thành thị)']);
     await c.tap('Phường (thành thị)');
     await c.tap('3 người');
-    expect(buttons(c.last)).toEqual(['Dưới 5,4 triệu', '5,4–6 triệu', 'Hơn 6–6,6 triệu', 'Hơn 6,6–9 triệu', 'Hơn 9 triệu']);
+    // Five ranges: three on the bubble, the others behind "Khác".
+    expect(buttons(c.last)).toEqual(['Dưới 5,4 triệu', '5,4–6 triệu', 'Hơn 6–6,6 triệu', 'Khác']);
+    await c.tap('Khác');
+    expect(buttons(c.last)).toEqual(['Hơn 6,6–9 triệu', 'Hơn 9 triệu']);
     const result = texts(await c.tap('Hơn 9 triệu'));
     expect(result).toContain('Hộ của bạn có khả năng không thuộc diện hộ nghèo, hộ cận nghèo.');
     expect(result).toContain('thu nhập cả hộ trên 9.000.000 đồng/tháng');
