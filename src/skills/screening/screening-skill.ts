@@ -21,6 +21,7 @@ import {
   toFlow,
 } from './flow-state.js';
 import { formatDong } from './format.js';
+import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -52,7 +53,8 @@ const RESUME_BUTTON: QuickReply = { title: 'Tiếp tục', payload: controlPaylo
 const DETAILS_PREFIX = `${SCREENING_SKILL}:details:`;
 
 type Outcome =
-  | { kind: 'accept'; data: FlowData }
+  /** `lead`: what was understood beyond the question's answer, said before the next question. */
+  | { kind: 'accept'; data: FlowData; lead?: string }
   | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
   /** A button of an earlier question: ask the current one again. */
   | { kind: 'stale' }
@@ -128,12 +130,16 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 
   /** Records the answer to `step` and moves on. */
-  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData) =>
-    askOrFinish(ctx, {
-      standard: state.standard,
-      data: { ...data, misses: 0 },
-      history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
-    });
+  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData, lead?: string) =>
+    askOrFinish(
+      ctx,
+      {
+        standard: state.standard,
+        data: { ...data, misses: 0 },
+        history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
+      },
+      lead,
+    );
 
   const areaNamed = (ctx: TurnContext): Area | 'special_zone' | null => {
     const entities = ctx.nlu().entities;
@@ -200,6 +206,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'indicator': {
+        // Facts about members come first: "có 1 đứa 12 tuổi bỏ học" starts with "có" but is not a yes to every question.
+        const told = factsOutcome(state, step.indicator.id, text);
+        if (told) return told;
         const answer = readYesNo(text);
         if (answer === 'unsure') return { kind: 'retry', reason: 'unsure' };
         if (answer) return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer === 'yes' } } };
@@ -266,7 +275,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
       switch (outcome.kind) {
         case 'accept':
-          return advance(ctx, state, step, outcome.data);
+          return advance(ctx, state, step, outcome.data, outcome.lead);
         case 'elsewhere':
           return null;
         case 'stale':
@@ -308,6 +317,32 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       };
     },
   };
+}
+
+/**
+ * What a free-text answer says about members (BHYT cards, schooling), recorded for every indicator it settles, with
+ * a line saying so; null when it says nothing of the kind. The question asked stays open unless the message settles
+ * it, and the flow then asks what is still open.
+ */
+function factsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
+  const { facts, youngWithoutCard } = readHouseholdFacts(text, asked);
+  const indicators = indicatorsOf(state.standard);
+  const known = facts.filter((f) => indicators.some((i) => i.id === f.indicator));
+  if (known.length === 0 && !youngWithoutCard) return null;
+  const answers = { ...state.data.answers };
+  for (const fact of known) answers[fact.indicator] = fact.deprived;
+  const lines = known.map((f) => {
+    const label = indicators.find((i) => i.id === f.indicator)!.label;
+    return `• ${label}: ${f.deprived ? 'có thiếu hụt' : 'không thiếu hụt'} (${f.who}).`;
+  });
+  if (youngWithoutCard) {
+    lines.push(
+      `• Trẻ em dưới ${BHYT_FROM_AGE} tuổi được cấp thẻ bảo hiểm y tế miễn phí nên không tính là thiếu hụt; nếu bé chưa có thẻ, bạn hỏi UBND xã/phường để làm.`,
+    );
+  }
+  // The question asked is repeated below when the message did not settle it: say it is still open.
+  if (!(asked in answers)) lines.push('Còn câu mình đang hỏi:');
+  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận:', ...lines].join('\n') };
 }
 
 /**
