@@ -314,6 +314,9 @@ interface Bubble {
   exempt: boolean;
 }
 const bubbles: Bubble[] = [];
+/** Zalo turns answered in more messages than a phone shows at once. */
+const MAX_ZALO_MESSAGES = 2;
+const crowdedTurns: string[] = [];
 
 /** The channel's bed, its citizens' turns measured bubble by bubble. */
 function measured(start: () => Promise<ChannelBed>, channel: Channel): () => Promise<ChannelBed> {
@@ -327,6 +330,7 @@ function measured(start: () => Promise<ChannelBed>, channel: Channel): () => Pro
           async send(step, previous) {
             const turn = await user.send(step, previous);
             const said = step.say !== undefined ? `say "${step.say}"` : `tap "${step.tap}"`;
+            if (channel === 'zalo' && turn.bubbles.length > MAX_ZALO_MESSAGES) crowdedTurns.push(`${said}: ${turn.bubbles.length} messages`);
             for (const [i, text] of turn.bubbles.entries()) {
               bubbles.push({ length: text.length, where: `${channel} › ${said} › bubble ${i + 1}`, exempt: step.tap === LONG_ANSWER_TAP });
             }
@@ -348,6 +352,7 @@ afterAll(() => {
   const named = (list: Bubble[]) => list.slice(0, 10).map((b) => `  ${b.length} ${b.where}`).join('\n');
   const problems: string[] = [];
   if (median > MAX_MEDIAN_BUBBLE) problems.push(`the median bubble is ${median} characters (at most ${MAX_MEDIAN_BUBBLE})`);
+  if (crowdedTurns.length) problems.push(`Zalo turns of more than ${MAX_ZALO_MESSAGES} messages:\n  ${crowdedTurns.join('\n  ')}`);
   if (tooLong.length) problems.push(`${tooLong.length} bubble(s) over ${MAX_BUBBLE} characters:\n${named(tooLong)}`);
   const limited = longest.filter((b) => !b.exempt);
   console.info(`Bubbles: ${bubbles.length}, median ${median} characters; longest outside the full list:\n${named(limited.slice(0, 3))}`);
