@@ -73,6 +73,17 @@ describe('screening on /api/chat', () => {
     expect(await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).toEqual([]);
   });
 
+  it('the full list opens from its button alone: after the result, in a new screening (then goes on), not when garbled', async () => {
+    const c = fresh();
+    for (const typed of ['tu danh gia ho ngheo', 'xa', '3 nguoi', '10 trieu']) await c.say(typed);
+    const details = c.last.at(-1)!.quickReplies!.find((q) => q.title === 'Xem tất cả quyền lợi')!.payload;
+    await c.say('tu danh gia ho ngheo');
+    expect(texts(await c.press(details))).toContain('Bước tiếp theo');
+    expect(buttons(c.last)).toEqual(['Tiếp tục']);
+    expect(texts(await c.tap('Tiếp tục'))).toContain('Câu 1/15');
+    expect(texts(await c.press('screening:details:vn-2022-2025|2026-11-28|rural|3|x|z|1'))).toContain('không còn xem lại được');
+  });
+
   it('with quick replies: a near-poor household close to the line, answers kept after "Đồng ý"', async () => {
     const c = fresh();
     await c.press('intent:screening_start');
