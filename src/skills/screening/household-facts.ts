@@ -83,9 +83,10 @@ export function readHouseholdFacts(text: string, asked?: string): HouseholdFacts
       }
       const olderAge = s.ages.find((a) => a >= BHYT_FROM_AGE);
       if (olderAge !== undefined) facts.push({ indicator: 'health_insurance', deprived: true, who: `người ${olderAge} tuổi chưa có thẻ` });
-      else if (s.adults || (!s.children && s.ages.length === 0)) {
-        facts.push({ indicator: 'health_insurance', deprived: true, who: 'người lớn chưa có thẻ' });
-      } else youngWithoutCard = true;
+      else if (s.adults) facts.push({ indicator: 'health_insurance', deprived: true, who: 'người lớn chưa có thẻ' });
+      // "nhà chưa có BHYT": nobody named, said of the household.
+      else if (!s.children && s.ages.length === 0) facts.push({ indicator: 'health_insurance', deprived: true, who: 'trong nhà có người chưa có thẻ' });
+      else youngWithoutCard = true;
     } else if (topic === 'school') {
       const child = s.ages.find((a) => a >= SCHOOL_FROM_AGE && a < SCHOOL_UNDER_AGE);
       const adult = s.ages.find((a) => a >= ADULT_LEVEL_FROM_AGE && a <= ADULT_EDUCATION_TO_AGE);

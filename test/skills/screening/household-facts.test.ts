@@ -15,6 +15,7 @@ describe('readHouseholdFacts', () => {
     ['be 3 tuoi chua co the bhyt', 'health_insurance', {}, true],
     ['chau 8 tuoi chua co bhyt', 'nutrition', { health_insurance: true }, false],
     ['ca nha chua lam bao hiem y te', 'employment', { health_insurance: true }, false],
+    ['nha chua co bhyt', 'employment', { health_insurance: true }, false],
     ['khong, ca nha deu co the roi', 'health_insurance', { health_insurance: false }, false],
     ['Cả nhà đều có thẻ BHYT', 'employment', { health_insurance: false }, false],
     // Schooling: 3 to under 16 is the children's indicator, 18–30 the adults'; 16–17 is left to the question.
