@@ -12,12 +12,12 @@ import type { CommuneDirectory } from '../domain/communes.js';
 import type { LoanRates } from '../domain/knowledge/interest.js';
 import type { PovertyRules } from '../domain/poverty/types.js';
 import { ConversationEngine } from '../engine/engine.js';
+import { createQuickReplyPaging } from '../engine/quick-reply-pages.js';
 import { SessionStore } from '../engine/session-store.js';
 import type { Parser } from '../nlu/types.js';
 import { ConsentService } from '../privacy/consent.js';
 import { createPrivacyNoticeHook } from '../privacy/notice-hook.js';
 import { PersonalDataService } from '../privacy/personal-data.js';
-import { retentionPeriods } from '../privacy/retention-periods.js';
 import { createFaqSkill } from '../skills/faq/faq-skill.js';
 import { renderAnswerById } from '../skills/faq/render-answer.js';
 import { KnowledgeFinder } from '../skills/knowledge/knowledge-finder.js';
@@ -73,6 +73,7 @@ export const conversationPlugin = fp<ConversationOptions>(
     sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);
     const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
     const pageUrl = privacyPageUrl(config);
+    const paging = createQuickReplyPaging();
     const engine = new ConversationEngine({
       parser,
       skills: [
@@ -94,14 +95,17 @@ export const conversationPlugin = fp<ConversationOptions>(
           },
           intro: renderAnswerById(answers, 'privacy'),
         }),
+        paging.skill,
       ],
       sessions,
       clock,
       capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
       hooks: [
-        createPrivacyNoticeHook({ registry: citizens, periods: retentionPeriods(config), privacyPageUrl: pageUrl }),
+        createPrivacyNoticeHook({ registry: citizens, privacyPageUrl: pageUrl }),
         app.announcements.pendingHook,
         createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
+        // Last: it shapes what every other hook and skill produced.
+        paging.hook,
       ],
     });
     app.decorate('engine', engine);

@@ -298,7 +298,68 @@ async function play(file: string, conversation: Conversation, channel: Channel, 
 
 const RUN_TODO = process.env.CONVERSATIONS_TODO === 'run';
 const files = loadConversationFiles();
-const starters: Record<Channel, () => Promise<ChannelBed>> = { web: startWebBed, zalo: startZaloBed };
+
+// ——— Phone-sized replies (issue 16): every bubble of the suite is measured ———
+
+/** Over the whole suite, on both channels. */
+const MAX_MEDIAN_BUBBLE = 600;
+const MAX_BUBBLE = 1_000;
+/** The one answer allowed to be longer: the self-assessment's full list of entitlements, next steps and disclaimer. */
+const LONG_ANSWER_TAP = 'Xem tất cả quyền lợi';
+
+interface Bubble {
+  length: number;
+  where: string;
+  /** Part of the answer allowed to be long. */
+  exempt: boolean;
+}
+const bubbles: Bubble[] = [];
+/** Zalo turns answered in more messages than a phone shows at once. */
+const MAX_ZALO_MESSAGES = 2;
+const crowdedTurns: string[] = [];
+
+/** The channel's bed, its citizens' turns measured bubble by bubble. */
+function measured(start: () => Promise<ChannelBed>, channel: Channel): () => Promise<ChannelBed> {
+  return async () => {
+    const bed = await start();
+    return {
+      ...bed,
+      newUser: (keepNotice) => {
+        const user = bed.newUser(keepNotice);
+        return {
+          async send(step, previous) {
+            const turn = await user.send(step, previous);
+            const said = step.say !== undefined ? `say "${step.say}"` : `tap "${step.tap}"`;
+            if (channel === 'zalo' && turn.bubbles.length > MAX_ZALO_MESSAGES) crowdedTurns.push(`${said}: ${turn.bubbles.length} messages`);
+            for (const [i, text] of turn.bubbles.entries()) {
+              bubbles.push({ length: text.length, where: `${channel} › ${said} › bubble ${i + 1}`, exempt: step.tap === LONG_ANSWER_TAP });
+            }
+            return turn;
+          },
+        };
+      },
+    };
+  };
+}
+
+afterAll(() => {
+  if (bubbles.length === 0) return;
+  const lengths = bubbles.map((b) => b.length).sort((a, b) => a - b);
+  const middle = lengths.length / 2;
+  const median = lengths.length % 2 ? lengths[Math.floor(middle)]! : (lengths[middle - 1]! + lengths[middle]!) / 2;
+  const longest = [...bubbles].sort((a, b) => b.length - a.length);
+  const tooLong = longest.filter((b) => !b.exempt && b.length > MAX_BUBBLE);
+  const named = (list: Bubble[]) => list.slice(0, 10).map((b) => `  ${b.length} ${b.where}`).join('\n');
+  const problems: string[] = [];
+  if (median > MAX_MEDIAN_BUBBLE) problems.push(`the median bubble is ${median} characters (at most ${MAX_MEDIAN_BUBBLE})`);
+  if (crowdedTurns.length) problems.push(`Zalo turns of more than ${MAX_ZALO_MESSAGES} messages:\n  ${crowdedTurns.join('\n  ')}`);
+  if (tooLong.length) problems.push(`${tooLong.length} bubble(s) over ${MAX_BUBBLE} characters:\n${named(tooLong)}`);
+  const limited = longest.filter((b) => !b.exempt);
+  console.info(`Bubbles: ${bubbles.length}, median ${median} characters; longest outside the full list:\n${named(limited.slice(0, 3))}`);
+  if (problems.length) throw new Error(`Replies too long for a phone: ${problems.join('; ')}\nLongest bubbles:\n${named(longest)}`);
+});
+
+const starters: Record<Channel, () => Promise<ChannelBed>> = { web: measured(startWebBed, 'web'), zalo: measured(startZaloBed, 'zalo') };
 
 for (const { file, conversations } of files) {
   for (const channel of CHANNELS) {

@@ -76,7 +76,7 @@ export async function privacyHarness(): Promise<PrivacyHarness> {
     sessions,
     clock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
-    hooks: [createPrivacyNoticeHook({ registry, periods, privacyPageUrl: PRIVACY_URL })],
+    hooks: [createPrivacyNoticeHook({ registry, privacyPageUrl: PRIVACY_URL })],
   });
   const texts = async (replies: Promise<{ text: string }[]>) => (await replies).map((r) => r.text);
   return {

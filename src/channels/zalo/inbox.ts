@@ -9,6 +9,7 @@ import type { CitizenRecord } from '../../storage/records.js';
 import type { JournalRepository } from '../../storage/repositories.js';
 import type { ZaloHistory, ZaloSender } from './client.js';
 import { type ZaloEvent, zaloEvent } from './events.js';
+import { packReplies } from './message-format.js';
 import { communeNoticed, ONLY_TEXT_UNDERSTOOD, TEMPORARY_TROUBLE } from './notices.js';
 
 /** Looks a place name up in the commune directory: the commune's id and display name ("xã …"), or null. */
@@ -164,7 +165,8 @@ export class ZaloInbox {
     try {
       const commune = event.kind === 'submit_info' ? this.#communeOf(event.places) : null;
       const citizen = await this.#recordCitizen(event, commune);
-      const replies = await this.#repliesTo(event, citizen, commune);
+      // Packed before they are journaled, so a resumed send after a crash sends the same messages.
+      const replies = packReplies(await this.#repliesTo(event, citizen, commune));
       let outcome = 'no_reply';
       if (replies.length) {
         await journal.advance(journalId, 'replying', undefined, replies);

@@ -60,6 +60,11 @@ export function numberedMenu(titles: readonly string[]): string {
   return ['Nhắn số để chọn:', ...titles.map((title, i) => `${i + 1}. ${title}`)].join('\n');
 }
 
+/** A reply's links as the text lines Zalo shows (a consultation text message has no link attachments). */
+function linkLines(reply: Reply): string {
+  return (reply.links ?? []).map((link) => `${link.title}: ${link.url}`).join('\n');
+}
+
 /**
  * One engine reply as Zalo messages: links as text lines, quick replies as `oa.query.show` buttons on the last
  * message when buttons are on and there are few enough, otherwise as a numbered menu; split to Zalo's length limit.
@@ -67,8 +72,7 @@ export function numberedMenu(titles: readonly string[]): string {
 export function renderReply(reply: Reply, options: { quickReplyButtons: boolean }): ZaloOutgoingMessage[] {
   const quickReplies = reply.quickReplies ?? [];
   const asButtons = options.quickReplyButtons && quickReplies.length > 0 && quickReplies.length <= ZALO_MAX_BUTTONS;
-  const parts = [reply.text.trim()];
-  if (reply.links?.length) parts.push(reply.links.map((link) => `${link.title}: ${link.url}`).join('\n'));
+  const parts = [reply.text.trim(), linkLines(reply)];
   if (quickReplies.length && !asButtons) parts.push(numberedMenu(quickReplies.map((q) => q.title)));
   const messages: ZaloOutgoingMessage[] = splitText(parts.filter(Boolean).join('\n\n')).map((text) => ({ text }));
   const last = messages.at(-1);
@@ -79,4 +83,50 @@ export function renderReply(reply: Reply, options: { quickReplyButtons: boolean 
     };
   }
   return messages;
+}
+
+/** The longest a reply renders to (menu included, as when buttons are off). */
+function renderedLength(reply: Reply): number {
+  return renderReply(reply, { quickReplyButtons: false }).reduce((sum, m) => sum + m.text.length + 2, -2);
+}
+
+/** What a phone shows without scrolling far; a merged message stays under it when two messages can hold the turn. */
+const PHONE_MESSAGE_LENGTH = 1000;
+
+/** Consecutive replies merged while the merged one renders to one message of at most `limit` characters. */
+function merged(replies: readonly Reply[], limit: number): Reply[] {
+  const packed: Reply[] = [];
+  for (const reply of replies) {
+    const previous = packed.at(-1);
+    if (previous) {
+      const body = [previous.text.trim(), linkLines(previous)].filter(Boolean).join('\n\n');
+      const joined: Reply = { ...reply, text: `${body}\n\n${reply.text.trim()}` };
+      if (renderedLength(joined) <= limit) {
+        packed[packed.length - 1] = joined;
+        continue;
+      }
+    }
+    packed.push(reply);
+  }
+  return packed;
+}
+
+/**
+ * A turn's replies as at most two Zalo messages where they fit (four bubbles for one answer read as spam on a
+ * phone). Replies are merged only as far as needed: a turn of one or two replies is left alone; the first reply
+ * stays on its own when the rest fit one message (on a first contact it is the privacy notice, which reads apart
+ * from the answer); merged messages stay within PHONE_MESSAGE_LENGTH when that is enough, else Zalo's 2,000.
+ * A merged reply keeps the earlier replies' links as text and only the last one's quick replies, the only ones a
+ * typed number can answer (the engine remembers the last reply's).
+ */
+export function packReplies(replies: readonly Reply[]): Reply[] {
+  if (replies.length <= 2) return [...replies];
+  const [first, ...rest] = replies;
+  for (const limit of [PHONE_MESSAGE_LENGTH, ZALO_MAX_TEXT_LENGTH]) {
+    const tail = merged(rest, limit);
+    if (tail.length === 1) return [first!, ...tail];
+    const all = merged(replies, limit);
+    if (all.length <= 2) return all;
+  }
+  return merged(replies, ZALO_MAX_TEXT_LENGTH);
 }

@@ -14,7 +14,11 @@ const payloads = {
 
 /** Zalo documents 20 characters as the safe length of a button title. */
 const MAX_TITLE = 20;
-const SIZE_BUTTONS = 6;
+/**
+ * "1 người"…"4 người": no more than a bubble shows, so a number typed on Zalo is both the menu choice and the head
+ * count; a larger household types its size.
+ */
+const SIZE_BUTTONS = 4;
 
 interface IncomeRange {
   /** Button title. */

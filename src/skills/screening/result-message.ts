@@ -3,39 +3,109 @@ import type { PovertyRules, ScreeningResult, Standard } from '../../domain/pover
 import type { FlowData, ScreeningState } from './flow-state.js';
 import { formatDong } from './format.js';
 
-/** The result in words, as blocks of text (each a paragraph or list) in the order they are sent. */
-export function resultBlocks(rules: PovertyRules, state: ScreeningState, result: ScreeningResult): string[] {
-  const { standard, data } = state;
-  const area = data.area!;
-  const size = data.householdSize!;
-  const income = data.income!;
-  const labels = rules.guidance.categoryLabels;
-  const label = labels[result.category];
-  const verdict = result.category === 'none' ? `có khả năng ${label}` : `có khả năng thuộc diện ${label}`;
+/** The first bubble of a result must read on a phone without scrolling far (issue 16). */
+export const SUMMARY_MAX_LENGTH = 900;
+/** Entitlements named in the summary; the rest wait behind "Xem tất cả quyền lợi". */
+const SUMMARY_ENTITLEMENTS = 4;
+const FEWEST_SUMMARY_ENTITLEMENTS = 3;
 
-  const facts = [`Kết quả tự đánh giá theo ${standard.title} (${standard.legalBasis}):`, `👉 Hộ của bạn ${verdict}.`];
-  const areaLabel = standard.areas[area].label;
-  const line = formatDong(result.incomeLine);
-  if (income.range) {
-    facts.push(
-      `• Khu vực ${areaLabel}, ${size} người; thu nhập cả hộ ${income.range}/tháng. Chuẩn nghèo: ${line} đồng/người/tháng, ` +
-        `tức ${formatDong(result.incomeLine * size)} đồng/tháng cho ${size} người.`,
-    );
-  } else {
-    facts.push(
-      `• Khu vực ${areaLabel}, ${size} người; thu nhập cả hộ ${formatDong(income.amount)} đồng/tháng, bình quân ` +
-        `${formatDong(result.incomePerCapita)} đồng/người/tháng (chuẩn nghèo: ${line} đồng/người/tháng).`,
+type Entitlement = ScreeningResult['entitlements'][number];
+
+/**
+ * Entitlements that answer a deprivation the household reported: a household without BHYT cards wants to hear about
+ * the card first, one with a child out of school about learning costs.
+ */
+const ENTITLEMENTS_FOR_INDICATOR: Readonly<Record<string, readonly string[]>> = {
+  health_insurance: ['health_insurance_poor', 'health_insurance_near_poor', 'health_insurance_average_farming'],
+  child_schooling: ['learning_cost_support', 'public_school_tuition'],
+  adult_education: ['vocational_training', 'student_loan'],
+  employment: ['job_loan', 'vocational_training'],
+  drinking_water: ['clean_water_loan'],
+  sanitation: ['clean_water_loan'],
+};
+/** Deprivation-related entitlements named before the category's headline one. */
+const RELATED_FIRST = 2;
+
+/**
+ * The entitlements by value for this household: up to two that answer its deprivations, then the category's headline
+ * support (the content lists it first: the policy loan), then the other related ones, then the content's order.
+ */
+function byValueFor(result: ScreeningResult): Entitlement[] {
+  const deprived = result.deprivedDimensions.flatMap((d) => d.indicators.map((i) => i.id));
+  const wanted = new Set(deprived.flatMap((id) => ENTITLEMENTS_FOR_INDICATOR[id] ?? []));
+  const related = result.entitlements.filter((e) => wanted.has(e.id));
+  const order = [...related.slice(0, RELATED_FIRST), ...result.entitlements.slice(0, 1), ...related, ...result.entitlements];
+  return [...new Set(order)];
+}
+
+/**
+ * The result's first bubble, at most SUMMARY_MAX_LENGTH characters: the likely category, the one-line reason, the
+ * most useful entitlements. Everything else is behind "Xem tất cả quyền lợi" (resultDetails).
+ */
+export function resultSummary(rules: PovertyRules, state: ScreeningState, result: ScreeningResult): string {
+  const { standard, data } = state;
+  const label = rules.guidance.categoryLabels[result.category];
+  const verdict = result.category === 'none' ? `có khả năng ${label}` : `có khả năng thuộc diện ${label}`;
+  const facts = [`Kết quả tự đánh giá theo ${standard.title}:`, `👉 Hộ của bạn ${verdict}.`, incomeLine(standard, data, result)];
+  if (Object.keys(data.answers).length > 0) facts.push(deprivationLine(standard, data, result));
+  // The caveat about the shortened questions belongs with the full details, not in the verdict.
+  const notes = result.notes.filter((n) => n !== rules.guidance.notes.unconfirmedIndicators).map((n) => `• Lưu ý: ${n}`);
+  const ranked = byValueFor(result);
+  const compose = (noteCount: number, shown: number) => {
+    const lines = [...facts, ...notes.slice(0, noteCount)];
+    if (ranked.length === 0) lines.push(`Hộ ${label} nên không có các hỗ trợ dành riêng cho hộ nghèo, hộ cận nghèo.`);
+    else lines.push(supportHeader(result, label), ...ranked.slice(0, shown).map((e) => `• ${e.title}`));
+    return lines.join('\n');
+  };
+  // Fewer entitlements first, then fewer notes, until the bubble fits; the full list keeps everything.
+  for (let noteCount = notes.length; noteCount >= 0; noteCount--) {
+    for (let shown = SUMMARY_ENTITLEMENTS; shown >= FEWEST_SUMMARY_ENTITLEMENTS; shown--) {
+      const summary = compose(noteCount, shown);
+      if (summary.length <= SUMMARY_MAX_LENGTH) return summary;
+    }
+  }
+  // Facts alone never come near the limit; should content ever make them, the bubble is cut rather than sent long.
+  return compose(0, FEWEST_SUMMARY_ENTITLEMENTS).slice(0, SUMMARY_MAX_LENGTH);
+}
+
+/**
+ * Everything behind "Xem tất cả quyền lợi": every entitlement, the notes, the next steps and the disclaimer, within
+ * two Zalo messages (see entitlementLine); the knowledge answers give each entitlement's conditions and full basis.
+ */
+export function resultDetails(rules: PovertyRules, result: ScreeningResult): string[] {
+  const label = rules.guidance.categoryLabels[result.category];
+  const blocks: string[] = [];
+  if (result.entitlements.length > 0) {
+    blocks.push(
+      [
+        supportHeader(result, label),
+        ...result.entitlements.map((e, i) => entitlementLine(e, i + 1)),
+        ...unconfirmedLine(result.entitlements),
+        'Hỏi riêng từng khoản (ví dụ: "vay vốn hộ nghèo") để biết đủ điều kiện và căn cứ.',
+      ].join('\n'),
     );
   }
-  const asked = Object.keys(data.answers).length;
-  if (asked > 0) facts.push(deprivationLine(standard, data, result));
-
-  const blocks = [[...facts, ...result.notes.map((n) => `• Lưu ý: ${n}`)].join('\n')];
-  blocks.push(...supportBlocks(result, label));
   blocks.push(
-    ['Bước tiếp theo:', ...result.nextSteps.map((s) => `• ${s}`), '', `ℹ️ ${result.disclaimer}`].join('\n'),
+    [
+      ...result.notes.map((n) => `• Lưu ý: ${n}`),
+      'Bước tiếp theo:',
+      ...result.nextSteps.map((s) => `• ${s}`),
+      `ℹ️ ${result.disclaimer}`,
+    ].join('\n'),
   );
   return blocks;
+}
+
+function incomeLine(standard: Standard, data: FlowData, result: ScreeningResult): string {
+  const size = data.householdSize!;
+  const income = data.income!;
+  const areaLabel = standard.areas[data.area!].label;
+  const line = formatDong(result.incomeLine);
+  return income.range
+    ? `• Khu vực ${areaLabel}, ${size} người; thu nhập cả hộ ${income.range}/tháng. Chuẩn nghèo: ${line} đồng/người/tháng, ` +
+        `tức ${formatDong(result.incomeLine * size)} đồng/tháng cho ${size} người.`
+    : `• Khu vực ${areaLabel}, ${size} người; thu nhập cả hộ ${formatDong(income.amount)} đồng/tháng, bình quân ` +
+        `${formatDong(result.incomePerCapita)} đồng/người/tháng (chuẩn nghèo: ${line} đồng/người/tháng).`;
 }
 
 function deprivationLine(standard: Standard, data: FlowData, result: ScreeningResult): string {
@@ -53,21 +123,33 @@ function deprivationLine(standard: Standard, data: FlowData, result: ScreeningRe
     : `${list} (Các câu còn lại không làm thay đổi kết quả nên được bỏ qua.)`;
 }
 
-function supportBlocks(result: ScreeningResult, label: string): string[] {
-  if (result.entitlements.length === 0) {
-    return [`Hộ ${label} nên không có các hỗ trợ dành riêng cho hộ nghèo, hộ cận nghèo.`];
-  }
-  const header =
-    result.category === 'none'
-      ? 'Một số hỗ trợ chung bạn vẫn có thể tìm hiểu:'
-      : `Nếu được công nhận là ${label}, hộ thường được:`;
-  return [
-    header,
-    ...result.entitlements.map(
-      (e, i) =>
-        `${i + 1}. ${e.title}: ${e.summary}${e.confirmed ? '' : ' (Thông tin này chưa được xác nhận.)'} Căn cứ: ${e.legalBasis}.`,
-    ),
-  ];
+function supportHeader(result: ScreeningResult, label: string): string {
+  return result.category === 'none' ? 'Một số hỗ trợ chung bạn vẫn có thể tìm hiểu:' : `Nếu được công nhận là ${label}, hộ thường được:`;
+}
+
+/** Where a figure is not confirmed, one plain line says where to ask instead of a caveat on each entry. */
+function unconfirmedLine(entitlements: readonly Entitlement[]): string[] {
+  const open = entitlements.filter((e) => !e.confirmed).map((e) => e.title.toLowerCase());
+  return open.length ? [`Mức cụ thể của ${open.join(', ')}: hãy hỏi UBND xã/phường nơi cư trú.`] : [];
+}
+
+/** Longest gist of an entitlement in the full list: twelve of them and the next steps fit two Zalo messages. */
+const MAX_GIST = 200;
+
+/**
+ * An entitlement in the full list: its title, the first sentence of its summary when that is short (a long one is
+ * left out rather than cut mid-condition; the knowledge answer gives it whole) and its main legal document.
+ */
+function entitlementLine(e: Entitlement, number: number): string {
+  const end = e.summary.search(/[.!?](?=\s)/);
+  const sentence = end < 0 ? e.summary : e.summary.slice(0, end + 1);
+  const gist = sentence.length <= MAX_GIST ? ` ${sentence}` : '';
+  return `${number}. ${e.title}.${gist} (Căn cứ: ${mainDocument(e.legalBasis)}.)`;
+}
+
+/** "Nghị định 78/2002/NĐ-CP; Quyết định 12/QĐ-HĐQT…" → its first document. */
+function mainDocument(legalBasis: string): string {
+  return legalBasis.split(';')[0]!.trim();
 }
 
 /**

@@ -2,7 +2,7 @@ import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
-import { standardOn } from '../../domain/poverty/standards.js';
+import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { extractCount } from '../../nlu/entities/index.js';
@@ -21,8 +21,9 @@ import {
   toFlow,
 } from './flow-state.js';
 import { formatDong } from './format.js';
+import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
-import { packMessages, resultBlocks } from './result-message.js';
+import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
 export const SCREENING_INTENT = 'screening_start';
 
@@ -45,9 +46,13 @@ const SMALLEST_MONTHLY_INCOME = 1_000;
 
 const RESTART_BUTTON: QuickReply = { title: 'Tự đánh giá lại', payload: intentPayload(SCREENING_INTENT) };
 const MENU_BUTTON: QuickReply = { title: 'Xem menu', payload: controlPayload('menu') };
+const RESUME_BUTTON: QuickReply = { title: 'Tiếp tục', payload: controlPayload('resume') };
+/** `screening:details:<household>`: the full result of a household, recomputed from the button alone. */
+const DETAILS_PREFIX = `${SCREENING_SKILL}:details:`;
 
 type Outcome =
-  | { kind: 'accept'; data: FlowData }
+  /** `lead`: what was understood beyond the question's answer, said before the next question. */
+  | { kind: 'accept'; data: FlowData; lead?: string }
   | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
   /** A button of an earlier question: ask the current one again. */
   | { kind: 'stale' }
@@ -79,12 +84,16 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     flow: null,
   });
 
-  /** The result ends the flow; the answers go to the consent gate, which keeps them only with consent. */
+  /**
+   * The result ends the flow: a short first bubble, with the full list of entitlements, next steps and disclaimer
+   * behind "Xem tất cả quyền lợi" on the turn's last bubble (the one whose buttons a Zalo citizen answers by number).
+   * The answers go to the consent gate, which keeps them only with consent.
+   */
   const finish = async (ctx: TurnContext, state: ScreeningState): Promise<SkillResult> => {
     const household = householdOf(state.standard, state.data);
     const result = screenHousehold(rules, state.standard, household, state.data.date);
-    const texts = packMessages(resultBlocks(rules, state, result), ctx.capabilities.maxTextLength);
-    const replies: Reply[] = texts.map((text) => ({ text }));
+    const details: QuickReply = { title: 'Xem tất cả quyền lợi', payload: detailsPayload(state, household) };
+    const replies: Reply[] = [{ text: resultSummary(rules, state, result) }];
     const kept = { ...keptRecord(state, household), category: result.category };
     let offer: Reply[] = [];
     try {
@@ -93,8 +102,23 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }
     if (offer.length > 0) replies.push(...offer);
-    else replies[replies.length - 1] = { ...replies.at(-1)!, quickReplies: [RESTART_BUTTON, MENU_BUTTON] };
+    const last = replies.at(-1)!;
+    replies[replies.length - 1] = {
+      ...last,
+      quickReplies: offer.length > 0 ? [details, ...(last.quickReplies ?? [])] : [details, RESTART_BUTTON, MENU_BUTTON],
+    };
     return { replies, flow: null };
+  };
+
+  /** What "Xem tất cả quyền lợi" shows; `then` are the buttons under it. */
+  const showDetails = (ctx: TurnContext, payload: string, then: QuickReply[]): SkillResult => {
+    const found = readDetailsPayload(rules, payload);
+    if (!found) return { replies: [{ text: 'Kết quả đó không còn xem lại được. Bạn muốn tự đánh giá lại không?', quickReplies: [RESTART_BUTTON, MENU_BUTTON] }] };
+    const result = screenHousehold(rules, found.standard, found.household, found.date);
+    const texts = packMessages(resultDetails(rules, result), ctx.capabilities.maxTextLength);
+    const replies: Reply[] = texts.map((text) => ({ text }));
+    replies[replies.length - 1] = { ...replies.at(-1)!, quickReplies: then };
+    return { replies };
   };
 
   /** The state's current question, or the result once nothing left to ask can change it. */
@@ -104,12 +128,16 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 
   /** Records the answer to `step` and moves on. */
-  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData) =>
-    askOrFinish(ctx, {
-      standard: state.standard,
-      data: { ...data, misses: 0 },
-      history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
-    });
+  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData, lead?: string) =>
+    askOrFinish(
+      ctx,
+      {
+        standard: state.standard,
+        data: { ...data, misses: 0 },
+        history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
+      },
+      lead,
+    );
 
   const areaNamed = (ctx: TurnContext): Area | 'special_zone' | null => {
     const entities = ctx.nlu().entities;
@@ -175,12 +203,16 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
         break;
       }
-      case 'indicator':
+      case 'indicator': {
+        // Facts about members come first: "có 1 đứa 12 tuổi bỏ học" starts with "có" but is not a yes to every question.
+        const told = factsOutcome(state, step.indicator.id, text);
+        if (told) return told;
         if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
         if (answer?.kind === 'yes' || answer?.kind === 'no') {
           return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer.kind === 'yes' } } };
         }
         break;
+      }
     }
     return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
   };
@@ -196,7 +228,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
     switch (outcome.kind) {
       case 'accept':
-        return advance(ctx, state, step, outcome.data);
+        return advance(ctx, state, step, outcome.data, outcome.lead);
       case 'stale':
         return ask(ctx, state, step, 'Mình đang hỏi câu này:');
       case 'restart_request':
@@ -258,6 +290,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     // is pending, and a flow without one is resumed by "Tiếp tục").
     continueFlow(ctx, flow) {
       const payload = ctx.message.payload;
+      // An earlier result's full list, asked for in the middle of a new screening: shown, and the flow goes on.
+      if (payload?.startsWith(DETAILS_PREFIX)) return showDetails(ctx, payload, [RESUME_BUTTON]);
       return payload?.startsWith(`${SCREENING_SKILL}:`) ? answerStep(ctx, flow, payload) : null;
     },
 
@@ -289,10 +323,37 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       return askOrFinish(ctx, state, 'Mình hỏi tiếp nhé.');
     },
 
-    handlePayload() {
+    handlePayload(ctx, payload) {
+      if (payload.startsWith(DETAILS_PREFIX)) return showDetails(ctx, payload, [RESTART_BUTTON, MENU_BUTTON]);
       return { replies: [askRestart('Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn.')] };
     },
   };
+}
+
+/**
+ * What a free-text answer says about members (BHYT cards, schooling), recorded for every indicator it settles, with
+ * a line saying so; null when it says nothing of the kind. The question asked stays open unless the message settles
+ * it, and the flow then asks what is still open.
+ */
+function factsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
+  const { facts, youngWithoutCard } = readHouseholdFacts(text, asked);
+  const indicators = indicatorsOf(state.standard);
+  const known = facts.filter((f) => indicators.some((i) => i.id === f.indicator));
+  if (known.length === 0 && !youngWithoutCard) return null;
+  const answers = { ...state.data.answers };
+  for (const fact of known) answers[fact.indicator] = fact.deprived;
+  const lines = known.map((f) => {
+    const label = indicators.find((i) => i.id === f.indicator)!.label;
+    return `• ${label}: ${f.deprived ? 'có thiếu hụt' : 'không thiếu hụt'} (${f.who}).`;
+  });
+  if (youngWithoutCard) {
+    lines.push(
+      `• Trẻ em dưới ${BHYT_FROM_AGE} tuổi được cấp thẻ bảo hiểm y tế miễn phí nên không tính là thiếu hụt; nếu bé chưa có thẻ, bạn hỏi UBND xã/phường để làm.`,
+    );
+  }
+  // The question asked is repeated below when the message did not settle it: say it is still open.
+  if (!(asked in answers)) lines.push('Còn câu mình đang hỏi:');
+  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận:', ...lines].join('\n') };
 }
 
 /**
@@ -323,6 +384,36 @@ function householdOf(standard: Standard, data: FlowData): Household {
       .filter(([, deprived]) => deprived)
       .map(([id]) => id),
     deprivationsAssessed: deprivationsMatter(standard, data.area!, data.householdSize!, data.income!.amount),
+  };
+}
+
+/**
+ * The household in the "Xem tất cả quyền lợi" button, so the full result needs no stored state (the flow has ended):
+ * `standard|date|area|size|income|deprived indicators by position in the standard, base 36|assessed`. Short enough
+ * for the widget's 200-character payloads with all 12 indicators.
+ */
+function detailsPayload(state: ScreeningState, household: Household): string {
+  const ids = indicatorsOf(state.standard).map((i) => i.id);
+  const deprived = household.deprivations.map((id) => ids.indexOf(id).toString(36)).join('');
+  const fields = [state.standard.id, state.data.date, household.area, household.householdSize, Math.round(household.monthlyIncome), deprived];
+  return `${DETAILS_PREFIX}${[...fields, household.deprivationsAssessed === false ? 0 : 1].join('|')}`;
+}
+
+function readDetailsPayload(rules: PovertyRules, payload: string): { standard: Standard; date: string; household: Household } | null {
+  const [standardId, date, area, size, income, deprived, assessed] = payload.slice(DETAILS_PREFIX.length).split('|');
+  const standard = rules.standards.find((s) => s.id === standardId);
+  const householdSize = Number(size);
+  const monthlyIncome = Number(income);
+  if (!standard || !date || !(AREAS as readonly unknown[]).includes(area) || deprived === undefined) return null;
+  if (!Number.isInteger(householdSize) || householdSize < 1 || householdSize > MAX_HOUSEHOLD_SIZE || !(monthlyIncome >= 0)) return null;
+  if (standardOn(rules.standards, date) !== standard) return null;
+  const indicators = indicatorsOf(standard);
+  const deprivations = [...new Set(deprived)].map((c) => indicators[Number.parseInt(c, 36)]?.id);
+  if (deprivations.some((id) => id === undefined)) return null;
+  return {
+    standard,
+    date,
+    household: { area: area as Area, householdSize, monthlyIncome, deprivations: deprivations as string[], deprivationsAssessed: assessed !== '0' },
   };
 }
 

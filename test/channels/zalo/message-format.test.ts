@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numberedMenu, renderReply, splitText } from '../../../src/channels/zalo/message-format.js';
+import { numberedMenu, packReplies, renderReply, splitText } from '../../../src/channels/zalo/message-format.js';
 
 describe('splitText', () => {
   it('keeps a short text whole, NFC-normalised and trimmed', () => {
@@ -60,5 +60,31 @@ describe('renderReply', () => {
     expect(messages.length).toBeGreaterThan(1);
     expect(messages.slice(0, -1).every((m) => m.attachment === undefined)).toBe(true);
     expect(messages.at(-1)!.attachment!.payload.buttons.map((b) => b.payload)).toEqual(['intent:poverty_standard', 'intent:credit']);
+  });
+});
+
+describe('packReplies', () => {
+  const notice = { text: 'Về dữ liệu của bạn: …', links: [{ title: 'Chính sách', url: 'https://x.vn/privacy' }] };
+  const answer = { text: 'Lãi suất 6,24%/năm.', quickReplies: [{ title: 'Hộ cận nghèo', payload: 'answer:near' }] };
+
+  it('leaves a turn of two replies alone; of more, keeps the first apart and merges the rest', () => {
+    expect(packReplies([notice, answer])).toEqual([notice, answer]);
+    expect(packReplies([notice, { text: 'Xin chào' }, answer])).toEqual([notice, { ...answer, text: 'Xin chào\n\nLãi suất 6,24%/năm.' }]);
+  });
+
+  it('merges earlier replies\' links as text and keeps only the last quick replies', () => {
+    const long = { text: 'Câu dài vừa phải. '.repeat(30).trim() };
+    const [one, two, ...none] = packReplies([long, long, notice, answer]);
+    expect(none).toEqual([]);
+    expect(one).toEqual(long);
+    expect(two).toEqual({ ...answer, text: `${long.text}\n\nVề dữ liệu của bạn: …\n\nChính sách: https://x.vn/privacy\n\nLãi suất 6,24%/năm.` });
+  });
+
+  it('starts a second message when the next reply would not fit, each under 2,000 characters', () => {
+    const long = { text: 'Câu dài vừa phải. '.repeat(70).trim() };
+    const packed = packReplies([long, long, answer]); // 1,260 characters each: two messages, not one
+    expect(packed).toHaveLength(2);
+    for (const reply of packed) expect(renderReply(reply, { quickReplyButtons: false }).map((m) => m.text.length)).toEqual([expect.any(Number)]);
+    expect(packed[1]!.quickReplies).toEqual(answer.quickReplies);
   });
 });

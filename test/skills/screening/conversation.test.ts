@@ -24,21 +24,35 @@ describe('screening on /api/chat', () => {
     expect(texts(await c.say('da co'))).toContain('Câu 8/15 (Giáo dục)'); // health insurance: yes
     await c.say('ko'); // adult education
     await c.say('không'); // child schooling
-    const result = texts(await c.say('có, nhà dột lắm')); // housing quality: yes → third deprivation
-    expect(result).toContain('Hộ của bạn có khả năng thuộc diện hộ nghèo.');
-    expect(result).toContain('bình quân 1.000.000 đồng/người/tháng (chuẩn nghèo: 1.500.000 đồng/người/tháng)');
-    expect(result).toContain('Dấu hiệu có thể thiếu hụt (3 chỉ số): Việc làm – người phụ thuộc trong hộ gia đình; Y tế – bảo hiểm y tế; Nhà ở – chất lượng nhà ở.');
-    expect(result).toContain('Đã đủ 3 chỉ số nên không cần hỏi thêm');
-    expect(result).toContain('Vay vốn hộ nghèo (Ngân hàng Chính sách xã hội)');
-    expect(result).toContain('6,24%/năm');
-    expect(result).toContain('Căn cứ: Luật Bảo hiểm y tế sửa đổi bởi Luật 51/2024/QH15');
-    expect(result).toContain('Mẫu số 01 kèm Quyết định 24/2021/QĐ-TTg');
-    expect(result).toContain('Chỉ kết quả rà soát của UBND xã/phường');
-    // Then the one question about keeping the answers, answered by typing the button's words.
-    expect(buttons(c.last)).toEqual(['Đồng ý', 'Không đồng ý']);
+    const replies = await c.say('có, nhà dột lắm'); // housing quality: yes → third deprivation
+    // The first bubble: category, why, the most useful support (BHYT first: the household has no cards), ≤ 900.
+    const summary = replies[0]!.text;
+    expect(summary.length).toBeLessThanOrEqual(900);
+    expect(summary).toContain('Hộ của bạn có khả năng thuộc diện hộ nghèo.');
+    expect(summary).toContain('bình quân 1.000.000 đồng/người/tháng (chuẩn nghèo: 1.500.000 đồng/người/tháng)');
+    expect(summary).toContain('Dấu hiệu có thể thiếu hụt (3 chỉ số): Việc làm – người phụ thuộc trong hộ gia đình; Y tế – bảo hiểm y tế; Nhà ở – chất lượng nhà ở.');
+    expect(summary).toContain('Đã đủ 3 chỉ số nên không cần hỏi thêm');
+    expect(summary).toMatch(/hộ thường được:\n• Thẻ bảo hiểm y tế cho người thuộc hộ nghèo\n• Vay vốn hộ nghèo \(Ngân hàng Chính sách xã hội\)/);
+    expect(texts(replies)).not.toContain('chưa được xác nhận');
+    // Then the one question about keeping the answers, and the full list behind its own button.
+    expect(buttons(c.last)).toEqual(['Xem tất cả quyền lợi', 'Đồng ý', 'Không đồng ý']);
+    const details = c.last.at(-1)!.quickReplies![0]!.payload;
+    // The consent question is answered by typing the button's words.
     expect(texts(await c.say('dong y'))).toContain('Cảm ơn bạn. Trợ lý đã lưu câu trả lời vừa rồi.');
     const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
     expect(kept.map((k) => k.data.category)).toEqual(['poor']);
+    // The full list still opens afterwards: every entitlement with its basis, the next steps, the disclaimer.
+    const all = texts(await c.press(details));
+    const parts = [
+      '12. ',
+      '6,24%/năm',
+      'Căn cứ: Luật Bảo hiểm y tế sửa đổi bởi Luật 51/2024/QH15',
+      'Mức cụ thể của hỗ trợ học nghề ngắn hạn: hãy hỏi UBND xã/phường',
+      'Mẫu số 01 kèm Quyết định 24/2021/QĐ-TTg',
+      'Chỉ kết quả rà soát của UBND xã/phường',
+    ];
+    for (const part of parts) expect(all).toContain(part);
+    expect(buttons(c.last)).toEqual(['Tự đánh giá lại', 'Xem menu']);
   });
 
   it('with quick replies: a household well above the line gets its answer after three questions', async () => {
@@ -47,13 +61,27 @@ describe('screening on /api/chat', () => {
     expect(buttons(c.last)).toEqual(['Xã (nông thôn)', 'Phường (thành thị)']);
     await c.tap('Phường (thành thị)');
     await c.tap('3 người');
-    expect(buttons(c.last)).toEqual(['Dưới 5,4 triệu', '5,4–6 triệu', 'Hơn 6–6,6 triệu', 'Hơn 6,6–9 triệu', 'Hơn 9 triệu']);
+    // Five ranges: three on the bubble, the others behind "Khác".
+    expect(buttons(c.last)).toEqual(['Dưới 5,4 triệu', '5,4–6 triệu', 'Hơn 6–6,6 triệu', 'Khác']);
+    await c.tap('Khác');
+    expect(buttons(c.last)).toEqual(['Hơn 6,6–9 triệu', 'Hơn 9 triệu']);
     const result = texts(await c.tap('Hơn 9 triệu'));
     expect(result).toContain('Hộ của bạn có khả năng không thuộc diện hộ nghèo, hộ cận nghèo.');
     expect(result).toContain('thu nhập cả hộ trên 9.000.000 đồng/tháng');
     expect(result).not.toContain('Dấu hiệu có thể thiếu hụt');
     await c.tap('Không đồng ý');
     expect(await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).toEqual([]);
+  });
+
+  it('the full list opens from its button alone: after the result, in a new screening (then goes on), not when garbled', async () => {
+    const c = fresh();
+    for (const typed of ['tu danh gia ho ngheo', 'xa', '3 nguoi', '10 trieu']) await c.say(typed);
+    const details = c.last.at(-1)!.quickReplies!.find((q) => q.title === 'Xem tất cả quyền lợi')!.payload;
+    await c.say('tu danh gia ho ngheo');
+    expect(texts(await c.press(details))).toContain('Bước tiếp theo');
+    expect(buttons(c.last)).toEqual(['Tiếp tục']);
+    expect(texts(await c.tap('Tiếp tục'))).toContain('Câu 1/15');
+    expect(texts(await c.press('screening:details:vn-2022-2025|2026-11-28|rural|3|x|z|1'))).toContain('không còn xem lại được');
   });
 
   it('with quick replies: a near-poor household close to the line, answers kept after "Đồng ý"', async () => {
@@ -73,8 +101,8 @@ describe('screening on /api/chat', () => {
     expect(result).toContain('thu nhập cả hộ từ 5.400.000 đến 6.000.000 đồng/tháng');
     expect(result).toContain('rất gần chuẩn nghèo');
     expect(result).toContain('Các câu còn lại không làm thay đổi kết quả');
-    expect(result).toContain('100% chi phí khám, chữa bệnh'); // near-poor BHYT from 1/1/2026
-    await c.tap('Đồng ý');
+    expect(texts(await c.tap('Xem tất cả quyền lợi'))).toContain('100% chi phí khám, chữa bệnh'); // near-poor BHYT from 1/1/2026
+    await c.press('privacy:consent-yes');
     const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ kind: 'screening', data: { standardId: 'vn-2022-2025', area: 'rural', householdSize: 4, category: 'near_poor' } });
@@ -89,8 +117,9 @@ describe('screening on /api/chat', () => {
     const result = texts(await c.tap('Hơn 6–6,6 triệu'));
     expect(result).toContain('Hộ của bạn có khả năng thuộc diện hộ có mức sống trung bình.');
     expect(result).toContain('hộ nghèo hoặc hộ cận nghèo (tùy số chỉ số thiếu hụt)');
-    expect(result).toContain('Mẫu số 01');
-    expect(result).toContain('ít nhất 30% tiền mua thẻ bảo hiểm y tế');
+    const all = texts(await c.tap('Xem tất cả quyền lợi'));
+    expect(all).toContain('Mẫu số 01');
+    expect(all).toContain('ít nhất 30% tiền mua thẻ bảo hiểm y tế');
   });
 
   it('"quay lại" changes the previous answer, "hủy" stops', async () => {
