@@ -19,6 +19,8 @@ import { launchChromium } from '../support/chromium.js';
 const COMMUNE = '10525';
 const QUESTION = 'ho ngheo duoc vay von o dau';
 const INJECTION = '<img src=x onerror=alert(1)>';
+/** In the answer to QUESTION: where to go (the savings-and-loan group of the policy bank). */
+const ANSWERED = 'tổ tiết kiệm và vay vốn';
 
 let app: FastifyInstance;
 let hostServer: Server;
@@ -143,10 +145,10 @@ describe('widget on a portal page of another origin', { timeout: 60_000 }, () =>
 
   it('answers a question typed without diacritics, announcing only the new bot messages', async () => {
     await ask(QUESTION);
-    expect(await log().textContent()).toContain('NHCSXH');
+    expect(await log().textContent()).toContain(ANSWERED);
     expect(await log().getAttribute('aria-live')).toBe('off');
     const announced = await widget('[aria-live=polite]').textContent();
-    expect(announced).toContain('NHCSXH');
+    expect(announced).toContain(ANSWERED);
     expect(announced).not.toContain(QUESTION);
   });
 
@@ -177,7 +179,7 @@ describe('widget on a portal page of another origin', { timeout: 60_000 }, () =>
     await page.reload();
     await launcher().click();
     expect(await log().textContent()).toContain(QUESTION);
-    expect(await log().textContent()).toContain('NHCSXH');
+    expect(await log().textContent()).toContain(ANSWERED);
     expect(await widget('[aria-live=polite]').textContent()).toBe('');
   });
 
@@ -257,7 +259,7 @@ describe('widget on a portal page of another origin', { timeout: 60_000 }, () =>
     await expect.poll(() => widget('.msg.user .meta').textContent()).toContain('Đang chờ gửi');
     await context.setOffline(false);
     await expect.poll(() => widget('.msg.user .meta').count(), { timeout: 20_000 }).toBe(0);
-    expect(await log().textContent()).toContain('NHCSXH');
+    expect(await log().textContent()).toContain(ANSWERED);
     expect(await widget('.msg.user').count()).toBe(1);
   });
 
