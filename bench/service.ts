@@ -32,6 +32,8 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
+      // The bench opens thousands of sockets from one address on purpose.
+      WIDGET_SOCKETS_PER_ADDRESS: '0',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

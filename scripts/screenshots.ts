@@ -39,8 +39,8 @@ try {
     await page.waitForTimeout(300);
     shot += 1;
     await page.screenshot({ path: join(out, `self-assessment-${String(shot).padStart(2, '0')}.png`) });
-    const last = (await widget('.msg.bot').last().textContent()) ?? '';
-    if (/Kết quả|Xem tất cả quyền lợi/.test(last)) break;
+    const log = (await widget('[role=log]').textContent()) ?? '';
+    if (log.includes('Kết quả tự đánh giá')) break;
   }
   console.log(`${shot} screenshots in docs/screenshots/`);
 } finally {

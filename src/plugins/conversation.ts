@@ -74,12 +74,17 @@ export const conversationPlugin = fp<ConversationOptions>(
     const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
     const pageUrl = privacyPageUrl(config);
     const paging = createQuickReplyPaging();
+    const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals);
+    // The knowledge index is built just after start-up, not before /health answers ready.
+    app.addHook('onReady', async () => {
+      setImmediate(() => finder.warm());
+    });
     const engine = new ConversationEngine({
       parser,
       skills: [
         createFaqSkill({
           answers,
-          knowledge: new KnowledgeFinder(knowledge.entries, knowledge.referrals),
+          knowledge: finder,
           loanRates,
           intents: INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i)),
         }),

@@ -84,12 +84,17 @@ export class ZaloClient implements ZaloSender, ZaloHistory {
   }
 
   async sendText(userId: string, reply: Reply | string): Promise<SendResult> {
-    const messages = renderReply(typeof reply === 'string' ? { text: reply } : reply, {
-      quickReplyButtons: this.#options.settings.quickReplyButtons,
-    });
+    const asReply = typeof reply === 'string' ? { text: reply } : reply;
+    const messages = renderReply(asReply, { quickReplyButtons: this.#options.settings.quickReplyButtons });
     let messageId = '';
     for (const [index, message] of messages.entries()) {
-      const result = await this.sendMessage(userId, message);
+      let result = await this.sendMessage(userId, message);
+      // Button templates are not documented for every OA: refused, the message goes again with the numbered menu.
+      if (!result.ok && message.attachment && (result.kind === 'invalid_request' || result.kind === 'configuration')) {
+        this.#options.log.warn({ userId, zaloError: result.code }, 'Zalo refused the button template: sent as a numbered menu');
+        const plain = renderReply(asReply, { quickReplyButtons: false });
+        result = await this.sendMessage(userId, plain.at(-1)!);
+      }
       if (!result.ok) return { ...result, sent: index };
       messageId = result.messageId;
     }

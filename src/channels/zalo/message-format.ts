@@ -7,7 +7,8 @@ export const ZALO_MAX_BUTTONS = 5;
 
 export interface ZaloButton {
   title: string;
-  type: 'oa.query.show';
+  /** `oa.query.hide`: the tap sends the payload without showing it as the citizen's own message (`show` echoes it). */
+  type: 'oa.query.hide';
   payload: string;
 }
 
@@ -66,7 +67,7 @@ function linkLines(reply: Reply): string {
 }
 
 /**
- * One engine reply as Zalo messages: links as text lines, quick replies as `oa.query.show` buttons on the last
+ * One engine reply as Zalo messages: links as text lines, quick replies as `oa.query.hide` buttons on the last
  * message when buttons are on and there are few enough, otherwise as a numbered menu; split to Zalo's length limit.
  */
 export function renderReply(reply: Reply, options: { quickReplyButtons: boolean }): ZaloOutgoingMessage[] {
@@ -79,7 +80,7 @@ export function renderReply(reply: Reply, options: { quickReplyButtons: boolean 
   if (asButtons && last) {
     last.attachment = {
       type: 'template',
-      payload: { buttons: quickReplies.map((q) => ({ title: q.title, type: 'oa.query.show', payload: q.payload })) },
+      payload: { buttons: quickReplies.map((q) => ({ title: q.title, type: 'oa.query.hide', payload: q.payload })) },
     };
   }
   return messages;

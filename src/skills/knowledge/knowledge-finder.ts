@@ -1,6 +1,6 @@
 import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
-import { type Hit, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
+import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
 import { tokenize } from '../../text/tokenize.js';
 
@@ -72,14 +72,15 @@ interface Scored extends Hit {
 export class KnowledgeFinder {
   readonly #entries = new Map<string, KnowledgeEntry>();
   readonly #referrals = new Map<string, Referral>();
-  readonly #index: RetrievalIndex;
+  #index: RetrievalIndex | null = null;
+  readonly #documents: () => RetrievalDocument[];
   readonly #tuning: FinderTuning;
 
   constructor(entries: readonly KnowledgeEntry[], referrals: readonly Referral[], tuning: Partial<FinderTuning> = {}) {
     this.#tuning = { ...DEFAULT_TUNING, ...tuning };
     for (const e of entries) this.#entries.set(e.id, e);
     for (const r of referrals) this.#referrals.set(REFERRAL_PREFIX + r.id, r);
-    this.#index = new RetrievalIndex([
+    this.#documents = () => [
       ...entries.map((e) => ({
         id: e.id,
         fields: [
@@ -88,7 +89,15 @@ export class KnowledgeFinder {
         ],
       })),
       ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
-    ]);
+    ];
+  }
+
+  /**
+   * Builds the search index (a quarter of a second for ~350 entries) unless built: the service calls it right after
+   * it is ready, so start-up does not wait for it; a question that comes first builds it.
+   */
+  warm(): void {
+    this.#index ??= new RetrievalIndex(this.#documents());
   }
 
   entry(id: string): KnowledgeEntry | undefined {
@@ -143,7 +152,8 @@ export class KnowledgeFinder {
   /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
   #rank(query: readonly WeightedText[], ranking: readonly IntentScore[]): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
-    return this.#index
+    this.warm();
+    return this.#index!
       .search(query, 8)
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';

@@ -161,7 +161,7 @@ describe('POST /webhooks/zalo — events', () => {
     expect(textsTo(userId).slice(sent)).toEqual(zaloTexts(first.replies));
   });
 
-  it('sends up to five quick replies as oa.query.show buttons when ZALO_QUICK_REPLY_BUTTONS is on', async () => {
+  it('sends up to five quick replies as oa.query.hide buttons when ZALO_QUICK_REPLY_BUTTONS is on (the tap does not echo the payload)', async () => {
     bed = await startZaloTestBed({ env: { ZALO_QUICK_REPLY_BUTTONS: 'true' } });
     const userId = '2000000000000000006';
     await bed.mock.userSendsText(userId, 'xin chào');
@@ -174,7 +174,7 @@ describe('POST /webhooks/zalo — events', () => {
     expect(last.text).not.toContain('Nhắn số');
     expect(last.message.attachment).toEqual({
       type: 'template',
-      payload: { buttons: quickReplies.map((q) => ({ title: q.title, type: 'oa.query.show', payload: q.payload })) },
+      payload: { buttons: quickReplies.map((q) => ({ title: q.title, type: 'oa.query.hide', payload: q.payload })) },
     });
     // Tapping a query button makes the user send its payload as text.
     const sent = textsTo(userId).length;
@@ -182,6 +182,21 @@ describe('POST /webhooks/zalo — events', () => {
     await bed.settle();
     const tapped = await bed.webChat({ sessionId: web.sessionId, payload: quickReplies[0]!.payload });
     expect(textsTo(userId).slice(sent)).toEqual(zaloTexts(tapped.replies, true));
+  });
+
+  it('falls back to the numbered menu when Zalo refuses the button template', async () => {
+    bed = await startZaloTestBed({ env: { ZALO_QUICK_REPLY_BUTTONS: 'true' } });
+    const userId = '2000000000000000016';
+    await bed.mock.userSendsText(userId, 'xin chào');
+    await bed.settle();
+    const sent = bed.mock.messagesTo(userId).length;
+    bed.mock.failNextSends(-233);
+    await bed.mock.userSendsText(userId, 'menu');
+    await bed.settle();
+    const last = bed.mock.messagesTo(userId).at(-1)!;
+    expect(bed.mock.messagesTo(userId).length).toBeGreaterThan(sent);
+    expect(last.message.attachment).toBeUndefined();
+    expect(last.text).toContain('Nhắn số để chọn');
   });
 
   it('stops everything on unfollow: not following, not subscribed, no reply', async () => {
