@@ -4,6 +4,7 @@
  * self-assessment; nothing here asks for them.
  */
 import type { CitizenFacts, HouseholdCategory, SchoolLevel } from '../domain/knowledge/types.js';
+import { Memo } from '../memo.js';
 import { tokenize } from '../text/tokenize.js';
 import { findAreas } from './entities/area.js';
 import { findCounts } from './entities/count.js';
@@ -111,8 +112,15 @@ function categoryOf(words: Words): { category?: HouseholdCategory; at: number } 
   return { category, at };
 }
 
+/** Messages repeat; what they say does not change. Callers must not modify what is returned. */
+const READINGS = new Memo<MessageFacts>(2048);
+
 /** Reads the facts of one message (NFC text). */
 export function readFacts(text: string): MessageFacts {
+  return READINGS.get(text, readOnce);
+}
+
+function readOnce(text: string): MessageFacts {
   const normalized = text.normalize('NFC');
   const tokens = tokenize(normalized);
   const normalizedWords = normalizeTokens(tokens);

@@ -1,4 +1,5 @@
 import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
+import { Memo } from '../../memo.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
@@ -73,6 +74,7 @@ export class KnowledgeFinder {
   readonly #entries = new Map<string, KnowledgeEntry>();
   readonly #referrals = new Map<string, Referral>();
   #index: RetrievalIndex | null = null;
+  readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
   readonly #tuning: FinderTuning;
 
@@ -114,6 +116,12 @@ export class KnowledgeFinder {
    * alongside, its topic counts as likely, and it is not the answer again (the citizen asks about another case).
    */
   find(text: string, ranking: readonly IntentScore[], followUp?: KnowledgeEntry): Finding {
+    // A pure function of the text (the ranking is the matcher's reading of that same text) and of the entry followed
+    // up: citizens ask the same short questions again and again.
+    return this.#findings.get(`${followUp?.id ?? ''}\u0000${text}`, () => this.#find(text, ranking, followUp));
+  }
+
+  #find(text: string, ranking: readonly IntentScore[], followUp?: KnowledgeEntry): Finding {
     if (followUp) ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...ranking.filter((r) => r.name !== followUp.topic)];
     const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
