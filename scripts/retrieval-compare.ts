@@ -27,6 +27,7 @@ import { INTENT_NAMES } from '../src/content/intents-list.js';
 import { loadKnowledge } from '../src/content/knowledge.js';
 import type { KnowledgeEntry, Referral } from '../src/domain/knowledge/types.js';
 import { RetrievalIndex, termsOf } from '../src/nlu/retrieval.js';
+import { knowledgeDocuments } from '../src/skills/knowledge/knowledge-finder.js';
 import { fold } from '../src/text/fold.js';
 
 const root = join(import.meta.dirname, '..');
@@ -48,16 +49,7 @@ interface Contender {
 const ours: Contender = {
   name: 'ours (RetrievalIndex)',
   build(entries, referrals) {
-    const index = new RetrievalIndex([
-      ...entries.map((e) => ({
-        id: e.id,
-        fields: [
-          { texts: [e.question, ...e.paraphrases], weight: 1 },
-          { texts: [e.answer], weight: 0.2 },
-        ],
-      })),
-      ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
-    ]);
+    const index = new RetrievalIndex(knowledgeDocuments(entries, referrals));
     return { search: (text, limit) => index.search([{ text, weight: 1 }], limit).map((h) => h.id) };
   },
 };

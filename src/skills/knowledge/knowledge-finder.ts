@@ -82,16 +82,7 @@ export class KnowledgeFinder {
     this.#tuning = { ...DEFAULT_TUNING, ...tuning };
     for (const e of entries) this.#entries.set(e.id, e);
     for (const r of referrals) this.#referrals.set(REFERRAL_PREFIX + r.id, r);
-    this.#documents = () => [
-      ...entries.map((e) => ({
-        id: e.id,
-        fields: [
-          { texts: [e.question, ...e.paraphrases], weight: 1 },
-          { texts: [e.answer], weight: 0.2 },
-        ],
-      })),
-      ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
-    ];
+    this.#documents = () => knowledgeDocuments(entries, referrals);
   }
 
   /**
@@ -216,6 +207,23 @@ const TRAILING_MARKERS = new Set(['thi', 'sao', 'the', 'nao', 'a', 'vay', 'nhi',
 
 function contentWords(text: string): number {
   return termsOf(text).filter((t) => !t.includes(' ')).length;
+}
+
+/**
+ * What is searched: an entry's question and paraphrases (what people ask) at full weight and its answer's wording at
+ * 0.2; a referral's request and paraphrases, under an id that cannot be an entry's.
+ */
+export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals: readonly Referral[]): RetrievalDocument[] {
+  return [
+    ...entries.map((e) => ({
+      id: e.id,
+      fields: [
+        { texts: [e.question, ...e.paraphrases], weight: 1 },
+        { texts: [e.answer], weight: 0.2 },
+      ],
+    })),
+    ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
+  ];
 }
 
 /** Question sentences at full weight, the story around them at `contextWeight`. */
