@@ -125,7 +125,9 @@ function readOnce(text: string): MessageFacts {
   const tokens = tokenize(normalized);
   const normalizedWords = normalizeTokens(tokens);
   const words: Words = { forms: normalizedWords.map((w) => w.form), tokens: [] };
-  for (const w of normalizedWords) words.tokens.push(tokens.findIndex((t) => t.start === w.start));
+  // Expansions of one typed token ("sv" → "sinh viên") share its start: one lookup per word, not a scan of the tokens.
+  const tokenAt = new Map(tokens.map((t, i) => [t.start, i]));
+  for (const w of normalizedWords) words.tokens.push(tokenAt.get(w.start) ?? -1);
   const facts: CitizenFacts = {};
 
   const { category, at } = categoryOf(words);
