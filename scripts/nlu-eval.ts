@@ -102,15 +102,15 @@ for (const contender of contenders) {
   devResults.push({ name: contender.name, figures: figures(result.predictions), trainMs: result.trainMs, predictions: result.predictions });
 }
 
-table(`Cross-validation on intents/ (${FOLDS} folds, same folds for everyone)`, summaryRows(cvResults));
-table('Development set (trained on all of intents/)', summaryRows(devResults));
+table(`Cross-validation on intents/ plus the knowledge base (${FOLDS} folds, same folds for everyone)`, summaryRows(cvResults));
+table('Development set (trained on all of intents/ plus the knowledge base)', summaryRows(devResults));
 
 // A development sentence that also occurs in intents/ (same words once folded and normalized) measures memory, not
 // understanding: show the figures without them too.
 const seen = new Set(utterances.map((u) => sentenceKey(u.text)));
 const fresh = new Set(dev.filter((u) => !seen.has(sentenceKey(u.text))).map((u) => u.text));
 table(
-  `Development set without the ${dev.length - fresh.size} sentences that also occur in intents/ (${fresh.size} left)`,
+  `Development set without the ${dev.length - fresh.size} sentences that also occur in the training data (${fresh.size} left)`,
   summaryRows(devResults.map((r) => ({ ...r, figures: figures(r.predictions.filter((p) => fresh.has(p.text))) }))),
 );
 
