@@ -33,6 +33,17 @@ export interface Reply {
   links?: Link[];
   /** The reply asks a question: the citizen's next message is read as its answer first (see answer-reader.ts). */
   expects?: Expectation;
+  /** The content the reply renders, for measuring and logs; channels never send it. */
+  source?: ReplySource;
+}
+
+/**
+ * What a reply answers with: a knowledge entry, the "Ý bạn là…" candidates offered, a referral to another office or
+ * a topic card (content ids).
+ */
+export interface ReplySource {
+  kind: 'entry' | 'choices' | 'referral' | 'card';
+  ids: readonly string[];
 }
 
 export type AnswerKind = (typeof ANSWER_KINDS)[number];

@@ -10,7 +10,7 @@ export const FAQ_SKILL_NAME = 'answer';
  * The content limits (ANSWER_LIMITS) keep the whole reply under Zalo's 2,000 characters.
  */
 export function renderAnswer(answer: Answer): Reply {
-  const reply: Reply = { text: fullText(answer) };
+  const reply: Reply = { text: fullText(answer), source: { kind: 'card', ids: [answer.id] } };
   if (answer.quickReplies.length > 0) {
     reply.quickReplies = answer.quickReplies.map(
       // Content targets are payloads already (src/payloads.ts).

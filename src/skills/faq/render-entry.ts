@@ -40,7 +40,7 @@ export function renderEntry(
   });
   const quickReplies = related.slice(0, RELATED_BUTTONS).map((r) => entryButton(r));
   if (entry.handoff) quickReplies.unshift(HANDOFF_BUTTON);
-  const reply: Reply = { text: lead ? `${lead}\n\n${text}` : text };
+  const reply: Reply = { text: lead ? `${lead}\n\n${text}` : text, source: { kind: 'entry', ids: [entry.id] } };
   if (quickReplies.length > 0) reply.quickReplies = quickReplies;
   return reply;
 }
@@ -50,11 +50,15 @@ export function renderChoices(entries: readonly KnowledgeEntry[]): Reply {
   return {
     text: ['Ý bạn là:', ...entries.map((e, i) => `${i + 1}. ${e.question}`), 'Bạn bấm hoặc nhắn số thứ tự nhé.'].join('\n'),
     quickReplies: entries.map((e, i) => entryButton(e, shortTitle(`${i + 1}. ${e.question}`))),
+    source: { kind: 'choices', ids: entries.map((e) => e.id) },
   };
 }
 
 export function renderReferral(referral: Referral): Reply {
-  return { text: `${referral.answer}\n\nNơi liên hệ: ${referral.office.replace(/[.]?$/, '.')}` };
+  return {
+    text: `${referral.answer}\n\nNơi liên hệ: ${referral.office.replace(/[.]?$/, '.')}`,
+    source: { kind: 'referral', ids: [referral.id] },
+  };
 }
 
 const BORROWER_LABEL: Record<Borrower, string> = {

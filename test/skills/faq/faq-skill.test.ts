@@ -12,6 +12,7 @@ import type { Reply, Skill, TurnContext } from '../../../src/engine/types.js';
 import type { Parser } from '../../../src/nlu/types.js';
 import { createFaqSkill } from '../../../src/skills/faq/faq-skill.js';
 import { renderAnswer, renderAnswerById } from '../../../src/skills/faq/render-answer.js';
+import { renderChoices, renderEntry, renderReferral } from '../../../src/skills/faq/render-entry.js';
 import { KnowledgeFinder } from '../../../src/skills/knowledge/knowledge-finder.js';
 import { removeDiacritics } from '../../../src/text/fold.js';
 
@@ -75,6 +76,15 @@ describe('topic cards', () => {
     const result = await skill.handlePayload!(turn('', 'answer:credit.interest_rate'), 'answer:credit.interest_rate');
     expect(result?.replies[0]?.text).toContain('7,488%');
     expect(await skill.handlePayload!(turn('', 'answer:credit.nope'), 'answer:credit.nope')).toBeNull();
+  });
+
+  it('names the content each reply renders: card, entry, choices, referral', async () => {
+    expect((await ask('credit', 'vay vốn')).source).toEqual({ kind: 'card', ids: ['credit'] });
+    const [rate, loan] = ['credit.interest_rate', 'credit.student_loan'].map((id) => finder.entry(id)!);
+    expect(renderEntry(rate!, {}, [loan!]).source).toEqual({ kind: 'entry', ids: ['credit.interest_rate'] });
+    expect(renderChoices([rate!, loan!]).source).toEqual({ kind: 'choices', ids: ['credit.interest_rate', 'credit.student_loan'] });
+    const referral = finder.find('làm thẻ căn cước ở đâu', []);
+    expect(referral.kind === 'referral' && renderReferral(referral.referral).source).toEqual({ kind: 'referral', ids: ['identity_card'] });
   });
 
   it('refuses at creation an intent that has no answer', () => {
