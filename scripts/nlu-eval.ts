@@ -3,7 +3,11 @@
  *
  * - 5-fold cross-validation on what the service trains on (intents/ plus the knowledge base's questions, stratified
  *   by intent), then the development set test/nlu/dev-set.yaml (never trained on) with a model trained on all of it.
- * - Last, the real questions of test/eval/real-questions.yaml (never trained on): scripts/real-eval.ts.
+ * - Last, real questions people asked in public (never trained on), scripts/real-eval.ts: the set
+ *   test/eval/real-questions.yaml and, as a separate block, the held-out test/eval/real-questions-holdout.yaml (never
+ *   used to tune anything, only reported); for each, topic accuracy (ours, the classifier alone, both peers), entry
+ *   accuracy (the reply's knowledge entry, referral or topic card is one of the expected ones) and the share of
+ *   replies holding the essential fact.
  * - Peers: NLP.js (node-nlp, no Vietnamese pack, so it gets the folded text: NFC, lower case, no diacritics, đ → d)
  *   and a plain `natural` BayesClassifier on the same folded text.
  * - Figures: accuracy, out-of-scope false accept / false reject, per-intent precision and recall, the most confused
@@ -171,7 +175,7 @@ if (ourDev.errors > 0) {
     if (got.name !== u.intent) console.log(`  ${u.intent} → ${got.name} (${got.confidence.toFixed(2)}): ${u.text}`);
   }
 }
-// Understanding measured on real questions people asked in public (never trained on): topic, entry, essential fact.
+// Real questions people asked in public (never trained on), then the held-out set: topic, entry, essential fact.
 await reportRealQuestions();
 
 process.exitCode = targets.slice(0, 4).every(([, met]) => met) ? 0 : 1;

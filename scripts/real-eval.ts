@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { webCapabilities } from '../src/channels/web/capabilities.js';
 import { zaloCapabilities } from '../src/channels/zalo/capabilities.js';
 import { ManualClock } from '../src/clock.js';
-import { loadAnswerContent } from '../src/content/answer-content.js';
+import { type AnswerContent, loadAnswerContent } from '../src/content/answer-content.js';
 import { loadCommunes } from '../src/content/communes.js';
 import { INTENT_NAMES } from '../src/content/intents-list.js';
 import { trainingUtterancesOf } from '../src/content/knowledge.js';
@@ -123,8 +123,12 @@ export async function buildEngine(tuning: Partial<FinderTuning> = {}) {
     clock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
   });
-  const known = new Set([...knowledge.entries.map((e) => e.id), ...knowledge.referrals.map((r) => r.id), ...[...cards.all()].map((c) => c.id), ...INTENT_NAMES]);
-  return { engine, matcher, knowledge, known };
+  return { engine, matcher, knowledge, known: contentIds({ cards, knowledge }) };
+}
+
+/** The ids an expected entry may name: knowledge entries, referrals, topic cards and intents (flow topics). */
+export function contentIds({ cards, knowledge }: Pick<AnswerContent, 'cards' | 'knowledge'>): Set<string> {
+  return new Set([...knowledge.entries.map((e) => e.id), ...knowledge.referrals.map((r) => r.id), ...[...cards.all()].map((c) => c.id), ...INTENT_NAMES]);
 }
 
 export async function evaluateRealQuestions(questions: readonly RealQuestion[], tuning: Partial<FinderTuning> = {}): Promise<RealOutcome[]> {
