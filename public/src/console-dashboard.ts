@@ -28,6 +28,7 @@ window.addEventListener('hashchange', destroyCharts);
 const barValue = (f: Figure) => (typeof f === 'number' ? f : f === SMALL ? SMALL_BAR : Number(f.replace(/^≥\s*/, '')));
 const pale = (color: string) => `${color}40`;
 const shown = (f: Figure) => (typeof f === 'number' ? f.toLocaleString('vi-VN') : f);
+const sundayOf = (monday: string) => new Date(Date.parse(`${monday}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
 const weekLabel = (monday: string) => `${monday.slice(8, 10)}/${monday.slice(5, 7)}`;
 
 function dataset(label: string, figures: Figure[], color: string, stack?: string): ChartDataset<'bar', number[]> & { figures: Figure[] } {
@@ -105,7 +106,7 @@ function render(d: Dashboard): HTMLElement[] {
   const byWeek = d.outcomes.slice(0, -1);
   const share = period.shares
     ? `Trợ lý trả lời ${period.shares.bot} %, chuyển cán bộ ${period.shares.staff} %, chưa trả lời được ${period.shares.unanswered} %.`
-    : 'Tỷ lệ chỉ tính khi cả ba nhóm đều từ 5 trở lên.';
+    : 'Tỷ lệ chỉ tính được khi cả ba con số đều chính xác (không có nhóm dưới 5).';
   const summary = h(
     'dl',
     { class: 'tiles' },
@@ -175,7 +176,8 @@ function render(d: Dashboard): HTMLElement[] {
       'Kết quả tự đánh giá',
       barChart('Kết quả tự đánh giá', d.screening.categories.map((c) => c.label), [
         dataset('Số lần', d.screening.categories.map((c) => c.count), COLORS.neutral),
-      ], { height: 12 }),
+      ], { horizontal: true, height: 10 }),
+      table(['Kết quả', 'Số lần'], [...d.screening.categories.map((c) => [c.label, c.count]), ['Tổng', d.screening.total]]),
     ),
     h(
       'p',
@@ -215,7 +217,9 @@ export function dashboardView(ctx: ConsoleContext): HTMLElement {
     csv.setAttribute('href', `api/staff/dashboard.csv?${query}`);
     try {
       const d = await api<Dashboard>('GET', `api/staff/dashboard?${query}`);
-      if (!from.value) from.value = d.weeks[0]!.monday;
+      // The whole weeks counted, so the form says what the figures cover.
+      from.value = d.weeks[0]!.monday;
+      to.value = sundayOf(d.weeks.at(-1)!.monday);
       replaceChildren(body, ...render(d));
     } catch (error) {
       replaceChildren(body, h('p', { class: 'error' }, (error as Error).message));
