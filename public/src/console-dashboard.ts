@@ -84,10 +84,11 @@ function barChart(
   return box;
 }
 
-function table(head: string[], rows: (string | Figure)[][]): HTMLElement {
+/** The figures as a table; its box scrolls sideways on a phone, so it can take the focus (keyboard scrolling). */
+function table(title: string, head: string[], rows: (string | Figure)[][]): HTMLElement {
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': title },
     h(
       'table',
       { class: 'figures' },
@@ -129,7 +130,7 @@ function render(d: Dashboard): HTMLElement[] {
         horizontal: true,
         height: Math.max(8, 2 + topics.length * 1.6),
       }),
-      table(['Chủ đề', ...weeks, 'Cả kỳ'], d.topics.map((t) => [t.label, ...t.weeks, t.total])),
+      table('Câu hỏi theo chủ đề và tuần', ['Chủ đề', ...weeks, 'Cả kỳ'], d.topics.map((t) => [t.label, ...t.weeks, t.total])),
     ),
     section(
       'Ai trả lời, theo tuần',
@@ -169,7 +170,7 @@ function render(d: Dashboard): HTMLElement[] {
         ],
         { horizontal: true, stacked: true, height: 10 },
       ),
-      table(['Kênh', 'Đã gửi', 'Đang chờ', 'Lỗi', 'Bỏ qua', 'Tổng'], d.reach.map((r) => [r.label, r.states.sent, r.states.waiting, r.states.failed, r.states.skipped, r.total])),
+      table('Thông báo theo kênh', ['Kênh', 'Đã gửi', 'Đang chờ', 'Lỗi', 'Bỏ qua', 'Tổng'], d.reach.map((r) => [r.label, r.states.sent, r.states.waiting, r.states.failed, r.states.skipped, r.total])),
       h('p', { class: 'hint' }, 'Đã xem: chưa ghi nhận được trên cả hai kênh.'),
     ),
     section(
@@ -177,7 +178,7 @@ function render(d: Dashboard): HTMLElement[] {
       barChart('Kết quả tự đánh giá', d.screening.categories.map((c) => c.label), [
         dataset('Số lần', d.screening.categories.map((c) => c.count), COLORS.neutral),
       ], { horizontal: true, height: 10 }),
-      table(['Kết quả', 'Số lần'], [...d.screening.categories.map((c) => [c.label, c.count]), ['Tổng', d.screening.total]]),
+      table('Kết quả tự đánh giá', ['Kết quả', 'Số lần'], [...d.screening.categories.map((c) => [c.label, c.count]), ['Tổng', d.screening.total]]),
     ),
     h(
       'p',
@@ -209,17 +210,20 @@ export function dashboardView(ctx: ConsoleContext): HTMLElement {
     h('label', {}, 'Xã/phường', commune),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Xem'), csv),
   );
+  const query = () => {
+    const params = new URLSearchParams();
+    if (from.value) params.set('from', from.value);
+    if (to.value) params.set('to', to.value);
+    if (commune.value) params.set('commune', commune.value);
+    return params;
+  };
   const load = async () => {
-    const query = new URLSearchParams();
-    if (from.value) query.set('from', from.value);
-    if (to.value) query.set('to', to.value);
-    if (commune.value) query.set('commune', commune.value);
-    csv.setAttribute('href', `api/staff/dashboard.csv?${query}`);
     try {
-      const d = await api<Dashboard>('GET', `api/staff/dashboard?${query}`);
-      // The whole weeks counted, so the form says what the figures cover.
+      const d = await api<Dashboard>('GET', `api/staff/dashboard?${query()}`);
+      // The whole weeks counted, so the form (and the CSV) say what the figures cover.
       from.value = d.weeks[0]!.monday;
       to.value = sundayOf(d.weeks.at(-1)!.monday);
+      csv.setAttribute('href', `api/staff/dashboard.csv?${query()}`);
       replaceChildren(body, ...render(d));
     } catch (error) {
       replaceChildren(body, h('p', { class: 'error' }, (error as Error).message));

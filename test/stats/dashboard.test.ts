@@ -305,6 +305,13 @@ describe('programme dashboard', () => {
     expect(lines).toHaveLength(1 + 9 + 9 + 7 + 10 + 5);
   });
 
+  it('is described in the OpenAPI document (/docs), with its query', async () => {
+    const paths = (await app.inject({ method: 'GET', url: '/docs/json' })).json().paths;
+    for (const path of ['/api/staff/dashboard', '/api/staff/dashboard.csv']) {
+      expect(paths[path].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['commune', 'from', 'to']);
+    }
+  });
+
   it('the counters hold no citizen and survive a restart', async () => {
     await storage.flush();
     const reopened = await openLowdbStorage(dataDir);
