@@ -101,7 +101,10 @@ export const conversationPlugin = fp<ConversationOptions>(
           rules: povertyRules,
           consent,
           communes,
-          recordResult: async (citizenId, category, at) => stats.recordScreening({ commune: await communeOf(citizenId), category, at }),
+          // As for questions, the result does not wait for the counter to reach the disk.
+          recordResult: async (citizenId, category, at) => {
+            void stats.recordScreening({ commune: await communeOf(citizenId), category, at });
+          },
         }),
         createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => app.announcements.service.feed(id, limit) }),
         createPrivacySkill({

@@ -19,7 +19,8 @@ export const responseBandOf = (seconds: number): ResponseBand => RESPONSE_BANDS.
 /**
  * The port through which the conversation engine, the skills and the officer handoff report what happened, for the
  * programme dashboard. Each call adds one to a counter of the event's ISO week (Asia/Ho_Chi_Minh) and commune
- * (null: not known); no citizen id, text or exact time is kept.
+ * (null: not known); no citizen id, text or exact time is kept. Each call resolves once the counter is on disk, and
+ * never rejects: a caller on a citizen's path need not wait for it (the lowdb adapter counts in memory at once).
  */
 export interface ProgrammeStats {
   /** A citizen's question: its topic (the intent it was answered as; "fallback" when unanswered) and outcome. */

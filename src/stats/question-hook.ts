@@ -21,7 +21,8 @@ export function createQuestionStatsHook({ stats, communeOf, notQuestions, fallba
     async after(ctx, { intent }) {
       if (intent === null || skipped.has(intent)) return;
       const commune = await communeOf(citizenKey(ctx.message.channel, ctx.message.userId));
-      await stats.recordQuestion({ commune, topic: intent, outcome: intent === fallbackIntent ? 'unanswered' : 'bot', at: ctx.now });
+      // The reply does not wait for the counter to reach the disk (it goes with the next batch; errors are logged).
+      void stats.recordQuestion({ commune, topic: intent, outcome: intent === fallbackIntent ? 'unanswered' : 'bot', at: ctx.now });
     },
   };
 }
