@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { openLowdbStorage } from '../src/storage/lowdb/index.js';
 import type { DeliveryRecord } from '../src/storage/records.js';
 import { launchChromium } from '../test/support/chromium.js';
+import { deliveryRecords, publishedAnnouncement } from '../test/support/records.js';
 import { freePort } from '../test/support/service-process.js';
 
 const root = join(import.meta.dirname, '..');
@@ -115,20 +116,8 @@ async function dashboard(): Promise<void> {
     }
   }
   const publishedAt = new Date(now - 2 * WEEK_MS).toISOString();
-  await storage.announcements.save({
-    id: 'c7f1b9a2-0000-4000-8000-000000000001',
-    title: 'Lịch rà soát hộ nghèo',
-    body: 'Tổ rà soát đến từng hộ.',
-    communes: 'all',
-    channels: ['web', 'zalo'],
-    author: ADMIN.username,
-    createdAt: publishedAt,
-    scheduledAt: null,
-    publishedAt,
-    status: 'published',
-    withdrawnAt: null,
-    withdrawnBy: null,
-  });
+  const announcement = publishedAnnouncement('c7f1b9a2-0000-4000-8000-000000000001', 'all', publishedAt);
+  await storage.announcements.save(announcement);
   const reach: [DeliveryRecord['channel'], DeliveryRecord['state'], number][] = [
     ['zalo', 'sent', 212],
     ['zalo', 'pending_window', 41],
@@ -138,16 +127,7 @@ async function dashboard(): Promise<void> {
   ];
   await storage.deliveries.enqueue(
     reach.flatMap(([channel, state, n]) =>
-      Array.from({ length: n }, (_, i) => ({
-        id: `demo|${channel}|${state}|${i}`,
-        announcementId: 'c7f1b9a2-0000-4000-8000-000000000001',
-        citizenId: `${channel}:${state}-${i}`,
-        channel,
-        state,
-        reason: null,
-        attempts: 1,
-        updatedAt: publishedAt,
-      })),
+      deliveryRecords(announcement.id, channel, state, Array.from({ length: n }, (_, i) => `${state}-${i}`), publishedAt),
     ),
   );
   const context = await launchChromium(profile, { viewport: { width: 1100, height: 900 } });
