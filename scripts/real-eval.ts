@@ -114,7 +114,8 @@ export async function buildEngine(tuning: Partial<FinderTuning> = {}) {
   const stub = (name: string, intents: readonly string[]): Skill => ({ name, intents, handleIntent: (_, i) => ({ replies: [{ text: `[${i}]` }] }) });
   const skills: Skill[] = [
     createFaqSkill({ answers: cards, knowledge: new KnowledgeFinder(knowledge.entries, knowledge.referrals, tuning), loanRates, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }),
-    createScreeningSkill({ rules, consent: { offerToKeep: async () => [] }, communes }),
+    // The evaluation reads replies only: nothing kept, nothing counted.
+    createScreeningSkill({ rules, consent: { offerToKeep: async () => [] }, communes, recordResult: async () => {} }),
     stub('privacy', ['privacy']),
     stub('subscriptions', SUBSCRIPTION_INTENTS),
   ];

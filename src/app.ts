@@ -22,6 +22,7 @@ import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
 import { announcementsPlugin } from './plugins/announcements.js';
 import { conversationPlugin } from './plugins/conversation.js';
+import { dashboardRoutes } from './plugins/dashboard-routes.js';
 import { registerNluRoutes } from './plugins/nlu-routes.js';
 import { privacyPlugin } from './plugins/privacy.js';
 import { registerScreeningRoutes } from './plugins/screening-routes.js';
@@ -143,6 +144,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(webChannelPlugin, { clock, config, communes });
   if (zalo && signatures) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock, signatures });
   await app.register(privacyPlugin, { config, storage, clock });
+  await app.register(dashboardRoutes, { storage, clock, communes, categoryLabels: povertyRules.guidance.categoryLabels });
   await app.register(registerScreeningRoutes, { rules: povertyRules, clock });
   await app.register(registerNluRoutes, { parser: matcher });
   await app.register(registerStaticRoutes);

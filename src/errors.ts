@@ -60,6 +60,10 @@ export const ERRORS = {
   schedule_too_far: { status: 400, message: 'Chỉ hẹn gửi được trong vòng một năm tới.' },
   unknown_announcement: { status: 404, message: 'Không tìm thấy thông báo này.' },
 
+  // Programme dashboard.
+  invalid_period: { status: 400, message: 'Khoảng thời gian phải từ ngày đầu đến ngày cuối, dài tối đa 53 tuần.' },
+  forbidden_dashboard_commune: { status: 403, message: 'Bạn chỉ xem được số liệu của xã/phường mình phụ trách.' },
+
   // Personal data and screening.
   citizen_not_found: { status: 404, message: 'Không có dữ liệu nào về người dùng này.' },
   no_standard_for_date: { status: 400, message: 'Chưa có chuẩn nghèo áp dụng cho ngày này.' },

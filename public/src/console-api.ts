@@ -77,6 +77,28 @@ export interface Unanswered {
   questions: { text: string; count: number; lastAt: string }[];
 }
 
+/** A published count: a number, "< 5" for a group of 1–4, or "≥ n" for a total with such a part. */
+export type Figure = number | string;
+
+/** GET api/staff/dashboard (src/stats/dashboard.ts). */
+export interface Dashboard {
+  fromWeek: string;
+  toWeek: string;
+  communes: string[] | 'all';
+  weeks: { week: string; monday: string }[];
+  topics: { topic: string; label: string; weeks: Figure[]; total: Figure }[];
+  outcomes: {
+    week: string;
+    bot: Figure;
+    staff: Figure;
+    unanswered: Figure;
+    shares: { bot: number; staff: number; unanswered: number } | null;
+  }[];
+  responseTimes: { bands: { band: string; label: string; count: Figure }[]; responses: Figure; meanMinutes: number | null };
+  reach: { channel: Channel; label: string; states: Record<'sent' | 'failed' | 'skipped' | 'waiting', Figure>; total: Figure; read: null }[];
+  screening: { categories: { category: string; label: string; count: Figure }[]; total: Figure };
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

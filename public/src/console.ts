@@ -1,6 +1,6 @@
 /**
  * The staff console (public/console.html): log in, compose and send announcements, watch their delivery report,
- * withdraw them; admins manage staff accounts and read the audit log and the questions the bot could not answer.
+ * withdraw them, read the programme dashboard; admins manage staff accounts and read the audit log and the questions the bot could not answer.
  * Plain DOM, no framework; every text from the server is inserted as text, never as markup.
  */
 
@@ -8,6 +8,7 @@ import { accountsView, auditView, unansweredView } from './console-admin.js';
 import { ApiError, api, type Commune, type Me, whenSessionEnds } from './console-api.js';
 import { composeView } from './console-compose.js';
 import type { ConsoleContext } from './console-context.js';
+import { dashboardView } from './console-dashboard.js';
 import { listView, reportView } from './console-report.js';
 import { h, replaceChildren } from './dom.js';
 
@@ -100,6 +101,7 @@ async function start(): Promise<void> {
   const tabs: [string, string][] = [
     ['compose', 'Soạn thông báo'],
     ['list', 'Đã gửi'],
+    ['dashboard', 'Số liệu'],
     ...(me.role === 'admin'
       ? ([
           ['accounts', 'Cán bộ'],
@@ -145,6 +147,7 @@ async function start(): Promise<void> {
       compose: () => composeView(ctx),
       list: () => listView(ctx),
       report: () => reportView(ctx, id ?? ''),
+      dashboard: () => dashboardView(ctx),
       password: passwordView,
       ...(me.role === 'admin' ? { accounts: () => accountsView(ctx), audit: auditView, unanswered: unansweredView } : {}),
     };

@@ -25,6 +25,8 @@ import { createPrivacySkill } from '../skills/privacy/privacy-skill.js';
 import { createScreeningSkill } from '../skills/screening/screening-skill.js';
 import { createSubscriptionSkill, SUBSCRIPTION_INTENTS } from '../skills/subscriptions/subscription-skill.js';
 import { createUnansweredHook } from '../staff/unanswered-questions.js';
+import { type ProgrammeStats, StatsRecorder } from '../stats/programme-stats.js';
+import { createQuestionStatsHook } from '../stats/question-hook.js';
 import type { Storage } from '../storage/repositories.js';
 import { privacyPageUrl } from './privacy-routes.js';
 
@@ -36,6 +38,8 @@ declare module 'fastify' {
     citizens: CitizenRegistry;
     /** Everything stored about a citizen, and its deletion. */
     personalData: PersonalDataService;
+    /** The programme statistics port (dashboard counters): the officer handoff reports to it too. */
+    stats: ProgrammeStats;
   }
 }
 
@@ -54,6 +58,9 @@ export interface ConversationOptions {
 /** Intents answered by a flow or a skill of their own rather than by the FAQ. */
 const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', ...SUBSCRIPTION_INTENTS]);
 
+/** Intents that are not questions about the programme: the dashboard does not count them. */
+const NOT_QUESTIONS = ['greeting', 'thanks_goodbye', 'help'];
+
 /**
  * The conversation: sessions (restored at start, snapshotted, written on close), the skills, the engine and its
  * hooks (privacy notice, pending announcements, unanswered questions). Decorates `engine`, `citizens` and
@@ -62,6 +69,8 @@ const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', ...SUBSCR
 export const conversationPlugin = fp<ConversationOptions>(
   async (app, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser }) => {
     const citizens = new CitizenRegistry(storage.citizens);
+    const stats = new StatsRecorder(storage.stats, (error) => app.log.error({ err: error }, 'programme statistics not written'));
+    const communeOf = async (citizenId: string) => (await citizens.get(citizenId))?.commune ?? null;
     const consent = new ConsentService({
       registry: citizens,
       keptAnswers: storage.keptAnswers,
@@ -88,7 +97,15 @@ export const conversationPlugin = fp<ConversationOptions>(
           loanRates,
           intents: INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i)),
         }),
-        createScreeningSkill({ rules: povertyRules, consent, communes }),
+        createScreeningSkill({
+          rules: povertyRules,
+          consent,
+          communes,
+          // As for questions, the result does not wait for the counter to reach the disk.
+          recordResult: async (citizenId, category, at) => {
+            void stats.recordScreening({ commune: await communeOf(citizenId), category, at });
+          },
+        }),
         createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => app.announcements.service.feed(id, limit) }),
         createPrivacySkill({
           personalData,
@@ -109,6 +126,7 @@ export const conversationPlugin = fp<ConversationOptions>(
         createPrivacyNoticeHook({ registry: citizens, privacyPageUrl: pageUrl }),
         app.announcements.pendingHook,
         createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
+        createQuestionStatsHook({ stats, communeOf, notQuestions: NOT_QUESTIONS }),
         // Last: it shapes what every other hook and skill produced.
         paging.hook,
       ],
@@ -116,6 +134,7 @@ export const conversationPlugin = fp<ConversationOptions>(
     app.decorate('engine', engine);
     app.decorate('citizens', citizens);
     app.decorate('personalData', personalData);
+    app.decorate('stats', stats);
     // The channels' own onClose hooks (registered later, in child scopes) run first; then in-flight turns finish
     // and the session snapshot is written.
     app.addHook('onClose', async () => {

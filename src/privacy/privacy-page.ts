@@ -94,6 +94,12 @@ kế tiếp (tối đa ${facts.cleanupEveryMinutes} phút). Mã băm: ${journal}
 <td>Việc cán bộ làm trên trang quản trị (đăng thông báo, quản lý tài khoản…) và các lần xóa dữ liệu. Lần xóa dữ liệu
 chỉ ghi một mã băm của mã người dùng, không ghi mã người dùng.</td>
 <td>Tối đa ${audit}.</td></tr>
+<tr><td>Số liệu tổng hợp<br>(tệp <code>stats</code>)</td>
+<td>Chỉ là các con số đếm theo tuần và theo xã/phường: bao nhiêu câu hỏi về mỗi chủ đề, bao nhiêu câu trợ lý trả lời
+được hay chưa, bao nhiêu lần chuyển cán bộ và cán bộ trả lời sau bao lâu, bao nhiêu lần tự đánh giá ra mỗi kết quả.
+Không ghi mã người dùng, lời câu hỏi, câu trả lời hay thời điểm cụ thể, nên không thể biết con số nào là của ai.</td>
+<td>Giữ lâu dài để theo dõi chương trình (không phải dữ liệu cá nhân). Xóa dữ liệu của bạn không làm giảm các con số
+đã đếm.</td></tr>
 </tbody>
 </table>
 <p>Nhật ký kỹ thuật của máy chủ ghi địa chỉ IP, đường dẫn được gọi, mã người dùng và mã sự kiện để xử lý sự cố;
@@ -123,6 +129,8 @@ chưa trả lời được.</li>
 <ul>
 <li>Cán bộ xã/phường đăng thông báo chỉ thấy số lượng thông báo đã gửi, đang chờ hay không gửi được, không thấy từng
 người nhận.</li>
+<li>Cán bộ xã/phường và cán bộ quản trị xem được số liệu tổng hợp của chương trình (xã/phường mình, hoặc toàn thành
+phố); nhóm nào dưới 5 chỉ hiện “&lt; 5”.</li>
 <li>Cán bộ quản trị thấy danh sách câu hỏi trợ lý chưa trả lời được: chỉ lời câu hỏi của những người đã đồng ý, gộp
 theo nội dung, không kèm mã người hỏi.</li>
 <li>Khi bạn yêu cầu, cán bộ quản trị có thể xem hoặc xóa toàn bộ dữ liệu của bạn thay bạn; mỗi lần như vậy được ghi

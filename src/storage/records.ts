@@ -194,3 +194,30 @@ export const unansweredRecord = z.object({
   at: isoDate,
 });
 export type UnansweredRecord = z.infer<typeof unansweredRecord>;
+
+/** What the programme statistics count; each counter is one group of the dashboard. */
+export const STAT_MEASURES = ['question', 'handoff', 'staff_response', 'screening'] as const;
+export type StatMeasure = (typeof STAT_MEASURES)[number];
+
+/**
+ * One counter of the programme statistics: how many events of a kind happened in an ISO week (Asia/Ho_Chi_Minh) in a
+ * commune. No citizen, no text, no time finer than the week: aggregates the retention job need not delete.
+ */
+export const statRecord = z.object({
+  /** `${week}|${commune}|${measure}|${key}` */
+  id: z.string(),
+  /** ISO week, "2026-W49". */
+  week: z.string().regex(/^\d{4}-W\d{2}$/),
+  /** The commune's id; "" when the citizen's commune is not known. */
+  commune: z.string(),
+  measure: z.enum(STAT_MEASURES),
+  /**
+   * question: `${topic}|${outcome}` (outcome bot | unanswered); handoff: the topic; staff_response: the response-time
+   * band; screening: the household category.
+   */
+  key: z.string(),
+  count: z.number().int().min(0),
+  /** staff_response only: the seconds of all responses counted, for the mean. */
+  seconds: z.number().min(0).optional(),
+});
+export type StatRecord = z.infer<typeof statRecord>;

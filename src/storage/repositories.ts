@@ -8,6 +8,8 @@ import type {
   SessionRecord,
   StaffRecord,
   StaffSessionRecord,
+  StatMeasure,
+  StatRecord,
   TokenRecord,
   UnansweredRecord,
 } from './records.js';
@@ -111,6 +113,26 @@ export interface UnansweredRepository {
   purgeBefore(before: Date): Promise<number>;
 }
 
+/** One addition to a statistics counter (created at zero when new). */
+export interface StatIncrement {
+  week: string;
+  commune: string;
+  measure: StatMeasure;
+  key: string;
+  count: number;
+  seconds?: number;
+}
+
+/**
+ * Programme statistics: counters keyed by ISO week × commune × measure × key (no personal data). An adapter adds
+ * atomically (PostgreSQL: INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count).
+ */
+export interface StatsRepository {
+  add(increments: readonly StatIncrement[]): Promise<void>;
+  /** The counters of the weeks `fromWeek`..`toWeek` (inclusive) of the communes ("all": every commune and ""). */
+  between(fromWeek: string, toWeek: string, communes: readonly string[] | 'all'): Promise<StatRecord[]>;
+}
+
 export interface Storage {
   sessions: SessionRepository;
   citizens: CitizenRepository;
@@ -123,6 +145,7 @@ export interface Storage {
   tokens: TokenRepository;
   keptAnswers: KeptAnswerRepository;
   unanswered: UnansweredRepository;
+  stats: StatsRepository;
   /** Wait until every write so far is on disk. */
   flush(): Promise<void>;
   /** Rewrite every data file from memory (retention job: drops the space of deleted records). */

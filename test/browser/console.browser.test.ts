@@ -47,6 +47,16 @@ async function subscribeOnZalo(userId: string): Promise<void> {
   await confirmed;
 }
 
+/** axe-core's serious and critical findings on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an injected script tag.
+  await page.evaluate(await readFile('node_modules/axe-core/axe.min.js', 'utf8'));
+  return page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run();
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  });
+}
+
 beforeAll(async () => {
   await promisify(execFile)('node', ['scripts/build.mjs', '--browser']);
   const clock = new ManualClock('2026-11-28T03:00:00Z'); // 10:00 in Hải Phòng, outside quiet hours
@@ -165,15 +175,26 @@ describe('staff console in a browser', () => {
     for (const action of ['Thu hồi thông báo', 'Phát hành thông báo', 'Tạo thông báo', 'Đăng nhập']) expect(audit).toContain(action);
   });
 
+  it('shows the programme dashboard: the chat’s questions and the announcement’s reach, small groups as "< 5", charts drawn', async () => {
+    await consolePage.getByRole('link', { name: 'Số liệu' }).click();
+    const row = (table: number, name: string) => consolePage.locator('table.figures').nth(table).locator('tr', { hasText: name }).textContent();
+    // The three subscriptions in the chat are questions of the topic "Đăng ký nhận thông báo": 3, so "< 5".
+    await expect.poll(() => row(0, 'Đăng ký nhận thông báo'), { timeout: 15_000 }).toMatch(/< 5$/);
+    // The announcement: 2 sent on Zalo, and the one that waited was skipped when it was withdrawn: groups under 5.
+    expect(await row(1, 'Zalo')).toBe('Zalo< 500< 5< 5');
+    expect(await consolePage.locator('.tiles').textContent()).toContain('Trợ lý trả lời< 5');
+    // Five charts, drawn by Chart.js under the console's CSP (no inline styles): each canvas has a size.
+    const canvases = consolePage.locator('.chart canvas');
+    expect(await canvases.count()).toBe(5);
+    for (const canvas of await canvases.all()) expect((await canvas.boundingBox())!.height).toBeGreaterThan(50);
+    const csv = await consolePage.getByRole('link', { name: 'Tải CSV' }).getAttribute('href');
+    expect(csv).toMatch(/^api\/staff\/dashboard\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/);
+    expect(await seriousViolations(consolePage)).toEqual([]);
+  });
+
   it('has no serious or critical accessibility violations (axe-core) and logged no errors', async () => {
     await consolePage.getByRole('link', { name: 'Soạn thông báo' }).click();
-    // Evaluated over the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an injected script tag.
-    await consolePage.evaluate(await readFile('node_modules/axe-core/axe.min.js', 'utf8'));
-    const violations = await consolePage.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run();
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-    });
-    expect(violations).toEqual([]);
+    expect(await seriousViolations(consolePage)).toEqual([]);
     // The wrong password's 401 is the only error the browser may log.
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import type { CommuneDirectory } from '../../domain/communes.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
-import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
+import { AREAS, type Area, type Category, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { extractCount } from '../../nlu/entities/index.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
@@ -37,6 +37,8 @@ export interface ScreeningSkillDeps {
   consent: Pick<ConsentService, 'offerToKeep'>;
   /** To tell xã (rural) from phường (urban) when the citizen names the commune. */
   communes: Pick<CommuneDirectory, 'byId'>;
+  /** Counts a finished self-assessment's category for the programme dashboard (no answers, no citizen kept). */
+  recordResult(citizenId: string, category: Category, at: Date): Promise<void>;
 }
 
 /** After this many unusable answers in a row, the re-ask also says how to stop. */
@@ -65,7 +67,7 @@ type Outcome =
  * which ends the flow. The answers live only in the flow state; the consent gate keeps them only if the citizen agrees.
  */
 export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
-  const { rules, consent, communes } = deps;
+  const { rules, consent, communes, recordResult } = deps;
 
   const ask = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, lead?: string): SkillResult => {
     const q = question(state, step, ctx.capabilities.maxQuickReplies);
@@ -95,9 +97,11 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const details: QuickReply = { title: 'Xem tất cả quyền lợi', payload: detailsPayload(state, household) };
     const replies: Reply[] = [{ text: resultSummary(rules, state, result) }];
     const kept = { ...keptRecord(state, household), category: result.category };
+    const citizenId = citizenKey(ctx.message.channel, ctx.message.userId);
+    await recordResult(citizenId, result.category, ctx.now);
     let offer: Reply[] = [];
     try {
-      offer = await consent.offerToKeep(citizenKey(ctx.message.channel, ctx.message.userId), 'screening', kept, ctx.now);
+      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now);
     } catch {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }

@@ -15,9 +15,11 @@ import {
   type SessionRecord,
   type StaffRecord,
   type StaffSessionRecord,
+  type StatRecord,
   sessionRecord,
   staffRecord,
   staffSessionRecord,
+  statRecord,
   type TokenRecord,
   tokenRecord,
   type UnansweredRecord,
@@ -45,7 +47,7 @@ const LOGGED = { log: true };
 export async function openLowdbStorage(dataDir: string): Promise<Storage> {
   const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>, options?: { log: boolean }) =>
     JsonCollection.open<T>(dataDir, name, schema, options);
-  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered] =
+  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats] =
     await Promise.all([
       open<SessionRecord>('sessions', sessionRecord),
       open<CitizenRecord>('citizens', citizenRecord, LOGGED),
@@ -58,8 +60,10 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       open<TokenRecord>('tokens', tokenRecord as z.ZodType<TokenRecord>),
       open<KeptAnswerRecord>('kept-answers', keptAnswerRecord),
       open<UnansweredRecord>('unanswered', unansweredRecord),
+      // A counter changes on almost every message: logged like the other collections of many small writes.
+      open<StatRecord>('stats', statRecord, LOGGED),
     ]);
-  const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered];
+  const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats];
 
   return {
     sessions: {
@@ -189,6 +193,21 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       list: async () => [...unanswered.values()],
       deleteForCitizen: (citizenId) => unanswered.deleteWhere((u) => u.citizenId === citizenId),
       purgeBefore: (before) => unanswered.deleteWhere((u) => olderThan(u.at, before)),
+    },
+    stats: {
+      add: (increments) => {
+        const changed = new Map<string, StatRecord>();
+        for (const { week, commune, measure, key, count, seconds } of increments) {
+          const id = `${week}|${commune}|${measure}|${key}`;
+          const current = changed.get(id) ?? stats.get(id) ?? { id, week, commune, measure, key, count: 0 };
+          const next: StatRecord = { ...current, count: current.count + count };
+          if (seconds !== undefined) next.seconds = (current.seconds ?? 0) + seconds;
+          changed.set(id, next);
+        }
+        return stats.putMany(changed.values());
+      },
+      between: async (fromWeek, toWeek, communes) =>
+        stats.filter((s) => s.week >= fromWeek && s.week <= toWeek && (communes === 'all' || communes.includes(s.commune))),
     },
     flush: async () => {
       await Promise.all(all.map((c) => c.flush()));
