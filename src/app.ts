@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, docsEnabled, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswerContent } from './content/answer-content.js';
 import { loadCommunes } from './content/communes.js';
+import { loadHolidays } from './content/holidays.js';
 import { INTENT_NAMES } from './content/intents-list.js';
 import { trainingUtterancesOf } from './content/knowledge.js';
 import { loadPovertyRules } from './content/standards.js';
@@ -22,6 +23,7 @@ import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
 import { announcementsPlugin } from './plugins/announcements.js';
 import { conversationPlugin } from './plugins/conversation.js';
+import { handoffPlugin } from './plugins/handoff.js';
 import { registerNluRoutes } from './plugins/nlu-routes.js';
 import { privacyPlugin } from './plugins/privacy.js';
 import { registerScreeningRoutes } from './plugins/screening-routes.js';
@@ -99,6 +101,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     snapshotFile: new URL('./matcher-model.json', import.meta.url),
   });
   const povertyRules = await loadPovertyRules(`${config.CONTENT_DIR}/standards`);
+  const holidays = await loadHolidays(config.CONTENT_DIR);
   const zalo = zaloSettings(config);
 
   // External plugins, then the areas in dependency order.
@@ -139,6 +142,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     webhookAlert: () => signatures?.alert() ?? null,
   });
   await app.register(announcementsPlugin, { storage, communes, clock, config });
+  await app.register(handoffPlugin, { config, storage, clock, communes, holidays, knowledge });
   await app.register(conversationPlugin, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser: matcher });
   await app.register(webChannelPlugin, { clock, config, communes });
   if (zalo && signatures) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock, signatures });

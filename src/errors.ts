@@ -60,6 +60,23 @@ export const ERRORS = {
   schedule_too_far: { status: 400, message: 'Chỉ hẹn gửi được trong vòng một năm tới.' },
   unknown_announcement: { status: 404, message: 'Không tìm thấy thông báo này.' },
 
+  // Conversations handed to staff (the inbox).
+  unknown_conversation: { status: 404, message: 'Không tìm thấy cuộc trò chuyện này.' },
+  forbidden_conversation: {
+    status: 403,
+    message: 'Cuộc trò chuyện này thuộc xã/phường khác; bạn chỉ xem và trả lời được người dân của xã/phường mình phụ trách.',
+  },
+  conversation_state: {
+    status: 409,
+    message: 'Cuộc trò chuyện đã đổi trạng thái (có người khác đã nhận, đã đóng hoặc đã trả về trợ lý). Hãy tải lại danh sách.',
+  },
+  not_your_conversation: { status: 409, message: 'Cuộc trò chuyện này đang do cán bộ khác phụ trách; hãy nhận lại trước khi trả lời.' },
+  unknown_colleague: {
+    status: 400,
+    message: 'Không chuyển được: người nhận phải là tài khoản đang hoạt động phụ trách xã/phường của cuộc trò chuyện.',
+  },
+  unknown_draft: { status: 404, message: 'Không tìm thấy bản nháp này.' },
+
   // Personal data and screening.
   citizen_not_found: { status: 404, message: 'Không có dữ liệu nào về người dùng này.' },
   no_standard_for_date: { status: 400, message: 'Chưa có chuẩn nghèo áp dụng cho ngày này.' },

@@ -20,6 +20,7 @@ import { createPrivacyNoticeHook } from '../privacy/notice-hook.js';
 import { PersonalDataService } from '../privacy/personal-data.js';
 import { createFaqSkill } from '../skills/faq/faq-skill.js';
 import { renderAnswerById } from '../skills/faq/render-answer.js';
+import { createHandoffSkill, HANDOFF_INTENT } from '../skills/handoff/handoff-skill.js';
 import { KnowledgeFinder } from '../skills/knowledge/knowledge-finder.js';
 import { createPrivacySkill } from '../skills/privacy/privacy-skill.js';
 import { createScreeningSkill } from '../skills/screening/screening-skill.js';
@@ -52,7 +53,9 @@ export interface ConversationOptions {
 }
 
 /** Intents answered by a flow or a skill of their own rather than by the FAQ. */
-const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', ...SUBSCRIPTION_INTENTS]);
+const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', HANDOFF_INTENT, ...SUBSCRIPTION_INTENTS]);
+/** FAQ intents that are no answer to a question: "did it help?" is not asked after them. */
+const NOT_ANSWERS = new Set<string>(['help', 'fallback', 'greeting', 'thanks_goodbye']);
 
 /**
  * The conversation: sessions (restored at start, snapshotted, written on close), the skills, the engine and its
@@ -71,13 +74,26 @@ export const conversationPlugin = fp<ConversationOptions>(
     const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
     await sessions.restore();
     sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);
-    const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
+    const personalData = new PersonalDataService({
+      storage,
+      sessions,
+      consent,
+      now: () => clock.now(),
+      forgetHandoffs: (citizenId) => app.handoffs.forget(citizenId),
+    });
     const pageUrl = privacyPageUrl(config);
     const paging = createQuickReplyPaging();
     const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals);
     // The knowledge index is built just after start-up, not before /health answers ready.
     app.addHook('onReady', async () => {
       setImmediate(() => finder.warm());
+    });
+    const faqIntents = INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i));
+    const handoff = createHandoffSkill({
+      handoffs: app.handoffs,
+      registry: citizens,
+      communes,
+      answerIntents: faqIntents.filter((i) => !NOT_ANSWERS.has(i)),
     });
     const engine = new ConversationEngine({
       parser,
@@ -86,8 +102,9 @@ export const conversationPlugin = fp<ConversationOptions>(
           answers,
           knowledge: finder,
           loanRates,
-          intents: INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i)),
+          intents: faqIntents,
         }),
+        handoff.skill,
         createScreeningSkill({ rules: povertyRules, consent, communes }),
         createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => app.announcements.service.feed(id, limit) }),
         createPrivacySkill({
@@ -104,11 +121,14 @@ export const conversationPlugin = fp<ConversationOptions>(
       ],
       sessions,
       clock,
+      ownership: app.handoffs,
       capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
       hooks: [
         createPrivacyNoticeHook({ registry: citizens, privacyPageUrl: pageUrl }),
         app.announcements.pendingHook,
         createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
+        app.handoffs.heldRepliesHook(),
+        handoff.hook,
         // Last: it shapes what every other hook and skill produced.
         paging.hook,
       ],
@@ -123,5 +143,5 @@ export const conversationPlugin = fp<ConversationOptions>(
       await sessions.stop();
     });
   },
-  { name: 'conversation', dependencies: ['announcements'] },
+  { name: 'conversation', dependencies: ['announcements', 'handoff'] },
 );

@@ -8,10 +8,14 @@ import {
   citizenRecord,
   type DeliveryRecord,
   deliveryRecord,
+  type HandoffRecord,
+  handoffRecord,
   type JournalRecord,
   journalRecord,
   type KeptAnswerRecord,
+  type KnowledgeDraftRecord,
   keptAnswerRecord,
+  knowledgeDraftRecord,
   type SessionRecord,
   type StaffRecord,
   type StaffSessionRecord,
@@ -45,7 +49,7 @@ const LOGGED = { log: true };
 export async function openLowdbStorage(dataDir: string): Promise<Storage> {
   const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>, options?: { log: boolean }) =>
     JsonCollection.open<T>(dataDir, name, schema, options);
-  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered] =
+  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, handoffs, drafts] =
     await Promise.all([
       open<SessionRecord>('sessions', sessionRecord),
       open<CitizenRecord>('citizens', citizenRecord, LOGGED),
@@ -58,8 +62,10 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       open<TokenRecord>('tokens', tokenRecord as z.ZodType<TokenRecord>),
       open<KeptAnswerRecord>('kept-answers', keptAnswerRecord),
       open<UnansweredRecord>('unanswered', unansweredRecord),
+      open<HandoffRecord>('handoffs', handoffRecord),
+      open<KnowledgeDraftRecord>('knowledge-drafts', knowledgeDraftRecord),
     ]);
-  const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered];
+  const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, handoffs, drafts];
 
   return {
     sessions: {
@@ -189,6 +195,24 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       list: async () => [...unanswered.values()],
       deleteForCitizen: (citizenId) => unanswered.deleteWhere((u) => u.citizenId === citizenId),
       purgeBefore: (before) => unanswered.deleteWhere((u) => olderThan(u.at, before)),
+    },
+    handoffs: {
+      get: async (id) => handoffs.get(id),
+      save: (h) => handoffs.put(h),
+      active: async () => handoffs.filter((h) => h.status !== 'closed'),
+      list: async ({ statuses, communes, limit }) =>
+        handoffs
+          .filter((h) => statuses.includes(h.status) && (!communes || communes.includes(h.commune)))
+          .sort(newestFirst)
+          .slice(0, limit ?? Number.POSITIVE_INFINITY),
+      forCitizen: async (citizenId) => handoffs.filter((h) => h.citizenId === citizenId),
+      deleteForCitizen: (citizenId) => handoffs.deleteWhere((h) => h.citizenId === citizenId),
+      purgeClosedBefore: (before) => handoffs.deleteWhere((h) => h.closedAt !== null && olderThan(h.closedAt, before)),
+    },
+    knowledgeDrafts: {
+      add: (d) => drafts.put(d),
+      list: async () => drafts.filter(() => true).sort(newestFirst),
+      delete: async (id) => (await drafts.deleteWhere((d) => d.id === id)) > 0,
     },
     flush: async () => {
       await Promise.all(all.map((c) => c.flush()));
