@@ -98,13 +98,14 @@ export const conversationPlugin = fp<ConversationOptions>(
     const engine = new ConversationEngine({
       parser,
       skills: [
+        // First: its claim (a request for a person) comes before the knowledge base's.
+        handoff.skill,
         createFaqSkill({
           answers,
           knowledge: finder,
           loanRates,
           intents: faqIntents,
         }),
-        handoff.skill,
         createScreeningSkill({ rules: povertyRules, consent, communes }),
         createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => app.announcements.service.feed(id, limit) }),
         createPrivacySkill({

@@ -6,6 +6,7 @@ import type { TurnHook } from '../../engine/engine.js';
 import type { Expectation, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import type { HandoffService } from '../../handoff/handoff-service.js';
 import { controlPayload } from '../../payloads.js';
+import { fold } from '../../text/fold.js';
 
 export const HANDOFF_SKILL = 'handoff';
 export const HANDOFF_INTENT = 'human_handoff';
@@ -21,8 +22,20 @@ const YES_NO: Expectation = { kind: 'yes_no', owner: HANDOFF_SKILL };
 const COMMUNE: Expectation = { kind: 'commune', owner: HANDOFF_SKILL };
 /** "Câu trả lời có giúp được bạn không?" at most once in this many answers. */
 export const HELPFUL_EVERY = 3;
+/**
+ * Not after a longer answer: Zalo packs a turn into at most two messages, and the question with its menu would push
+ * the answer's message past a phone screen (1,000 characters).
+ */
+const MAX_ANSWER_FOR_QUESTION = 700;
 /** Longest question quoted back to the citizen in the consent question. */
 const QUOTE_LENGTH = 160;
+/** "gặp cán bộ", "cho tôi nói chuyện với người", "muốn hỏi cán bộ xã Thanh Hà" (folded, from the message's start). */
+const REQUEST =
+  /^(toi |em |minh |cho toi |cho em |cho minh |xin )?(muon |can |xin |duoc )?(gap|noi chuyen voi|hoi|ket noi voi|chat voi|lien he voi|lien he)( truc tiep)?( voi)? (can bo|nguoi that|nguoi|nhan vien|tu van vien)\b/;
+/** A request is short; a longer message naming an officer is a story or a complaint, for the knowledge base. */
+const REQUEST_WORDS = 12;
+/** From this confidence on the classifier's "human_handoff" is taken before the knowledge base's answer. */
+const REQUEST_CONFIDENCE = 0.6;
 const CANCEL_BUTTON: QuickReply = { title: 'Hủy yêu cầu', payload: controlPayload('cancel') };
 
 export interface HandoffSkillOptions {
@@ -158,6 +171,14 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
 
     handleIntent: (ctx) => offer(ctx, !ctx.message.payload),
 
+    /** Asking for a person is answered by the offer, before the knowledge base explains how to ask for one. */
+    claim(ctx) {
+      const folded = fold(ctx.text);
+      const { name, confidence } = ctx.nlu().intent;
+      const asks = (REQUEST.test(folded) && folded.split(' ').length <= REQUEST_WORDS) || (name === HANDOFF_INTENT && confidence >= REQUEST_CONFIDENCE);
+      return asks ? { intent: HANDOFF_INTENT, result: offer(ctx, true) } : null;
+    },
+
     async handlePayload(ctx, payload) {
       if (payload === P.yes) return consented(ctx, dataOf(ctx));
       if (payload === P.no) return declined;
@@ -181,7 +202,13 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
     },
   };
 
+  /** The knowledge entry answered before the turn: an entry answered in it is one "did it help?" may follow. */
+  const entryBefore = new WeakMap<object, string | undefined>();
   const hook: TurnHook = {
+    before(ctx) {
+      entryBefore.set(ctx.session, ctx.session.context?.lastEntryId);
+      return [];
+    },
     after(ctx, { intent, replies }) {
       if (!intent || !ctx.text) return;
       const answered = answerIntents.has(intent);
@@ -189,19 +216,21 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
         ctx.session.context ??= { facts: {} };
         ctx.session.context.lastQuestion = ctx.text;
       }
-      if (!answered || ctx.session.flow || ctx.session.pending) return;
+      // Only after a knowledge entry's answer (a topic card's choices are the next step, not an answer to judge).
+      const entry = ctx.session.context?.lastEntryId;
+      if (!answered || !entry || entry === entryBefore.get(ctx.session) || ctx.session.flow || ctx.session.pending) return;
+      if ((replies.at(-1)?.text.length ?? 0) > MAX_ANSWER_FOR_QUESTION) return;
       const count = (answersSinceAsked.get(ctx.session) ?? HELPFUL_EVERY - 1) + 1;
       if (count < HELPFUL_EVERY) {
         answersSinceAsked.set(ctx.session, count);
         return;
       }
       answersSinceAsked.set(ctx.session, 0);
+      // The answer's own next questions stay one tap away, after the two that answer this one.
+      const offered = (replies.at(-1)?.quickReplies ?? []).slice(0, 2);
       const ask: Reply = {
         text: 'Câu trả lời có giúp được bạn không?',
-        quickReplies: [
-          { title: 'Có', payload: P.helped },
-          { title: 'Không', payload: P.notHelped },
-        ],
+        quickReplies: [{ title: 'Có', payload: P.helped }, { title: 'Không', payload: P.notHelped }, ...offered],
         expects: YES_NO,
       };
       replies.push(ask);
