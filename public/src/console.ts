@@ -147,7 +147,7 @@ async function start(): Promise<void> {
   );
 
   const show = () => {
-    const [route = 'inbox-waiting', id] = location.hash.replace(/^#/, '').split('/');
+    const [route = 'compose', id] = location.hash.replace(/^#/, '').split('/');
     const inbox = route.startsWith('inbox') || route === 'conversation';
     for (const link of Array.from(nav.querySelectorAll('a'))) {
       link.setAttribute(
@@ -166,7 +166,7 @@ async function start(): Promise<void> {
       password: passwordView,
       ...(me.role === 'admin' ? { accounts: () => accountsView(ctx), audit: auditView, unanswered: unansweredView } : {}),
     };
-    replaceChildren(main, (views[route] ?? views['inbox-waiting']!)());
+    replaceChildren(main, (views[route] ?? views.compose!)());
   };
   // A message survives the navigation that follows it ("Đã phát hành…" above the report); a tab click clears it.
   nav.addEventListener('click', () => say(''));
