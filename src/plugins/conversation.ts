@@ -94,6 +94,7 @@ export const conversationPlugin = fp<ConversationOptions>(
       registry: citizens,
       communes,
       answerIntents: faqIntents.filter((i) => !NOT_ANSWERS.has(i)),
+      inPerson: renderAnswerById(answers, HANDOFF_INTENT),
     });
     const engine = new ConversationEngine({
       parser,

@@ -44,6 +44,8 @@ export interface HandoffSkillOptions {
   communes: CommuneDirectory;
   /** Intents whose answer is a knowledge or topic answer (after which "did it help?" may be asked). */
   answerIntents: readonly string[];
+  /** Where to meet an officer in person: said when the citizen declines the handoff. */
+  inPerson: Reply;
   fallbackIntent?: string;
 }
 
@@ -137,7 +139,7 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
   };
 
   const declined: SkillResult = {
-    replies: [{ text: 'Vâng, tôi không chuyển. Bạn cứ hỏi tiếp, hoặc nhắn "gặp cán bộ" khi cần.' }],
+    replies: [{ text: 'Vâng, tôi không chuyển. Bạn cứ hỏi tiếp, hoặc nhắn "gặp cán bộ" khi cần.' }, options.inPerson],
     flow: null,
   };
 
