@@ -299,3 +299,68 @@ function draftButton(ctx: ConsoleContext, d: Detail, m: Line): HTMLElement {
   });
   return button;
 }
+
+interface Draft {
+  id: string;
+  question: string;
+  answer: string;
+  topic: string | null;
+  author: string;
+  createdAt: string;
+  handoffId: string | null;
+}
+
+/** A draft as a knowledge entry to paste into content/knowledge/<topic>.yaml, where review completes it. */
+function draftYaml(d: Draft): string {
+  const indent = (text: string) => text.split('\n').map((line) => `      ${line}`).join('\n');
+  return [
+    `  - id: ${d.topic ?? '<topic>'}.<name>`,
+    `    question: ${JSON.stringify(d.question)}`,
+    '    paraphrases: []   # at least 4, in our own words',
+    '    answer: |-',
+    indent(d.answer),
+    '    legalBasis: []    # required for policy answers',
+    `    asOf: "${d.createdAt.slice(0, 10)}"`,
+  ].join('\n');
+}
+
+/** Admins: drafts of knowledge entries made from officers' replies; none is answered to citizens until published. */
+export function draftsView(ctx: ConsoleContext): HTMLElement {
+  const body = h('div', {}, h('p', { class: 'hint' }, 'Đang tải…'));
+  const load = async () => {
+    const drafts = await api<Draft[]>('GET', 'api/staff/knowledge-drafts');
+    replaceChildren(
+      body,
+      drafts.length === 0
+        ? h('p', { class: 'hint' }, 'Chưa có bản nháp nào.')
+        : h(
+            'ul',
+            { class: 'drafts' },
+            ...drafts.map((d) => {
+              const discard = h('button', { type: 'button', class: 'danger' }, 'Bỏ bản nháp');
+              discard.addEventListener('click', async () => {
+                try {
+                  await api('DELETE', `api/staff/knowledge-drafts/${d.id}`);
+                  await load();
+                } catch (error) {
+                  ctx.say((error as Error).message, 'error');
+                }
+              });
+              return h('li', {}, h('strong', {}, d.question), h('small', {}, ` · ${d.author} · ${when(d.createdAt)}`), h('pre', {}, draftYaml(d)), discard);
+            }),
+          ),
+    );
+  };
+  load().catch((error: Error) => replaceChildren(body, h('p', { class: 'error' }, error.message)));
+  return h(
+    'section',
+    {},
+    h('h2', {}, 'Bản nháp kiến thức'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Các bản nháp chưa được trả lời cho người dân. Để đưa vào dùng: kiểm tra lại nội dung và căn cứ pháp lý, bổ sung câu hỏi tương tự, dán vào tệp content/knowledge/<chủ đề>.yaml rồi chạy "npm run content:check" và khởi động lại dịch vụ.',
+    ),
+    body,
+  );
+}

@@ -9,7 +9,7 @@ import { accountsView, auditView, unansweredView } from './console-admin.js';
 import { ApiError, api, type Commune, type Me, whenSessionEnds } from './console-api.js';
 import { composeView } from './console-compose.js';
 import type { ConsoleContext } from './console-context.js';
-import { conversationView, InboxLive, inboxView } from './console-inbox.js';
+import { conversationView, draftsView, InboxLive, inboxView } from './console-inbox.js';
 import { listView, reportView } from './console-report.js';
 import { h, replaceChildren } from './dom.js';
 
@@ -108,6 +108,7 @@ async function start(): Promise<void> {
           ['accounts', 'Cán bộ'],
           ['audit', 'Nhật ký'],
           ['unanswered', 'Câu hỏi chưa trả lời'],
+          ['drafts', 'Bản nháp kiến thức'],
         ] as [string, string][])
       : []),
     ['password', 'Đổi mật khẩu'],
@@ -164,7 +165,9 @@ async function start(): Promise<void> {
       list: () => listView(ctx),
       report: () => reportView(ctx, id ?? ''),
       password: passwordView,
-      ...(me.role === 'admin' ? { accounts: () => accountsView(ctx), audit: auditView, unanswered: unansweredView } : {}),
+      ...(me.role === 'admin'
+        ? { accounts: () => accountsView(ctx), audit: auditView, unanswered: unansweredView, drafts: () => draftsView(ctx) }
+        : {}),
     };
     replaceChildren(main, (views[route] ?? views.compose!)());
   };

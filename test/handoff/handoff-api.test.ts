@@ -126,4 +126,29 @@ describe('handing a conversation to commune staff', () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ error: 'conversation_state' });
   });
+
+  it('finds canned answers in the knowledge base, and lets only admins keep a reply as a draft knowledge entry', async () => {
+    bed = await startConsoleApp();
+    const officer = await bed.officer('canbo-thanhha', [COMMUNE_A]);
+    const canned = await bed.inject({ method: 'GET', url: `/api/staff/canned?q=${encodeURIComponent('lãi suất vay')}`, cookie: officer });
+    expect(canned.json().answers.length).toBeGreaterThan(0);
+    expect(canned.json().answers[0].answer).toMatch(/lãi suất/i);
+
+    const draft = { question: 'Hộ nghèo bị loại khỏi danh sách thì làm gì?', answer: 'Bạn làm đơn đề nghị UBND xã rà soát lại trong thời gian niêm yết.' };
+    const refused = await bed.inject({ method: 'POST', url: '/api/staff/knowledge-drafts', cookie: officer, payload: draft });
+    expect(refused.statusCode).toBe(403);
+    const admin = await bed.login(ADMIN);
+    const created = await bed.inject({ method: 'POST', url: '/api/staff/knowledge-drafts', cookie: admin, payload: draft });
+    expect(created.statusCode).toBe(201);
+    expect((await bed.inject({ method: 'GET', url: '/api/staff/knowledge-drafts', cookie: admin })).json()).toEqual([
+      expect.objectContaining({ ...draft, author: ADMIN.username, topic: null }),
+    ]);
+    // A draft is not an answer: the bot does not know it.
+    const chat = await bed.inject({ method: 'POST', url: '/api/chat', payload: { text: 'Hộ nghèo bị loại khỏi danh sách thì làm gì?' } });
+    expect(JSON.stringify(chat.json().replies)).not.toContain(draft.answer);
+    const removed = await bed.inject({ method: 'DELETE', url: `/api/staff/knowledge-drafts/${created.json().id}`, cookie: admin });
+    expect(removed.statusCode).toBe(204);
+    const again = await bed.inject({ method: 'DELETE', url: `/api/staff/knowledge-drafts/${created.json().id}`, cookie: admin });
+    expect(again.json()).toMatchObject({ error: 'unknown_draft' });
+  });
 });
