@@ -38,7 +38,7 @@ module.exports = {
       name: 'services-know-no-http',
       comment: 'Services, skills, the engine and the loaders throw AppError codes; only http/ and plugins/ know HTTP.',
       severity: 'error',
-      from: { path: '^src/(announcements|citizens|content|domain|engine|nlu|privacy|retention|skills|staff|text)/' },
+      from: { path: '^src/(announcements|citizens|content|domain|engine|handoff|nlu|privacy|retention|skills|staff|text)/' },
       to: { path: '^src/(http|plugins)/' },
     },
     {

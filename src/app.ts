@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, docsEnabled, publicBasePath, zaloSettings } from './config.js';
 import { loadAnswerContent } from './content/answer-content.js';
 import { loadCommunes } from './content/communes.js';
+import { loadHolidays } from './content/holidays.js';
 import { INTENT_NAMES } from './content/intents-list.js';
 import { trainingUtterancesOf } from './content/knowledge.js';
 import { loadPovertyRules } from './content/standards.js';
@@ -23,11 +24,13 @@ import { loadMatcher } from './nlu/matcher.js';
 import { announcementsPlugin } from './plugins/announcements.js';
 import { conversationPlugin } from './plugins/conversation.js';
 import { dashboardRoutes } from './plugins/dashboard-routes.js';
+import { handoffPlugin } from './plugins/handoff.js';
 import { registerNluRoutes } from './plugins/nlu-routes.js';
 import { privacyPlugin } from './plugins/privacy.js';
 import { registerScreeningRoutes } from './plugins/screening-routes.js';
 import { staffPlugin } from './plugins/staff.js';
 import { registerStaticRoutes } from './plugins/static-routes.js';
+import { statsPlugin } from './plugins/stats.js';
 import { webChannelPlugin, webPushPlugin } from './plugins/web.js';
 import { zaloChannelPlugin, zaloOutboundPlugin } from './plugins/zalo.js';
 import { openLowdbStorage } from './storage/lowdb/index.js';
@@ -100,6 +103,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     snapshotFile: new URL('./matcher-model.json', import.meta.url),
   });
   const povertyRules = await loadPovertyRules(`${config.CONTENT_DIR}/standards`);
+  const holidays = await loadHolidays(config.CONTENT_DIR);
   const zalo = zaloSettings(config);
 
   // External plugins, then the areas in dependency order.
@@ -140,6 +144,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     webhookAlert: () => signatures?.alert() ?? null,
   });
   await app.register(announcementsPlugin, { storage, communes, clock, config });
+  await app.register(statsPlugin, { storage });
+  await app.register(handoffPlugin, { config, storage, clock, communes, holidays, knowledge });
   await app.register(conversationPlugin, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser: matcher });
   await app.register(webChannelPlugin, { clock, config, communes });
   if (zalo && signatures) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock, signatures });

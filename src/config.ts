@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOfficeHours } from './domain/office-hours.js';
 
 /**
  * All configuration comes from environment variables, parsed here once. A wrong value stops the process with
@@ -31,6 +32,22 @@ const quietHours = z.preprocess(
       });
       return { fromMinute: from!, toMinute: to! };
     }),
+);
+
+/** When commune staff answer handed-over conversations: "Mon-Fri 07:30-11:30,13:30-17:00" (Asia/Ho_Chi_Minh). */
+const officeHours = z.preprocess(
+  (v) => (emptyToUndefined(v) === undefined ? 'Mon-Fri 07:30-11:30,13:30-17:00' : v),
+  z.string().transform((v, ctx) => {
+    try {
+      return parseOfficeHours(v);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${(error as Error).message} (format: "Mon-Fri 07:30-11:30,13:30-17:00", groups separated by ";")`,
+      });
+      return z.NEVER;
+    }
+  }),
 );
 
 const origins = z.preprocess(
@@ -77,6 +94,12 @@ export const configSchema = z.object({
   RETENTION_KEPT_ANSWERS_DAYS: intInRange(1, 3650, 365),
   RETENTION_AUDIT_DAYS: intInRange(1, 3650, 730),
   QUIET_HOURS: quietHours,
+  OFFICE_HOURS: officeHours,
+  /** Office minutes a handed-over question may wait for an officer to claim it before the bot takes it back. */
+  HANDOFF_CLAIM_MINUTES: intInRange(5, 7 * 24 * 60, 240),
+  /** Office minutes an officer who holds a conversation may leave the citizen without a reply. */
+  HANDOFF_REPLY_MINUTES: intInRange(5, 7 * 24 * 60, 480),
+  RETENTION_HANDOFF_DAYS: intInRange(1, 3650, 365),
   ZALO_APP_ID: optionalString,
   ZALO_APP_SECRET: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,

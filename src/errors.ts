@@ -63,6 +63,22 @@ export const ERRORS = {
   // Programme dashboard.
   invalid_period: { status: 400, message: 'Khoảng thời gian phải từ ngày đầu đến ngày cuối, dài tối đa 53 tuần.' },
   forbidden_dashboard_commune: { status: 403, message: 'Bạn chỉ xem được số liệu của xã/phường mình phụ trách.' },
+  // Conversations handed to staff (the inbox).
+  unknown_conversation: { status: 404, message: 'Không tìm thấy cuộc trò chuyện này.' },
+  forbidden_conversation: {
+    status: 403,
+    message: 'Cuộc trò chuyện này thuộc xã/phường khác; bạn chỉ xem và trả lời được người dân của xã/phường mình phụ trách.',
+  },
+  conversation_state: {
+    status: 409,
+    message: 'Cuộc trò chuyện đã đổi trạng thái (có người khác đã nhận, đã đóng hoặc đã trả về trợ lý). Hãy tải lại danh sách.',
+  },
+  not_your_conversation: { status: 409, message: 'Cuộc trò chuyện này đang do cán bộ khác phụ trách; hãy nhận lại trước khi trả lời.' },
+  unknown_colleague: {
+    status: 400,
+    message: 'Không chuyển được: người nhận phải là tài khoản đang hoạt động phụ trách xã/phường của cuộc trò chuyện.',
+  },
+  unknown_draft: { status: 404, message: 'Không tìm thấy bản nháp này.' },
 
   // Personal data and screening.
   citizen_not_found: { status: 404, message: 'Không có dữ liệu nào về người dùng này.' },

@@ -63,6 +63,7 @@ export class ChatWidget {
       },
       {
         reply: (id, replies) => this.#onReply(id, replies),
+        push: (id, replies) => this.#onPush(id, replies),
         refused: (id, message) => this.#onRefused(id, message),
         notice: (message) => this.#notice(message),
         session: (sessionId) => history.adoptSession(sessionId),
@@ -222,6 +223,17 @@ export class ChatWidget {
 
   #onReply(id: string, replies: WireReply[]): void {
     if (!this.#transition(id, 'pending', undefined)) return;
+    this.#addAnswers(id, replies);
+  }
+
+  /** Messages the service sent unasked (an officer's reply): shown and kept like answers, once per push id. */
+  #onPush(id: string, replies: WireReply[]): void {
+    const key = `push-${id}`;
+    if (this.history.find(`${key}.0`)) return;
+    this.#addAnswers(key, replies);
+  }
+
+  #addAnswers(id: string, replies: WireReply[]): void {
     const answers: StoredMessage[] = replies.map((r, i) => ({
       id: `${id}.${i}`,
       from: 'bot',

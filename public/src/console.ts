@@ -1,6 +1,7 @@
 /**
- * The staff console (public/console.html): log in, compose and send announcements, watch their delivery report,
- * withdraw them, read the programme dashboard; admins manage staff accounts and read the audit log and the questions the bot could not answer.
+ * The staff console (public/console.html): log in, answer the questions citizens handed to staff (the inbox, live),
+ * compose and send announcements, watch their delivery report, withdraw them, read the programme dashboard; admins
+ * manage staff accounts and read the audit log and the questions the bot could not answer.
  * Plain DOM, no framework; every text from the server is inserted as text, never as markup.
  */
 
@@ -9,6 +10,7 @@ import { ApiError, api, type Commune, type Me, whenSessionEnds } from './console
 import { composeView } from './console-compose.js';
 import type { ConsoleContext } from './console-context.js';
 import { dashboardView } from './console-dashboard.js';
+import { conversationView, draftsView, InboxLive, inboxView } from './console-inbox.js';
 import { listView, reportView } from './console-report.js';
 import { h, replaceChildren } from './dom.js';
 
@@ -99,6 +101,7 @@ async function start(): Promise<void> {
   };
 
   const tabs: [string, string][] = [
+    ['inbox-waiting', 'Câu hỏi của người dân'],
     ['compose', 'Soạn thông báo'],
     ['list', 'Đã gửi'],
     ['dashboard', 'Số liệu'],
@@ -107,14 +110,22 @@ async function start(): Promise<void> {
           ['accounts', 'Cán bộ'],
           ['audit', 'Nhật ký'],
           ['unanswered', 'Câu hỏi chưa trả lời'],
+          ['drafts', 'Bản nháp kiến thức'],
         ] as [string, string][])
       : []),
     ['password', 'Đổi mật khẩu'],
   ];
-  const nav = h('nav', { 'aria-label': 'Chức năng' }, ...tabs.map(([route, label]) => h('a', { href: `#${route}`, 'data-route': route }, label)));
+  const badge = h('span', { class: 'badge', id: 'inbox-badge', hidden: true });
+  const live = new InboxLive(badge);
+  const nav = h(
+    'nav',
+    { 'aria-label': 'Chức năng' },
+    ...tabs.map(([route, label]) => h('a', { href: `#${route}`, 'data-route': route }, label, route === 'inbox-waiting' ? badge : null)),
+  );
   const logout = h('button', { type: 'button', class: 'link' }, 'Đăng xuất');
   logout.addEventListener('click', async () => {
     await api('POST', 'api/staff/logout').catch(() => undefined);
+    live.stop();
     location.hash = '';
     loginView();
   });
@@ -140,22 +151,33 @@ async function start(): Promise<void> {
 
   const show = () => {
     const [route = 'compose', id] = location.hash.replace(/^#/, '').split('/');
+    const inbox = route.startsWith('inbox') || route === 'conversation';
     for (const link of Array.from(nav.querySelectorAll('a'))) {
-      link.setAttribute('aria-current', String(link.dataset.route === route || (route === 'report' && link.dataset.route === 'list')));
+      link.setAttribute(
+        'aria-current',
+        String(link.dataset.route === route || (route === 'report' && link.dataset.route === 'list') || (inbox && link.dataset.route === 'inbox-waiting')),
+      );
     }
     const views: Record<string, () => HTMLElement> = {
+      'inbox-waiting': () => inboxView(ctx, live, 'waiting'),
+      'inbox-open': () => inboxView(ctx, live, 'open'),
+      'inbox-closed': () => inboxView(ctx, live, 'closed'),
+      conversation: () => conversationView(ctx, live, id ?? ''),
       compose: () => composeView(ctx),
       list: () => listView(ctx),
       report: () => reportView(ctx, id ?? ''),
       dashboard: () => dashboardView(ctx),
       password: passwordView,
-      ...(me.role === 'admin' ? { accounts: () => accountsView(ctx), audit: auditView, unanswered: unansweredView } : {}),
+      ...(me.role === 'admin'
+        ? { accounts: () => accountsView(ctx), audit: auditView, unanswered: unansweredView, drafts: () => draftsView(ctx) }
+        : {}),
     };
     replaceChildren(main, (views[route] ?? views.compose!)());
   };
   // A message survives the navigation that follows it ("Đã phát hành…" above the report); a tab click clears it.
   nav.addEventListener('click', () => say(''));
   window.onhashchange = show;
+  live.start();
   show();
 }
 

@@ -59,6 +59,10 @@ export function parseServerFrame(raw: string): ServerFrame | null {
       const replies = parseReplies(v.replies);
       return isStr(v.id) && replies ? { type: 'reply', id: v.id, replies } : null;
     }
+    case 'push': {
+      const replies = parseReplies(v.replies);
+      return isStr(v.id) && replies ? { type: 'push', id: v.id, replies } : null;
+    }
     case 'cleared':
       return { type: 'cleared' };
     case 'announcement': {

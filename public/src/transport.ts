@@ -26,6 +26,8 @@ export interface TransportSource {
 
 export interface TransportEvents {
   reply(id: string, replies: WireReply[]): void;
+  /** Messages the service sent unasked (an officer's reply to a question handed to staff). */
+  push(id: string, replies: WireReply[]): void;
   /** The server refused message `id` (too long, too fast…); `message` is for the citizen. */
   refused(id: string, message: string): void;
   notice(message: string): void;
@@ -154,6 +156,9 @@ export class Transport {
       case 'reply':
         this.#sentOnSocket.delete(frame.id);
         this.on.reply(frame.id, frame.replies);
+        return;
+      case 'push':
+        this.on.push(frame.id, frame.replies);
         return;
       case 'cleared':
         this.#clearing?.(true);

@@ -26,3 +26,30 @@ export function controlWordOf(text: string): ControlWord | null {
   return lookup.get(folded) ?? null;
 }
 
+
+/** What the citizen may still ask the bot for while a person owns the conversation. */
+export type OwnedConversationWord = 'release' | 'privacy';
+
+/** Asking for the bot back: "hủy", "quay lại trợ lý", "không cần cán bộ nữa"… (whole message, folded). */
+const RELEASE = new Set([
+  ...WORDS.cancel,
+  'huy yeu cau',
+  'huy gap can bo',
+  'quay lai tro ly',
+  'quay ve tro ly',
+  'gap tro ly',
+  'noi chuyen voi tro ly',
+  'tro ly',
+  'khong can can bo nua',
+  'khong can nua',
+]);
+/** "xóa dữ liệu (của tôi)", "xem dữ liệu", "xoa het": the citizen's rights over their data never wait for staff. */
+const PRIVACY = /\b(xoa|xem|rut)\b.*\b(du lieu|thong tin ca nhan|dong y)\b|^xoa het\b/;
+
+/** While a person owns the conversation: the words that reach the bot; anything else goes to the person. */
+export function ownedConversationWordOf(text: string): OwnedConversationWord | null {
+  const folded = fold(text);
+  if (!folded) return null;
+  if (RELEASE.has(folded) || RELEASE.has(folded.replace(POLITE, ''))) return 'release';
+  return PRIVACY.test(folded) ? 'privacy' : null;
+}

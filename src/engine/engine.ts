@@ -5,8 +5,9 @@ import type { ParseResult, Parser } from '../nlu/types.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, INTENT_PAYLOAD_PREFIX, payloadOwner } from '../payloads.js';
 import { fold } from '../text/fold.js';
 import { isQuestion, readAnswer } from './answer-reader.js';
-import { controlWordOf } from './control-words.js';
+import { controlWordOf, ownedConversationWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { botAnswers, type Owner } from './ownership.js';
 import type { SessionStore } from './session-store.js';
 import type {
   ChannelCapabilities,
@@ -25,6 +26,19 @@ export interface TurnHook {
   after?(ctx: TurnContext, outcome: { intent: string | null; replies: Reply[] }): Promise<void> | void;
 }
 
+/**
+ * The conversations handed to a person (see ownership.ts). While one is waiting for an officer or owned by one, the
+ * engine keeps the bot silent: the citizen's messages are relayed, except asking for the bot back and data requests.
+ */
+export interface OwnershipGate {
+  /** The owner of the citizen's conversation now (kept in memory by the gate: asked on every turn). */
+  ownerOf(citizenKey: string): Owner;
+  /** A citizen's message while a person owns the conversation: returns what is due to the citizen (held replies). */
+  relay(ctx: TurnContext): Promise<Reply[]>;
+  /** The citizen asked for the bot back: returns what to tell them. */
+  release(ctx: TurnContext): Promise<Reply[]>;
+}
+
 export interface EngineOptions {
   parser: Parser;
   skills: Skill[];
@@ -32,11 +46,15 @@ export interface EngineOptions {
   clock: Clock;
   capabilities: Record<ChannelId, ChannelCapabilities>;
   hooks?: TurnHook[];
+  /** Conversations handed to staff; without it the bot answers every message. */
+  ownership?: OwnershipGate | null;
   /** Intent used when nothing else applies, and for "menu". */
   fallbackIntent?: string;
   menuIntent?: string;
 }
 
+/** The skill that answers data requests, which reach it even while a person owns the conversation. */
+const PRIVACY_SKILL = 'privacy';
 /** From this confidence on, a message in which the pending question's owner found no answer is taken by its intent. */
 const OTHER_INTENT_CONFIDENCE = 0.6;
 const RESUME_BUTTON = { title: 'Tiếp tục', payload: controlPayload('resume') };
@@ -59,7 +77,7 @@ export class ConversationEngine {
   readonly #options: Required<EngineOptions>;
 
   constructor(options: EngineOptions) {
-    this.#options = { hooks: [], fallbackIntent: 'fallback', menuIntent: 'help', ...options };
+    this.#options = { hooks: [], ownership: null, fallbackIntent: 'fallback', menuIntent: 'help', ...options };
     this.#claimants = options.skills.filter((s) => s.claim);
     for (const skill of options.skills) {
       this.#skillsByName.set(skill.name, skill);
@@ -115,6 +133,16 @@ export class ConversationEngine {
       answer: pending && text && !payload ? readAnswer(pending, text, nlu) : null,
     };
 
+    const gate = this.#options.ownership;
+    if (gate && !botAnswers(gate.ownerOf(session.key)) && !this.#reachesBot(ctx, payload)) {
+      const word = payload === controlPayload('cancel') ? 'release' : payload ? null : ownedConversationWordOf(text);
+      const replies = word === 'release' ? await gate.release(ctx) : await gate.relay(ctx);
+      session.lastQuickReplies = replies.at(-1)?.quickReplies ?? [];
+      session.pending = null;
+      sessions.touch(session);
+      return { intent: null, replies };
+    }
+
     const before: Reply[] = [];
     for (const hook of this.#options.hooks) if (hook.before) before.push(...(await hook.before(ctx)));
     const { intent, result } = await this.#dispatch(ctx, payload);
@@ -133,6 +161,16 @@ export class ConversationEngine {
     sessions.touch(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
     return { intent, replies };
+  }
+
+  /**
+   * While a person owns the conversation, the bot still takes the citizen's data requests ("xóa dữ liệu", "xem dữ
+   * liệu") and their follow-ups (the confirmation's answer, the privacy skill's buttons); nothing else.
+   */
+  #reachesBot(ctx: TurnContext, payload: string | undefined): boolean {
+    if (payload) return payloadOwner(payload) === PRIVACY_SKILL;
+    if (ctx.session.pending?.owner === PRIVACY_SKILL && ctx.answer) return true;
+    return ownedConversationWordOf(ctx.text) === 'privacy';
   }
 
   /**

@@ -106,6 +106,8 @@ export interface ConversationContext {
   facts: CitizenFacts;
   /** The knowledge entry last answered, so "còn hộ cận nghèo thì sao" can re-answer it for another case. */
   lastEntryId?: string;
+  /** The citizen's last question answered (or not understood): what "gặp cán bộ" offers to hand to staff. */
+  lastQuestion?: string;
 }
 
 export interface TurnContext {

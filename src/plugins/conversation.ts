@@ -20,12 +20,12 @@ import { createPrivacyNoticeHook } from '../privacy/notice-hook.js';
 import { PersonalDataService } from '../privacy/personal-data.js';
 import { createFaqSkill } from '../skills/faq/faq-skill.js';
 import { renderAnswerById } from '../skills/faq/render-answer.js';
+import { createHandoffSkill, HANDOFF_INTENT } from '../skills/handoff/handoff-skill.js';
 import { KnowledgeFinder } from '../skills/knowledge/knowledge-finder.js';
 import { createPrivacySkill } from '../skills/privacy/privacy-skill.js';
 import { createScreeningSkill } from '../skills/screening/screening-skill.js';
 import { createSubscriptionSkill, SUBSCRIPTION_INTENTS } from '../skills/subscriptions/subscription-skill.js';
 import { createUnansweredHook } from '../staff/unanswered-questions.js';
-import { type ProgrammeStats, StatsRecorder } from '../stats/programme-stats.js';
 import { createQuestionStatsHook } from '../stats/question-hook.js';
 import type { Storage } from '../storage/repositories.js';
 import { privacyPageUrl } from './privacy-routes.js';
@@ -38,8 +38,6 @@ declare module 'fastify' {
     citizens: CitizenRegistry;
     /** Everything stored about a citizen, and its deletion. */
     personalData: PersonalDataService;
-    /** The programme statistics port (dashboard counters): the officer handoff reports to it too. */
-    stats: ProgrammeStats;
   }
 }
 
@@ -56,10 +54,12 @@ export interface ConversationOptions {
 }
 
 /** Intents answered by a flow or a skill of their own rather than by the FAQ. */
-const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', ...SUBSCRIPTION_INTENTS]);
+const OWNED_ELSEWHERE = new Set<string>(['privacy', 'screening_start', HANDOFF_INTENT, ...SUBSCRIPTION_INTENTS]);
+/** FAQ intents that are no answer to a question: "did it help?" is not asked after them. */
+const NOT_ANSWERS = new Set<string>(['help', 'fallback', 'greeting', 'thanks_goodbye']);
 
 /** Intents that are not questions about the programme: the dashboard does not count them. */
-const NOT_QUESTIONS = ['greeting', 'thanks_goodbye', 'help'];
+const NOT_QUESTIONS = ['greeting', 'thanks_goodbye', 'help', HANDOFF_INTENT];
 
 /**
  * The conversation: sessions (restored at start, snapshotted, written on close), the skills, the engine and its
@@ -69,7 +69,7 @@ const NOT_QUESTIONS = ['greeting', 'thanks_goodbye', 'help'];
 export const conversationPlugin = fp<ConversationOptions>(
   async (app, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser }) => {
     const citizens = new CitizenRegistry(storage.citizens);
-    const stats = new StatsRecorder(storage.stats, (error) => app.log.error({ err: error }, 'programme statistics not written'));
+    const { stats } = app;
     const communeOf = async (citizenId: string) => (await citizens.get(citizenId))?.commune ?? null;
     const consent = new ConsentService({
       registry: citizens,
@@ -80,7 +80,13 @@ export const conversationPlugin = fp<ConversationOptions>(
     const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
     await sessions.restore();
     sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);
-    const personalData = new PersonalDataService({ storage, sessions, consent, now: () => clock.now() });
+    const personalData = new PersonalDataService({
+      storage,
+      sessions,
+      consent,
+      now: () => clock.now(),
+      forgetHandoffs: (citizenId) => app.handoffs.forget(citizenId),
+    });
     const pageUrl = privacyPageUrl(config);
     const paging = createQuickReplyPaging();
     const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals);
@@ -88,14 +94,24 @@ export const conversationPlugin = fp<ConversationOptions>(
     app.addHook('onReady', async () => {
       setImmediate(() => finder.warm());
     });
+    const faqIntents = INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i));
+    const handoff = createHandoffSkill({
+      handoffs: app.handoffs,
+      registry: citizens,
+      communes,
+      answerIntents: faqIntents.filter((i) => !NOT_ANSWERS.has(i)),
+      inPerson: renderAnswerById(answers, HANDOFF_INTENT),
+    });
     const engine = new ConversationEngine({
       parser,
       skills: [
+        // First: its claim (a request for a person) comes before the knowledge base's.
+        handoff.skill,
         createFaqSkill({
           answers,
           knowledge: finder,
           loanRates,
-          intents: INTENT_NAMES.filter((i) => !OWNED_ELSEWHERE.has(i)),
+          intents: faqIntents,
         }),
         createScreeningSkill({
           rules: povertyRules,
@@ -121,12 +137,15 @@ export const conversationPlugin = fp<ConversationOptions>(
       ],
       sessions,
       clock,
+      ownership: app.handoffs,
       capabilities: { web: webCapabilities, zalo: zaloCapabilities(config.ZALO_QUICK_REPLY_BUTTONS) },
       hooks: [
         createPrivacyNoticeHook({ registry: citizens, privacyPageUrl: pageUrl }),
         app.announcements.pendingHook,
         createUnansweredHook((citizenId, text, at) => consent.recordUnanswered(citizenId, text, at)),
         createQuestionStatsHook({ stats, communeOf, notQuestions: NOT_QUESTIONS }),
+        app.handoffs.heldRepliesHook(),
+        handoff.hook,
         // Last: it shapes what every other hook and skill produced.
         paging.hook,
       ],
@@ -134,7 +153,6 @@ export const conversationPlugin = fp<ConversationOptions>(
     app.decorate('engine', engine);
     app.decorate('citizens', citizens);
     app.decorate('personalData', personalData);
-    app.decorate('stats', stats);
     // The channels' own onClose hooks (registered later, in child scopes) run first; then in-flight turns finish
     // and the session snapshot is written.
     app.addHook('onClose', async () => {
@@ -142,5 +160,5 @@ export const conversationPlugin = fp<ConversationOptions>(
       await sessions.stop();
     });
   },
-  { name: 'conversation', dependencies: ['announcements'] },
+  { name: 'conversation', dependencies: ['announcements', 'handoff'] },
 );

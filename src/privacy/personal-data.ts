@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SessionStore } from '../engine/session-store.js';
 import type { ConversationSession } from '../engine/types.js';
-import type { CitizenRecord, DeliveryRecord, KeptAnswerRecord, UnansweredRecord } from '../storage/records.js';
+import type { CitizenRecord, DeliveryRecord, HandoffRecord, KeptAnswerRecord, UnansweredRecord } from '../storage/records.js';
 import type { Storage } from '../storage/repositories.js';
 import type { ConsentService } from './consent.js';
 
@@ -14,6 +14,8 @@ export interface PersonalDataInventory {
   keptAnswers: KeptAnswerRecord[];
   unanswered: UnansweredRecord[];
   deliveries: DeliveryRecord[];
+  /** Conversations handed to commune staff, with their transcripts and the staff's notes. */
+  handoffs: HandoffRecord[];
   /** Zalo events received but not yet handled (their content is dropped once handled). */
   unhandledEvents: number;
   /** Answers waiting for the consent decision (memory only). */
@@ -27,6 +29,7 @@ export function holdsNothing(data: PersonalDataInventory): boolean {
     !data.keptAnswers.length &&
     !data.unanswered.length &&
     !data.deliveries.length &&
+    !data.handoffs.length &&
     !data.unhandledEvents &&
     !data.heldAnswers
   );
@@ -38,6 +41,7 @@ export interface DeletionReport {
   keptAnswers: number;
   unanswered: number;
   deliveries: number;
+  handoffs: number;
   journalEntries: number;
   heldAnswers: number;
 }
@@ -65,22 +69,32 @@ export class PersonalDataService {
   readonly #sessions: SessionStore;
   readonly #consent: ConsentService;
   readonly #now: () => Date;
+  readonly #forgetHandoffs: (citizenId: string) => void;
 
-  constructor(options: { storage: Storage; sessions: SessionStore; consent: ConsentService; now: () => Date }) {
+  constructor(options: {
+    storage: Storage;
+    sessions: SessionStore;
+    consent: ConsentService;
+    now: () => Date;
+    /** Drops the citizen's handoffs from the memory of the service that holds the active ones. */
+    forgetHandoffs?: (citizenId: string) => void;
+  }) {
     this.#storage = options.storage;
     this.#sessions = options.sessions;
     this.#consent = options.consent;
     this.#now = options.now;
+    this.#forgetHandoffs = options.forgetHandoffs ?? (() => {});
   }
 
   async inventory(citizenId: string): Promise<PersonalDataInventory> {
-    const { citizens, keptAnswers, unanswered, deliveries, journal } = this.#storage;
-    const [citizen, kept, questions, sent, unhandled] = await Promise.all([
+    const { citizens, keptAnswers, unanswered, deliveries, journal, handoffs } = this.#storage;
+    const [citizen, kept, questions, sent, unhandled, handedOver] = await Promise.all([
       citizens.get(citizenId),
       keptAnswers.forCitizen(citizenId),
       unanswered.list(),
       deliveries.forCitizen(citizenId),
       journal.unfinished(),
+      handoffs.forCitizen(citizenId),
     ]);
     return {
       citizenId,
@@ -89,6 +103,7 @@ export class PersonalDataService {
       keptAnswers: kept,
       unanswered: questions.filter((q) => q.citizenId === citizenId),
       deliveries: sent,
+      handoffs: handedOver,
       unhandledEvents: unhandled.filter((e) => e.citizenId === citizenId).length,
       heldAnswers: this.#consent.heldCount(citizenId),
     };
@@ -100,16 +115,18 @@ export class PersonalDataService {
    * hash.
    */
   async deletePersonalData(citizenId: string, actor: DeletionActor): Promise<DeletionReport> {
-    const { citizens, keptAnswers, unanswered, deliveries, journal, audit } = this.#storage;
+    const { citizens, keptAnswers, unanswered, deliveries, journal, handoffs, audit } = this.#storage;
     const hadCitizen = (await citizens.get(citizenId)) !== undefined;
     const hadSession = this.#sessions.peek(citizenId) !== undefined;
     const heldAnswers = this.#consent.heldCount(citizenId);
     this.#consent.forget(citizenId);
     this.#sessions.delete(citizenId);
-    const [kept, questions, sent, events] = await Promise.all([
+    this.#forgetHandoffs(citizenId);
+    const [kept, questions, sent, handedOver, events] = await Promise.all([
       keptAnswers.deleteForCitizen(citizenId),
       unanswered.deleteForCitizen(citizenId),
       deliveries.deleteForCitizen(citizenId),
+      handoffs.deleteForCitizen(citizenId),
       journal.forgetCitizen(citizenId),
       citizens.delete(citizenId),
       // The snapshot file must not keep the conversation until the next periodic snapshot.
@@ -121,6 +138,7 @@ export class PersonalDataService {
       keptAnswers: kept,
       unanswered: questions,
       deliveries: sent,
+      handoffs: handedOver,
       journalEntries: events,
       heldAnswers,
     };

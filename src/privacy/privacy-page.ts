@@ -34,6 +34,7 @@ export function renderPrivacyPage(facts: PrivacyPageFacts): string {
   const idle = formatDays(periods.idleCitizenDays);
   const kept = formatDays(periods.keptAnswersDays);
   const audit = formatDays(periods.auditDays);
+  const handoff = formatDays(periods.handoffDays);
   const journal = formatDays(periods.journalHashDays);
   return `<!doctype html>
 <html lang="vi">
@@ -78,6 +79,11 @@ bạn không nhắn tin.</td></tr>
 <tr><td>Câu trả lời đã đồng ý lưu<br>(tệp <code>kept-answers</code>)</td>
 <td>Chỉ khi bạn bấm “Đồng ý”: câu trả lời khi kiểm tra hộ nghèo và câu hỏi bạn gửi.</td>
 <td>Tối đa ${kept} kể từ lúc lưu. Rút lại đồng ý thì xóa ngay.</td></tr>
+<tr><td>Câu hỏi chuyển cho cán bộ xã/phường<br>(tệp <code>handoffs</code>)</td>
+<td>Chỉ khi bạn đồng ý chuyển (“gặp cán bộ”): câu hỏi bạn chọn chuyển, các tin nhắn sau đó giữa bạn và cán bộ, ghi chú
+nội bộ của cán bộ về câu hỏi, xã/phường, thời điểm nhận và kết thúc. Chỉ cán bộ phụ trách xã/phường của bạn và quản trị
+viên thành phố xem được.</td>
+<td>Tối đa ${handoff} kể từ lúc cuộc trò chuyện với cán bộ kết thúc; xóa ngay khi bạn nhắn “xóa dữ liệu của tôi”.</td></tr>
 <tr><td>Câu hỏi trợ lý chưa trả lời được<br>(tệp <code>unanswered</code>)</td>
 <td>Trợ lý đếm các câu hỏi chưa trả lời được để bổ sung nội dung. Lời câu hỏi chỉ được lưu nếu bạn đã đồng ý;
 nếu không, chỉ lưu thời điểm.</td>

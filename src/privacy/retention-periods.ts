@@ -6,6 +6,8 @@ export interface RetentionPeriods {
   idleCitizenDays: number;
   /** Kept answers and unanswered questions. */
   keptAnswersDays: number;
+  /** Conversations handed to commune staff (transcripts and notes), counted from their closing. */
+  handoffDays: number;
   /** Audit log and the record of which announcement went to whom. */
   auditDays: number;
   /** Hashes of handled Zalo events (duplicate detection only). */
@@ -18,10 +20,14 @@ export interface RetentionPeriods {
  */
 const JOURNAL_HASH_DAYS = 2;
 
-export function retentionPeriods(config: Pick<Config, 'RETENTION_SESSION_DAYS' | 'RETENTION_KEPT_ANSWERS_DAYS' | 'RETENTION_AUDIT_DAYS'>): RetentionPeriods {
+export function retentionPeriods(
+  config: Pick<Config, 'RETENTION_SESSION_DAYS' | 'RETENTION_KEPT_ANSWERS_DAYS' | 'RETENTION_AUDIT_DAYS'> &
+    Partial<Pick<Config, 'RETENTION_HANDOFF_DAYS'>>,
+): RetentionPeriods {
   return {
     idleCitizenDays: config.RETENTION_SESSION_DAYS,
     keptAnswersDays: config.RETENTION_KEPT_ANSWERS_DAYS,
+    handoffDays: config.RETENTION_HANDOFF_DAYS ?? config.RETENTION_KEPT_ANSWERS_DAYS,
     auditDays: config.RETENTION_AUDIT_DAYS,
     journalHashDays: JOURNAL_HASH_DAYS,
   };

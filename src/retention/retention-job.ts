@@ -13,13 +13,14 @@ export interface RetentionReport {
   keptAnswers: number;
   unanswered: number;
   deliveries: number;
+  handoffs: number;
   auditEntries: number;
   journalHashes: number;
   staffSessions: number;
 }
 
 /**
- * Enforces the retention periods: drops kept answers, unanswered questions, finished deliveries, audit entries and
+ * Enforces the retention periods: drops kept answers, unanswered questions, finished deliveries, closed handoffs, audit entries and
  * journal hashes past their periods; forgets citizens idle beyond the period, except those subscribed to
  * announcements (a standing request that needs their record) or with answers kept with consent (kept for their own
  * period); then compacts the data files. Each run reads
@@ -69,10 +70,11 @@ export class RetentionJob {
     const s = this.#storage;
 
     // Purges first: a citizen whose kept answers just expired can then be forgotten in the same run.
-    const [keptAnswers, unanswered, deliveries, auditEntries, journalHashes, staffSessions] = await Promise.all([
+    const [keptAnswers, unanswered, deliveries, handoffs, auditEntries, journalHashes, staffSessions] = await Promise.all([
       s.keptAnswers.purgeBefore(daysAgo(this.#periods.keptAnswersDays)),
       s.unanswered.purgeBefore(daysAgo(this.#periods.keptAnswersDays)),
       s.deliveries.purgeFinishedBefore(daysAgo(this.#periods.auditDays)),
+      s.handoffs.purgeClosedBefore(daysAgo(this.#periods.handoffDays)),
       s.audit.purgeBefore(daysAgo(this.#periods.auditDays)),
       s.journal.purgeBefore(daysAgo(this.#periods.journalHashDays)),
       s.staffSessions.purgeExpired(now),
@@ -83,6 +85,7 @@ export class RetentionJob {
       keptAnswers,
       unanswered,
       deliveries,
+      handoffs,
       auditEntries,
       journalHashes,
       staffSessions,

@@ -52,6 +52,7 @@ export const sessionRecord = z.object({
         ethnicMinority: z.literal(true).optional(),
       }),
       lastEntryId: z.string().optional(),
+      lastQuestion: z.string().optional(),
     })
     .optional(),
   startedAt: isoDate,
@@ -221,3 +222,57 @@ export const statRecord = z.object({
   seconds: z.number().min(0).optional(),
 });
 export type StatRecord = z.infer<typeof statRecord>;
+/** Who owns a conversation handed to staff: waiting for an officer, open (an officer holds it), closed. */
+export const HANDOFF_STATUSES = ['waiting', 'open', 'closed'] as const;
+/**
+ * How a handoff ended: the officer's outcome (answered, referred, no_response, other), or the service's: the citizen
+ * cancelled it, or nobody claimed / replied in time (unclaimed, timed_out).
+ */
+export const HANDOFF_OUTCOMES = ['answered', 'referred', 'no_response', 'other', 'cancelled', 'unclaimed', 'timed_out'] as const;
+
+/** One line of a handoff's transcript. Notes are staff-only; officer replies carry their delivery state. */
+export const handoffMessage = z.object({
+  id: z.string(),
+  at: isoDate,
+  from: z.enum(['citizen', 'bot', 'officer', 'note', 'system']),
+  /** The staff member who wrote it (officer replies, notes, system lines about staff actions). */
+  author: z.string().nullable(),
+  text: z.string(),
+  /** Officer replies and messages the service sends: delivered, or waiting for the citizen's next message. */
+  delivery: z.enum(['delivered', 'waiting']).optional(),
+});
+export type HandoffMessage = z.infer<typeof handoffMessage>;
+
+/** A conversation a citizen consented to hand to their commune's staff, with its transcript since the question. */
+export const handoffRecord = z.object({
+  id: z.string(),
+  /** citizenKey(channel, userId) */
+  citizenId: z.string(),
+  channel,
+  userId: z.string(),
+  commune: z.string(),
+  status: z.enum(HANDOFF_STATUSES),
+  /** The officer who holds it (open), or held it last (closed). */
+  assignee: z.string().nullable(),
+  createdAt: isoDate,
+  claimedAt: isoDate.nullable(),
+  closedAt: isoDate.nullable(),
+  outcome: z.enum(HANDOFF_OUTCOMES).nullable(),
+  /** When the sweeper hands it back to the bot if nothing happens (null once closed). */
+  deadlineAt: isoDate.nullable(),
+  messages: z.array(handoffMessage),
+});
+export type HandoffRecord = z.infer<typeof handoffRecord>;
+
+/** A reply an admin turned into a knowledge entry to review: not answered to citizens until published in content/. */
+export const knowledgeDraftRecord = z.object({
+  id: z.string(),
+  question: z.string(),
+  answer: z.string(),
+  topic: z.string().nullable(),
+  author: z.string(),
+  createdAt: isoDate,
+  /** The handoff it came from (its transcript is not copied). */
+  handoffId: z.string().nullable(),
+});
+export type KnowledgeDraftRecord = z.infer<typeof knowledgeDraftRecord>;

@@ -3,8 +3,10 @@ import type {
   AuditRecord,
   CitizenRecord,
   DeliveryRecord,
+  HandoffRecord,
   JournalRecord,
   KeptAnswerRecord,
+  KnowledgeDraftRecord,
   SessionRecord,
   StaffRecord,
   StaffSessionRecord,
@@ -133,6 +135,27 @@ export interface StatsRepository {
   between(fromWeek: string, toWeek: string, communes: readonly string[] | 'all'): Promise<StatRecord[]>;
 }
 
+export interface HandoffRepository {
+  get(id: string): Promise<HandoffRecord | undefined>;
+  /** Creates or replaces the whole record (status, transcript). */
+  save(handoff: HandoffRecord): Promise<void>;
+  /** Waiting and open handoffs (few: the engine keeps them in memory). */
+  active(): Promise<HandoffRecord[]>;
+  /** Newest first, of the given statuses; `communes` limits to those communes. */
+  list(filter: { statuses: HandoffRecord['status'][]; communes?: readonly string[]; limit?: number }): Promise<HandoffRecord[]>;
+  forCitizen(citizenId: string): Promise<HandoffRecord[]>;
+  deleteForCitizen(citizenId: string): Promise<number>;
+  /** Retention: drops closed handoffs closed before the date. */
+  purgeClosedBefore(before: Date): Promise<number>;
+}
+
+export interface KnowledgeDraftRepository {
+  add(draft: KnowledgeDraftRecord): Promise<void>;
+  /** Newest first. */
+  list(): Promise<KnowledgeDraftRecord[]>;
+  delete(id: string): Promise<boolean>;
+}
+
 export interface Storage {
   sessions: SessionRepository;
   citizens: CitizenRepository;
@@ -146,6 +169,8 @@ export interface Storage {
   keptAnswers: KeptAnswerRepository;
   unanswered: UnansweredRepository;
   stats: StatsRepository;
+  handoffs: HandoffRepository;
+  knowledgeDrafts: KnowledgeDraftRepository;
   /** Wait until every write so far is on disk. */
   flush(): Promise<void>;
   /** Rewrite every data file from memory (retention job: drops the space of deleted records). */

@@ -25,6 +25,27 @@ const delivery = (citizenId: string, state: DeliveryRecord['state'], updatedAt: 
 });
 
 describe('retention job', () => {
+  it('drops handoffs closed longer ago than their period, keeping open ones and recent ones', async () => {
+    const base = {
+      citizenId: 'web:x',
+      channel: 'web' as const,
+      userId: 'x',
+      commune: '10507',
+      assignee: 'canbo',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      claimedAt: null,
+      deadlineAt: null,
+      messages: [{ id: 'm', at: '2025-01-01T00:00:00.000Z', from: 'citizen' as const, author: null, text: 'Câu hỏi cũ về hộ nghèo' }],
+    };
+    const closedAt = (iso: string) => ({ status: 'closed' as const, closedAt: iso, outcome: 'answered' as const });
+    await h.storage.handoffs.save({ ...base, id: 'old', ...closedAt('2025-11-01T00:00:00.000Z') });
+    await h.storage.handoffs.save({ ...base, id: 'recent', ...closedAt('2026-11-01T00:00:00.000Z') });
+    await h.storage.handoffs.save({ ...base, id: 'open', status: 'open', closedAt: null, outcome: null });
+    expect(h.periods.handoffDays).toBe(365);
+    expect((await job.tick()).handoffs).toBe(1);
+    expect((await h.storage.handoffs.forCitizen('web:x')).map((x) => x.id).sort()).toEqual(['open', 'recent']);
+  });
+
   it('forgets citizens idle beyond the period, but not subscribers nor those with answers kept by consent', async () => {
     await h.say('xin chào', 'idle-visitor');
     await h.say('xin chào', 'subscriber');

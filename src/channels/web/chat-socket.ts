@@ -71,6 +71,7 @@ export function registerChatSocket(app: FastifyInstance, deps: ChatSocketDeps): 
 class ChatConnection {
   #sessionId: string | null = null;
   #leaveHub: (() => void) | null = null;
+  #leaveSession: (() => void) | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -101,6 +102,8 @@ class ChatConnection {
   close(): void {
     this.#leaveHub?.();
     this.#leaveHub = null;
+    this.#leaveSession?.();
+    this.#leaveSession = null;
   }
 
   #hello(frame: Extract<ClientFrame, { type: 'hello' }>): void {
@@ -113,6 +116,8 @@ class ChatConnection {
     this.#sessionId = this.deps.sessionIds.resolve(frame.sessionId);
     this.#leaveHub?.();
     this.#leaveHub = this.deps.webPush.subscribe(frame.commune ?? null, (data) => this.#sendRaw(data));
+    this.#leaveSession?.();
+    this.#leaveSession = this.deps.webPush.join(this.#sessionId, (data) => this.#sendRaw(data));
     this.#send({ type: 'welcome', v: PROTOCOL_VERSION, sessionId: this.#sessionId });
   }
 

@@ -1,4 +1,4 @@
-import type { ServerFrame, WireAnnouncement } from './wire.js';
+import type { ServerFrame, WireAnnouncement, WireReply } from './wire.js';
 
 /** Something that can take a server frame already serialised (an open widget socket). */
 export type PushTarget = (frame: string) => void;
@@ -12,20 +12,33 @@ const NO_COMMUNE = '';
  */
 export class WebPushHub {
   readonly #byCommune = new Map<string, Set<PushTarget>>();
+  readonly #bySession = new Map<string, Set<PushTarget>>();
+
+  /** Registers an open widget under its session, for messages to that citizen; returns the removal function. */
+  join(sessionId: string, target: PushTarget): () => void {
+    return addTo(this.#bySession, sessionId, target);
+  }
+
+  /** Whether a widget of this session is open now. */
+  hasSession(sessionId: string): boolean {
+    return this.#bySession.has(sessionId);
+  }
+
+  /**
+   * Pushes messages the service sends unasked (an officer's reply) to the open widgets of one session; returns how
+   * many got it (0: none open, the caller keeps the message for the citizen's next turn).
+   */
+  sendToSession(sessionId: string, push: { id: string; replies: WireReply[] }): number {
+    const frame: ServerFrame = { type: 'push', id: push.id, replies: push.replies };
+    const data = JSON.stringify(frame);
+    const targets = this.#bySession.get(sessionId) ?? [];
+    for (const target of targets) target(data);
+    return this.#bySession.get(sessionId)?.size ?? 0;
+  }
 
   /** Registers an open widget; the returned function removes it (call it when the socket closes or re-hellos). */
   subscribe(commune: string | null, target: PushTarget): () => void {
-    const key = commune ?? NO_COMMUNE;
-    let targets = this.#byCommune.get(key);
-    if (!targets) {
-      targets = new Set();
-      this.#byCommune.set(key, targets);
-    }
-    targets.add(target);
-    return () => {
-      targets.delete(target);
-      if (targets.size === 0 && this.#byCommune.get(key) === targets) this.#byCommune.delete(key);
-    };
+    return addTo(this.#byCommune, commune ?? NO_COMMUNE, target);
   }
 
   /**
@@ -53,4 +66,17 @@ export class WebPushHub {
     for (const targets of this.#byCommune.values()) n += targets.size;
     return n;
   }
+}
+
+function addTo(groups: Map<string, Set<PushTarget>>, key: string, target: PushTarget): () => void {
+  let targets = groups.get(key);
+  if (!targets) {
+    targets = new Set();
+    groups.set(key, targets);
+  }
+  targets.add(target);
+  return () => {
+    targets.delete(target);
+    if (targets.size === 0 && groups.get(key) === targets) groups.delete(key);
+  };
 }

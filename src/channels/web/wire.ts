@@ -61,5 +61,7 @@ export type ServerFrame =
   | { type: 'reply'; id: string; replies: WireReply[] }
   | { type: 'cleared' }
   | { type: 'announcement'; announcement: WireAnnouncement }
+  /** Messages the service sends unasked to this session (an officer's reply); `id` is unique per push. */
+  | { type: 'push'; id: string; replies: WireReply[] }
   /** `id` names the message the error is about, when there is one; `message` is Vietnamese, for the citizen. */
   | { type: 'error'; code: ErrorCode; message: string; id?: string };

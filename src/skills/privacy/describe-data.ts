@@ -65,6 +65,15 @@ export function describePersonalData(
   const waiting = data.deliveries.filter((d) => WAITING_STATES.has(d.state)).length;
   const done = data.deliveries.length - waiting;
   if (data.deliveries.length) lines.push(`• Thông báo đang chờ gửi cho bạn: ${waiting}; đã gửi hoặc đã xử lý: ${done}`);
+  if (data.handoffs.length) {
+    const notes = data.handoffs.reduce((n, h) => n + h.messages.filter((m) => m.from === 'note').length, 0);
+    const messages = data.handoffs.reduce((n, h) => n + h.messages.filter((m) => m.from !== 'note').length, 0);
+    const open = data.handoffs.filter((h) => h.status !== 'closed').length;
+    lines.push(
+      `• Câu hỏi đã chuyển cho cán bộ xã/phường: ${data.handoffs.length} (đang mở ${open}; ${messages} tin nhắn` +
+        (notes ? `, ${notes} ghi chú của cán bộ)` : ')'),
+    );
+  }
   if (data.unhandledEvents) lines.push(`• Tin nhắn đang được xử lý: ${data.unhandledEvents}`);
   if (data.session) lines.push(`• Cuộc trò chuyện đang mở từ ${at(data.session.startedAt)} (tự xóa khi bạn ngừng nhắn)`);
 

@@ -8,10 +8,14 @@ import {
   citizenRecord,
   type DeliveryRecord,
   deliveryRecord,
+  type HandoffRecord,
+  handoffRecord,
   type JournalRecord,
   journalRecord,
   type KeptAnswerRecord,
+  type KnowledgeDraftRecord,
   keptAnswerRecord,
+  knowledgeDraftRecord,
   type SessionRecord,
   type StaffRecord,
   type StaffSessionRecord,
@@ -47,7 +51,7 @@ const LOGGED = { log: true };
 export async function openLowdbStorage(dataDir: string): Promise<Storage> {
   const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>, options?: { log: boolean }) =>
     JsonCollection.open<T>(dataDir, name, schema, options);
-  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats] =
+  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats, handoffs, drafts] =
     await Promise.all([
       open<SessionRecord>('sessions', sessionRecord),
       open<CitizenRecord>('citizens', citizenRecord, LOGGED),
@@ -62,8 +66,12 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       open<UnansweredRecord>('unanswered', unansweredRecord),
       // A counter changes on almost every message: logged like the other collections of many small writes.
       open<StatRecord>('stats', statRecord, LOGGED),
+      open<HandoffRecord>('handoffs', handoffRecord),
+      open<KnowledgeDraftRecord>('knowledge-drafts', knowledgeDraftRecord),
     ]);
-  const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats];
+  const all = [
+    sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats, handoffs, drafts,
+  ];
 
   return {
     sessions: {
@@ -208,6 +216,24 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       },
       between: async (fromWeek, toWeek, communes) =>
         stats.filter((s) => s.week >= fromWeek && s.week <= toWeek && (communes === 'all' || communes.includes(s.commune))),
+    },
+    handoffs: {
+      get: async (id) => handoffs.get(id),
+      save: (h) => handoffs.put(h),
+      active: async () => handoffs.filter((h) => h.status !== 'closed'),
+      list: async ({ statuses, communes, limit }) =>
+        handoffs
+          .filter((h) => statuses.includes(h.status) && (!communes || communes.includes(h.commune)))
+          .sort(newestFirst)
+          .slice(0, limit ?? Number.POSITIVE_INFINITY),
+      forCitizen: async (citizenId) => handoffs.filter((h) => h.citizenId === citizenId),
+      deleteForCitizen: (citizenId) => handoffs.deleteWhere((h) => h.citizenId === citizenId),
+      purgeClosedBefore: (before) => handoffs.deleteWhere((h) => h.closedAt !== null && olderThan(h.closedAt, before)),
+    },
+    knowledgeDrafts: {
+      add: (d) => drafts.put(d),
+      list: async () => drafts.filter(() => true).sort(newestFirst),
+      delete: async (id) => (await drafts.deleteWhere((d) => d.id === id)) > 0,
     },
     flush: async () => {
       await Promise.all(all.map((c) => c.flush()));
