@@ -22,6 +22,7 @@ import {
 } from './flow-state.js';
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
+import { leadingYesNo, readIndicatorStatement } from './indicator-statements.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -207,10 +208,20 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         // Facts about members come first: "có 1 đứa 12 tuổi bỏ học" starts with "có" but is not a yes to every question.
         const told = factsOutcome(state, step.indicator.id, text);
         if (told) return told;
-        if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
-        if (answer?.kind === 'yes' || answer?.kind === 'no') {
-          return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer.kind === 'yes' } } };
+        const record = (deprived: boolean): Outcome => ({
+          kind: 'accept',
+          data: { ...data, answers: { ...data.answers, [step.indicator.id]: deprived } },
+        });
+        // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
+        const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
+        if (stated) {
+          const deprived = stated === 'deprived';
+          // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
+          const said = leadingYesNo(text);
+          return said && (said === 'yes') !== deprived ? { kind: 'retry', reason: 'contradiction' } : record(deprived);
         }
+        if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        if (answer?.kind === 'yes' || answer?.kind === 'no') return record(answer.kind === 'yes');
         break;
       }
     }
