@@ -132,7 +132,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction',
+  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'children_only',
 ): string {
   switch (step.kind) {
     case 'area':
@@ -140,6 +140,7 @@ export function retryHint(
         ? 'Chưa có hướng dẫn đặc khu tính là nông thôn hay đô thị; bạn hãy chọn khu vực gần đúng nhất hoặc hỏi UBND đặc khu.'
         : 'Mình chưa rõ nhà bạn ở xã hay phường. Bạn chọn một nút bên dưới, hoặc nhắn "xã" hay "phường".';
     case 'size':
+      if (reason === 'children_only') return 'Tính cả bố mẹ và những người khác cùng ở, hộ có tất cả bao nhiêu người? Bạn nhắn một con số, ví dụ: 5 người.';
       return reason === 'too_many'
         ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';

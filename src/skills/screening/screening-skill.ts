@@ -6,9 +6,10 @@ import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { extractCount } from '../../nlu/entities/index.js';
+import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
-import { incomeBasis, livesAlone, readAreaWord } from './answers.js';
+import { areaMentioned, householdMembers, incomeBasis, livesAlone, readAreaWord } from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -187,9 +188,14 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'size': {
-        const n = livesAlone(text) ? 1 : answer?.kind === 'count' ? answer.value : undefined;
+        // A size said outright wins; else the members named ("2 vợ chồng và 3 đứa con"), added up and said back.
+        const members = answer?.kind === 'count' || livesAlone(text) ? null : householdMembers(text);
+        if (members && 'childrenOnly' in members) return { kind: 'retry', reason: 'children_only' };
+        const n = livesAlone(text) ? 1 : answer?.kind === 'count' ? answer.value : members?.total;
         if (n !== undefined) {
-          return n <= MAX_HOUSEHOLD_SIZE ? { kind: 'accept', data: { ...data, householdSize: n } } : { kind: 'retry', reason: 'too_many' };
+          if (n > MAX_HOUSEHOLD_SIZE) return { kind: 'retry', reason: 'too_many' };
+          const lead = members ? `Mình tính hộ có ${members.words}; nếu chưa đúng, nhắn "quay lại".` : undefined;
+          return { kind: 'accept', data: { ...data, householdSize: n }, lead };
         }
         break;
       }
@@ -266,14 +272,15 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
     // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
     // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
-    const known = ctx.session.context?.facts ?? {};
+    const known = ctx.text ? mergeFacts(ctx.session.context?.facts ?? {}, readFacts(ctx.text).facts) : (ctx.session.context?.facts ?? {});
     const understood: string[] = [];
     const prefill = (step: string, data: Partial<FlowData>, words: string) => {
       state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
       understood.push(words);
     };
     const named = ctx.text ? areaNamed(ctx) : null;
-    const area = named === 'rural' || named === 'urban' ? named : known.area;
+    const mentioned = ctx.text ? areaMentioned(ctx.text) : null;
+    const area = named === 'rural' || named === 'urban' ? named : (mentioned ?? known.area);
     if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
     const counted = ctx.text ? extractCount(ctx.text) : undefined;
     const size = counted ?? known.householdSize;

@@ -68,3 +68,15 @@ describe('how an amount is meant', () => {
     expect(incomeBasis(text)).toMatchObject(expected);
   });
 });
+
+describe('reading xã / phường after who lives there', () => {
+  it.each([
+    ['nha e o xa a', 'rural'],
+    ['nhà em ở phường', 'urban'],
+    ['gia dinh toi song o xa', 'rural'],
+    ['ca nha o nong thon', 'rural'],
+    ['nha e o xa lam', null],
+  ] as const)('%j → %s', (text, expected) => {
+    expect(readAreaWord(text)).toBe(expected);
+  });
+});

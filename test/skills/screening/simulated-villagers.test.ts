@@ -18,6 +18,7 @@ import {
   expectedCategory,
   misreadings,
   offTopic,
+  opening,
   type Question,
   questionOf,
   seeded,
@@ -30,7 +31,6 @@ import {
 const VILLAGERS_PER_STANDARD = 200;
 /** More turns than the longest assessment (3 + 13 questions, a clarification each, an interruption) ever needs. */
 const MAX_TURNS = 45;
-const OPENINGS = ['tu danh gia ho ngheo', 'kiem tra ho ngheo', 'nha e co dc ho ngheo ko', 'e muon biet nha e co thuoc ho can ngheo k'];
 
 async function communeNames(): Promise<CommuneNames> {
   const { communes } = JSON.parse(await readFile('content/communes.json', 'utf8')) as { communes: { name: string; type: string }[] };
@@ -59,14 +59,16 @@ async function play(service: ChatService, v: Villager, communes: CommuneNames, t
   };
   const expected = expectedCategory(v);
   const notUnderstood: string[] = [];
-  let replies = await say(OPENINGS[Math.floor(random() * OPENINGS.length)]!);
+  let replies = await say(opening(v, random));
   let interrupted = !v.interrupts;
   let answered: { question: Question; text: string } | null = null;
   for (let turn = 0; turn < MAX_TURNS; turn++) {
     const question = questionOf(replies);
     // The same question again, or a reply that asks nothing of the assessment: the answer was not taken as one.
-    if (answered && (question.kind === 'resume' || JSON.stringify(question) === JSON.stringify(answered.question))) {
-      notUnderstood.push(`${answered.question.kind}: ${answered.text}`);
+    // A short question to make the answer clear ("Tính cả bố mẹ…") is not counted: that is what it should do.
+    const again = answered && (question.kind === 'resume' || JSON.stringify(question) === JSON.stringify(answered.question));
+    if (again && (question.kind === 'resume' || /chua hieu|chua doc duoc|chua ro nha/.test(fold(replies.at(-1)?.text ?? '')))) {
+      notUnderstood.push(`${answered!.question.kind}: ${answered!.text}`);
     }
     answered = null;
     if (question.kind === 'result') {

@@ -143,14 +143,16 @@ function sizePhrases(size: number): string[] {
     `nha co ${countWords(size)} nguoi a`,
     `da ${size} ng a`,
   ];
+  // "nhà có 3 đứa con": only the children; the bot has to ask for the rest.
+  if (size >= 3) out.push(`nha co ${size - 2} dua con`);
   // "2 vợ chồng và 3 đứa con": the household is the sum.
   if (size >= 3 && size <= 7) out.push(`2 vo chong va ${size - 2} dua con`);
   if (size >= 4 && size <= 8) out.push(`nha co ong ba, 2 vo chong voi ${size - 4 || 'khong'} dua con`.replace(/voi khong dua con/, 'chua co con'));
   return out.filter((s) => !/ong ba, 2 vo chong chua co con/.test(s) || size === 4);
 }
 
-const YES = ['co', 'co a', 'da co', 'u', 'uh co', 'dung roi', 'co chu', 'vang', 'co nha', 'da dung roi a', 'co e', 'co a, dung vay'];
-const NO = ['ko', 'k', 'hok', 'khong', 'ko co', 'k co', 'khong a', 'da khong', 'hong co', 'ko ai', 'kh', 'ko co dau', 'da ko a'];
+const YES = ['co', 'co a', 'da co', 'u', 'uh co', 'uk co', 'dung roi', 'co chu', 'vang', 'co nha', 'da dung roi a', 'co e', 'co a, dung vay', 'C', 'Co'];
+const NO = ['ko', 'k', 'hok', 'khong', 'ko co', 'k co', 'khong a', 'da khong', 'hong co', 'hem co', 'khum', 'ko ai', 'kh', 'ko co dau', 'da ko a', 'Ko', 'K'];
 
 /**
  * What a villager says about each indicator, deprived or not, besides a plain yes or no: the fact itself. Both
@@ -243,13 +245,14 @@ export function questionOf(replies: Reply[]): Question {
   const bubble = replies.at(-1)?.text ?? '';
   const last = fold(bubble.slice(Math.max(0, bubble.search(/Câu \d+\/\d+(?![\s\S]*Câu \d+\/\d+)/))));
   if (categoryOf(replies)) return { kind: 'result' };
+  if ((replies.at(-1)?.quickReplies ?? []).some((q) => q.title === 'Tiếp tục')) return { kind: 'resume' };
+  // A question of the assessment ("Câu 5/15 …") or a short one asking to make an answer clear.
+  const asking = /\bcau \d+ \d+\b/.test(last) || bubble.trim().endsWith('?');
+  if (!asking) return { kind: 'unknown' };
   if (/xa hay phuong/.test(last)) return { kind: 'area' };
   if (/bao nhieu nguoi/.test(last)) return { kind: 'size' };
-  if ((replies.at(-1)?.quickReplies ?? []).some((q) => q.title === 'Tiếp tục')) return { kind: 'resume' };
   if (/thu nhap/.test(last) && /bao nhieu/.test(last)) return { kind: 'income' };
-  // A question of the assessment ("Câu 5/15 …") or a short one asking to make an answer clear.
-  const asking = /\bcau \d+ \d+\b/.test(last) || (replies.at(-1)?.text ?? '').trim().endsWith('?');
-  if (asking) for (const [id, cue] of INDICATOR_CUES) if (cue.test(last)) return { kind: 'indicator', id };
+  for (const [id, cue] of INDICATOR_CUES) if (cue.test(last)) return { kind: 'indicator', id };
   return { kind: 'unknown' };
 }
 
@@ -289,6 +292,21 @@ export function answerTo(v: Villager, question: Question, random: Random, commun
 }
 
 export const offTopic = (random: Random) => pick(random, OFF_TOPIC);
+
+const OPENINGS = ['tu danh gia ho ngheo', 'kiem tra ho ngheo', 'nha e co dc ho ngheo ko', 'e muon biet nha e co thuoc ho can ngheo k'];
+
+/** The first message: asking to be assessed, sometimes with the household told at once. */
+export function opening(v: Villager, random: Random): string {
+  if (random() < 0.7) return pick(random, OPENINGS);
+  const [m, d] = millions(v.income);
+  const income = v.income === 0 ? 'ko co thu nhap' : m > 0 ? `thang dc ${d ? `${m}tr${d}` : `${m}tr`}` : `thang dc ${d} tram nghin`;
+  const where = v.area === 'rural' ? 'o xa' : 'o phuong';
+  return pick(random, [
+    `nha e ${v.size} ng ${where}, ${income}, co dc ho ngheo ko`,
+    `cho e hoi nha e ${v.size} nguoi, ${income} thi co thuoc ho ngheo k`,
+    `nha ${v.size} ng ${where}, ${income} thi co phai ho ngheo ko`,
+  ]);
+}
 
 const LABELS: [RegExp, Category][] = [
   [/co kha nang khong thuoc dien/, 'none'],
