@@ -40,7 +40,7 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     nobody: NO_CHILDREN,
   },
   health_insurance: {
-    bad: ['het han'],
+    bad: ['het han', 'the het han', 'chua lam the'],
     good: ['bao hiem y te', 'bao hiem', 'co the', 'the roi', 'the het', 'the bao hiem', 'the y te', 'the kcb'],
   },
   adult_education: {
@@ -107,6 +107,18 @@ function find(clause: string, phrase: string): number {
   return at < 0 ? -1 : at;
 }
 
+/** Every phrase of an indicator with whether it means deprived, longest first (made once per indicator). */
+const PHRASES = new Map<IndicatorWords, [string, boolean][]>();
+function phrasesOf(words: IndicatorWords): [string, boolean][] {
+  let phrases = PHRASES.get(words);
+  if (!phrases) {
+    phrases = [...words.bad.map((p): [string, boolean] => [p, true]), ...words.good.map((p): [string, boolean] => [p, false])];
+    phrases.sort((a, b) => b[0].length - a[0].length);
+    PHRASES.set(words, phrases);
+  }
+  return phrases;
+}
+
 export type Statement = 'deprived' | 'not_deprived' | null;
 
 /**
@@ -129,17 +141,15 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
       fine = true;
       continue;
     }
-    for (const [list, meansDeprived] of [[words.bad, true], [words.good, false]] as const) {
-      // Longest first, each place once: "nuoc may" is not also "may".
-      let rest = clause;
-      for (const phrase of [...list].sort((a, b) => b.length - a.length)) {
-        const at = find(rest, phrase);
-        if (at < 0) continue;
-        const negated = NEGATION.test(rest.slice(0, at));
-        rest = `${rest.slice(0, at)} ${'_'.repeat(phrase.length)} ${rest.slice(at + phrase.length + 1)}`;
-        if (meansDeprived !== negated) deprived = true;
-        else fine = true;
-      }
+    // Longest first over both lists, each place once: "nuoc may" is not also "may", "the het han" not "the het".
+    let rest = clause;
+    for (const [phrase, meansDeprived] of phrasesOf(words)) {
+      const at = find(rest, phrase);
+      if (at < 0) continue;
+      const negated = NEGATION.test(rest.slice(0, at));
+      rest = `${rest.slice(0, at)} ${'_'.repeat(phrase.length)} ${rest.slice(at + phrase.length + 1)}`;
+      if (meansDeprived !== negated) deprived = true;
+      else fine = true;
     }
   }
   if (words.anyGood && fine) return 'not_deprived';

@@ -130,16 +130,24 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 
   /** Records the answer to `step` and moves on. */
-  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData, lead?: string) =>
-    askOrFinish(
-      ctx,
-      {
-        standard: state.standard,
-        data: { ...data, misses: 0 },
-        history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
-      },
-      lead,
-    );
+  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData, lead?: string) => {
+    let next: ScreeningState = {
+      standard: state.standard,
+      data: { ...data, misses: 0 },
+      history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
+    };
+    // "nhà e 4 ng, chồng đi làm xa, tháng được 6tr" to the size question: the income is not asked again.
+    const told: string[] = [];
+    if (ctx.text && !ctx.message.payload && step.kind !== 'indicator') {
+      for (const fact of alsoTold(state.standard, ctx.text, next.data)) {
+        next = { ...next, data: { ...next.data, ...fact.data }, history: [...next.history, { step: fact.step, data: next.data }] };
+        told.push(fact.words);
+      }
+    }
+    const also = told.length > 0 ? `Mình ghi nhận luôn: ${told.join(', ')}. Nếu chưa đúng, nhắn "quay lại".` : undefined;
+    const check = also && next.data.income && !state.data.income ? incomeCheck(next.standard, next.data) : null;
+    return askOrFinish(ctx, next, [lead, also, check].filter(Boolean).join('\n') || undefined);
+  };
 
   const areaNamed = (ctx: TurnContext): Area | 'special_zone' | null => {
     const entities = ctx.nlu().entities;
@@ -372,6 +380,24 @@ function factsOutcome(state: ScreeningState, asked: string, text: string): Outco
   // The question asked is repeated below when the message did not settle it: say it is still open.
   if (!(asked in answers)) lines.push('Còn câu mình đang hỏi:');
   return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận:', ...lines].join('\n') };
+}
+
+/**
+ * Area, size and income a message gives besides the answer asked for, in the order the flow asks them, each with the
+ * words that say it back; only what is not known yet.
+ */
+function alsoTold(standard: Standard, text: string, data: FlowData): { step: string; data: Partial<FlowData>; words: string }[] {
+  const { facts } = readFacts(text);
+  const out: { step: string; data: Partial<FlowData>; words: string }[] = [];
+  const area = data.area ?? areaMentioned(text) ?? undefined;
+  if (!data.area && area) out.push({ step: 'area', data: { area }, words: `khu vực ${standard.areas[area].label}` });
+  const size = data.householdSize ?? (facts.householdSize !== undefined && facts.householdSize <= MAX_HOUSEHOLD_SIZE ? facts.householdSize : undefined);
+  if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
+  const income = facts.monthlyIncome ?? (facts.incomePerPerson !== undefined && size ? facts.incomePerPerson * size : undefined);
+  if (!data.income && income !== undefined && size) {
+    out.push({ step: 'income', data: { income: { amount: income } }, words: `thu nhập cả hộ ${formatDong(income)} đồng/tháng` });
+  }
+  return out;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type Question,
   questionOf,
   seeded,
+  sizeWithIncome,
   understoodOf,
   type Villager,
   villagers,
@@ -62,6 +63,7 @@ async function play(service: ChatService, v: Villager, communes: CommuneNames, t
   let replies = await say(opening(v, random));
   let interrupted = !v.interrupts;
   let answered: { question: Question; text: string } | null = null;
+  let incomeTold: string | null = null;
   for (let turn = 0; turn < MAX_TURNS; turn++) {
     const question = questionOf(replies);
     // The same question again, or a reply that asks nothing of the assessment: the answer was not taken as one.
@@ -82,7 +84,11 @@ async function play(service: ChatService, v: Villager, communes: CommuneNames, t
       replies = await say(offTopic(random));
       continue;
     }
-    const text = answerTo(v, question, random, communes);
+    // Now and then the size comes with the income: it must not be asked again.
+    const story = question.kind === 'size' && v.income > 0 && random() < 0.2;
+    if (question.kind === 'income' && incomeTold) notUnderstood.push(`income asked again after: ${incomeTold}`);
+    const text = story ? sizeWithIncome(v, random) : answerTo(v, question, random, communes);
+    if (story) incomeTold = text;
     if (question.kind !== 'resume') answered = { question, text };
     replies = await say(text);
   }

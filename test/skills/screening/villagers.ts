@@ -293,13 +293,25 @@ export function answerTo(v: Villager, question: Question, random: Random, commun
 
 export const offTopic = (random: Random) => pick(random, OFF_TOPIC);
 
+/** The income as said in a story: "thang dc 6tr", "thang dc 8 tram nghin". */
+function toldIncome(v: Villager): string {
+  const [m, d] = millions(v.income);
+  if (v.income === 0) return 'ko co thu nhap';
+  return m > 0 ? `thang dc ${d ? `${m}tr${d}` : `${m}tr`}` : `thang dc ${d} tram nghin`;
+}
+
+/** The size question answered with the income too: "nha e 4 ng, chong di lam xa, thang dc 6tr". */
+export function sizeWithIncome(v: Villager, random: Random): string {
+  const who = v.size === 1 ? 'e o 1 minh' : pick(random, [`nha e ${v.size} ng`, `ca nha ${v.size} nguoi`]);
+  return pick(random, [`${who}, chong di lam xa, ${toldIncome(v)}`, `${who}, ${toldIncome(v)} thoi`]);
+}
+
 const OPENINGS = ['tu danh gia ho ngheo', 'kiem tra ho ngheo', 'nha e co dc ho ngheo ko', 'e muon biet nha e co thuoc ho can ngheo k'];
 
 /** The first message: asking to be assessed, sometimes with the household told at once. */
 export function opening(v: Villager, random: Random): string {
   if (random() < 0.7) return pick(random, OPENINGS);
-  const [m, d] = millions(v.income);
-  const income = v.income === 0 ? 'ko co thu nhap' : m > 0 ? `thang dc ${d ? `${m}tr${d}` : `${m}tr`}` : `thang dc ${d} tram nghin`;
+  const income = toldIncome(v);
   const where = v.area === 'rural' ? 'o xa' : 'o phuong';
   return pick(random, [
     `nha e ${v.size} ng ${where}, ${income}, co dc ho ngheo ko`,
