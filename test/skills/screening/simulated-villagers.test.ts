@@ -19,6 +19,7 @@ import {
   misreadings,
   offTopic,
   opening,
+  plainAnswer,
   type Question,
   questionOf,
   seeded,
@@ -47,6 +48,8 @@ interface Outcome {
   misread: string[];
   /** Answers after which the bot asked the same question again, or took them for something else. */
   notUnderstood: string[];
+  /** Questions asked again (to make an answer clear, or not understood). */
+  clarified: number;
   transcript: string[];
 }
 
@@ -62,21 +65,24 @@ async function play(service: ChatService, v: Villager, communes: CommuneNames, t
   const notUnderstood: string[] = [];
   let replies = await say(opening(v, random));
   let interrupted = !v.interrupts;
-  let answered: { question: Question; text: string } | null = null;
+  let answered = null as { question: Question; text: string } | null;
   let incomeTold: string | null = null;
+  let clarified = 0;
   for (let turn = 0; turn < MAX_TURNS; turn++) {
     const question = questionOf(replies);
     // The same question again, or a reply that asks nothing of the assessment: the answer was not taken as one.
     // A short question to make the answer clear ("Tính cả bố mẹ…") is not counted: that is what it should do.
-    const again = answered && (question.kind === 'resume' || JSON.stringify(question) === JSON.stringify(answered.question));
-    if (again && (question.kind === 'resume' || /chua hieu|chua doc duoc|chua ro nha/.test(fold(replies.at(-1)?.text ?? '')))) {
-      notUnderstood.push(`${answered!.question.kind}: ${answered!.text}`);
+    const askedAgain = answered !== null && JSON.stringify(question) === JSON.stringify(answered.question);
+    if (askedAgain) clarified += 1;
+    const missed = question.kind === 'resume' || /chua hieu|chua doc duoc|chua ro nha/.test(fold(replies.at(-1)?.text ?? ''));
+    if (answered && (askedAgain || question.kind === 'resume') && missed) {
+      notUnderstood.push(`${answered.question.kind}: ${answered.text}`);
     }
     answered = null;
     if (question.kind === 'result') {
       const understood = understoodOf(replies, v.standard);
       const misread = understood ? misreadings(v, understood) : ['no result button'];
-      return { villager: v, expected, got: categoryOf(replies), misread, notUnderstood, transcript };
+      return { villager: v, expected, got: categoryOf(replies), misread, notUnderstood, clarified, transcript };
     }
     if (question.kind === 'unknown') break;
     if (!interrupted && (question.kind === 'indicator' || question.kind === 'income') && random() < 0.4) {
@@ -87,12 +93,14 @@ async function play(service: ChatService, v: Villager, communes: CommuneNames, t
     // Now and then the size comes with the income: it must not be asked again.
     const story = question.kind === 'size' && v.income > 0 && random() < 0.2;
     if (question.kind === 'income' && incomeTold) notUnderstood.push(`income asked again after: ${incomeTold}`);
-    const text = story ? sizeWithIncome(v, random) : answerTo(v, question, random, communes);
+    const text = story
+      ? sizeWithIncome(v, random)
+      : ((askedAgain ? plainAnswer(v, question, random) : null) ?? answerTo(v, question, random, communes));
     if (story) incomeTold = text;
     if (question.kind !== 'resume') answered = { question, text };
     replies = await say(text);
   }
-  return { villager: v, expected, got: null, misread: ['no result'], notUnderstood, transcript };
+  return { villager: v, expected, got: null, misread: ['no result'], notUnderstood, clarified, transcript };
 }
 
 let service2026: ChatService;
@@ -130,7 +138,8 @@ describe.each([
     const answers = outcomes.reduce((n, o) => n + o.transcript.filter((l) => l.startsWith('> ')).length, 0);
     console.log(
       `${standard.id}: ${outcomes.length - wrong.length}/${outcomes.length} right (${byCategory}); ` +
-        `${outcomes.length - misread.length} read without a mistake; ${notUnderstood.length} of ${answers} messages not taken as the answer`,
+        `${outcomes.length - misread.length} read without a mistake; ${notUnderstood.length} of ${answers} messages not taken as the answer; ` +
+        `${outcomes.reduce((n, o) => n + o.clarified, 0)} questions asked again`,
     );
     if (process.env.VILLAGERS_REPORT) await writeFile(`${process.env.VILLAGERS_REPORT}-${date}-not-understood.txt`, notUnderstood.join('\n'));
     const describe = (o: Outcome) => {

@@ -185,7 +185,7 @@ const STATEMENTS: Record<string, { deprived: string[]; fine: string[] }> = {
   },
   housing_quality: {
     deprived: ['nha tam', 'nha dot nat lam', 'co, nha tranh vach dat', 'nha lop la, dot het'],
-    fine: ['ko, nha xay', 'nha mai bang', 'ko, nha xay kien co roi'],
+    fine: ['ko, nha xay', 'nha mai bang', 'ko, nha xay kien co roi', 'co, nha xay kien co'],
   },
   housing_area: {
     deprived: ['co, nha chat lam', 'nha co 20 met vuong ma 5 ng o'],
@@ -193,15 +193,15 @@ const STATEMENTS: Record<string, { deprived: string[]; fine: string[] }> = {
   },
   drinking_water: {
     deprived: ['nuoc ao', 'dung nuoc song', 'co, nha dung nuoc ao chua loc'],
-    fine: ['nuoc mua', 'gieng khoan', 'nuoc may', 'ko, nha dung nuoc may', 'dung nuoc gieng khoan'],
+    fine: ['nuoc mua', 'gieng khoan', 'nuoc may', 'ko, nha dung nuoc may', 'dung nuoc gieng khoan', 'co, nuoc may'],
   },
   sanitation: {
     deprived: ['ko co nha ve sinh', 'co, cau tom', 'nha vs tam thoi'],
-    fine: ['nha vs tu hoai', 'ko, nha ve sinh tu hoai', 'nha vs 2 ngan'],
+    fine: ['nha vs tu hoai', 'ko, nha ve sinh tu hoai', 'nha vs 2 ngan', 'co, tu hoai'],
   },
   telecom: {
     deprived: ['ko co dt', 'nha ko ai co dien thoai', 'co, ko ai dung dien thoai'],
-    fine: ['co dien thoai nhung ko co mang', 'ko, co dt', 'ko, nha co dien thoai', 'nha co dt roi'],
+    fine: ['co dien thoai nhung ko co mang', 'ko, co dt', 'ko, nha co dien thoai', 'nha co dt roi', 'co, co dt'],
   },
   information_access: {
     deprived: ['co, nha ko co tivi, dt cung ko co mang', 'ko co tivi, ko co gi ca'],
@@ -262,7 +262,15 @@ export interface CommuneNames {
   urban: string[];
 }
 
-/** The answer a villager types to `question`. */
+/** A plain yes or no, as a villager answers a question asked again. */
+export function plainAnswer(v: Villager, question: Question, random: Random): string | null {
+  return question.kind === 'indicator' ? pick(random, v.deprived.has(question.id) ? YES : NO) : null;
+}
+
+/**
+ * The answer a villager types to `question`. Some answers are ambiguous on purpose ("co, nha xay kien co" to "is it a
+ * makeshift house?": yes to the house, no to the question); the bot must ask again, and then gets a plain answer.
+ */
 export function answerTo(v: Villager, question: Question, random: Random, communes: CommuneNames): string {
   switch (question.kind) {
     case 'area': {
