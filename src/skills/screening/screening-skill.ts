@@ -1,11 +1,11 @@
 import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
+import type { CitizenFacts } from '../../domain/knowledge/types.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { extractCount } from '../../nlu/entities/index.js';
 import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
@@ -139,7 +139,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     // "nhà e 4 ng, chồng đi làm xa, tháng được 6tr" to the size question: the income is not asked again.
     const told: string[] = [];
     if (ctx.text && !ctx.message.payload && step.kind !== 'indicator') {
-      for (const fact of alsoTold(state.standard, ctx.text, next.data)) {
+      for (const fact of toldFacts(state.standard, ctx.text, next.data, readFacts(ctx.text).facts)) {
         next = { ...next, data: { ...next.data, ...fact.data }, history: [...next.history, { step: fact.step, data: next.data }] };
         told.push(fact.words);
       }
@@ -280,21 +280,13 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
     // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
     // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
-    const known = ctx.text ? mergeFacts(ctx.session.context?.facts ?? {}, readFacts(ctx.text).facts) : (ctx.session.context?.facts ?? {});
+    const known = mergeFacts(ctx.session.context?.facts ?? {}, ctx.text ? readFacts(ctx.text).facts : {});
     const understood: string[] = [];
-    const prefill = (step: string, data: Partial<FlowData>, words: string) => {
-      state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
-      understood.push(words);
-    };
     const named = ctx.text ? areaNamed(ctx) : null;
-    const mentioned = ctx.text ? areaMentioned(ctx.text) : null;
-    const area = named === 'rural' || named === 'urban' ? named : (mentioned ?? known.area);
-    if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
-    const counted = ctx.text ? extractCount(ctx.text) : undefined;
-    const size = counted ?? known.householdSize;
-    if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
-    const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
-    if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
+    for (const fact of toldFacts(standard, ctx.text, state.data, known, named === 'special_zone' ? null : named)) {
+      state = { ...state, data: { ...state.data, ...fact.data }, history: [...state.history, { step: fact.step, data: state.data }] };
+      understood.push(fact.words);
+    }
     const intro = [
       `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
       'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
@@ -383,18 +375,25 @@ function factsOutcome(state: ScreeningState, asked: string, text: string): Outco
 }
 
 /**
- * Area, size and income a message gives besides the answer asked for, in the order the flow asks them, each with the
- * words that say it back; only what is not known yet.
+ * Area, size and income not known yet that the citizen told — in a message that answers another question, or before
+ * the assessment started — in the order the flow asks them, each with the words that say it back. `named`: the area
+ * of a commune named in the message.
  */
-function alsoTold(standard: Standard, text: string, data: FlowData): { step: string; data: Partial<FlowData>; words: string }[] {
-  const { facts } = readFacts(text);
+function toldFacts(
+  standard: Standard,
+  text: string,
+  data: FlowData,
+  known: CitizenFacts,
+  named: Area | null = null,
+): { step: string; data: Partial<FlowData>; words: string }[] {
   const out: { step: string; data: Partial<FlowData>; words: string }[] = [];
-  const area = data.area ?? areaMentioned(text) ?? undefined;
+  const area = data.area ?? named ?? (text ? areaMentioned(text) : null) ?? known.area;
   if (!data.area && area) out.push({ step: 'area', data: { area }, words: `khu vực ${standard.areas[area].label}` });
-  const size = data.householdSize ?? (facts.householdSize !== undefined && facts.householdSize <= MAX_HOUSEHOLD_SIZE ? facts.householdSize : undefined);
+  const told = known.householdSize !== undefined && known.householdSize <= MAX_HOUSEHOLD_SIZE ? known.householdSize : undefined;
+  const size = data.householdSize ?? told;
   if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
-  const income = facts.monthlyIncome ?? (facts.incomePerPerson !== undefined && size ? facts.incomePerPerson * size : undefined);
-  if (!data.income && income !== undefined && size) {
+  const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined);
+  if (!data.income && income !== undefined) {
     out.push({ step: 'income', data: { income: { amount: income } }, words: `thu nhập cả hộ ${formatDong(income)} đồng/tháng` });
   }
   return out;
