@@ -10,6 +10,8 @@ const WORDS: Record<ControlWord, string[]> = {
   resume: ['tiep tuc', 'tiep', 'continue'],
 };
 const POLITE = /\s+(a|nhe|nha|nhe a|di|voi|giup|giup toi|cho toi)$/;
+/** "ok tiếp tục", "ừ hủy", "vâng, quay lại": an agreeing word before the control word. */
+const AGREEING = /^(ok|oke|okie|u|uh|vang|da|da vang)\s+/;
 
 const lookup = new Map<string, ControlWord>();
 for (const [word, forms] of Object.entries(WORDS) as [ControlWord, string[]][]) {
@@ -23,7 +25,7 @@ export function controlWordOf(text: string): ControlWord | null {
   const direct = lookup.get(folded);
   if (direct) return direct;
   folded = folded.replace(POLITE, '');
-  return lookup.get(folded) ?? null;
+  return lookup.get(folded) ?? lookup.get(folded.replace(AGREEING, '')) ?? null;
 }
 
 

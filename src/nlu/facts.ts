@@ -46,7 +46,10 @@ const CATEGORY_PHRASES: [string, HouseholdCategory][] = [
 const ASKING = ['co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet', 'duoc vao', 'vao dien', 'cong nhan', 'duoc cong nhan', 'xet cong nhan', 'xet vao']
   .map((m) => m.split(' '));
 /** Words that say an amount is income, or a loan. */
-const INCOME_CUES = ['thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan'];
+const INCOME_CUES = [
+  'thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan', 'thang duoc', 'thang co',
+  'nam duoc',
+];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
 
 /** Words that make a category the asker's own: "nhà tôi", "hộ em", "gia đình mình", "tôi là/thuộc"… */

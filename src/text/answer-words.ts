@@ -6,11 +6,11 @@
 import { fold } from './fold.js';
 
 /** Particles around a short answer: "dạ có ạ", "vâng, không nhé", "ok xoá hết đi". */
-const LEADING = /^(da vang|da|vang|u|uh|ok|oke)\s+/;
+const LEADING = /^(da vang|da|vang|u|uh|uk|um|ok|oke|okie)\s+/;
 const TRAILING = /\s+(a|a a|nhe|nha|nhe a|ak|ah|em|chau|con|ban|oi|roi|day|luon|di|di a|giup|giup toi|cho toi)$/;
 
 const YES = new Set([
-  'co', 'dung', 'phai', 'dung roi', 'phai roi', 'dung vay', 'chinh xac', 'yes', 'y', 'c', 'vang', 'u', 'uh', 'um',
+  'co', 'dung', 'phai', 'dung roi', 'phai roi', 'dung vay', 'chinh xac', 'yes', 'y', 'c', 'vang', 'u', 'uh', 'uk', 'um',
   'da', 'da co', 'co chu', 'ok', 'oke', 'okie', 'oki', 'okay', 'duoc', 'dc', 'duoc roi', 'dong y', 'xac nhan', 'chac chan',
 ]);
 const NO = new Set([

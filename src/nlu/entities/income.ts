@@ -14,17 +14,33 @@ export interface IncomeBasis {
   amountText: string;
 }
 
-/** "một năm", "mỗi người", "/tháng", "đầu người"…: the period or person an amount is given for. */
-const PER = /(?:\/\s*|(?<![\p{L}\d])(?:một|mot|1|mỗi|moi|hằng|hang|cả|ca|trong|đầu|dau)\s+)(năm|nam|tháng|thang|người|nguoi)(?![\p{L}\d])/giu;
+/** "một năm", "mỗi người", "mỗi ng", "/tháng", "đầu người"…: the period or person an amount is given for. */
+const PER = /(?:\/\s*|(?<![\p{L}\d])(?:một|mot|1|mỗi|moi|hằng|hang|cả|ca|trong|đầu|dau)\s+)(năm|nam|tháng|thang|người|nguoi|ng)(?![\p{L}\d])/giu;
+
+/** "4 5 triệu", "4-5tr", "từ 4 đến 5 triệu": a range of millions, taken at its middle. */
+const MILLION_RANGE = /(?<![\d.,])(\d{1,3})\s*(?:-|–|\s|(?:đến|den|tới|toi|hoặc|hoac)\s)\s*(\d{1,3})\s*(triệu|trieu|tr|củ|cu)(?![\p{L}])/iu;
+/** "8 trăm" with no larger unit in the message: hundreds of thousands, as an income is said. */
+const HUNDREDS = /(?<![\d.,])(\d{1,3})\s*(trăm|tram)(?![\p{L}])/iu;
+const LARGER_UNIT = /(?<![\p{L}])(triệu|trieu|tr|củ|cu|nghìn|nghin|ngàn|ngan|k|đồng|dong)(?![\p{L}])/iu;
+
+/** The amount words with a range at its middle and "8 trăm" as 800 nghìn. */
+function plainAmount(text: string): string {
+  let out = text.replace(MILLION_RANGE, (whole, low: string, high: string, unit: string) => {
+    const [a, b] = [Number(low), Number(high)];
+    return b > a ? `${String((a + b) / 2).replace('.', ',')} ${unit}` : whole;
+  });
+  if (!LARGER_UNIT.test(out)) out = out.replace(HUNDREDS, (_whole, n: string) => `${Number(n) * 100} nghìn`);
+  return out;
+}
 
 /** How a typed amount is meant: for each person, for the year, or "no income" at all. */
 export function incomeBasis(text: string): IncomeBasis {
   const normalized = text.normalize('NFC');
   const units = [...normalized.matchAll(PER)].map((m) => fold(m[1]!));
   return {
-    perPerson: units.includes('nguoi') || /\b(binh quan|bq)\b/.test(fold(text)),
+    perPerson: units.includes('nguoi') || units.includes('ng') || /\b(binh quan|bq)\b/.test(fold(text)),
     perYear: units.includes('nam'),
     none: NO_INCOME.test(fold(text).replace(/^(da|vang|u)\s+/, '').replace(/\s+(a|nhe|nha)$/, '')),
-    amountText: normalized.replace(PER, ' ').replace(/\s+/g, ' ').trim(),
+    amountText: plainAmount(normalized.replace(PER, ' ').replace(/\s+/g, ' ').trim()),
   };
 }

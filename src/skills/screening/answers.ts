@@ -7,13 +7,24 @@ import { fold } from '../../text/fold.js';
 
 export type AreaWord = 'rural' | 'urban' | 'special_zone' | null;
 
+const WHO_LIVES =
+  /^(?:(?:nha|ho|gia dinh|ca nha)\s+)?(?:(?:toi|tui|em|e|minh|chung toi|con|chau|bac|anh|chi|co|chu)\s+)?(?:(?:dang|song|hien)\s+)?(?:o|thuoc|tai)\s+/;
+
 /** A reply that names the kind of unit or area outright: "xã", "nông thôn", "phường", "thành thị", "đặc khu". */
 export function readAreaWord(text: string): AreaWord {
-  const c = answerCore(text).replace(/^(o|nha o|toi o|em o|minh o|nha minh o)\s+/, '');
+  // "ở xã", "nhà em ở xã ạ", "gia đình tôi sống ở phường": who lives there, then the place.
+  const c = answerCore(text).replace(WHO_LIVES, '');
   if (/^(xa|nong thon|khu vuc nong thon|thon|lang|que)$/.test(c)) return 'rural';
   if (/^(phuong|thanh thi|do thi|khu vuc thanh thi|khu vuc do thi)$/.test(c)) return 'urban';
   if (/^dac khu\b/.test(c)) return 'special_zone';
   return null;
+}
+
+/** "ở xã", "ở phường" inside a longer message ("nhà e 5 ng ở xã, tháng được 6tr…"); "ở xa lắm" is far, not a xã. */
+export function areaMentioned(text: string): 'rural' | 'urban' | null {
+  const m = /\b(?:o|tai|thuoc) (xa|nong thon|phuong|thanh thi|do thi)\b(?! (?:lam|qua|xoi|nha|ve))/.exec(fold(text));
+  if (!m) return null;
+  return m[1] === 'xa' || m[1] === 'nong thon' ? 'rural' : 'urban';
 }
 
 /** "một mình", "sống 1 mình": a household of one. */
@@ -22,3 +33,44 @@ export function livesAlone(text: string): boolean {
 }
 
 export { type IncomeBasis, incomeBasis } from '../../nlu/entities/income.js';
+
+const SMALL_NUMBERS: Readonly<Record<string, number>> = {
+  mot: 1, hai: 2, ba: 3, bon: 4, tu: 4, nam: 5, sau: 6, bay: 7, tam: 8, chin: 9, muoi: 10,
+};
+const NUMBER = String.raw`(\d{1,2}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)`;
+/** Members named in pairs or one by one: "2 vợ chồng", "ông bà", "bố mẹ", "mẹ chồng". */
+const PAIRS = /\b(?:(?:2|hai)\s+)?(?:vo chong|ong ba|bo me|ba me|cha me|ong ba noi|ong ba ngoai)\b/g;
+const SINGLES = /\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me chong|bo chong|me vo|bo vo|me gia|bo gia|ong|ba cu|em trai|em gai)\b/g;
+const CHILDREN = new RegExp(String.raw`\b${NUMBER}\s+(?:dua con|dua nho|dua chau|dua|con|chau|be|nhoc|thang|dua tre)\b`, 'g');
+const NO_CHILDREN = /\bchua co con\b|\bkhong co con\b/;
+
+export type Members = { total: number; words: string } | { childrenOnly: number } | null;
+
+/**
+ * A household told by its members instead of its size: "2 vợ chồng và 3 đứa con" (5), "nhà có ông bà, 2 vợ chồng với
+ * 1 đứa con" (5). Children alone ("nhà có 3 đứa con") do not say who else lives there: `childrenOnly`, to ask.
+ */
+export function householdMembers(text: string): Members {
+  let rest = ` ${fold(text).replace(/\bvk\b/g, 'vo').replace(/\bck\b/g, 'chong')} `;
+  let adults = 0;
+  let children = 0;
+  let parts = 0;
+  const take = (re: RegExp, count: (m: RegExpExecArray) => number, adult: boolean) => {
+    rest = rest.replace(re, (...args) => {
+      const n = count(args as unknown as RegExpExecArray);
+      if (adult) adults += n;
+      else children += n;
+      parts += 1;
+      return ' ';
+    });
+  };
+  take(PAIRS, () => 2, true);
+  take(CHILDREN, (m) => SMALL_NUMBERS[m[1]!] ?? Number(m[1]), false);
+  take(SINGLES, () => 1, true);
+  if (NO_CHILDREN.test(rest)) parts += 1;
+  if (adults === 0) return children > 0 ? { childrenOnly: children } : null;
+  // One grandparent alone ("ông") is not an answer; a couple is.
+  if (parts < 2 && adults !== 2) return null;
+  const total = adults + children;
+  return { total, words: children > 0 ? `${adults} người lớn và ${children} con/cháu: ${total} người` : `${total} người` };
+}

@@ -130,13 +130,17 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
 }
 
 /** What to say when an answer cannot be used: what was expected, with an example. */
-export function retryHint(step: QuestionStep, reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone'): string {
+export function retryHint(
+  step: QuestionStep,
+  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'children_only',
+): string {
   switch (step.kind) {
     case 'area':
       return reason === 'special_zone'
         ? 'Chưa có hướng dẫn đặc khu tính là nông thôn hay đô thị; bạn hãy chọn khu vực gần đúng nhất hoặc hỏi UBND đặc khu.'
         : 'Mình chưa rõ nhà bạn ở xã hay phường. Bạn chọn một nút bên dưới, hoặc nhắn "xã" hay "phường".';
     case 'size':
+      if (reason === 'children_only') return 'Tính cả bố mẹ và những người khác cùng ở, hộ có tất cả bao nhiêu người? Bạn nhắn một con số, ví dụ: 5 người.';
       return reason === 'too_many'
         ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
@@ -145,8 +149,11 @@ export function retryHint(step: QuestionStep, reason?: 'unsure' | 'too_many' | '
         ? 'Số tiền có vẻ quá nhỏ cho thu nhập cả tháng. Bạn nhắn rõ đơn vị nhé, ví dụ: 6 triệu, 6tr hoặc 6.000.000 đồng; nếu hộ không có thu nhập, nhắn "không có".'
         : 'Mình chưa đọc được số tiền. Bạn chọn một khoảng bên dưới, hoặc nhắn ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.';
     case 'indicator':
-      return reason === 'unsure'
-        ? `Nếu không chắc, bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`
+      if (reason === 'unsure') {
+        return `Nếu không chắc, bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`;
+      }
+      return reason === 'contradiction'
+        ? `Mình chưa rõ ý bạn: câu trả lời vừa nói "có"/"không" vừa kể điều ngược lại. ${YES_NO_HINT}`
         : `Mình chưa hiểu câu trả lời. ${YES_NO_HINT}`;
 
   }

@@ -1,14 +1,15 @@
 import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
+import type { CitizenFacts } from '../../domain/knowledge/types.js';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Category, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
-import { extractCount } from '../../nlu/entities/index.js';
+import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
-import { incomeBasis, livesAlone, readAreaWord } from './answers.js';
+import { areaMentioned, householdMembers, incomeBasis, livesAlone, readAreaWord } from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -22,6 +23,7 @@ import {
 } from './flow-state.js';
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
+import { leadingYesNo, readIndicatorStatement } from './indicator-statements.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -132,16 +134,24 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 
   /** Records the answer to `step` and moves on. */
-  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData, lead?: string) =>
-    askOrFinish(
-      ctx,
-      {
-        standard: state.standard,
-        data: { ...data, misses: 0 },
-        history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
-      },
-      lead,
-    );
+  const advance = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, data: FlowData, lead?: string) => {
+    let next: ScreeningState = {
+      standard: state.standard,
+      data: { ...data, misses: 0 },
+      history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
+    };
+    // "nhà e 4 ng, chồng đi làm xa, tháng được 6tr" to the size question: the income is not asked again.
+    const told: string[] = [];
+    if (ctx.text && !ctx.message.payload && step.kind !== 'indicator') {
+      for (const fact of toldFacts(state.standard, ctx.text, next.data, readFacts(ctx.text).facts)) {
+        next = { ...next, data: { ...next.data, ...fact.data }, history: [...next.history, { step: fact.step, data: next.data }] };
+        told.push(fact.words);
+      }
+    }
+    const also = told.length > 0 ? `Mình ghi nhận luôn: ${told.join(', ')}. Nếu chưa đúng, nhắn "quay lại".` : undefined;
+    const check = also && next.data.income && !state.data.income ? incomeCheck(next.standard, next.data) : null;
+    return askOrFinish(ctx, next, [lead, also, check].filter(Boolean).join('\n') || undefined);
+  };
 
   const areaNamed = (ctx: TurnContext): Area | 'special_zone' | null => {
     const entities = ctx.nlu().entities;
@@ -190,9 +200,14 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'size': {
-        const n = livesAlone(text) ? 1 : answer?.kind === 'count' ? answer.value : undefined;
+        // A size said outright wins; else the members named ("2 vợ chồng và 3 đứa con"), added up and said back.
+        const members = answer?.kind === 'count' || livesAlone(text) ? null : householdMembers(text);
+        if (members && 'childrenOnly' in members) return { kind: 'retry', reason: 'children_only' };
+        const n = livesAlone(text) ? 1 : answer?.kind === 'count' ? answer.value : members?.total;
         if (n !== undefined) {
-          return n <= MAX_HOUSEHOLD_SIZE ? { kind: 'accept', data: { ...data, householdSize: n } } : { kind: 'retry', reason: 'too_many' };
+          if (n > MAX_HOUSEHOLD_SIZE) return { kind: 'retry', reason: 'too_many' };
+          const lead = members ? `Mình tính hộ có ${members.words}; nếu chưa đúng, nhắn "quay lại".` : undefined;
+          return { kind: 'accept', data: { ...data, householdSize: n }, lead };
         }
         break;
       }
@@ -211,10 +226,20 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         // Facts about members come first: "có 1 đứa 12 tuổi bỏ học" starts with "có" but is not a yes to every question.
         const told = factsOutcome(state, step.indicator.id, text);
         if (told) return told;
-        if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
-        if (answer?.kind === 'yes' || answer?.kind === 'no') {
-          return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: answer.kind === 'yes' } } };
+        const record = (deprived: boolean): Outcome => ({
+          kind: 'accept',
+          data: { ...data, answers: { ...data.answers, [step.indicator.id]: deprived } },
+        });
+        // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
+        const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
+        if (stated) {
+          const deprived = stated === 'deprived';
+          // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
+          const said = leadingYesNo(text);
+          return said && (said === 'yes') !== deprived ? { kind: 'retry', reason: 'contradiction' } : record(deprived);
         }
+        if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        if (answer?.kind === 'yes' || answer?.kind === 'no') return record(answer.kind === 'yes');
         break;
       }
     }
@@ -259,20 +284,13 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
     // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
     // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
-    const known = ctx.session.context?.facts ?? {};
+    const known = mergeFacts(ctx.session.context?.facts ?? {}, ctx.text ? readFacts(ctx.text).facts : {});
     const understood: string[] = [];
-    const prefill = (step: string, data: Partial<FlowData>, words: string) => {
-      state = { ...state, data: { ...state.data, ...data }, history: [...state.history, { step, data: state.data }] };
-      understood.push(words);
-    };
     const named = ctx.text ? areaNamed(ctx) : null;
-    const area = named === 'rural' || named === 'urban' ? named : known.area;
-    if (area) prefill('area', { area }, `khu vực ${standard.areas[area].label}`);
-    const counted = ctx.text ? extractCount(ctx.text) : undefined;
-    const size = counted ?? known.householdSize;
-    if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE) prefill('size', { householdSize: size }, `${size} người`);
-    const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && state.data.householdSize ? known.incomePerPerson * state.data.householdSize : undefined);
-    if (income !== undefined) prefill('income', { income: { amount: income } }, `thu nhập cả hộ ${formatDong(income)} đồng/tháng`);
+    for (const fact of toldFacts(standard, ctx.text, state.data, known, named === 'special_zone' ? null : named)) {
+      state = { ...state, data: { ...state.data, ...fact.data }, history: [...state.history, { step: fact.step, data: state.data }] };
+      understood.push(fact.words);
+    }
     const intro = [
       `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
       'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
@@ -358,6 +376,31 @@ function factsOutcome(state: ScreeningState, asked: string, text: string): Outco
   // The question asked is repeated below when the message did not settle it: say it is still open.
   if (!(asked in answers)) lines.push('Còn câu mình đang hỏi:');
   return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận:', ...lines].join('\n') };
+}
+
+/**
+ * Area, size and income not known yet that the citizen told — in a message that answers another question, or before
+ * the assessment started — in the order the flow asks them, each with the words that say it back. `named`: the area
+ * of a commune named in the message.
+ */
+function toldFacts(
+  standard: Standard,
+  text: string,
+  data: FlowData,
+  known: CitizenFacts,
+  named: Area | null = null,
+): { step: string; data: Partial<FlowData>; words: string }[] {
+  const out: { step: string; data: Partial<FlowData>; words: string }[] = [];
+  const area = data.area ?? named ?? (text ? areaMentioned(text) : null) ?? known.area;
+  if (!data.area && area) out.push({ step: 'area', data: { area }, words: `khu vực ${standard.areas[area].label}` });
+  const told = known.householdSize !== undefined && known.householdSize <= MAX_HOUSEHOLD_SIZE ? known.householdSize : undefined;
+  const size = data.householdSize ?? told;
+  if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
+  const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined);
+  if (!data.income && income !== undefined) {
+    out.push({ step: 'income', data: { income: { amount: income } }, words: `thu nhập cả hộ ${formatDong(income)} đồng/tháng` });
+  }
+  return out;
 }
 
 /**

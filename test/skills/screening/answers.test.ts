@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incomeBasis, livesAlone, readAreaWord } from '../../../src/skills/screening/answers.js';
+import { areaMentioned, incomeBasis, livesAlone, readAreaWord } from '../../../src/skills/screening/answers.js';
 import { readYesNo } from '../../../src/text/answer-words.js';
 
 describe('reading yes/no answers', () => {
@@ -64,7 +64,31 @@ describe('how an amount is meant', () => {
     ['nam trieu', { perYear: false, amountText: 'nam trieu' }],
     ['không có thu nhập', { none: true }],
     ['0', { none: true }],
+    ['moi ng tam 1tr2 1 thang', { perPerson: true, perYear: false }],
+    // A range of millions is taken at its middle; "8 trăm" alone is hundreds of thousands.
+    ['1 thang tam 4 5 trieu', { amountText: 'tam 4,5 trieu' }],
+    ['tu 4 den 6 trieu', { amountText: 'tu 5 trieu' }],
+    ['thang dc 8 tram', { amountText: 'thang dc 800 nghìn' }],
+    ['3 trieu 6 tram', { amountText: '3 trieu 6 tram' }],
   ] as const)('%j', (text, expected) => {
     expect(incomeBasis(text)).toMatchObject(expected);
+  });
+});
+
+describe('reading xã / phường after who lives there', () => {
+  it.each([
+    ['nha e o xa a', 'rural'],
+    ['nhà em ở phường', 'urban'],
+    ['gia dinh toi song o xa', 'rural'],
+    ['ca nha o nong thon', 'rural'],
+    ['nha e o xa lam', null],
+  ] as const)('%j → %s', (text, expected) => {
+    expect(readAreaWord(text)).toBe(expected);
+  });
+
+  it('in a longer message', () => {
+    expect(areaMentioned('nha e 5 ng o xa, thang dc 6tr, co dc ho ngheo ko')).toBe('rural');
+    expect(areaMentioned('nha 4 nguoi o phuong')).toBe('urban');
+    expect(areaMentioned('con e di lam o xa lam')).toBeNull();
   });
 });

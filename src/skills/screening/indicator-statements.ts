@@ -1,0 +1,177 @@
+/**
+ * Reading a deprivation answer that states the fact instead of saying yes or no: "nuoc mua", "gieng khoan", "nha vs
+ * tu hoai", "nha tam", "ko co dt", "co the bhyt roi". Each indicator has words for the household being deprived
+ * ("bad": nước ao, nhà tạm, thất nghiệp) and for it not being deprived ("good": nước máy, thẻ BHYT, điện thoại). A
+ * negation earlier in the same clause turns one into the other: "ko co dt" (no phone) is deprived, "ko ai that
+ * nghiep" is not. What the words mean follows the indicators' thresholds in content/standards/vn-*.yaml.
+ */
+import { normalizeTokens } from '../../nlu/lexicon.js';
+import { readYesNo } from '../../text/answer-words.js';
+import { fold } from '../../text/fold.js';
+import { tokenize } from '../../text/tokenize.js';
+
+interface IndicatorWords {
+  /** Words that say the household is deprived. */
+  bad: readonly string[];
+  /** Words that say it is not. */
+  good: readonly string[];
+  /** Nobody the indicator is about: "nhà không có trẻ con" answers the nutrition question with "not deprived". */
+  nobody?: readonly string[];
+  /** One of the good things is enough (a phone, a television): any good word not negated settles "not deprived". */
+  anyGood?: boolean;
+}
+
+const NO_CHILDREN = ['khong co tre', 'khong co chau', 'khong co be', 'khong co con nho', 'khong co dua nho', 'chua co con', 'khong co con'];
+const NOBODY_OF_AGE = ['khong co ai tuoi', 'khong co ai do tuoi', 'khong co nguoi tuoi', 'khong ai tuoi', 'khong co ai trong do tuoi'];
+
+/** Folded, teencode expanded (lexicon.ts): "ko" is "khong", "dt" is "dien thoai", "bhyt" is "bao hiem y te". */
+const WORDS: Readonly<Record<string, IndicatorWords>> = {
+  employment: {
+    bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi'],
+    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu'],
+  },
+  dependants: {
+    bad: ['nhieu tre con', 'nhieu nguoi gia', 'toan nguoi gia', 'toan tre con', 'toan tre nho', 'nguoi gia voi tre', 'nguoi gia va tre'],
+    good: ['toan nguoi lon', 'di lam duoc het', 'deu di lam', 'nguoi lon di lam', 'deu lam duoc'],
+  },
+  nutrition: {
+    bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com'],
+    good: ['khoe', 'binh thuong', 'du can', 'phat trien tot'],
+    nobody: NO_CHILDREN,
+  },
+  health_insurance: {
+    bad: ['het han', 'the het han', 'chua lam the'],
+    good: ['bao hiem y te', 'bao hiem', 'co the', 'the roi', 'the het', 'the bao hiem', 'the y te', 'the kcb'],
+  },
+  adult_education: {
+    bad: ['bo hoc', 'nghi hoc', 'thoi hoc', 'bo ngang'],
+    good: ['dang hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
+    nobody: [...NOBODY_OF_AGE, 'khong co ai'],
+  },
+  child_schooling: {
+    bad: ['bo hoc', 'nghi hoc', 'thoi hoc'],
+    good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca'],
+    nobody: [...NO_CHILDREN, ...NOBODY_OF_AGE],
+  },
+  housing_quality: {
+    bad: ['nha tam', 'dot nat', 'dot', 'nha tranh', 'vach dat', 'tuong dat', 'lop la', 'mai la', 'nha la', 'tre nua', 'nha go tam', 'sap', 'xieu veo', 'nat'],
+    good: ['nha xay', 'kien co', 'mai bang', 'be tong', 'nha tang', 'nha gach', 'xay gach', 'chac chan', 'nha mai ngoi', 'cap 4'],
+  },
+  housing_area: {
+    bad: ['chat', 'chat choi', 'chat hep', 'hep', 'cham chu'],
+    good: ['rong', 'rong rai', 'thoang', 'du cho', 'thoai mai'],
+  },
+  drinking_water: {
+    bad: ['nuoc ao', 'nuoc song', 'nuoc ho', 'nuoc suoi', 'nuoc muong', 'nuoc ruong', 'nuoc ban', 'nuoc duc', 'nuoc nhiem', 'nuoc lo', 'chua sach', 'khong sach', 'chua loc', 'gieng ho'],
+    good: ['nuoc may', 'gieng khoan', 'gieng dao', 'nuoc gieng', 'gieng', 'nuoc mua', 'nuoc binh', 'nuoc dong binh', 'nuoc dong chai', 'nuoc loc', 'nuoc sach', 'may loc', 'nuoc khe', 'nuoc mo'],
+  },
+  sanitation: {
+    bad: ['cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam'],
+    good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay'],
+  },
+  telecom: {
+    bad: [],
+    good: ['dien thoai', 'internet', 'mang', 'wifi', 'zalo', '4g', '3g', 'smartphone', 'facebook', 'chuyen tien', 'di dong'],
+    anyGood: true,
+  },
+  information_access: {
+    bad: [],
+    good: ['tivi', 'ti vi', 'tv', 'dai', 'radio', 'may tinh', 'laptop', 'mang', 'internet', 'wifi', 'smartphone', 'dien thoai thong minh', '4g'],
+    anyGood: true,
+  },
+  household_waste: {
+    bad: ['vut', 'vat', 'do ra', 'do xuong', 'tu dot', 'dot rac', 'dot', 'chon', 'xa ra', 'nem ra'],
+    good: ['thu gom', 'xe rac', 'xe thu gom', 'nguoi thu gom', 'cong nhan moi truong', 'dong tien rac', 'phan loai', 'bai rac tap trung'],
+  },
+};
+
+/** Words that negate what follows in the same clause. */
+const NEGATION = /(^| )(khong|chua|chang|cha|hong|deo)( |$)/;
+/** Clause boundaries: punctuation, "nhưng", "mà" ("còn" is also a child: "không có con nhỏ"). */
+const CLAUSES = /[,;.!?\n]+|\s+(?:nhưng|nhung|mà|ma)\s+/i;
+
+/** "nhà vs" is the toilet (nhà vệ sinh), not "với", in an answer about sanitation. */
+const TOILET = /(?<![\p{L}])(nhà|nha|chỗ|cho|đi|di)\s+(vs|wc)(?![\p{L}])/giu;
+
+function normalize(clause: string): string {
+  const tokens = tokenize(clause.replace(TOILET, '$1 ve sinh'));
+  // Numbers stay as typed ("2 ngan", "4g"): the lexicon turns them into "#".
+  return normalizeTokens(tokens)
+    .map((w) => (w.form === '#' ? (tokens.find((t) => t.start === w.start)?.folded ?? w.form) : w.form))
+    .join(' ');
+}
+
+function find(clause: string, phrase: string): number {
+  const padded = ` ${clause} `;
+  const at = padded.indexOf(` ${phrase} `);
+  return at < 0 ? -1 : at;
+}
+
+/** Every phrase of an indicator with whether it means deprived, longest first (made once per indicator). */
+const PHRASES = new Map<IndicatorWords, [string, boolean][]>();
+function phrasesOf(words: IndicatorWords): [string, boolean][] {
+  let phrases = PHRASES.get(words);
+  if (!phrases) {
+    phrases = [...words.bad.map((p): [string, boolean] => [p, true]), ...words.good.map((p): [string, boolean] => [p, false])];
+    phrases.sort((a, b) => b[0].length - a[0].length);
+    PHRASES.set(words, phrases);
+  }
+  return phrases;
+}
+
+export type Statement = 'deprived' | 'not_deprived' | null;
+
+/**
+ * What the answer states about indicator `id`: deprived, not deprived, or nothing (no word of the indicator, or
+ * words both ways). `householdSize` lets "20 mét vuông mà 5 người ở" be worked out against the 8 m² a person.
+ */
+export function readIndicatorStatement(id: string, text: string, householdSize?: number): Statement {
+  const words = WORDS[id];
+  if (!words) return null;
+  if (id === 'housing_area') {
+    const perPerson = areaPerPerson(text, householdSize);
+    if (perPerson !== null) return perPerson < 8 ? 'deprived' : 'not_deprived';
+  }
+  let deprived = false;
+  let fine = false;
+  for (const raw of text.split(CLAUSES)) {
+    const clause = normalize(raw);
+    if (!clause) continue;
+    if (words.nobody?.some((p) => find(clause, p) >= 0)) {
+      fine = true;
+      continue;
+    }
+    // Longest first over both lists, each place once: "nuoc may" is not also "may", "the het han" not "the het".
+    let rest = clause;
+    for (const [phrase, meansDeprived] of phrasesOf(words)) {
+      const at = find(rest, phrase);
+      if (at < 0) continue;
+      const negated = NEGATION.test(rest.slice(0, at));
+      rest = `${rest.slice(0, at)} ${'_'.repeat(phrase.length)} ${rest.slice(at + phrase.length + 1)}`;
+      if (meansDeprived !== negated) deprived = true;
+      else fine = true;
+    }
+  }
+  if (words.anyGood && fine) return 'not_deprived';
+  if (deprived === fine) return null;
+  return deprived ? 'deprived' : 'not_deprived';
+}
+
+/** "nhà 20 mét vuông mà 5 người ở", "30m2": square metres per person, when the answer gives the floor area. */
+function areaPerPerson(text: string, householdSize: number | undefined): number | null {
+  const folded = fold(text);
+  const area = /(\d+(?:[.,]\d+)?)\s*(?:m2|m ?vuong|met vuong|met|m)\b/.exec(folded);
+  if (!area) return null;
+  const people = /(\d+)\s*(?:nguoi|ng|khau)\b/.exec(folded);
+  const size = people ? Number(people[1]) : householdSize;
+  if (!size) return null;
+  return Number(area[1]!.replace(',', '.')) / size;
+}
+
+/** The yes or no an answer opens with as a clause of its own ("có, …", "không. …"); null without one. */
+export function leadingYesNo(text: string): 'yes' | 'no' | null {
+  const [first, ...rest] = text.split(/[,;.!]+/);
+  if (rest.length === 0 || !first) return null;
+  const said = readYesNo(first, { strict: true });
+  return said === 'yes' || said === 'no' ? said : null;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { householdMembers } from '../../../src/skills/screening/answers.js';
+import { leadingYesNo, readIndicatorStatement } from '../../../src/skills/screening/indicator-statements.js';
+
+describe('deprivation answers that state the fact', () => {
+  it.each([
+    ['health_insurance', 'ko co bhyt', 'deprived'],
+    ['health_insurance', 'co the bhyt roi', 'not_deprived'],
+    ['health_insurance', 'co the het roi', 'not_deprived'],
+    ['health_insurance', 'the het han roi', 'deprived'],
+    ['health_insurance', 'ko, ai cung co the bhyt', 'not_deprived'],
+    ['drinking_water', 'nuoc mua', 'not_deprived'],
+    ['drinking_water', 'dung nuoc gieng khoan', 'not_deprived'],
+    ['drinking_water', 'nuoc ao', 'deprived'],
+    ['drinking_water', 'ko dung nuoc chua sach', 'not_deprived'],
+    ['sanitation', 'nha vs tu hoai', 'not_deprived'],
+    ['sanitation', 'nha vs tam thoi', 'deprived'],
+    ['sanitation', 'ko co nha ve sinh', 'deprived'],
+    ['housing_quality', 'nha tam', 'deprived'],
+    ['housing_quality', 'nha dot nat lam', 'deprived'],
+    ['housing_quality', 'ko, nha xay', 'not_deprived'],
+    ['housing_area', 'ko chat dau', 'not_deprived'],
+    ['housing_area', 'nha co 20 met vuong ma 5 ng o', 'deprived'],
+    ['housing_area', 'nha 60m2', 'not_deprived'],
+    ['telecom', 'ko co dt', 'deprived'],
+    ['telecom', 'nha ko ai co dien thoai', 'deprived'],
+    ['telecom', 'co dien thoai nhung ko co mang', 'not_deprived'],
+    ['information_access', 'ko co tivi, ko co gi ca', 'deprived'],
+    ['information_access', 'co tivi roi', 'not_deprived'],
+    ['employment', 'ko ai that nghiep ca', 'not_deprived'],
+    ['employment', 'chong e di lam thue ko co hop dong', 'deprived'],
+    ['nutrition', 'nha ko co tre con', 'not_deprived'],
+    ['nutrition', 'be nha e bi coi', 'deprived'],
+    ['child_schooling', 'nha ko co tre tuoi di hoc', 'not_deprived'],
+    ['household_waste', 'tu dot rac', 'deprived'],
+    ['household_waste', 'ko, xa thu gom', 'not_deprived'],
+  ] as const)('%s: %j → %s', (id, text, expected) => {
+    expect(readIndicatorStatement(id, text, 5)).toBe(expected);
+  });
+
+  it.each([
+    ['drinking_water', 'co'],
+    ['telecom', 'ko'],
+    ['housing_quality', 'nha o que'],
+    // Words both ways in one answer: not a guess.
+    ['drinking_water', 'nuoc may nhung hay dung nuoc ao'],
+    ['unknown_indicator', 'nuoc mua'],
+  ])('%s: %j states nothing', (id, text) => {
+    expect(readIndicatorStatement(id, text, 5)).toBeNull();
+  });
+
+  it('a yes or no of its own before the fact', () => {
+    expect(leadingYesNo('co, nha xay kien co')).toBe('yes');
+    expect(leadingYesNo('ko. nha xay')).toBe('no');
+    // "có thẻ hết rồi": the "có" belongs to the fact.
+    expect(leadingYesNo('co the het roi')).toBeNull();
+  });
+});
+
+describe('a household told by its members', () => {
+  it.each([
+    ['2 vo chong va 3 dua con', 5],
+    ['nha co ong ba, 2 vo chong voi 1 dua con', 5],
+    ['nha co ong ba, 2 vo chong chua co con', 4],
+    ['vk ck e va 2 chau', 4],
+    ['2 vo chong', 2],
+  ])('%j → %d people', (text, total) => {
+    expect(householdMembers(text)).toMatchObject({ total });
+  });
+
+  it('children alone do not tell the household: asked again', () => {
+    expect(householdMembers('nha co 3 dua con')).toEqual({ childrenOnly: 3 });
+    expect(householdMembers('nha e 4 ng')).toBeNull();
+    expect(householdMembers('ong')).toBeNull();
+  });
+});
