@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Zalo's outbound client and tokens; null when the Zalo channel is off (no credentials). */
     zaloOutbound: ZaloOutbound | null;
+    /** The webhook's inbox (only when Zalo is on): `idle()` resolves once every accepted event has been answered. */
+    zaloInbox?: { idle(): Promise<void> };
   }
 }
 
@@ -40,7 +42,7 @@ export const zaloChannelPlugin = fp<{
   signatures: SignatureWatch;
 }>(
   async (app, o) => {
-    registerZaloWebhook(app, {
+    const inbox = registerZaloWebhook(app, {
       settings: o.settings,
       engine: app.engine,
       storage: o.storage,
@@ -50,6 +52,7 @@ export const zaloChannelPlugin = fp<{
       resolveCommune: communeResolver(o.communes),
       signatures: o.signatures,
     });
+    app.decorate('zaloInbox', { idle: () => inbox.idle() });
   },
   { name: 'zalo-channel', dependencies: ['zalo-outbound', 'conversation'] },
 );

@@ -17,8 +17,8 @@ async function says(userId: string, text: string): Promise<string[]> {
   const before = bed.mock!.messagesTo(userId).length;
   expect((await bed.mock!.userSendsText(userId, text)).status).toBe(200);
   await bed.mock!.waitForMessages(userId, before + 1);
-  // The first message is there; give the rest of the turn a moment (assertions below only read the first ones).
-  await new Promise((r) => setTimeout(r, 100));
+  // Every message of the turn is out before the next one starts (its replies are counted from here).
+  await bed.app.zaloInbox!.idle();
   return bed.mock!.messagesTo(userId).slice(before).map((m) => m.text);
 }
 

@@ -46,7 +46,7 @@ const ACK = { ok: true } as const;
  * inbound journal and answers 200 at once; the event is handled afterwards (ZaloInbox). Also resumes events a
  * previous run left unfinished, and on close finishes the events being handled.
  */
-export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): void {
+export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): ZaloInbox {
   const { settings, storage, clock, client } = deps;
   const inbox = new ZaloInbox({
     engine: deps.engine,
@@ -135,6 +135,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       await inbox.stop();
     });
   });
+  return inbox;
 }
 
 function isEmptyObject(value: unknown): boolean {
