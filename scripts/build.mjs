@@ -28,10 +28,29 @@ const browserEntries = [
 const browserTargets = ['es2019', 'chrome70', 'firefox68', 'safari14.1', 'ios14.5'];
 
 /**
- * Packages the server bundle leaves to node_modules: they find their own files at run time (swagger's package.json,
- * swagger-ui's pages, pino's transport workers), which a bundle would move away from them.
+ * Packages the server bundle leaves to node_modules: they find their own files at run time (swagger-ui's pages,
+ * pino's transport workers), which a bundle would move away from them. (@fastify/swagger reads its package.json only
+ * for an OpenAPI title and version the service gives it, and does without.)
  */
-const serverExternals = ['@fastify/swagger', '@fastify/swagger-ui', 'pino', 'thread-stream'];
+const serverExternals = ['@fastify/swagger-ui', 'pino', 'thread-stream'];
+
+/**
+ * @fastify/swagger requires `yaml` (a hundred modules) when it is registered, to serve the spec as YAML should anyone
+ * ask: a twelfth of start-up. In the bundle its `yaml` is a stand-in that requires the real one on first use.
+ */
+const yamlOnDemand = {
+  name: 'yaml-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, (args) => {
+      if (args.namespace === 'yaml-on-demand') return { path: 'yaml', external: true };
+      return /[\\/]node_modules[\\/]@fastify[\\/]swagger[\\/]/.test(args.importer) ? { path: 'yaml', namespace: 'yaml-on-demand' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'yaml-on-demand' }, () => ({
+      contents: "let yaml; const real = () => (yaml ??= require('yaml')); module.exports = { parse: (...a) => real().parse(...a), stringify: (...a) => real().stringify(...a) };",
+      loader: 'js',
+    }));
+  },
+};
 
 /**
  * zod's `z` object re-exports all of its ~45 message locales, so a bundle holds them all (300 KB, an eighth of the
@@ -97,7 +116,7 @@ async function buildServer() {
       sourcemap: true,
       sourcesContent: false,
       external: serverExternals,
-      plugins: [zodEnglishOnly],
+      plugins: [zodEnglishOnly, yamlOnDemand],
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     }),
     build({ ...node, absWorkingDir: root, entryPoints: ['scripts/build-snapshots.ts'], outfile: 'dist/build-snapshots.js', packages: 'external' }),
