@@ -180,10 +180,13 @@ export async function hashKnowledgeSources(dir: string, referralsFile: string, i
   }
 }
 
-/** The snapshot was validated when it was made; this only checks it is one (the hash vouches for the rest). */
+/**
+ * The snapshot was validated when it was made, by this code: this only checks it is one. The hash vouches for the
+ * rest, and checking each entry again would cost much of what the snapshot saves.
+ */
 const knowledgeSnapshotSchema = z.object({
-  entries: z.array(z.looseObject({ id: z.string(), topic: z.string(), paraphrases: z.array(z.string()) })),
-  referrals: z.array(z.looseObject({ id: z.string(), paraphrases: z.array(z.string()) })),
+  entries: z.custom<KnowledgeEntry[]>(Array.isArray),
+  referrals: z.custom<Referral[]>(Array.isArray),
 });
 
 function parseFile<T extends z.ZodType>(

@@ -8,8 +8,9 @@ import { RetrievalIndex } from './retrieval.js';
  * builds the index itself, as it does running from source.
  */
 const snapshotSchema = z.object({
-  ids: z.array(z.string()),
-  terms: z.array(z.string()),
+  ids: z.custom<string[]>(Array.isArray),
+  // Not each of its 12,000 terms: the hash vouches for them.
+  terms: z.custom<string[]>(Array.isArray),
   starts: z.string(),
   docs: z.string(),
   frequencies: z.string(),
