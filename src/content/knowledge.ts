@@ -163,7 +163,10 @@ export async function loadKnowledgeFast(
 ): Promise<{ knowledge: Knowledge; hash: string | null }> {
   const hash = await hashKnowledgeSources(dir, referralsFile, intentNames);
   const snapshot = hash && snapshotFile ? await readSnapshot(snapshotFile, hash, knowledgeSnapshotSchema) : null;
-  return { knowledge: (snapshot as Knowledge | null) ?? (await loadKnowledge(dir, referralsFile, intentNames)), hash };
+  if (!snapshot) return { knowledge: await loadKnowledge(dir, referralsFile, intentNames), hash };
+  // JSON leaves out the fields that are undefined: rebuilt, every entry has the same shape as when read from YAML,
+  // which keeps the code that reads entries on its fast path.
+  return { knowledge: { entries: snapshot.entries.map((e) => toEntry(e as RawEntry, e.topic)), referrals: snapshot.referrals }, hash };
 }
 
 export async function writeKnowledgeSnapshot(file: string | URL, hash: string, knowledge: Knowledge): Promise<void> {
