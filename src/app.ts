@@ -21,6 +21,7 @@ import { pageHeaders } from './http/page-headers.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
+import { readRetrievalIndex } from './nlu/retrieval-snapshot.js';
 import { announcementsPlugin } from './plugins/announcements.js';
 import { conversationPlugin } from './plugins/conversation.js';
 import { dashboardRoutes } from './plugins/dashboard-routes.js';
@@ -94,8 +95,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const storage = overrides.storage ?? (await openLowdbStorage(config.DATA_DIR));
   const communes = await loadCommunes(config.CONTENT_DIR);
-  const { cards: answers, knowledge, loanRates } = await loadAnswerContent(config.CONTENT_DIR, INTENT_NAMES);
-  // dist/matcher-model.json is written by the build; running from source, there is none and the matcher trains here.
+  // dist/knowledge.json, knowledge-index.json and matcher-model.json are written by the build and used while the
+  // files they were made from are unchanged; running from source there are none, and the work is done here.
+  const { cards: answers, knowledge, knowledgeHash, loanRates } = await loadAnswerContent(config.CONTENT_DIR, INTENT_NAMES, {
+    knowledgeSnapshot: new URL('./knowledge.json', import.meta.url),
+  });
+  const knowledgeIndex = await readRetrievalIndex(new URL('./knowledge-index.json', import.meta.url), knowledgeHash);
   const matcher = await loadMatcher({
     intentsDir: config.INTENTS_DIR,
     communes,
@@ -146,7 +151,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(announcementsPlugin, { storage, communes, clock, config });
   await app.register(statsPlugin, { storage });
   await app.register(handoffPlugin, { config, storage, clock, communes, holidays, knowledge });
-  await app.register(conversationPlugin, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser: matcher });
+  await app.register(conversationPlugin, {
+    config,
+    storage,
+    clock,
+    communes,
+    answers,
+    knowledge,
+    knowledgeIndex,
+    loanRates,
+    povertyRules,
+    parser: matcher,
+  });
   await app.register(webChannelPlugin, { clock, config, communes });
   if (zalo && signatures) await app.register(zaloChannelPlugin, { settings: zalo, storage, communes, clock, signatures });
   await app.register(privacyPlugin, { config, storage, clock });

@@ -80,42 +80,128 @@ function yearOf(number: string): string | null {
 
 const termWeight = (term: string) => (term.includes(' ') ? BIGRAM_BOOST : 1);
 
-export class RetrievalIndex {
-  readonly #ids: string[] = [];
-  /** term → [document index, weighted term frequency] pairs. */
-  readonly #postings = new Map<string, [number, number][]>();
-  readonly #lengths: number[] = [];
-  /** Per document, BM25's length term K1·(1 − B + B·length/average), computed once. */
-  #lengthNorm = new Float64Array(0);
-  readonly #idf = new Map<string, number>();
-  #maxIdf = 0;
+/**
+ * A built index in a form JSON carries cheaply (the build writes the knowledge base's beside the bundle, see retrieval-snapshot.ts):
+ * the terms in order, and per term its postings, as base64 of typed arrays.
+ */
+export interface RetrievalSnapshot {
+  ids: string[];
+  terms: string[];
+  /** Uint32Array, terms + 1 entries: term t's postings are [starts[t], starts[t + 1]). */
+  starts: string;
+  /** Uint32Array: the document of each posting. */
+  docs: string;
+  /** Float64Array: the weighted term frequency of each posting. */
+  frequencies: string;
+  /** Float64Array: each document's weighted length. */
+  lengths: string;
+}
 
-  constructor(documents: readonly RetrievalDocument[]) {
-    for (const doc of documents) {
-      const index = this.#ids.length;
-      this.#ids.push(doc.id);
-      const frequencies = new Map<string, number>();
-      let length = 0;
-      for (const field of doc.fields) {
-        for (const text of field.texts) {
-          for (const term of termsOf(text)) {
-            frequencies.set(term, (frequencies.get(term) ?? 0) + field.weight);
-            length += field.weight;
-          }
+interface Postings {
+  ids: readonly string[];
+  terms: readonly string[];
+  starts: Uint32Array;
+  docs: Uint32Array;
+  frequencies: Float64Array;
+  lengths: Float64Array;
+}
+
+/** The postings of `documents`: for each term, in order of first use, the documents that have it, in order. */
+function postingsOf(documents: readonly RetrievalDocument[]): Postings {
+  const byTerm = new Map<string, number[]>();
+  const lengths = new Float64Array(documents.length);
+  documents.forEach((doc, index) => {
+    const frequencies = new Map<string, number>();
+    let length = 0;
+    for (const field of doc.fields) {
+      for (const text of field.texts) {
+        for (const term of termsOf(text)) {
+          frequencies.set(term, (frequencies.get(term) ?? 0) + field.weight);
+          length += field.weight;
         }
       }
-      this.#lengths.push(length);
-      for (const [term, tf] of frequencies) {
-        const list = this.#postings.get(term) ?? [];
-        list.push([index, tf]);
-        this.#postings.set(term, list);
-      }
     }
+    lengths[index] = length;
+    for (const [term, tf] of frequencies) {
+      const list = byTerm.get(term);
+      if (list) list.push(index, tf);
+      else byTerm.set(term, [index, tf]);
+    }
+  });
+  let total = 0;
+  for (const list of byTerm.values()) total += list.length / 2;
+  const starts = new Uint32Array(byTerm.size + 1);
+  const docs = new Uint32Array(total);
+  const frequencies = new Float64Array(total);
+  let at = 0;
+  let t = 0;
+  for (const list of byTerm.values()) {
+    starts[t++] = at;
+    for (let i = 0; i < list.length; i += 2) {
+      docs[at] = list[i]!;
+      frequencies[at++] = list[i + 1]!;
+    }
+  }
+  starts[t] = at;
+  return { ids: documents.map((d) => d.id), terms: [...byTerm.keys()], starts, docs, frequencies, lengths };
+}
+
+const toBase64 = (array: ArrayBufferView) => Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+
+/** A typed array over a copy of the decoded bytes (a Buffer's own may be shared and misaligned). */
+function fromBase64<T>(text: string, make: (buffer: ArrayBuffer) => T): T {
+  const bytes = Buffer.from(text, 'base64');
+  return make(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/**
+ * The postings are flat typed arrays rather than a list of pairs per term: a tenth of the memory (the knowledge
+ * base's 75,000 postings took ~8 MB as arrays) and what a snapshot stores as is.
+ */
+export class RetrievalIndex {
+  readonly #ids: readonly string[];
+  readonly #terms: readonly string[];
+  readonly #termIndex: Map<string, number>;
+  readonly #starts: Uint32Array;
+  readonly #docs: Uint32Array;
+  readonly #frequencies: Float64Array;
+  readonly #lengths: Float64Array;
+  /** Per document, BM25's length term K1·(1 − B + B·length/average), computed once. */
+  readonly #lengthNorm: Float64Array;
+  /** Per term. */
+  readonly #idf: Float64Array;
+  readonly #maxIdf: number;
+
+  /** Builds the index of `documents`, or restores one from its snapshot. */
+  constructor(source: readonly RetrievalDocument[] | RetrievalSnapshot) {
+    const postings = Array.isArray(source) ? postingsOf(source as readonly RetrievalDocument[]) : decode(source as RetrievalSnapshot);
+    this.#ids = postings.ids;
+    this.#terms = postings.terms;
+    this.#termIndex = new Map(postings.terms.map((term, t) => [term, t]));
+    this.#starts = postings.starts;
+    this.#docs = postings.docs;
+    this.#frequencies = postings.frequencies;
+    this.#lengths = postings.lengths;
     const n = this.#ids.length;
     const averageLength = this.#lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
-    this.#lengthNorm = Float64Array.from(this.#lengths, (length) => K1 * (1 - B + (B * length) / averageLength));
-    for (const [term, list] of this.#postings) this.#idf.set(term, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+    this.#lengthNorm = this.#lengths.map((length) => K1 * (1 - B + (B * length) / averageLength));
+    this.#idf = new Float64Array(this.#terms.length);
+    for (let t = 0; t < this.#terms.length; t++) {
+      const count = this.#starts[t + 1]! - this.#starts[t]!;
+      this.#idf[t] = Math.log(1 + (n - count + 0.5) / (count + 0.5));
+    }
     this.#maxIdf = Math.log(1 + (n - 0.5) / 1.5);
+  }
+
+  toSnapshot(): RetrievalSnapshot {
+    return {
+      ids: [...this.#ids],
+      terms: [...this.#terms],
+      starts: toBase64(this.#starts),
+      docs: toBase64(this.#docs),
+      frequencies: toBase64(this.#frequencies),
+      lengths: toBase64(this.#lengths),
+    };
   }
 
   get size(): number {
@@ -137,15 +223,18 @@ export class RetrievalIndex {
     let totalMass = 0;
     let unknownMass = 0;
     for (const [term, weight] of weights) {
-      const idf = this.#idf.get(term);
+      const t = this.#termIndex.get(term);
       // A word no document has is as telling as the rarest one, and no document matches it.
-      if (idf === undefined) {
+      if (t === undefined) {
         unknownMass += this.#maxIdf * weight;
         continue;
       }
+      const idf = this.#idf[t]!;
       totalMass += idf * weight;
       const count = term.includes(' ') ? 2 : 1;
-      for (const [doc, tf] of this.#postings.get(term)!) {
+      for (let p = this.#starts[t]!; p < this.#starts[t + 1]!; p++) {
+        const doc = this.#docs[p]!;
+        const tf = this.#frequencies[p]!;
         scores[doc]! += weight * idf * ((tf * (K1 + 1)) / (tf + this.#lengthNorm[doc]!));
         masses[doc]! += idf * weight;
         matched[doc]! += count;
@@ -171,4 +260,15 @@ export class RetrievalIndex {
       matched: matched[doc]!,
     }));
   }
+}
+
+function decode(snapshot: RetrievalSnapshot): Postings {
+  return {
+    ids: snapshot.ids,
+    terms: snapshot.terms,
+    starts: fromBase64(snapshot.starts, (b) => new Uint32Array(b)),
+    docs: fromBase64(snapshot.docs, (b) => new Uint32Array(b)),
+    frequencies: fromBase64(snapshot.frequencies, (b) => new Float64Array(b)),
+    lengths: fromBase64(snapshot.lengths, (b) => new Float64Array(b)),
+  };
 }

@@ -14,6 +14,7 @@ import type { PovertyRules } from '../domain/poverty/types.js';
 import { ConversationEngine } from '../engine/engine.js';
 import { createQuickReplyPaging } from '../engine/quick-reply-pages.js';
 import { SessionStore } from '../engine/session-store.js';
+import type { RetrievalIndex } from '../nlu/retrieval.js';
 import type { Parser } from '../nlu/types.js';
 import { ConsentService } from '../privacy/consent.js';
 import { createPrivacyNoticeHook } from '../privacy/notice-hook.js';
@@ -48,6 +49,8 @@ export interface ConversationOptions {
   communes: CommuneDirectory;
   answers: AnswerBook;
   knowledge: Knowledge;
+  /** The knowledge base's search index from the build, when it matches `knowledge`; else built just after ready. */
+  knowledgeIndex?: RetrievalIndex | null;
   loanRates: readonly LoanRates[];
   povertyRules: PovertyRules;
   parser: Parser;
@@ -67,7 +70,7 @@ const NOT_QUESTIONS = ['greeting', 'thanks_goodbye', 'help', HANDOFF_INTENT];
  * `personalData`.
  */
 export const conversationPlugin = fp<ConversationOptions>(
-  async (app, { config, storage, clock, communes, answers, knowledge, loanRates, povertyRules, parser }) => {
+  async (app, { config, storage, clock, communes, answers, knowledge, knowledgeIndex, loanRates, povertyRules, parser }) => {
     const citizens = new CitizenRegistry(storage.citizens);
     const { stats } = app;
     const communeOf = async (citizenId: string) => (await citizens.get(citizenId))?.commune ?? null;
@@ -89,8 +92,8 @@ export const conversationPlugin = fp<ConversationOptions>(
     });
     const pageUrl = privacyPageUrl(config);
     const paging = createQuickReplyPaging();
-    const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals);
-    // The knowledge index is built just after start-up, not before /health answers ready.
+    const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals, { index: knowledgeIndex });
+    // Without the build's index, it is built just after start-up, not before /health answers ready.
     app.addHook('onReady', async () => {
       setImmediate(() => finder.warm());
     });

@@ -13,7 +13,11 @@ export interface FuzzyHit<T> {
 export class FuzzyIndex<T> {
   readonly #maxDistance: number;
   readonly #exact = new Map<string, T[]>();
-  readonly #byDeletion = new Map<string, Set<string>>();
+  /**
+   * Built by the first fuzzy search, not by `add`: exact lookups, most of them, need none of it, and for the
+   * communes' ~1,000 names it is ~50,000 deletions (a twentieth of start-up).
+   */
+  #byDeletion: Map<string, Set<string>> | null = null;
 
   constructor(maxDistance: number) {
     this.#maxDistance = maxDistance;
@@ -26,11 +30,23 @@ export class FuzzyIndex<T> {
       return;
     }
     this.#exact.set(key, [value]);
+    if (this.#byDeletion) this.#indexDeletions(this.#byDeletion, key);
+  }
+
+  #indexDeletions(byDeletion: Map<string, Set<string>>, key: string): void {
     for (const variant of deletions(key, this.#maxDistance)) {
-      const keys = this.#byDeletion.get(variant);
+      const keys = byDeletion.get(variant);
       if (keys) keys.add(key);
-      else this.#byDeletion.set(variant, new Set([key]));
+      else byDeletion.set(variant, new Set([key]));
     }
+  }
+
+  #deletionIndex(): Map<string, Set<string>> {
+    if (!this.#byDeletion) {
+      this.#byDeletion = new Map();
+      for (const key of this.#exact.keys()) this.#indexDeletions(this.#byDeletion, key);
+    }
+    return this.#byDeletion;
   }
 
   exact(key: string): readonly T[] {
@@ -42,8 +58,9 @@ export class FuzzyIndex<T> {
     const limit = Math.min(maxDistance, this.#maxDistance);
     const hits: FuzzyHit<T>[] = [];
     const seen = new Set<string>();
+    const byDeletion = this.#deletionIndex();
     for (const variant of deletions(query, limit)) {
-      for (const key of this.#byDeletion.get(variant) ?? []) {
+      for (const key of byDeletion.get(variant) ?? []) {
         if (seen.has(key)) continue;
         seen.add(key);
         const distance = editDistance(query, key, limit);

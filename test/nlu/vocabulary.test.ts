@@ -31,6 +31,16 @@ describe('fuzzy index', () => {
     expect(index.search('kimhmom', 2).map((h) => h.key)).toEqual(['kinhmon']);
     expect(index.exact('kinhmon')).toEqual(['KINHMON']);
   });
+
+  it('finds keys added after its first search (the deletion index is built then, and kept up to date)', () => {
+    const index = new FuzzyIndex<string>(1);
+    index.add('thanhha', 'a');
+    expect(index.search('thanhhs').map((h) => h.key)).toEqual(['thanhha']);
+    index.add('thanhhai', 'b');
+    index.add('thanhha', 'c');
+    expect(index.search('thanhhs').map((h) => [h.key, h.value])).toEqual([['thanhha', 'a'], ['thanhha', 'c']]);
+    expect(index.search('thanhhaj').map((h) => h.value).sort()).toEqual(['a', 'b', 'c']);
+  });
 });
 
 describe('vocabulary repair', () => {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { SourceMap } from 'node:module';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,5 +21,16 @@ describe('the built service started as `npm start` starts it', () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/\bsrc\/storage\/[\w/-]+\.ts:\d+:\d+/);
     expect(result.stderr).toMatch(/\bsrc\/main\.ts:\d+:\d+/);
+  });
+
+  it('maps src/ code to its lines and leaves dependencies unmapped, never attributed to a src/ line', async () => {
+    const map = new SourceMap(JSON.parse(await readFile('dist/main.js.map', 'utf8')));
+    const lines = (await readFile('dist/main.js', 'utf8')).split('\n');
+    const entryAt = (code: string) => {
+      const line = lines.findIndex((l) => l.includes(code));
+      return map.findEntry(line, lines[line]!.indexOf(code) + code.length) as { originalSource?: string };
+    };
+    expect(entryAt('function loadCommunes(').originalSource).toMatch(/src\/content\/communes\.ts$/);
+    expect(entryAt('function fastify(').originalSource).toBeUndefined();
   });
 });

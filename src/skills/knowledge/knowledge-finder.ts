@@ -78,16 +78,22 @@ export class KnowledgeFinder {
   readonly #documents: () => RetrievalDocument[];
   readonly #tuning: FinderTuning;
 
-  constructor(entries: readonly KnowledgeEntry[], referrals: readonly Referral[], tuning: Partial<FinderTuning> = {}) {
+  /** `index`: the index of these entries and referrals built earlier (the build's snapshot), else built on first use. */
+  constructor(
+    entries: readonly KnowledgeEntry[],
+    referrals: readonly Referral[],
+    { index, ...tuning }: Partial<FinderTuning> & { index?: RetrievalIndex | null } = {},
+  ) {
     this.#tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.#index = index ?? null;
     for (const e of entries) this.#entries.set(e.id, e);
     for (const r of referrals) this.#referrals.set(REFERRAL_PREFIX + r.id, r);
     this.#documents = () => knowledgeDocuments(entries, referrals);
   }
 
   /**
-   * Builds the search index (a quarter of a second for ~350 entries) unless built: the service calls it right after
-   * it is ready, so start-up does not wait for it; a question that comes first builds it.
+   * Builds the search index (a quarter of a second for ~350 entries) unless built or given: the service calls it
+   * right after it is ready, so start-up does not wait for it; a question that comes first builds it.
    */
   warm(): void {
     this.#index ??= new RetrievalIndex(this.#documents());
