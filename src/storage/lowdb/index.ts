@@ -60,11 +60,17 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       open<UnansweredRecord>('unanswered', unansweredRecord),
     ]);
   const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered];
+  const flush = async () => {
+    await Promise.all(all.map((c) => c.flush()));
+  };
 
   return {
     sessions: {
       loadAll: async () => [...sessions.values()],
       replaceAll: (records) => sessions.replaceAll(records),
+      get: async (key) => sessions.get(key),
+      save: (record) => sessions.put(record),
+      delete: (key) => sessions.delete(key),
     },
     citizens: {
       get: async (id) => citizens.get(id),
@@ -190,11 +196,12 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       deleteForCitizen: (citizenId) => unanswered.deleteWhere((u) => u.citizenId === citizenId),
       purgeBefore: (before) => unanswered.deleteWhere((u) => olderThan(u.at, before)),
     },
-    flush: async () => {
-      await Promise.all(all.map((c) => c.flush()));
-    },
+    flush,
     compact: async () => {
       await Promise.all(all.map((c) => c.compact()));
     },
+    // Files on the local disk: there is nothing to reach.
+    ping: async () => undefined,
+    close: flush,
   };
 }
