@@ -194,3 +194,18 @@ export const unansweredRecord = z.object({
   at: isoDate,
 });
 export type UnansweredRecord = z.infer<typeof unansweredRecord>;
+
+/** Each collection's record type, by the collection's name in `Storage`. */
+export interface StoredRecords {
+  sessions: SessionRecord;
+  citizens: CitizenRecord;
+  journal: JournalRecord;
+  announcements: AnnouncementRecord;
+  deliveries: DeliveryRecord;
+  staff: StaffRecord;
+  staffSessions: StaffSessionRecord;
+  audit: AuditRecord;
+  tokens: TokenRecord;
+  keptAnswers: KeptAnswerRecord;
+  unanswered: UnansweredRecord;
+}

@@ -19,9 +19,9 @@ import { createFaqSkill } from '../../src/skills/faq/faq-skill.js';
 import { renderAnswerById } from '../../src/skills/faq/render-answer.js';
 import { KnowledgeFinder } from '../../src/skills/knowledge/knowledge-finder.js';
 import { createPrivacySkill } from '../../src/skills/privacy/privacy-skill.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { fold } from '../../src/text/fold.js';
+import { openTestStorage } from '../support/storage.js';
 
 export const PRIVACY_URL = 'https://tro-ly.example.gov.vn/privacy';
 
@@ -54,7 +54,7 @@ export interface PrivacyHarness {
 export async function privacyHarness(): Promise<PrivacyHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'privacy-'));
   const clock = new ManualClock('2026-11-28T03:00:00Z');
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: 30 });
   const registry = new CitizenRegistry(storage.citizens);
   const consent = new ConsentService({ registry, keptAnswers: storage.keptAnswers, unanswered: storage.unanswered, holdMinutes: 30 });

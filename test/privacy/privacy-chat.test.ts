@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD } from '../../src/privacy/consent.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import { readCollection } from '../support/data-files.js';
+import { openTestStorage } from '../support/storage.js';
 import { dataFiles, filesContaining, PRIVACY_URL, type PrivacyHarness, privacyHarness } from './harness.js';
 
 let h: PrivacyHarness;
@@ -218,7 +218,7 @@ describe('"xóa dữ liệu của tôi"', () => {
     await h.say('xóa dữ liệu của tôi');
     await h.say('xóa hết');
     await h.sessions.stop();
-    const restored = await openLowdbStorage(h.dataDir);
+    const restored = await openTestStorage(h.dataDir);
     expect((await restored.sessions.loadAll()).map((s) => s.userId)).toEqual([]);
     expect(await restored.citizens.get('web:visitor-1')).toBeUndefined();
   });

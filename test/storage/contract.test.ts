@@ -3,20 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
-import type {
-  AnnouncementRecord,
-  AuditRecord,
-  CitizenRecord,
-  DeliveryRecord,
-  KeptAnswerRecord,
-  SessionRecord,
-  StaffRecord,
-  StaffSessionRecord,
-  TokenRecord,
-  UnansweredRecord,
-} from '../../src/storage/records.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { createSchema, openPostgresIn, type TestSchema } from '../support/postgres.js';
+import { announcement, at, audit, citizen, delivery, kept, session, staff, staffSession, T0, token, unanswered } from './fixtures.js';
 
 /**
  * The repository contracts (src/storage/repositories.ts), the same tests on every adapter: lowdb files, and the
@@ -72,88 +61,6 @@ function postgresAdapter(): Adapter {
     },
   };
 }
-
-const T0 = '2026-11-28T01:00:00.000Z';
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-const citizen = (id: string, commune: string | null, subscribed = commune !== null, lastInteractionAt = T0): CitizenRecord => ({
-  id: `web:${id}`,
-  channel: 'web',
-  userId: id,
-  firstSeenAt: T0,
-  lastInteractionAt,
-  noticeShownAt: null,
-  consent: { status: 'granted', at: T0 },
-  following: true,
-  commune,
-  subscribed,
-  subscribedAt: subscribed ? T0 : null,
-});
-
-const session = (key: string, lastActiveAt = T0): SessionRecord => ({
-  id: key,
-  key,
-  channel: 'web',
-  userId: key.slice(4),
-  flow: { skill: 'screening', step: 'household_size', data: { area: 'rural' }, history: [{ step: 'area', data: {} }] },
-  lastQuickReplies: [{ title: 'Có', payload: 'yes' }],
-  pending: { kind: 'count', owner: 'screening' },
-  lastIntent: 'screening_start',
-  context: { facts: { area: 'rural', householdSize: 4 } },
-  startedAt: T0,
-  lastActiveAt,
-});
-
-const announcement = (id: string, overrides: Partial<AnnouncementRecord> = {}): AnnouncementRecord => ({
-  id,
-  title: `Thông báo ${id}`,
-  body: 'Rà soát hộ nghèo năm 2027.',
-  communes: ['xa-a'],
-  channels: ['web', 'zalo'],
-  author: 'officer',
-  createdAt: T0,
-  scheduledAt: null,
-  publishedAt: T0,
-  status: 'published',
-  withdrawnAt: null,
-  withdrawnBy: null,
-  ...overrides,
-});
-
-const delivery = (announcementId: string, citizenId: string, state: DeliveryRecord['state'] = 'queued', updatedAt = T0): DeliveryRecord => ({
-  id: `${announcementId}|${citizenId}`,
-  announcementId,
-  citizenId,
-  channel: 'zalo',
-  state,
-  reason: state === 'failed' ? '-230: not a follower' : null,
-  attempts: state === 'queued' ? 0 : 1,
-  updatedAt,
-});
-
-const staff = (id: string, role: StaffRecord['role'] = 'officer'): StaffRecord => ({
-  id,
-  role,
-  communes: role === 'admin' ? [] : ['xa-a'],
-  passwordHash: 'scrypt$abc$def',
-  displayName: `Cán bộ ${id}`,
-  createdAt: T0,
-  disabled: false,
-});
-
-const staffSession = (id: string, username: string, expiresAt: string): StaffSessionRecord => ({ id, username, createdAt: T0, expiresAt });
-const audit = (id: string, when: string): AuditRecord => ({ id, at: when, actor: 'admin', action: 'staff.create', target: id, details: { role: 'officer' } });
-const kept = (id: string, citizenId: string, createdAt = T0): KeptAnswerRecord => ({ id, citizenId, kind: 'screening', data: { result: 'near_poor' }, createdAt });
-const unanswered = (id: string, citizenId: string, when = T0): UnansweredRecord => ({ id, citizenId, text: 'hỏi gì đó', at: when });
-const token = (refreshToken: string): TokenRecord => ({
-  id: 'zalo',
-  accessToken: 'access',
-  refreshToken,
-  accessTokenExpiresAt: at(60),
-  refreshedAt: T0,
-  alert: null,
-  refusal: 'configuration',
-});
 
 const ids = (records: { id: string }[]) => records.map((r) => r.id);
 const sortedIds = (records: { id: string }[]) => ids(records).sort();

@@ -15,6 +15,7 @@ import {
   type SessionRecord,
   type StaffRecord,
   type StaffSessionRecord,
+  type StoredRecords,
   sessionRecord,
   staffRecord,
   staffSessionRecord,
@@ -41,11 +42,11 @@ const addressedTo = (target: readonly string[] | 'all', communes: readonly strin
  */
 const LOGGED = { log: true };
 
-/** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
-export async function openLowdbStorage(dataDir: string): Promise<Storage> {
+/** Every collection's file, read and validated (the log replayed onto its snapshot). */
+async function openCollections(dataDir: string): Promise<{ [K in keyof StoredRecords]: JsonCollection<StoredRecords[K]> }> {
   const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>, options?: { log: boolean }) =>
     JsonCollection.open<T>(dataDir, name, schema, options);
-  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered] =
+  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers, unanswered] =
     await Promise.all([
       open<SessionRecord>('sessions', sessionRecord),
       open<CitizenRecord>('citizens', citizenRecord, LOGGED),
@@ -59,6 +60,32 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       open<KeptAnswerRecord>('kept-answers', keptAnswerRecord),
       open<UnansweredRecord>('unanswered', unansweredRecord),
     ]);
+  return { sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers, unanswered };
+}
+
+/** Every record of every collection in DATA_DIR, validated as at start-up (`npm run migrate-data` copies them). */
+export async function readLowdbRecords(dataDir: string): Promise<{ [K in keyof StoredRecords]: StoredRecords[K][] }> {
+  const c = await openCollections(dataDir);
+  const all = <T extends { id: string }>(collection: JsonCollection<T>) => [...collection.values()];
+  return {
+    sessions: all(c.sessions),
+    citizens: all(c.citizens),
+    journal: all(c.journal),
+    announcements: all(c.announcements),
+    deliveries: all(c.deliveries),
+    staff: all(c.staff),
+    staffSessions: all(c.staffSessions),
+    audit: all(c.audit),
+    tokens: all(c.tokens),
+    keptAnswers: all(c.keptAnswers),
+    unanswered: all(c.unanswered),
+  };
+}
+
+/** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
+export async function openLowdbStorage(dataDir: string): Promise<Storage> {
+  const { sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers: kept, unanswered } =
+    await openCollections(dataDir);
   const all = [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered];
   const flush = async () => {
     await Promise.all(all.map((c) => c.flush()));

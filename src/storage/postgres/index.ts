@@ -15,6 +15,7 @@ import {
   type SessionRecord,
   type StaffRecord,
   type StaffSessionRecord,
+  type StoredRecords,
   sessionRecord,
   staffRecord,
   staffSessionRecord,
@@ -39,7 +40,7 @@ export interface PostgresOptions {
 }
 
 /** Each collection's table (migrations/1765000000000_initial.sql). */
-export const tables = {
+export const tables: { [K in keyof StoredRecords]: Table<StoredRecords[K]> } = {
   sessions: new Table<SessionRecord>('sessions', sessionRecord),
   citizens: new Table<CitizenRecord>('citizens', citizenRecord),
   journal: new Table<JournalRecord>('journal', journalRecord),

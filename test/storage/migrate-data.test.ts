@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLowdbStorage, readLowdbRecords } from '../../src/storage/lowdb/index.js';
+import { tables } from '../../src/storage/postgres/index.js';
+import type { StoredRecords } from '../../src/storage/records.js';
+import { createSchema, type TestSchema } from '../support/postgres.js';
+import { announcement, at, audit, citizen, delivery, kept, session, staff, staffSession, T0, token, unanswered } from './fixtures.js';
+
+/** `npm run migrate-data`: a DATA_DIR with records of every collection, copied by the script itself into PostgreSQL. */
+const run = promisify(execFile);
+let schema: TestSchema;
+let dataDir: string;
+
+beforeAll(async () => {
+  schema = await createSchema();
+  dataDir = await mkdtemp(join(tmpdir(), 'migrate-data-'));
+  const storage = await openLowdbStorage(dataDir);
+  await storage.sessions.replaceAll([session('web:s1'), session('web:s2', at(5))]);
+  for (let i = 0; i < 120; i++) await storage.citizens.save(citizen(`c${i}`, i % 3 ? 'xa-a' : null));
+  await storage.citizens.save({ ...citizen('c1', 'xa-b'), subscribed: false, subscribedAt: null });
+  await storage.citizens.delete('web:c2');
+  await storage.journal.recordIfNew({ id: 'j1', receivedAt: T0, event: { text: 'xin chào' }, citizenId: 'zalo:1' });
+  await storage.journal.recordIfNew({ id: 'j2', receivedAt: T0, event: { text: 'hộ nghèo' }, citizenId: 'zalo:2' });
+  await storage.journal.advance('j2', 'replying', undefined, [{ text: 'Chào bạn' }]);
+  await storage.journal.recordIfNew({ id: 'j3', receivedAt: T0, event: null, citizenId: null });
+  await storage.journal.advance('j3', 'done', 'replied');
+  await storage.announcements.save(announcement('a1'));
+  await storage.announcements.save(announcement('a2', { communes: 'all', status: 'scheduled', scheduledAt: at(60), publishedAt: null }));
+  await storage.deliveries.enqueue(Array.from({ length: 300 }, (_, i) => delivery('a1', `zalo:${i}`)));
+  await storage.deliveries.update([delivery('a1', 'zalo:0', 'sent'), delivery('a1', 'zalo:1', 'failed')]);
+  await storage.staff.save(staff('quantri', 'admin'));
+  await storage.staff.save(staff('lan'));
+  await storage.staffSessions.save(staffSession('h1', 'lan', at(600)));
+  for (let i = 0; i < 5; i++) await storage.audit.append(audit(`x${i}`, at(i)));
+  await storage.tokens.save(token('refresh-1'));
+  await storage.keptAnswers.add(kept('k1', 'web:c1'));
+  await storage.unanswered.add(unanswered('u1', 'web:c1'));
+  await storage.unanswered.add({ ...unanswered('u2', 'web:c3'), text: null });
+  // Some of it only in the change logs, some compacted into the snapshots: the script must read both.
+  await storage.close();
+});
+
+afterAll(() => schema.drop());
+
+const migrateData = () =>
+  run('npx', ['tsx', 'scripts/migrate-data.ts'], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: schema.url } });
+
+async function tableRecords(collection: keyof StoredRecords): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: schema.url });
+  await client.connect();
+  try {
+    return (await client.query(`SELECT record FROM ${tables[collection].name} ORDER BY id`)).rows.map((r) => r.record);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('npm run migrate-data', () => {
+  it('copies every record of every collection, and a second run writes nothing', async () => {
+    const expected = await readLowdbRecords(dataDir);
+    const counts = Object.fromEntries(Object.entries(expected).map(([name, records]) => [name, records.length]));
+    expect(counts).toEqual({
+      sessions: 2,
+      citizens: 119,
+      journal: 3,
+      announcements: 2,
+      deliveries: 300,
+      staff: 2,
+      staffSessions: 1,
+      audit: 5,
+      tokens: 1,
+      keptAnswers: 1,
+      unanswered: 2,
+    });
+
+    const first = await migrateData();
+    for (const [name, n] of Object.entries(counts)) expect(first.stdout).toContain(`${name.padEnd(14)} read ${n}, written ${n}\n`);
+    expect(first.stdout).toContain('438 records read, 438 of them in the database.');
+
+    for (const name of Object.keys(counts) as (keyof StoredRecords)[]) {
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+      expect(await tableRecords(name), name).toEqual([...expected[name]].sort(byId));
+    }
+
+    const second = await migrateData();
+    expect(second.stdout).toContain(`citizens       read 119, written 0 (119 already there)\n`);
+    expect(second.stdout).toContain('438 records read, 438 of them in the database.');
+    expect(await tableRecords('citizens')).toHaveLength(119);
+  });
+
+  it('refuses without DATABASE_URL, naming it', async () => {
+    const error = await run('npx', ['tsx', 'scripts/migrate-data.ts'], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error).toMatchObject({ code: 78, stderr: expect.stringContaining('Set DATABASE_URL') });
+  });
+});
