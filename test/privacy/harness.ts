@@ -21,7 +21,7 @@ import { KnowledgeFinder } from '../../src/skills/knowledge/knowledge-finder.js'
 import { createPrivacySkill } from '../../src/skills/privacy/privacy-skill.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { fold } from '../../src/text/fold.js';
-import { openTestStorage } from '../support/storage.js';
+import { ON_POSTGRES, openTestStorage, postgresCollections } from '../support/storage.js';
 
 export const PRIVACY_URL = 'https://tro-ly.example.gov.vn/privacy';
 
@@ -94,10 +94,19 @@ export async function privacyHarness(): Promise<PrivacyHarness> {
   };
 }
 
-/** Every data file's text, after pending writes reached the disk. */
+/**
+ * Every data file's text, after pending writes reached the disk; on PostgreSQL, every table's rows as text, named as
+ * the collection's snapshot file would be.
+ */
 export async function dataFiles(dataDir: string, storage: Storage): Promise<Map<string, string>> {
   await storage.flush();
   const files = new Map<string, string>();
+  if (ON_POSTGRES) {
+    for (const [name, records] of await postgresCollections(dataDir)) {
+      if (records.length) files.set(`${name}.json`, JSON.stringify(records));
+    }
+    return files;
+  }
   for (const name of await readdir(dataDir)) files.set(name, await readFile(join(dataDir, name), 'utf8'));
   return files;
 }

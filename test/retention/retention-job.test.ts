@@ -3,6 +3,7 @@ import { RetentionJob } from '../../src/retention/retention-job.js';
 import type { DeliveryRecord } from '../../src/storage/records.js';
 import { dataFiles, filesContaining, type PrivacyHarness, privacyHarness } from '../privacy/harness.js';
 import { readCollection } from '../support/data-files.js';
+import { ON_POSTGRES } from '../support/storage.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -91,7 +92,8 @@ describe('retention job', () => {
     expect(await filesContaining(h.dataDir, h.storage, 'j-old')).toEqual([]);
   });
 
-  it('leaves every snapshot valid JSON and every change log empty after compacting', async () => {
+  // The embedded files' own property (PostgreSQL has no snapshot or change log).
+  it.skipIf(ON_POSTGRES)('leaves every snapshot valid JSON and every change log empty after compacting', async () => {
     await h.say('xin chào', 'a');
     await h.say('xin chào', 'b');
     await h.storage.journal.recordIfNew({ id: 'j-1', receivedAt: h.clock.now().toISOString(), event: null, citizenId: null });

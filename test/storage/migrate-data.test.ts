@@ -91,7 +91,8 @@ describe('npm run migrate-data', () => {
     expect(second.stdout).toContain(`citizens       read 119, written 0 (119 already there)\n`);
     expect(second.stdout).toContain('438 records read, 438 of them in the database.');
     expect(await tableRecords('citizens')).toHaveLength(119);
-  });
+    // Two runs of the script, each a tsx process of its own.
+  }, 120_000);
 
   it('refuses without DATABASE_URL, naming it', async () => {
     const error = await run('npx', ['tsx', 'scripts/migrate-data.ts'], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } }).catch(

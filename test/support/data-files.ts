@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ON_POSTGRES, postgresCollections } from './storage.js';
 
 export type StoredRecord = Record<string, unknown> & { id: string };
 
@@ -7,9 +8,10 @@ export type StoredRecord = Record<string, unknown> & { id: string };
  * A collection's live records as its files hold them: the snapshot `name.json` with the change log `name.log`, if any,
  * replayed onto it. Written apart from the storage code so that tests check the files, not the code's own reading.
  * Throws when a file is not what storage writes; only a last log line without its newline (an append cut short by a
- * crash) is ignored, as start-up ignores it.
+ * crash) is ignored, as start-up ignores it. With DATABASE_URL set (test/support/storage.ts), the rows of its table.
  */
 export async function readCollection(dataDir: string, name: string): Promise<StoredRecord[]> {
+  if (ON_POSTGRES) return ((await postgresCollections(dataDir)).get(name) ?? []) as StoredRecord[];
   const records = new Map<string, StoredRecord>();
   const snapshot = await readIfPresent(join(dataDir, `${name}.json`));
   if (snapshot !== null) {

@@ -74,5 +74,5 @@ export function dropSchemas(prefix: string): Promise<number> {
 
 /** The PostgreSQL adapter on a schema (migrated on opening). */
 export function openPostgresIn(schema: TestSchema): Promise<Storage> {
-  return openPostgresStorage({ url: schema.url, poolSize: 4 });
+  return openPostgresStorage({ url: schema.url });
 }

@@ -64,7 +64,8 @@ const limited = (order: string, limit?: number) => `${order} LIMIT ${limit === u
 
 /** Opens a pool on DATABASE_URL and brings the schema up to date (migrations/) before anything is read. */
 export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // A query waits up to 30 s for a connection (a burst queues behind the pool) before it fails.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 30_000 });
   pool.on('error', (error) => options.onError?.(error));
   try {
     await migrate(pool, options.log);
