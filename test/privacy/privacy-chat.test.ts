@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD } from '../../src/privacy/consent.js';
-import { readCollection } from '../support/data-files.js';
+import { readStored } from '../support/data-files.js';
 import { ON_POSTGRES, openTestStorage } from '../support/storage.js';
 import { dataFiles, filesContaining, PRIVACY_URL, type PrivacyHarness, privacyHarness } from './harness.js';
 
@@ -203,7 +203,7 @@ describe('"xóa dữ liệu của tôi"', () => {
     const neighbourOnly = [...(await dataFiles(h.dataDir, h.storage)).values()].join('\n');
     expect(neighbourOnly).toContain('neighbour-9');
     // The journal keeps the hash that exactly-once delivery needs.
-    expect((await readCollection(h.dataDir, 'journal')).map((e) => e.id)).toContain(journalId(userId));
+    expect((await readStored(h.dataDir, 'journal')).map((e) => e.id)).toContain(journalId(userId));
     // The audit entry names the citizen by hash only.
     const [entry] = await h.storage.audit.list({ limit: 1 });
     expect(entry).toMatchObject({ actor: 'citizen', action: 'personal_data.delete', target: expect.stringMatching(/^citizen:[0-9a-f]{16}$/) });

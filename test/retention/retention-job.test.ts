@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RetentionJob } from '../../src/retention/retention-job.js';
 import type { DeliveryRecord } from '../../src/storage/records.js';
 import { dataFiles, filesContaining, type PrivacyHarness, privacyHarness } from '../privacy/harness.js';
-import { readCollection } from '../support/data-files.js';
+import { readStored } from '../support/data-files.js';
 import { ON_POSTGRES } from '../support/storage.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -87,7 +87,7 @@ describe('retention job', () => {
     expect(audit.map((a) => a.id)).not.toContain('audit-old');
     // The run itself is audited, with counts only.
     expect(audit.find((a) => a.action === 'retention.purge')).toMatchObject({ actor: 'retention', details: report });
-    expect((await readCollection(h.dataDir, 'journal')).map((e) => e.id).sort()).toEqual(['j-new', 'j-unfinished']);
+    expect((await readStored(h.dataDir, 'journal')).map((e) => e.id).sort()).toEqual(['j-new', 'j-unfinished']);
     // The run compacts: the purged hash is not left in a change log either.
     expect(await filesContaining(h.dataDir, h.storage, 'j-old')).toEqual([]);
   });

@@ -8,10 +8,9 @@ export type StoredRecord = Record<string, unknown> & { id: string };
  * A collection's live records as its files hold them: the snapshot `name.json` with the change log `name.log`, if any,
  * replayed onto it. Written apart from the storage code so that tests check the files, not the code's own reading.
  * Throws when a file is not what storage writes; only a last log line without its newline (an append cut short by a
- * crash) is ignored, as start-up ignores it. With DATABASE_URL set (test/support/storage.ts), the rows of its table.
+ * crash) is ignored, as start-up ignores it.
  */
 export async function readCollection(dataDir: string, name: string): Promise<StoredRecord[]> {
-  if (ON_POSTGRES) return ((await postgresCollections(dataDir)).get(name) ?? []) as StoredRecord[];
   const records = new Map<string, StoredRecord>();
   const snapshot = await readIfPresent(join(dataDir, `${name}.json`));
   if (snapshot !== null) {
@@ -26,6 +25,12 @@ export async function readCollection(dataDir: string, name: string): Promise<Sto
     else throw new Error(`${name}.log line ${index + 1} is neither a put nor a del: ${line}`);
   });
   return [...records.values()];
+}
+
+/** What a collection holds, wherever the test storage keeps it: its files, or with DATABASE_URL set its table's rows. */
+export async function readStored(dataDir: string, name: string): Promise<StoredRecord[]> {
+  if (ON_POSTGRES) return ((await postgresCollections(dataDir)).get(name) ?? []) as StoredRecord[];
+  return readCollection(dataDir, name);
 }
 
 /** The collections in `dataDir`, by the names of their files (temp files left by a crash aside). */

@@ -1,27 +1,17 @@
 import pg from 'pg';
 import {
-  type AnnouncementRecord,
-  type AuditRecord,
   announcementRecord,
   auditRecord,
-  type CitizenRecord,
   citizenRecord,
-  type DeliveryRecord,
   deliveryRecord,
   type JournalRecord,
   journalRecord,
-  type KeptAnswerRecord,
   keptAnswerRecord,
-  type SessionRecord,
-  type StaffRecord,
-  type StaffSessionRecord,
   type StoredRecords,
   sessionRecord,
   staffRecord,
   staffSessionRecord,
-  type TokenRecord,
   tokenRecord,
-  type UnansweredRecord,
   unansweredRecord,
 } from '../records.js';
 import type { Storage } from '../repositories.js';
@@ -41,17 +31,17 @@ export interface PostgresOptions {
 
 /** Each collection's table (migrations/1765000000000_initial.sql). */
 export const tables: { [K in keyof StoredRecords]: Table<StoredRecords[K]> } = {
-  sessions: new Table<SessionRecord>('sessions', sessionRecord),
-  citizens: new Table<CitizenRecord>('citizens', citizenRecord),
-  journal: new Table<JournalRecord>('journal', journalRecord),
-  announcements: new Table<AnnouncementRecord>('announcements', announcementRecord),
-  deliveries: new Table<DeliveryRecord>('deliveries', deliveryRecord),
-  staff: new Table<StaffRecord>('staff', staffRecord),
-  staffSessions: new Table<StaffSessionRecord>('staff_sessions', staffSessionRecord),
-  audit: new Table<AuditRecord>('audit', auditRecord),
-  tokens: new Table<TokenRecord>('tokens', tokenRecord),
-  keptAnswers: new Table<KeptAnswerRecord>('kept_answers', keptAnswerRecord),
-  unanswered: new Table<UnansweredRecord>('unanswered', unansweredRecord),
+  sessions: new Table('sessions', sessionRecord),
+  citizens: new Table('citizens', citizenRecord),
+  journal: new Table('journal', journalRecord),
+  announcements: new Table('announcements', announcementRecord),
+  deliveries: new Table('deliveries', deliveryRecord),
+  staff: new Table('staff', staffRecord),
+  staffSessions: new Table('staff_sessions', staffSessionRecord),
+  audit: new Table('audit', auditRecord),
+  tokens: new Table('tokens', tokenRecord),
+  keptAnswers: new Table('kept_answers', keptAnswerRecord),
+  unanswered: new Table('unanswered', unansweredRecord),
 };
 
 const FINISHED = "state IN ('sent', 'failed', 'skipped')";
