@@ -1,5 +1,4 @@
 import { openLowdbStorage } from './lowdb/index.js';
-import { openPostgresStorage } from './postgres/index.js';
 import type { Storage } from './repositories.js';
 
 export interface StorageChoice {
@@ -11,8 +10,10 @@ export interface StorageChoice {
 }
 
 /** The one place that picks the storage adapter. */
-export function openStorage(choice: StorageChoice): Promise<Storage> {
+export async function openStorage(choice: StorageChoice): Promise<Storage> {
   if (!choice.databaseUrl) return openLowdbStorage(choice.dataDir);
+  // Loaded only when chosen: the embedded default starts without evaluating the driver and the migration tool.
+  const { openPostgresStorage } = await import('./postgres/index.js');
   return openPostgresStorage({
     url: choice.databaseUrl,
     onError: (error) => choice.log.error({ err: error }, 'PostgreSQL connection error (the pool opens a new connection)'),

@@ -99,5 +99,5 @@ describe('npm run migrate-data', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(error).toMatchObject({ code: 78, stderr: expect.stringContaining('Set DATABASE_URL') });
-  });
+  }, 120_000);
 });
