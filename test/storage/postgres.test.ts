@@ -61,6 +61,28 @@ describe('PostgreSQL storage', () => {
     await rows(`DELETE FROM citizens WHERE id = 'web:bad'`);
   });
 
+  it('stores text with NUL or half a surrogate pair (hostile input) as U+FFFD instead of failing', async () => {
+    const storage = await openPostgresIn(schema);
+    opened.push(storage);
+    const hostile = 'a\u0000b\ud807c';
+    const entry = { id: `j${hostile}`, receivedAt: '2026-11-28T01:00:00.000Z', event: { [hostile]: hostile }, citizenId: `zalo:${hostile}` };
+    expect(await storage.journal.recordIfNew(entry)).toBe(true);
+    await storage.journal.advance(entry.id, 'replying', hostile, [{ text: hostile }]);
+    expect(await storage.journal.unfinished()).toEqual([
+      {
+        id: 'j' + 'a\ufffdb\ufffdc',
+        receivedAt: entry.receivedAt,
+        event: { 'a\ufffdb\ufffdc': 'a\ufffdb\ufffdc' },
+        citizenId: 'zalo:a\ufffdb\ufffdc',
+        state: 'replying',
+        outcome: 'a\ufffdb\ufffdc',
+        pendingReplies: [{ text: 'a\ufffdb\ufffdc' }],
+      },
+    ]);
+    expect(await storage.journal.forgetCitizen(entry.citizenId)).toBe(1);
+    expect(await storage.staff.get(hostile)).toBeUndefined();
+  });
+
   it('refuses to start on a database URL it cannot reach, naming nothing secret', async () => {
     const error = await openPostgresStorage({ url: 'postgres://postgres:secret@127.0.0.1:1/test' }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/ECONNREFUSED/);

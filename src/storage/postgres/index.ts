@@ -16,7 +16,7 @@ import {
 } from '../records.js';
 import type { Storage } from '../repositories.js';
 import { type MigrationLog, migrate } from './migrate.js';
-import { Table, transaction } from './table.js';
+import { storableParams, Table, toJson, transaction } from './table.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
@@ -109,7 +109,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
       },
       advance: async (id, state, outcome, pendingReplies) => {
         // One statement, so two instances advancing the same entry each see a whole record. "done" keeps only the hash.
-        const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+        const json = (value: unknown) => (value === undefined || value === null ? null : toJson(value));
         await pool.query(
           `UPDATE journal SET record = CASE WHEN $2 = 'done'
              THEN record || jsonb_build_object('state', $2::text, 'outcome', coalesce($3::jsonb, record->'outcome'),
@@ -118,7 +118,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
                'pendingReplies', coalesce($4::jsonb, record->'pendingReplies', 'null'::jsonb))
            END
            WHERE id = $1`,
-          [id, state, json(outcome), json(pendingReplies)],
+          storableParams([id, state, json(outcome), json(pendingReplies)]),
         );
       },
       unfinished: () => t.journal.select(pool, "state <> 'done'"),
@@ -126,7 +126,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
         const result = await pool.query(
           `UPDATE journal SET record = record || '{"state":"done","event":null,"citizenId":null,"pendingReplies":null,"outcome":"deleted"}'::jsonb
            WHERE citizen_id = $1`,
-          [citizenId],
+          storableParams([citizenId]),
         );
         return result.rowCount ?? 0;
       },

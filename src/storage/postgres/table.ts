@@ -8,6 +8,29 @@ export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 /** Rows per INSERT: the records go as one JSON array parameter, kept to a few megabytes. */
 const BATCH = 2000;
 
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * PostgreSQL text and jsonb hold neither NUL nor half of a surrogate pair (a hostile Zalo event or login may carry
+ * them): each becomes U+FFFD, as in any UTF-8 text, rather than the write failing.
+ */
+export const storable = (text: string) => text.replace(UNSTORABLE, '\ufffd');
+const storableValue = (value: unknown) => (typeof value === 'string' ? storable(value) : value);
+
+/** The record as JSON PostgreSQL accepts: strings and keys made storable. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'string') return storable(v);
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => storable(k) !== k)) {
+      return Object.fromEntries(Object.entries(v).map(([k, inner]) => [storable(k), inner]));
+    }
+    return v;
+  });
+}
+
+/** Query parameters made storable (strings, and the strings of arrays). */
+export const storableParams = (params: unknown[]) =>
+  params.map((p) => (Array.isArray(p) ? p.map(storableValue) : storableValue(p)));
+
 /**
  * One collection's table (see migrations/): `id`, `seq` (first-write order), `record` (the whole record as JSON) and
  * generated columns the queries filter on. Every record read back is validated with the collection's zod schema, as
@@ -33,17 +56,17 @@ export class Table<T extends { id: string }> {
   }
 
   async get(db: Queryable, id: string): Promise<T | undefined> {
-    const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE id = $1`, [id]);
+    const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE id = $1`, [storable(id)]);
     return rows[0] ? this.parse(rows[0]) : undefined;
   }
 
   async select(db: Queryable, where = 'true', params: unknown[] = [], order = 'seq'): Promise<T[]> {
-    const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE ${where} ORDER BY ${order}`, params);
+    const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE ${where} ORDER BY ${order}`, storableParams(params));
     return rows.map((row) => this.parse(row));
   }
 
   async count(db: Queryable, where: string, params: unknown[] = []): Promise<number> {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${this.name} WHERE ${where}`, params);
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${this.name} WHERE ${where}`, storableParams(params));
     return rows[0].n as number;
   }
 
@@ -51,7 +74,7 @@ export class Table<T extends { id: string }> {
   put(db: Queryable, record: T): Promise<unknown> {
     return db.query(
       `INSERT INTO ${this.name} (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record`,
-      [record.id, JSON.stringify(record)],
+      [storable(record.id), toJson(record)],
     );
   }
 
@@ -69,7 +92,7 @@ export class Table<T extends { id: string }> {
         `INSERT INTO ${this.name} (id, record)
          SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(r, n) ORDER BY n
          ON CONFLICT (id) ${onConflict}`,
-        [JSON.stringify(batch)],
+        [toJson(batch)],
       );
       written += result.rowCount ?? 0;
     }
@@ -77,7 +100,7 @@ export class Table<T extends { id: string }> {
   }
 
   async deleteWhere(db: Queryable, where: string, params: unknown[] = []): Promise<number> {
-    const result = await db.query(`DELETE FROM ${this.name} WHERE ${where}`, params);
+    const result = await db.query(`DELETE FROM ${this.name} WHERE ${where}`, storableParams(params));
     return result.rowCount ?? 0;
   }
 }
