@@ -80,6 +80,9 @@ describe('PostgreSQL storage', () => {
       },
     ]);
     expect(await storage.journal.forgetCitizen(entry.citizenId)).toBe(1);
+    // Two ids that differ only in what cannot be stored are one row, within one batch too.
+    const twin = (id: string) => ({ id, announcementId: 'a', citizenId: 'zalo:1', channel: 'zalo' as const, state: 'queued' as const, reason: null, attempts: 0, updatedAt: entry.receivedAt });
+    expect(await storage.deliveries.enqueue([twin('d\ud800'), twin('d\ud801')])).toBe(1);
     expect(await storage.staff.get(hostile)).toBeUndefined();
   });
 

@@ -83,7 +83,8 @@ export class Table<T extends { id: string }> {
    * of several records with one id wins, as in the embedded adapter. Returns how many rows were written.
    */
   async putMany(db: Queryable, records: Iterable<T>, conflict: 'replace' | 'keep'): Promise<number> {
-    const unique = [...new Map([...records].map((r) => [r.id, r])).values()];
+    // By the id as stored: two ids that differ only in unstorable characters are one row.
+    const unique = [...new Map([...records].map((r) => [storable(r.id), r])).values()];
     const onConflict = conflict === 'replace' ? 'DO UPDATE SET record = excluded.record' : 'DO NOTHING';
     let written = 0;
     for (let start = 0; start < unique.length; start += BATCH) {
