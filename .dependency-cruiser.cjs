@@ -49,11 +49,20 @@ module.exports = {
       to: { path: '^src/(engine|skills|channels|storage)/' },
     },
     {
-      name: 'only-the-root-wires-adapters',
-      comment: 'Only the composition root (src/app.ts) picks the concrete storage adapter (storage/lowdb).',
+      name: 'only-the-storage-choice-wires-adapters',
+      comment:
+        'Only src/storage/index.ts picks the storage adapter (lowdb/ or postgres/) for the composition root; ' +
+        'src/storage/migrate-data.ts copies the one into the other.',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/app\\.ts$|^src/storage/lowdb/' },
-      to: { path: '^src/storage/lowdb/' },
+      from: { path: '^src/', pathNot: '^src/storage/(index|migrate-data)\\.ts$|^src/storage/(lowdb|postgres)/' },
+      to: { path: '^src/storage/(lowdb|postgres)/' },
+    },
+    {
+      name: 'adapters-stand-apart',
+      comment: 'A storage adapter uses only its own files and the shared storage ones (records, interfaces, errors).',
+      severity: 'error',
+      from: { path: '^src/storage/(lowdb|postgres)/' },
+      to: { path: '^src/storage/(lowdb|postgres)/', pathNot: '^src/storage/$1/' },
     },
   ],
   options: {

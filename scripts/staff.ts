@@ -7,9 +7,9 @@
  *   npm run staff -- lock --username canbo.thanhha        (unlock: the same with "unlock")
  *   npm run staff -- list
  *
- * The password is read from STAFF_PASSWORD, or asked for without echo. DATA_DIR and CONTENT_DIR come from the
- * environment as for the service. Stop the service first: it keeps accounts in memory and would not see the change
- * (and could write over it); while it runs, use the console instead. Every change is in the audit log as "cli:<user>".
+ * The password is read from STAFF_PASSWORD, or asked for without echo. DATA_DIR (or DATABASE_URL) and CONTENT_DIR
+ * come from the environment as for the service. Stop the service first: it keeps accounts in memory and would not see
+ * the change (and could write over it); while it runs, use the console instead. Every change is in the audit log as "cli:<user>".
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import { AppError } from '../src/errors.js';
 import { newAccountSchema, passwordSchema, usernameSchema } from '../src/staff/account-input.js';
 import { AuditLog } from '../src/staff/audit-log.js';
 import { StaffService } from '../src/staff/staff-service.js';
-import { openLowdbStorage } from '../src/storage/lowdb/index.js';
+import { openStorage } from '../src/storage/index.js';
 
 const USAGE = `Usage:
   npm run staff -- create --username <name> --role admin|officer [--communes <id,id>] [--name "<display name>"]
@@ -73,7 +73,11 @@ async function main(): Promise<void> {
   });
   const command = positionals[0];
   const config = loadConfig();
-  const storage = await openLowdbStorage(config.DATA_DIR);
+  const storage = await openStorage({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    log: { error: (_, message) => console.error(message), info: () => undefined },
+  });
   const communes = await loadCommunes(config.CONTENT_DIR);
   const staff = new StaffService({
     staff: storage.staff,
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
       console.error(USAGE);
       process.exitCode = 64; // EX_USAGE
   }
-  await storage.flush();
+  await storage.close();
 }
 
 main().catch((error: unknown) => {

@@ -34,7 +34,7 @@ import { registerStaticRoutes } from './plugins/static-routes.js';
 import { statsPlugin } from './plugins/stats.js';
 import { webChannelPlugin, webPushPlugin } from './plugins/web.js';
 import { zaloChannelPlugin, zaloOutboundPlugin } from './plugins/zalo.js';
-import { openLowdbStorage } from './storage/lowdb/index.js';
+import { openStorage } from './storage/index.js';
 import type { Storage } from './storage/repositories.js';
 
 export interface AppOverrides {
@@ -93,7 +93,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await registerRateLimit(app, config);
 
   const clock = overrides.clock ?? systemClock;
-  const storage = overrides.storage ?? (await openLowdbStorage(config.DATA_DIR));
+  // Storage: DATABASE_URL → PostgreSQL (migrated before anything reads), else the lowdb files in DATA_DIR. A storage
+  // handed in by the caller stays the caller's to close.
+  const storage = overrides.storage ?? (await openStorage({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log: app.log }));
+  // onClose hooks run last-added first: added before any plugin, this one runs after all of theirs (the session
+  // store's last snapshot included), so everything written is stored before the storage is released.
+  app.addHook('onClose', async () => {
+    await (overrides.storage ? storage.flush() : storage.close());
+  });
   const communes = await loadCommunes(config.CONTENT_DIR);
   // dist/knowledge.json, knowledge-index.json and matcher-model.json are written by the build and used while the
   // files they were made from are unchanged; running from source there are none, and the work is done here.
@@ -126,7 +133,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   if (docsEnabled(config)) await registerDocs(app, config);
   let ready = false;
-  registerHealthRoute(app, () => ready);
+  registerHealthRoute(app, () => ready, { database: () => storage.ping() });
   // First of the stop (before any plugin's preClose): /health answers 503, and keep-alive connections whose last
   // request finishes after the stop began, which would otherwise hold the process open for the keep-alive timeout,
   // are closed as soon as each falls idle.
@@ -175,10 +182,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.addHook('onReady', async () => {
     ready = true;
   });
-  // Last of all, after every plugin's own onClose: everything written is on disk.
   app.addHook('onClose', async () => {
     clearInterval(idleSweep);
-    await storage.flush();
   });
   return app;
 }

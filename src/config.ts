@@ -74,6 +74,11 @@ export const configSchema = z.object({
   PORT: intInRange(0, 65535, 3000),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  /** Set: storage is PostgreSQL (src/storage/postgres), and DATA_DIR holds only the widget's generated secret. */
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^postgres(ql)?$/, message: 'must be a URL such as postgres://user:password@host:5432/database' }).optional(),
+  ),
   CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default('./content')),
   INTENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./intents')),
   LOG_LEVEL: z.preprocess(

@@ -3,13 +3,16 @@ import type { Clock } from '../clock.js';
 import type { SessionRepository } from '../storage/repositories.js';
 import type { ConversationSession } from './types.js';
 
+/** What the store uses of the session repository: whole snapshots. */
+type SnapshotRepository = Pick<SessionRepository, 'loadAll' | 'replaceAll'>;
+
 /**
  * Chat-session state is soft: kept in memory, snapshotted every few seconds when it changed, and dropped after the
  * idle period. A crash loses at most the last snapshot interval of conversation state.
  */
 export class SessionStore {
   readonly #sessions = new Map<string, ConversationSession>();
-  readonly #repo: SessionRepository;
+  readonly #repo: SnapshotRepository;
   readonly #clock: Clock;
   readonly #idleMs: number;
   /**
@@ -20,7 +23,7 @@ export class SessionStore {
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(options: { repo: SessionRepository; clock: Clock; idleMinutes: number }) {
+  constructor(options: { repo: SnapshotRepository; clock: Clock; idleMinutes: number }) {
     this.#repo = options.repo;
     this.#clock = options.clock;
     this.#idleMs = options.idleMinutes * 60_000;

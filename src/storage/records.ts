@@ -276,3 +276,20 @@ export const knowledgeDraftRecord = z.object({
   handoffId: z.string().nullable(),
 });
 export type KnowledgeDraftRecord = z.infer<typeof knowledgeDraftRecord>;
+/** Each collection's record type, by the collection's name in `Storage`. */
+export interface StoredRecords {
+  sessions: SessionRecord;
+  citizens: CitizenRecord;
+  journal: JournalRecord;
+  announcements: AnnouncementRecord;
+  deliveries: DeliveryRecord;
+  staff: StaffRecord;
+  staffSessions: StaffSessionRecord;
+  audit: AuditRecord;
+  tokens: TokenRecord;
+  keptAnswers: KeptAnswerRecord;
+  unanswered: UnansweredRecord;
+  stats: StatRecord;
+  handoffs: HandoffRecord;
+  knowledgeDrafts: KnowledgeDraftRecord;
+}

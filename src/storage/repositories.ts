@@ -18,12 +18,20 @@ import type {
 
 /**
  * What the rest of the service may ask of storage, one small interface per collection. Every method is async and
- * a write resolves only when it is durable, so a PostgreSQL adapter can implement the same contracts.
+ * a write resolves only when it is durable: the embedded adapter (lowdb/) and the PostgreSQL one (postgres/) keep the
+ * same contracts (test/storage/contract.test.ts runs the same tests on both).
  */
 export interface SessionRepository {
   loadAll(): Promise<SessionRecord[]>;
   /** Snapshot of soft chat-session state (replaces the previous snapshot). */
   replaceAll(records: SessionRecord[]): Promise<void>;
+  /**
+   * One conversation by its key (`id`, the citizen key): for instances sharing the state of conversations, where a
+   * snapshot of one instance's sessions would replace the others'.
+   */
+  get(key: string): Promise<SessionRecord | undefined>;
+  save(record: SessionRecord): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 export interface CitizenRepository {
@@ -175,4 +183,8 @@ export interface Storage {
   flush(): Promise<void>;
   /** Rewrite every data file from memory (retention job: drops the space of deleted records). */
   compact(): Promise<void>;
+  /** Resolves when the store answers (the database is reachable), rejects otherwise: /health. */
+  ping(): Promise<void>;
+  /** Flush, then release files and connections; nothing may be called after. */
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import { zaloCitizen } from '../support/citizens.js';
+import { openTestStorage } from '../support/storage.js';
 import { ADMIN, type ConsoleApp, startConsoleApp } from './support/app-bed.js';
 import { COMMUNE_A, COMMUNE_B, DAY_MS } from './support/bed.js';
 
@@ -91,7 +91,7 @@ describe('announcements API with Zalo', () => {
     const users = Array.from({ length: 5000 }, (_, i) => `6${String(i).padStart(18, '0')}`);
     // Subscribers already on file (as left by earlier conversations), written while the service is down.
     await bed.app.close();
-    const storage = await openLowdbStorage(bed.dataDir);
+    const storage = await openTestStorage(bed.dataDir);
     const at = bed.clock.now().toISOString();
     await Promise.all(
       users.map((userId) => {

@@ -17,10 +17,10 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Reply } from '../../src/engine/types.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { fold } from '../../src/text/fold.js';
 import { MockZalo } from '../support/mock-zalo/server.js';
+import { openTestStorage } from '../support/storage.js';
 
 // ——— The format ———
 
@@ -150,7 +150,7 @@ function configFor(dataDir: string, env: Record<string, string> = {}) {
 async function startWebBed(): Promise<ChannelBed> {
   const dataDir = await tempDir('conversations-web-');
   const clock = new ManualClock(DEFAULT_DATE);
-  const app: FastifyInstance = await buildApp(configFor(dataDir), { clock, storage: await openLowdbStorage(dataDir) });
+  const app: FastifyInstance = await buildApp(configFor(dataDir), { clock, storage: await openTestStorage(dataDir) });
   await app.ready();
   return {
     clock,
@@ -194,7 +194,7 @@ async function startZaloBed(): Promise<ChannelBed> {
   const dataDir = await tempDir('conversations-zalo-');
   const clock = new ManualClock(DEFAULT_DATE);
   const mock = await MockZalo.start({ clock });
-  const storage: Storage = await openLowdbStorage(dataDir);
+  const storage: Storage = await openTestStorage(dataDir);
   const app = await buildApp(configFor(dataDir, mock.env()), { clock, storage });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   mock.webhookUrl = `${url}/webhooks/zalo`;

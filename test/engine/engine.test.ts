@@ -9,7 +9,7 @@ import { ConversationEngine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/engine/session-store.js';
 import type { FlowState, Skill, TurnContext } from '../../src/engine/types.js';
 import type { Parser } from '../../src/nlu/types.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
+import { openTestStorage } from '../support/storage.js';
 
 /** Keyword parser: enough to route test messages; the engine under test is real. */
 const parser: Parser = {
@@ -78,7 +78,7 @@ let dataDir: string;
 beforeEach(async () => {
   clock = new ManualClock('2026-11-28T03:00:00Z');
   dataDir = await mkdtemp(join(tmpdir(), 'engine-'));
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: 30 });
   engine = new ConversationEngine({
     parser,
@@ -187,7 +187,7 @@ describe('conversation engine', () => {
   it('snapshots the pending question with the session', async () => {
     await say('hoi may nguoi');
     await sessions.stop();
-    const restored = new SessionStore({ repo: (await openLowdbStorage(dataDir)).sessions, clock, idleMinutes: 30 });
+    const restored = new SessionStore({ repo: (await openTestStorage(dataDir)).sessions, clock, idleMinutes: 30 });
     await restored.restore();
     expect(restored.peek('web:u1')?.pending).toEqual({ kind: 'count', owner: 'asker', options: [] });
   });
@@ -195,7 +195,7 @@ describe('conversation engine', () => {
   it('snapshots sessions and restores them after a restart', async () => {
     await say('dem');
     await sessions.stop();
-    const restored = new SessionStore({ repo: (await openLowdbStorage(dataDir)).sessions, clock, idleMinutes: 30 });
+    const restored = new SessionStore({ repo: (await openTestStorage(dataDir)).sessions, clock, idleMinutes: 30 });
     await restored.restore();
     expect(restored.peek('web:u1')?.flow?.skill).toBe('counter');
   });

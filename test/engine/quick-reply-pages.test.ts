@@ -10,7 +10,7 @@ import { createQuickReplyPaging, MAX_QUICK_REPLIES } from '../../src/engine/quic
 import { SessionStore } from '../../src/engine/session-store.js';
 import type { Reply, Skill } from '../../src/engine/types.js';
 import type { Parser } from '../../src/nlu/types.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
+import { openTestStorage } from '../support/storage.js';
 
 const parser: Parser = {
   parse: (text) => ({ text, intent: { name: 'help', confidence: 1 }, ranking: [{ name: 'help', confidence: 1 }], entities: [] }),
@@ -28,7 +28,7 @@ const menu: Skill = {
 let engine: ConversationEngine;
 beforeEach(async () => {
   const clock = new ManualClock('2026-11-28T03:00:00Z');
-  const storage = await openLowdbStorage(await mkdtemp(join(tmpdir(), 'pages-')));
+  const storage = await openTestStorage(await mkdtemp(join(tmpdir(), 'pages-')));
   const paging = createQuickReplyPaging();
   engine = new ConversationEngine({
     parser,

@@ -6,14 +6,14 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { citizenHash } from '../../src/privacy/personal-data.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
+import { openTestStorage } from '../support/storage.js';
 import { filesContaining } from './harness.js';
 
 /** A citizen's request handled by an admin (phone call, visit to the commune office), through the real staff console. */
 const ADMIN = { username: 'quan-tri', password: 'mat-khau-quan-tri-1' };
 const OFFICER = { username: 'can-bo-xa', password: 'mat-khau-can-bo-12' };
 const dataDir = await mkdtemp(join(tmpdir(), 'admin-privacy-'));
-const storage = await openLowdbStorage(dataDir);
+const storage = await openTestStorage(dataDir);
 const clock = new ManualClock('2026-11-28T03:00:00Z');
 const app = await buildApp(
   loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }),

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
+import { openTestStorage } from '../support/storage.js';
 import { filesContaining } from './harness.js';
 
 async function start(env: Record<string, string>, storage?: (dir: string) => Promise<Storage>) {
   const dataDir = await mkdtemp(join(tmpdir(), 'app-privacy-'));
   const clock = new ManualClock('2026-11-28T03:00:00Z');
-  const store = storage ? await storage(dataDir) : await openLowdbStorage(dataDir);
+  const store = storage ? await storage(dataDir) : await openTestStorage(dataDir);
   const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }), { clock, storage: store });
   await app.ready();
   return { app, dataDir, storage: store, clock };
@@ -127,7 +127,7 @@ describe('rate limit', () => {
 describe('internal errors', () => {
   it('never show a stack trace or an internal path', async () => {
     const failing = async (dir: string) => {
-      const storage = await openLowdbStorage(dir);
+      const storage = await openTestStorage(dir);
       storage.citizens.save = async () => {
         throw new Error(`EACCES: permission denied, open '${join(dir, 'citizens.json')}'`);
       };

@@ -19,9 +19,9 @@ import { createFaqSkill } from '../../src/skills/faq/faq-skill.js';
 import { renderAnswerById } from '../../src/skills/faq/render-answer.js';
 import { KnowledgeFinder } from '../../src/skills/knowledge/knowledge-finder.js';
 import { createPrivacySkill } from '../../src/skills/privacy/privacy-skill.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { fold } from '../../src/text/fold.js';
+import { ON_POSTGRES, openTestStorage, postgresCollections } from '../support/storage.js';
 
 export const PRIVACY_URL = 'https://tro-ly.example.gov.vn/privacy';
 
@@ -54,7 +54,7 @@ export interface PrivacyHarness {
 export async function privacyHarness(): Promise<PrivacyHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'privacy-'));
   const clock = new ManualClock('2026-11-28T03:00:00Z');
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: 30 });
   const registry = new CitizenRegistry(storage.citizens);
   const consent = new ConsentService({ registry, keptAnswers: storage.keptAnswers, unanswered: storage.unanswered, holdMinutes: 30 });
@@ -94,10 +94,19 @@ export async function privacyHarness(): Promise<PrivacyHarness> {
   };
 }
 
-/** Every data file's text, after pending writes reached the disk. */
+/**
+ * Every data file's text, after pending writes reached the disk; on PostgreSQL, every table's rows as text, named as
+ * the collection's snapshot file would be.
+ */
 export async function dataFiles(dataDir: string, storage: Storage): Promise<Map<string, string>> {
   await storage.flush();
   const files = new Map<string, string>();
+  if (ON_POSTGRES) {
+    for (const [name, records] of await postgresCollections(dataDir)) {
+      if (records.length) files.set(`${name}.json`, JSON.stringify(records));
+    }
+    return files;
+  }
   for (const name of await readdir(dataDir)) files.set(name, await readFile(join(dataDir, name), 'utf8'));
   return files;
 }

@@ -20,7 +20,7 @@ export const handoff = (id: string, overrides: Partial<HandoffRecord> = {}): Han
 });
 
 /**
- * What every HandoffRepository adapter must do (lowdb today, PostgreSQL later): run with a function that opens a
+ * What every HandoffRepository adapter must do (lowdb and PostgreSQL): run with a function that opens a
  * fresh, empty storage (and, for `reopen`, the same one again).
  */
 export function handoffRepositoryContract(name: string, open: () => Promise<{ storage: Storage; reopen: () => Promise<Storage> }>): void {

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ON_POSTGRES, postgresCollections } from './storage.js';
 
 export type StoredRecord = Record<string, unknown> & { id: string };
 
@@ -24,6 +25,12 @@ export async function readCollection(dataDir: string, name: string): Promise<Sto
     else throw new Error(`${name}.log line ${index + 1} is neither a put nor a del: ${line}`);
   });
   return [...records.values()];
+}
+
+/** What a collection holds, wherever the test storage keeps it: its files, or with DATABASE_URL set its table's rows. */
+export async function readStored(dataDir: string, name: string): Promise<StoredRecord[]> {
+  if (ON_POSTGRES) return ((await postgresCollections(dataDir)).get(name) ?? []) as StoredRecord[];
+  return readCollection(dataDir, name);
 }
 
 /** The collections in `dataDir`, by the names of their files (temp files left by a crash aside). */

@@ -20,6 +20,7 @@ import {
   type StaffRecord,
   type StaffSessionRecord,
   type StatRecord,
+  type StoredRecords,
   sessionRecord,
   staffRecord,
   staffSessionRecord,
@@ -30,6 +31,7 @@ import {
   unansweredRecord,
 } from '../records.js';
 import type { Storage } from '../repositories.js';
+import { sumIncrements } from '../stat-counters.js';
 import { JsonCollection } from './json-collection.js';
 
 const FINISHED_DELIVERY_STATES = new Set<DeliveryRecord['state']>(['sent', 'failed', 'skipped']);
@@ -47,11 +49,13 @@ const addressedTo = (target: readonly string[] | 'all', communes: readonly strin
  */
 const LOGGED = { log: true };
 
-/** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
-export async function openLowdbStorage(dataDir: string): Promise<Storage> {
+/** Every collection's file, read and validated (the log replayed onto its snapshot). */
+async function openCollections(dataDir: string): Promise<{ [K in keyof StoredRecords]: JsonCollection<StoredRecords[K]> }> {
   const open = <T extends { id: string }>(name: string, schema: z.ZodType<T>, options?: { log: boolean }) =>
     JsonCollection.open<T>(dataDir, name, schema, options);
-  const [sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats, handoffs, drafts] =
+  const [
+    sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers, unanswered, stats, handoffs, knowledgeDrafts,
+  ] =
     await Promise.all([
       open<SessionRecord>('sessions', sessionRecord),
       open<CitizenRecord>('citizens', citizenRecord, LOGGED),
@@ -69,14 +73,51 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       open<HandoffRecord>('handoffs', handoffRecord),
       open<KnowledgeDraftRecord>('knowledge-drafts', knowledgeDraftRecord),
     ]);
-  const all = [
-    sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, kept, unanswered, stats, handoffs, drafts,
-  ];
+  return {
+    ...{ sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers, unanswered },
+    ...{ stats, handoffs, knowledgeDrafts },
+  };
+}
+
+/** Every record of every collection in DATA_DIR, validated as at start-up (`npm run migrate-data` copies them). */
+export async function readLowdbRecords(dataDir: string): Promise<{ [K in keyof StoredRecords]: StoredRecords[K][] }> {
+  const c = await openCollections(dataDir);
+  const all = <T extends { id: string }>(collection: JsonCollection<T>) => [...collection.values()];
+  return {
+    sessions: all(c.sessions),
+    citizens: all(c.citizens),
+    journal: all(c.journal),
+    announcements: all(c.announcements),
+    deliveries: all(c.deliveries),
+    staff: all(c.staff),
+    staffSessions: all(c.staffSessions),
+    audit: all(c.audit),
+    tokens: all(c.tokens),
+    keptAnswers: all(c.keptAnswers),
+    unanswered: all(c.unanswered),
+    stats: all(c.stats),
+    handoffs: all(c.handoffs),
+    knowledgeDrafts: all(c.knowledgeDrafts),
+  };
+}
+
+/** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
+export async function openLowdbStorage(dataDir: string): Promise<Storage> {
+  const c = await openCollections(dataDir);
+  const { sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers: kept, unanswered } = c;
+  const { stats, handoffs, knowledgeDrafts: drafts } = c;
+  const all = Object.values(c);
+  const flush = async () => {
+    await Promise.all(all.map((c) => c.flush()));
+  };
 
   return {
     sessions: {
       loadAll: async () => [...sessions.values()],
       replaceAll: (records) => sessions.replaceAll(records),
+      get: async (key) => sessions.get(key),
+      save: (record) => sessions.put(record),
+      delete: (key) => sessions.delete(key),
     },
     citizens: {
       get: async (id) => citizens.get(id),
@@ -203,17 +244,7 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       purgeBefore: (before) => unanswered.deleteWhere((u) => olderThan(u.at, before)),
     },
     stats: {
-      add: (increments) => {
-        const changed = new Map<string, StatRecord>();
-        for (const { week, commune, measure, key, count, seconds } of increments) {
-          const id = `${week}|${commune}|${measure}|${key}`;
-          const current = changed.get(id) ?? stats.get(id) ?? { id, week, commune, measure, key, count: 0 };
-          const next: StatRecord = { ...current, count: current.count + count };
-          if (seconds !== undefined) next.seconds = (current.seconds ?? 0) + seconds;
-          changed.set(id, next);
-        }
-        return stats.putMany(changed.values());
-      },
+      add: (increments) => stats.putMany(sumIncrements(increments, (id) => stats.get(id))),
       between: async (fromWeek, toWeek, communes) =>
         stats.filter((s) => s.week >= fromWeek && s.week <= toWeek && (communes === 'all' || communes.includes(s.commune))),
     },
@@ -235,11 +266,12 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       list: async () => drafts.filter(() => true).sort(newestFirst),
       delete: async (id) => (await drafts.deleteWhere((d) => d.id === id)) > 0,
     },
-    flush: async () => {
-      await Promise.all(all.map((c) => c.flush()));
-    },
+    flush,
     compact: async () => {
       await Promise.all(all.map((c) => c.compact()));
     },
+    // Files on the local disk: there is nothing to reach.
+    ping: async () => undefined,
+    close: flush,
   };
 }

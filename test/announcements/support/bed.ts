@@ -15,11 +15,11 @@ import { loadCommunes } from '../../../src/content/communes.js';
 import type { CommuneDirectory } from '../../../src/domain/communes.js';
 import { AuditLog } from '../../../src/staff/audit-log.js';
 import type { StaffIdentity } from '../../../src/staff/scope.js';
-import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
 import type { CitizenRecord } from '../../../src/storage/records.js';
 import type { Storage } from '../../../src/storage/repositories.js';
 import { zaloCitizen } from '../../support/citizens.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
+import { openTestStorage } from '../../support/storage.js';
 
 /** Two real communes of content/communes.json used throughout the tests. */
 export const COMMUNE_A = '10813'; // xã Thanh Hà
@@ -71,7 +71,7 @@ export async function startAnnouncementBed(
   }
 
   const open = async () => {
-    const storage = await openLowdbStorage(dataDir);
+    const storage = await openTestStorage(dataDir);
     const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock, log });
     const client = new ZaloClient({ settings, tokens, log, retry: { baseDelayMs: 1 } });
     const module = createAnnouncements({

@@ -16,7 +16,7 @@ import { SessionStore } from '../../../src/engine/session-store.js';
 import type { Skill } from '../../../src/engine/types.js';
 import { registerErrorHandling } from '../../../src/http/errors.js';
 import type { Parser } from '../../../src/nlu/types.js';
-import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
+import { openTestStorage } from '../../support/storage.js';
 
 /** The ids the harness's server issues and accepts (one secret for every harness). */
 export const SESSION_IDS = new WidgetSessionIds(Buffer.alloc(32, 7));
@@ -54,7 +54,7 @@ export async function startWebChannel(
   options: { rateLimitPerMinute?: number; socketsPerAddress?: number; allowedOrigins?: string[] } = {},
 ): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'web-channel-'));
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   const clock = new ManualClock();
   const turns: string[] = [];
   const cleared: string[] = [];

@@ -7,9 +7,9 @@ import { type RetryPolicy, ZaloClient } from '../../../src/channels/zalo/client.
 import { ZaloTokenManager } from '../../../src/channels/zalo/token-manager.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, zaloSettings } from '../../../src/config.js';
-import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
 import type { TokenRecord } from '../../../src/storage/records.js';
 import { MockZalo, type MockZaloOptions } from '../../support/mock-zalo/server.js';
+import { openTestStorage } from '../../support/storage.js';
 import { startZaloTestBed, type ZaloTestBed } from './support/setup.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,7 +33,7 @@ async function clientAgainstMock(
   const mock = await MockZalo.start({ clock, ...options.mock });
   const dataDir = await mkdtemp(join(tmpdir(), 'zalo-client-'));
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }), () => mock.close());
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   const settings = zaloSettings(loadConfig({ ...mock.env(), ...options.env }))!;
   // Log lines are kept for the alert tests.
   const lines: Record<string, unknown>[] = [];

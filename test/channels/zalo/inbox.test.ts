@@ -14,8 +14,8 @@ import { loadConfig, zaloSettings } from '../../../src/config.js';
 import { ConversationEngine } from '../../../src/engine/engine.js';
 import { SessionStore } from '../../../src/engine/session-store.js';
 import type { Parser } from '../../../src/nlu/types.js';
-import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
+import { openTestStorage } from '../../support/storage.js';
 
 /** Every message is a greeting, answered with one line: the inbox's scheduling is what is under test. */
 const parser: Parser = {
@@ -30,7 +30,7 @@ afterEach(async () => {
 async function startInbox() {
   mock = await MockZalo.start();
   const settings = zaloSettings(loadConfig({ ...mock.env(), DATA_DIR: 'unused' }))!;
-  const storage = await openLowdbStorage(await mkdtemp(join(tmpdir(), 'inbox-')));
+  const storage = await openTestStorage(await mkdtemp(join(tmpdir(), 'inbox-')));
   const log = pino({ level: 'silent' });
   const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock: systemClock, log });
   const client = new ZaloClient({ settings, tokens, log });

@@ -6,8 +6,8 @@ import { buildApp } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Reply } from '../../../src/engine/types.js';
-import { openLowdbStorage } from '../../../src/storage/lowdb/index.js';
 import type { Storage } from '../../../src/storage/repositories.js';
+import { openTestStorage } from '../../support/storage.js';
 
 /** The whole service (buildApp) with a movable clock and a temporary data directory, spoken to over /api/chat. */
 export interface ChatService {
@@ -32,7 +32,7 @@ export interface Conversation {
 export async function startChatService(now = '2026-11-28T03:00:00Z'): Promise<ChatService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'screening-chat-'));
   const clock = new ManualClock(now);
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }), { clock, storage });
   await app.ready();
 

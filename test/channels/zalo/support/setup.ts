@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { renderReply } from '../../../../src/channels/zalo/message-format.js';
 import { ManualClock } from '../../../../src/clock.js';
 import type { Reply } from '../../../../src/engine/types.js';
-import { readCollection } from '../../../support/data-files.js';
+import { readStored } from '../../../support/data-files.js';
 import { MockZalo, type MockZaloOptions } from '../../../support/mock-zalo/server.js';
 import { startZaloService, type ZaloService } from './zalo-service.js';
 
@@ -59,7 +59,7 @@ export async function startZaloTestBed(
     },
     dataFile: async <T>(name: string) => {
       await bed.service.storage.flush();
-      return (await readCollection(dataDir, name)) as T[];
+      return (await readStored(dataDir, name)) as T[];
     },
     webChat: async (body) => {
       const response = await fetch(`${bed.service.url}/api/chat`, {

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../../src/app.js';
 import type { Clock } from '../../../../src/clock.js';
 import { loadConfig } from '../../../../src/config.js';
-import { openLowdbStorage } from '../../../../src/storage/lowdb/index.js';
 import type { Storage } from '../../../../src/storage/repositories.js';
+import { openTestStorage } from '../../../support/storage.js';
 
 export interface ZaloService {
   app: FastifyInstance;
@@ -24,7 +24,7 @@ export async function startZaloService(options: { dataDir: string; env: Record<s
     ...options.env,
     DATA_DIR: options.dataDir,
   });
-  const storage = await openLowdbStorage(options.dataDir);
+  const storage = await openTestStorage(options.dataDir);
   const app = await buildApp(config, { storage, clock: options.clock });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -1,0 +1,287 @@
+import pg from 'pg';
+import {
+  announcementRecord,
+  auditRecord,
+  citizenRecord,
+  deliveryRecord,
+  handoffRecord,
+  type JournalRecord,
+  journalRecord,
+  keptAnswerRecord,
+  knowledgeDraftRecord,
+  type StoredRecords,
+  sessionRecord,
+  staffRecord,
+  staffSessionRecord,
+  statRecord,
+  tokenRecord,
+  unansweredRecord,
+} from '../records.js';
+import type { Storage } from '../repositories.js';
+import { sumIncrements } from '../stat-counters.js';
+import { type MigrationLog, migrate } from './migrate.js';
+import { storableParams, Table, toJson, transaction } from './table.js';
+
+export interface PostgresOptions {
+  /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
+  url: string;
+  /** Connections per instance. */
+  poolSize?: number;
+  /** Errors of idle connections (the server restarted, the network dropped): logged, the pool opens new ones. */
+  onError?: (error: Error) => void;
+  /** Where the migrations run at opening say what they did. */
+  log?: MigrationLog;
+}
+
+/** Each collection's table (migrations/1765000000000_initial.sql). */
+export const tables: { [K in keyof StoredRecords]: Table<StoredRecords[K]> } = {
+  sessions: new Table('sessions', sessionRecord),
+  citizens: new Table('citizens', citizenRecord),
+  journal: new Table('journal', journalRecord),
+  announcements: new Table('announcements', announcementRecord),
+  deliveries: new Table('deliveries', deliveryRecord),
+  staff: new Table('staff', staffRecord),
+  staffSessions: new Table('staff_sessions', staffSessionRecord),
+  audit: new Table('audit', auditRecord),
+  tokens: new Table('tokens', tokenRecord),
+  keptAnswers: new Table('kept_answers', keptAnswerRecord),
+  unanswered: new Table('unanswered', unansweredRecord),
+  stats: new Table('stats', statRecord),
+  handoffs: new Table('handoffs', handoffRecord),
+  knowledgeDrafts: new Table('knowledge_drafts', knowledgeDraftRecord),
+};
+
+const FINISHED = "state IN ('sent', 'failed', 'skipped')";
+/** Citizens of the communes in $1: null for "all" (see communeList). */
+const IN_COMMUNES = 'commune IS NOT NULL AND ($1::text[] IS NULL OR commune = ANY($1))';
+const communeList = (communes: readonly string[] | 'all') => (communes === 'all' ? null : [...communes]);
+const iso = (date: Date) => date.toISOString();
+/** An ORDER BY with its LIMIT (none when `limit` is undefined); the limit is a number the adapter formats itself. */
+const limited = (order: string, limit?: number) => `${order} LIMIT ${limit === undefined ? 'ALL' : Math.max(0, Math.floor(limit))}`;
+
+/** Opens a pool on DATABASE_URL and brings the schema up to date (migrations/) before anything is read. */
+export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
+  // A query waits up to 30 s for a connection (a burst queues behind the pool) before it fails.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 30_000 });
+  pool.on('error', (error) => options.onError?.(error));
+  try {
+    await migrate(pool, options.log);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return postgresStorage(pool);
+}
+
+/** The repositories on an open, migrated pool. */
+export function postgresStorage(pool: pg.Pool): Storage {
+  const t = tables;
+  /** Several rows written together, or none: one transaction. */
+  const putAll = <T extends { id: string }>(table: Table<T>, records: T[], conflict: 'replace' | 'keep') =>
+    records.length ? transaction(pool, (client) => table.putMany(client, records, conflict)) : Promise.resolve(0);
+
+  return {
+    sessions: {
+      loadAll: () => t.sessions.select(pool),
+      replaceAll: (records) =>
+        transaction(pool, async (client) => {
+          await client.query('DELETE FROM sessions');
+          await t.sessions.putMany(client, records, 'replace');
+        }),
+      get: (key) => t.sessions.get(pool, key),
+      save: async (record) => {
+        await t.sessions.put(pool, record);
+      },
+      delete: async (key) => {
+        await t.sessions.deleteWhere(pool, 'id = $1', [key]);
+      },
+    },
+    citizens: {
+      get: (id) => t.citizens.get(pool, id),
+      save: async (citizen) => {
+        await t.citizens.put(pool, citizen);
+      },
+      subscribersOf: (communes) => t.citizens.select(pool, `subscribed AND ${IN_COMMUNES}`, [communeList(communes)]),
+      inCommunes: (communes) => t.citizens.select(pool, IN_COMMUNES, [communeList(communes)]),
+      countSubscribers: () => t.citizens.count(pool, 'subscribed'),
+      delete: async (id) => {
+        await t.citizens.deleteWhere(pool, 'id = $1', [id]);
+      },
+      idleSince: (before) => t.citizens.select(pool, 'last_interaction_at < $1', [iso(before)]),
+    },
+    journal: {
+      recordIfNew: async (entry) => {
+        const record: JournalRecord = { ...entry, state: 'received', outcome: null };
+        return (await t.journal.putMany(pool, [record], 'keep')) === 1;
+      },
+      advance: async (id, state, outcome, pendingReplies) => {
+        // One statement, so two instances advancing the same entry each see a whole record. "done" keeps only the hash.
+        const json = (value: unknown) => (value === undefined || value === null ? null : toJson(value));
+        await pool.query(
+          `UPDATE journal SET record = CASE WHEN $2 = 'done'
+             THEN record || jsonb_build_object('state', $2::text, 'outcome', coalesce($3::jsonb, record->'outcome'),
+               'event', null, 'citizenId', null, 'pendingReplies', null)
+             ELSE record || jsonb_build_object('state', $2::text, 'outcome', coalesce($3::jsonb, record->'outcome'),
+               'pendingReplies', coalesce($4::jsonb, record->'pendingReplies', 'null'::jsonb))
+           END
+           WHERE id = $1`,
+          storableParams([id, state, json(outcome), json(pendingReplies)]),
+        );
+      },
+      unfinished: () => t.journal.select(pool, "state <> 'done'"),
+      forgetCitizen: async (citizenId) => {
+        const result = await pool.query(
+          `UPDATE journal SET record = record || '{"state":"done","event":null,"citizenId":null,"pendingReplies":null,"outcome":"deleted"}'::jsonb
+           WHERE citizen_id = $1`,
+          storableParams([citizenId]),
+        );
+        return result.rowCount ?? 0;
+      },
+      purgeBefore: (before) => t.journal.deleteWhere(pool, "state = 'done' AND received_at < $1", [iso(before)]),
+    },
+    announcements: {
+      save: async (announcement) => {
+        await t.announcements.put(pool, announcement);
+      },
+      get: (id) => t.announcements.get(pool, id),
+      list: ({ communes, status, limit }) =>
+        t.announcements.select(
+          pool,
+          `($1::text[] IS NULL OR status = ANY($1))
+           AND ($2::text[] IS NULL OR record->'communes' = '"all"'::jsonb OR record->'communes' ?| $2)`,
+          [status ?? null, communes ? [...communes] : null],
+          limited('created_at DESC, seq', limit),
+        ),
+      dueBy: (at) => t.announcements.select(pool, "status = 'scheduled' AND scheduled_at <= $1", [iso(at)]),
+    },
+    deliveries: {
+      enqueue: (records) => putAll(t.deliveries, records, 'keep'),
+      update: async (records) => {
+        await putAll(t.deliveries, records, 'replace');
+      },
+      forAnnouncement: (id) => t.deliveries.select(pool, 'announcement_id = $1', [id]),
+      inState: (states, limit) =>
+        t.deliveries.select(
+          pool,
+          'state = ANY($1)',
+          [states],
+          limited('seq', limit),
+        ),
+      forCitizen: (citizenId, states) =>
+        t.deliveries.select(pool, 'citizen_id = $1 AND ($2::text[] IS NULL OR state = ANY($2))', [citizenId, states ?? null]),
+      deleteForCitizen: (citizenId) => t.deliveries.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
+      purgeFinishedBefore: (before) => t.deliveries.deleteWhere(pool, `${FINISHED} AND updated_at < $1`, [iso(before)]),
+    },
+    staff: {
+      get: (username) => t.staff.get(pool, username),
+      list: () => t.staff.select(pool),
+      save: async (staff) => {
+        await t.staff.put(pool, staff);
+      },
+      delete: async (username) => {
+        await t.staff.deleteWhere(pool, 'id = $1', [username]);
+      },
+    },
+    staffSessions: {
+      get: (id) => t.staffSessions.get(pool, id),
+      save: async (session) => {
+        await t.staffSessions.put(pool, session);
+      },
+      delete: async (id) => {
+        await t.staffSessions.deleteWhere(pool, 'id = $1', [id]);
+      },
+      deleteForUser: (username) => t.staffSessions.deleteWhere(pool, 'username = $1', [username]),
+      purgeExpired: (at) => t.staffSessions.deleteWhere(pool, 'expires_at < $1', [iso(at)]),
+    },
+    audit: {
+      append: async (entry) => {
+        await t.audit.put(pool, entry);
+      },
+      list: ({ limit, before }) =>
+        t.audit.select(
+          pool,
+          '($1::text IS NULL OR at < iso_time($1))',
+          [before ?? null],
+          limited('at DESC, seq', limit),
+        ),
+      purgeBefore: (before) => t.audit.deleteWhere(pool, 'at < $1', [iso(before)]),
+    },
+    tokens: {
+      get: () => t.tokens.get(pool, 'zalo'),
+      save: async (token) => {
+        await t.tokens.put(pool, token);
+      },
+    },
+    keptAnswers: {
+      add: async (answer) => {
+        await t.keptAnswers.put(pool, answer);
+      },
+      forCitizen: (citizenId) => t.keptAnswers.select(pool, 'citizen_id = $1', [citizenId]),
+      deleteForCitizen: (citizenId) => t.keptAnswers.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
+      purgeBefore: (before) => t.keptAnswers.deleteWhere(pool, 'created_at < $1', [iso(before)]),
+    },
+    unanswered: {
+      add: async (entry) => {
+        await t.unanswered.put(pool, entry);
+      },
+      list: () => t.unanswered.select(pool),
+      deleteForCitizen: (citizenId) => t.unanswered.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
+      purgeBefore: (before) => t.unanswered.deleteWhere(pool, 'at < $1', [iso(before)]),
+    },
+    stats: {
+      add: async (increments) => {
+        // One row per counter in the statement (ON CONFLICT may not touch a row twice), summed into what is stored.
+        const sums = sumIncrements(increments);
+        if (!sums.length) return;
+        await pool.query(
+          `INSERT INTO stats (id, record)
+           SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) AS a(r)
+           ON CONFLICT (id) DO UPDATE SET record = stats.record
+             || jsonb_build_object('count', (stats.record->>'count')::bigint + (excluded.record->>'count')::bigint)
+             || CASE WHEN excluded.record ? 'seconds'
+                  THEN jsonb_build_object('seconds', coalesce((stats.record->>'seconds')::numeric, 0) + (excluded.record->>'seconds')::numeric)
+                  ELSE '{}'::jsonb END`,
+          [toJson(sums)],
+        );
+      },
+      between: (fromWeek, toWeek, communes) =>
+        t.stats.select(pool, 'week >= $1 AND week <= $2 AND ($3::text[] IS NULL OR commune = ANY($3))', [
+          fromWeek,
+          toWeek,
+          communes === 'all' ? null : [...communes],
+        ]),
+    },
+    handoffs: {
+      get: (id) => t.handoffs.get(pool, id),
+      save: async (handoff) => {
+        await t.handoffs.put(pool, handoff);
+      },
+      active: () => t.handoffs.select(pool, "status <> 'closed'"),
+      list: ({ statuses, communes, limit }) =>
+        t.handoffs.select(
+          pool,
+          'status = ANY($1) AND ($2::text[] IS NULL OR commune = ANY($2))',
+          [statuses, communes ? [...communes] : null],
+          limited('created_at DESC, seq', limit),
+        ),
+      forCitizen: (citizenId) => t.handoffs.select(pool, 'citizen_id = $1', [citizenId]),
+      deleteForCitizen: (citizenId) => t.handoffs.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
+      purgeClosedBefore: (before) => t.handoffs.deleteWhere(pool, "status = 'closed' AND closed_at < $1", [iso(before)]),
+    },
+    knowledgeDrafts: {
+      add: async (draft) => {
+        await t.knowledgeDrafts.put(pool, draft);
+      },
+      list: () => t.knowledgeDrafts.select(pool, 'true', [], 'created_at DESC, seq'),
+      delete: async (id) => (await t.knowledgeDrafts.deleteWhere(pool, 'id = $1', [id])) > 0,
+    },
+    // Every write is committed before its promise resolves: nothing waits in memory.
+    flush: async () => undefined,
+    // Deleted rows' space is autovacuum's; nothing to rewrite.
+    compact: async () => undefined,
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  };
+}

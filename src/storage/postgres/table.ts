@@ -1,0 +1,127 @@
+import type pg from 'pg';
+import type { z } from 'zod';
+import { StorageError } from '../errors.js';
+
+/** A pool or a client inside a transaction: whatever runs a query. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** Rows per INSERT: the records go as one JSON array parameter, kept to a few megabytes. */
+const BATCH = 2000;
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * PostgreSQL text and jsonb hold neither NUL nor half of a surrogate pair (a hostile Zalo event or login may carry
+ * them): each becomes U+FFFD, as in any UTF-8 text, rather than the write failing.
+ */
+export const storable = (text: string) => text.replace(UNSTORABLE, '\ufffd');
+const storableValue = (value: unknown) => (typeof value === 'string' ? storable(value) : value);
+
+/** The record as JSON PostgreSQL accepts: strings and keys made storable. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'string') return storable(v);
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => storable(k) !== k)) {
+      return Object.fromEntries(Object.entries(v).map(([k, inner]) => [storable(k), inner]));
+    }
+    return v;
+  });
+}
+
+/** Query parameters made storable (strings, and the strings of arrays). */
+export const storableParams = (params: unknown[]) =>
+  params.map((p) => (Array.isArray(p) ? p.map(storableValue) : storableValue(p)));
+
+/**
+ * One collection's table (see migrations/): `id`, `seq` (first-write order), `record` (the whole record as JSON) and
+ * generated columns the queries filter on. Every record read back is validated with the collection's zod schema, as
+ * the embedded adapter validates its files; `where` and `order` clauses are the adapter's own SQL, values always go as
+ * parameters.
+ */
+export class Table<T extends { id: string }> {
+  constructor(
+    readonly name: string,
+    readonly schema: z.ZodType<T>,
+  ) {}
+
+  parse(row: { id: string; record: unknown }): T {
+    const result = this.schema.safeParse(row.record);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0]!;
+    const where = ['record', ...issue.path].join('.');
+    throw new StorageError(
+      `PostgreSQL table ${this.name}`,
+      `row "${row.id}": ${where}: ${issue.message}`,
+      `PostgreSQL table ${this.name}, row "${row.id}": ${where}: ${issue.message}. The row was not changed; fix it or delete it.`,
+    );
+  }
+
+  async get(db: Queryable, id: string): Promise<T | undefined> {
+    const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE id = $1`, [storable(id)]);
+    return rows[0] ? this.parse(rows[0]) : undefined;
+  }
+
+  async select(db: Queryable, where = 'true', params: unknown[] = [], order = 'seq'): Promise<T[]> {
+    const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE ${where} ORDER BY ${order}`, storableParams(params));
+    return rows.map((row) => this.parse(row));
+  }
+
+  async count(db: Queryable, where: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${this.name} WHERE ${where}`, storableParams(params));
+    return rows[0].n as number;
+  }
+
+  /** Insert or replace (a replaced record keeps its place in the order). */
+  put(db: Queryable, record: T): Promise<unknown> {
+    return db.query(
+      `INSERT INTO ${this.name} (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record`,
+      [storable(record.id), toJson(record)],
+    );
+  }
+
+  /**
+   * Inserts many records in batches: replacing those already there (`replace`) or leaving them as they are. The last
+   * of several records with one id wins, as in the embedded adapter. Returns how many rows were written.
+   */
+  async putMany(db: Queryable, records: Iterable<T>, conflict: 'replace' | 'keep'): Promise<number> {
+    // By the id as stored: two ids that differ only in unstorable characters are one row.
+    const unique = [...new Map([...records].map((r) => [storable(r.id), r])).values()];
+    const onConflict = conflict === 'replace' ? 'DO UPDATE SET record = excluded.record' : 'DO NOTHING';
+    let written = 0;
+    for (let start = 0; start < unique.length; start += BATCH) {
+      const batch = unique.slice(start, start + BATCH);
+      const result = await db.query(
+        `INSERT INTO ${this.name} (id, record)
+         SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(r, n) ORDER BY n
+         ON CONFLICT (id) ${onConflict}`,
+        [toJson(batch)],
+      );
+      written += result.rowCount ?? 0;
+    }
+    return written;
+  }
+
+  async deleteWhere(db: Queryable, where: string, params: unknown[] = []): Promise<number> {
+    const result = await db.query(`DELETE FROM ${this.name} WHERE ${where}`, storableParams(params));
+    return result.rowCount ?? 0;
+  }
+}
+
+/** Runs `work` in one transaction on one connection of the pool: committed when it resolves, rolled back if it throws. */
+export async function transaction<R>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+  const client = await pool.connect();
+  // A connection whose rollback failed may still be inside the transaction: the pool must not hand it out again.
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
