@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { SourceMap } from 'node:module';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
