@@ -55,6 +55,13 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/app\\.ts$|^src/storage/lowdb/' },
       to: { path: '^src/storage/lowdb/' },
     },
+    {
+      name: 'only-the-root-wires-shared-state',
+      comment: 'Only the composition root (src/app.ts) picks Redis for the state instances share (src/shared-state).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/app\\.ts$|^src/shared-state/' },
+      to: { path: '^src/shared-state/' },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

@@ -29,6 +29,8 @@ import { staffPlugin } from './plugins/staff.js';
 import { registerStaticRoutes } from './plugins/static-routes.js';
 import { webChannelPlugin, webPushPlugin } from './plugins/web.js';
 import { zaloChannelPlugin, zaloOutboundPlugin } from './plugins/zalo.js';
+import { sharedState } from './shared-state/index.js';
+import { connectRedis } from './shared-state/redis.js';
 import { openLowdbStorage } from './storage/lowdb/index.js';
 import type { Storage } from './storage/repositories.js';
 
@@ -85,7 +87,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await registerRateLimit(app, config);
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, app.log) : null;
+  // onClose hooks run last-added first: added before any plugin, this one runs after all of theirs.
+  if (redis) app.addHook('onClose', () => redis.close());
+  app.decorate('sharedState', sharedState(redis, app.log));
+  await registerRateLimit(app, config, redis);
 
   const clock = overrides.clock ?? systemClock;
   const storage = overrides.storage ?? (await openLowdbStorage(config.DATA_DIR));
@@ -116,7 +122,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   if (docsEnabled(config)) await registerDocs(app, config);
   let ready = false;
-  registerHealthRoute(app, () => ready);
+  // The embedded files always answer; the database adapter brings its own probe.
+  registerHealthRoute(app, () => ready, { database: async () => undefined, redis: redis ? () => redis.ping() : undefined });
   // First of the stop (before any plugin's preClose): /health answers 503, and keep-alive connections whose last
   // request finishes after the stop began, which would otherwise hold the process open for the keep-alive timeout,
   // are closed as soon as each falls idle.
