@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^src/storage/lowdb/' },
     },
     {
+      name: 'only-the-root-wires-job-queues',
+      comment: 'Only the composition root (src/app.ts) picks the PostgreSQL job queue (src/jobs/pg-boss-queue.ts).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/app\\.ts$' },
+      to: { path: '^src/jobs/pg-boss-queue\\.ts$' },
+    },
+    {
       name: 'only-the-root-wires-shared-state',
       comment: 'Only the composition root (src/app.ts) picks Redis for the state instances share (src/shared-state).',
       severity: 'error',
