@@ -57,7 +57,7 @@ describe('state shared by instances through Redis', () => {
   it('a conversation continues on the other instance', async () => {
     const shared = new RedisSessions(scoped());
     const clock = new ManualClock();
-    const none: SessionRepository = { loadAll: async () => [], replaceAll: async () => undefined };
+    const none: Pick<SessionRepository, 'loadAll' | 'replaceAll'> = { loadAll: async () => [], replaceAll: async () => undefined };
     const [a, b] = [
       new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
       new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
