@@ -64,6 +64,20 @@ module.exports = {
       from: { path: '^src/storage/(lowdb|postgres)/' },
       to: { path: '^src/storage/(lowdb|postgres)/', pathNot: '^src/storage/$1/' },
     },
+    {
+      name: 'only-the-root-wires-job-queues',
+      comment: 'Only the composition root (src/app.ts) picks the PostgreSQL job queue (src/jobs/pg-boss-queue.ts).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/app\\.ts$' },
+      to: { path: '^src/jobs/pg-boss-queue\\.ts$' },
+    },
+    {
+      name: 'only-the-root-wires-shared-state',
+      comment: 'Only the composition root (src/app.ts) picks Redis for the state instances share (src/shared-state).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/app\\.ts$|^src/shared-state/' },
+      to: { path: '^src/shared-state/' },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

@@ -20,6 +20,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { createAnnouncements } from '../src/announcements/announcements.js';
 import { ZaloClient } from '../src/channels/zalo/client.js';
+import { ZaloSentCheck } from '../src/channels/zalo/sent-check.js';
 import { ZaloTokenManager } from '../src/channels/zalo/token-manager.js';
 import { systemClock } from '../src/clock.js';
 import { loadConfig, zaloSettings } from '../src/config.js';
@@ -97,6 +98,7 @@ async function runService(mockEnv: Record<string, string>): Promise<Omit<Announc
       clock: systemClock,
       quietHours: null,
       zalo: client,
+      sentCheck: new ZaloSentCheck(client),
       web: null,
       log,
       maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,

@@ -34,6 +34,8 @@ import { registerStaticRoutes } from './plugins/static-routes.js';
 import { statsPlugin } from './plugins/stats.js';
 import { webChannelPlugin, webPushPlugin } from './plugins/web.js';
 import { zaloChannelPlugin, zaloOutboundPlugin } from './plugins/zalo.js';
+import { sharedState } from './shared-state/index.js';
+import { connectRedis } from './shared-state/redis.js';
 import { openStorage } from './storage/index.js';
 import type { Storage } from './storage/repositories.js';
 
@@ -90,7 +92,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await registerRateLimit(app, config);
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, app.log) : null;
+  // onClose hooks run last-added first: added before any plugin, this one runs after all of theirs.
+  if (redis) app.addHook('onClose', () => redis.close());
+  app.decorate('sharedState', sharedState(redis, app.log));
+  await registerRateLimit(app, config, redis);
 
   const clock = overrides.clock ?? systemClock;
   // Storage: DATABASE_URL → PostgreSQL (migrated before anything reads), else the lowdb files in DATA_DIR. A storage
@@ -133,7 +139,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   if (docsEnabled(config)) await registerDocs(app, config);
   let ready = false;
-  registerHealthRoute(app, () => ready, { database: () => storage.ping() });
+  registerHealthRoute(app, () => ready, { database: () => storage.ping(), redis: redis ? () => redis.ping() : undefined });
   // First of the stop (before any plugin's preClose): /health answers 503, and keep-alive connections whose last
   // request finishes after the stop began, which would otherwise hold the process open for the keep-alive timeout,
   // are closed as soon as each falls idle.

@@ -117,6 +117,22 @@ export const configSchema = z.object({
   ADMIN_USERNAME: optionalString,
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
   STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),
+  /** Set when several instances run: rate limits, login throttling, widget push, sessions and the token lock go there. */
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be a Redis URL such as redis://127.0.0.1:6379 (rediss:// for TLS)' })
+      .refine((v) => /^rediss?:\/\//.test(v), { message: 'must start with redis:// or rediss://' })
+      .optional(),
+  ),
+  /** Put before every Redis key and channel, so several services (or tests) can share one Redis. */
+  REDIS_KEY_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'use 1–64 letters, digits, "_", ".", ":" or "-"' })
+      .default('tlgn:'),
+  ),
 });
 
 export type Config = Omit<z.infer<typeof configSchema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };

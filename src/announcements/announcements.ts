@@ -11,7 +11,7 @@ import { zaloAnnouncementText } from './announcement-text.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { createPendingAnnouncementsHook } from './pending-announcements-hook.js';
 import { PendingWindowIndex } from './pending-window.js';
-import type { CommuneBroadcaster } from './ports.js';
+import type { CommuneBroadcaster, SentCheck } from './ports.js';
 import type { QuietHours } from './quiet-hours.js';
 
 export interface AnnouncementsOptions {
@@ -22,6 +22,8 @@ export interface AnnouncementsOptions {
   quietHours: QuietHours | null;
   /** Zalo's outbound client; null when Zalo is off (no credentials). */
   zalo: ZaloSender | null;
+  /** Zalo's conversation history, asked after a crash about deliveries being sent; null when Zalo is off. */
+  sentCheck: SentCheck | null;
   /** The widget hub; null when none runs (announcements still reach the public feed). */
   web: CommuneBroadcaster | null;
   log: FastifyBaseLogger;
@@ -64,6 +66,7 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     citizens: storage.citizens,
     announcements: storage.announcements,
     zalo: options.zalo,
+    sentCheck: options.sentCheck,
     clock,
     quietHours: options.quietHours,
     textFor: (announcement, citizen) => zaloAnnouncementText(announcement, citizen.commune ? labelOf(citizen.commune) : null),

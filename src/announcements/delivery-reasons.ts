@@ -9,8 +9,13 @@ export const REASON = {
   withdrawn: 'withdrawn',
   zaloOff: 'zalo_off',
   citizenGone: 'citizen_deleted',
-  /** Marked `sending` when the service stopped: it may or may not have reached Zalo, so it is not sent again. */
+  /**
+   * Marked `sending` when the service stopped and Zalo's conversation history could not say whether it arrived:
+   * it is not sent again.
+   */
   interrupted: 'interrupted',
+  /** Marked `sending` when the service stopped; Zalo's conversation history after the restart shows it arrived. */
+  sentBeforeRestart: 'sent_before_restart',
   /** Outside the 7-day window when due; delivered as a short notice with the title when the citizen next wrote. */
   onNextMessage: 'on_next_message',
   /** Still outside the window when the announcement was too old to be worth announcing. */
@@ -39,7 +44,8 @@ const LABEL: Record<string, string> = {
   [REASON.withdrawn]: 'Thông báo đã bị thu hồi trước khi gửi',
   [REASON.zaloOff]: 'Zalo chưa được cấu hình',
   [REASON.citizenGone]: 'Người dân đã xóa dữ liệu của mình',
-  [REASON.interrupted]: 'Không chắc đã gửi: dịch vụ dừng đúng lúc đang gửi, nên không gửi lại để tránh trùng',
+  [REASON.interrupted]: 'Không chắc đã gửi: dịch vụ dừng đúng lúc đang gửi và Zalo không cho biết tin đã đến chưa, nên không gửi lại để tránh trùng',
+  [REASON.sentBeforeRestart]: 'Đã gửi ngay trước khi dịch vụ khởi động lại (xác nhận qua lịch sử hội thoại Zalo)',
   [REASON.onNextMessage]: 'Gửi tóm tắt khi người dân nhắn tin lại (ngoài 7 ngày lúc phát hành)',
   [REASON.expired]: 'Quá hạn: người dân không nhắn lại trong 30 ngày',
 };

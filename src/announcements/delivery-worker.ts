@@ -5,6 +5,7 @@ import type { AnnouncementRecord, CitizenRecord, DeliveryRecord } from '../stora
 import type { AnnouncementRepository, CitizenRepository, DeliveryRepository } from '../storage/repositories.js';
 import { REASON, zaloFailureReason } from './delivery-reasons.js';
 import type { PendingWindowIndex } from './pending-window.js';
+import type { SentCheck } from './ports.js';
 import { isQuiet, type QuietHours } from './quiet-hours.js';
 import { insideZaloWindow } from './zalo-window.js';
 
@@ -14,6 +15,8 @@ export interface DeliveryWorkerOptions {
   announcements: AnnouncementRepository;
   /** Null when Zalo is not configured (queued deliveries are then skipped with that reason); else the sender. */
   zalo: ZaloSender | null;
+  /** Decides deliveries a crash left `sending` (Zalo's conversation history); null with Zalo off. */
+  sentCheck: SentCheck | null;
   clock: Clock;
   quietHours: QuietHours | null;
   /** The text one subscriber receives (it names their commune). */
@@ -31,12 +34,18 @@ const MAX_ATTEMPTS = 3;
 /** A token or configuration problem stops all sending for this long (the console shows the token alert meanwhile). */
 const SYSTEMIC_PAUSE_MS = 5 * 60_000;
 const RATE_LIMIT_PAUSE_MS = 60_000;
+/**
+ * The history is read from a little before the `sending` mark: Zalo's clock and ours may differ by this much. Only
+ * this delivery ever sends this announcement to this citizen, so reaching further back cannot mistake another send.
+ */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * The durable delivery queue for Zalo. Every delivery is already a stored record (`queued`) before this worker sees
  * it. For each batch it first writes `sending` (durable) and only then calls Zalo, then records `sent` / `failed` /
- * `pending_window`. After a crash, records still `sending` are reported as interrupted, never sent again: a message
- * is delivered at most once, and every one not sent is either resumed (`queued`) or reported.
+ * `pending_window`. After a crash, each record still `sending` is decided by Zalo's conversation history: there →
+ * `sent`; not there → queued and sent; the history cannot say → reported as interrupted, never sent again. So every
+ * subscriber gets the announcement once, and the report says what Zalo received.
  *
  * Storage is written per batch, not per message: the result write of one batch and the `sending` mark of the next
  * go out together (the collection coalesces concurrent writes), so 100,000 deliveries cost a few dozen file writes.
@@ -54,17 +63,40 @@ export class DeliveryWorker {
     this.#o = { ...options, concurrency: options.concurrency ?? 16 };
   }
 
-  /** After a (re)start: interrupted sends are reported, queued ones are resumed. */
+  /**
+   * After a (re)start: interrupted sends are decided by Zalo's conversation history, queued ones resumed. Only the
+   * process that owns the deliveries may call this (one instance on lowdb; see the job queue with PostgreSQL).
+   */
   async recover(): Promise<void> {
     const interrupted = await this.#o.deliveries.inState(['sending']);
     if (interrupted.length) {
-      const at = this.#o.clock.now().toISOString();
-      await this.#o.deliveries.update(
-        interrupted.map((d) => ({ ...d, state: 'failed' as const, reason: REASON.interrupted, updatedAt: at })),
+      const decided = await mapWithLimit(interrupted, this.#o.concurrency, (d) => this.#decideInterrupted(d));
+      await this.#o.deliveries.update(decided);
+      const count = (state: DeliveryRecord['state']) => decided.filter((d) => d.state === state).length;
+      this.#o.log.warn(
+        { interrupted: decided.length, sent: count('sent'), resent: count('queued'), uncertain: count('failed') },
+        'deliveries interrupted while sending, decided by the Zalo conversation history',
       );
-      this.#o.log.warn({ count: interrupted.length }, 'deliveries interrupted while sending; reported, not resent');
     }
     this.add(await this.#o.deliveries.inState(['queued']));
+  }
+
+  /** `sent` when the history shows it, `queued` (to send) when it shows it is not there, else reported interrupted. */
+  async #decideInterrupted(delivery: DeliveryRecord): Promise<DeliveryRecord> {
+    const [announcement, citizen] = await Promise.all([
+      this.#o.announcements.get(delivery.announcementId),
+      this.#o.citizens.get(delivery.citizenId),
+    ]);
+    const since = Date.parse(delivery.updatedAt) - CLOCK_SKEW_MS;
+    const seen =
+      announcement && citizen && this.#o.sentCheck
+        ? await this.#o.sentCheck.wasSent(citizen.userId, this.#o.textFor(announcement, citizen), since).catch(() => null)
+        : null;
+    const at = this.#o.clock.now().toISOString();
+    if (seen === true) return { ...delivery, state: 'sent', reason: REASON.sentBeforeRestart, updatedAt: at };
+    // Not sent: queued again as it was before the mark (#process checks withdrawal, subscription and window again).
+    if (seen === false) return { ...delivery, state: 'queued', reason: null, updatedAt: at };
+    return { ...delivery, state: 'failed', reason: REASON.interrupted, updatedAt: at };
   }
 
   /** Queued deliveries already stored. */

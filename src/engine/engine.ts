@@ -112,6 +112,7 @@ export class ConversationEngine {
 
   async #turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
     const { sessions, clock, parser } = this.#options;
+    await sessions.refresh(citizenKey(message.channel, message.userId));
     const session = sessions.get(message.channel, message.userId);
     const text = (message.text ?? '').normalize('NFC').trim();
     const payload = message.payload ?? this.#chosenQuickReply(session, text);
@@ -159,6 +160,7 @@ export class ConversationEngine {
         : null;
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
+    await sessions.publish(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
     return { intent, replies };
   }

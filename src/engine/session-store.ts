@@ -1,17 +1,43 @@
 import { type ChannelId, citizenKey } from '../citizens/identity.js';
 import type { Clock } from '../clock.js';
+import type { SessionRecord } from '../storage/records.js';
 import type { SessionRepository } from '../storage/repositories.js';
 import type { ConversationSession } from './types.js';
+
+/**
+ * Sessions shared by the instances of the service (Redis), so a citizen's next message may land on any instance.
+ * Each record expires after the idle period.
+ */
+export interface SharedSessions {
+  load(key: string): Promise<SessionRecord | undefined>;
+  save(record: SessionRecord, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Sessions shared through the database, one record per conversation (several instances on PostgreSQL without
+ * Redis). The idle period is enforced when a session is read; retention deletes what is left behind.
+ */
+export function storedSessions(repo: {
+  get(key: string): Promise<SessionRecord | undefined>;
+  save(record: SessionRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+}): SharedSessions {
+  return { load: (key) => repo.get(key), save: (record) => repo.save(record), delete: (key) => repo.delete(key) };
+}
 
 /** What the store uses of the session repository: whole snapshots. */
 type SnapshotRepository = Pick<SessionRepository, 'loadAll' | 'replaceAll'>;
 
 /**
  * Chat-session state is soft: kept in memory, snapshotted every few seconds when it changed, and dropped after the
- * idle period. A crash loses at most the last snapshot interval of conversation state.
+ * idle period. A crash loses at most the last snapshot interval of conversation state. With `shared` (several
+ * instances) a turn reads the session from there first and writes it back after, and nothing is snapshotted: the
+ * shared store holds every session until it has been idle for the idle period.
  */
 export class SessionStore {
   readonly #sessions = new Map<string, ConversationSession>();
+  readonly #shared: SharedSessions | null;
   readonly #repo: SnapshotRepository;
   readonly #clock: Clock;
   readonly #idleMs: number;
@@ -23,13 +49,15 @@ export class SessionStore {
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(options: { repo: SnapshotRepository; clock: Clock; idleMinutes: number }) {
+  constructor(options: { repo: SnapshotRepository; clock: Clock; idleMinutes: number; shared?: SharedSessions | null }) {
     this.#repo = options.repo;
+    this.#shared = options.shared ?? null;
     this.#clock = options.clock;
     this.#idleMs = options.idleMinutes * 60_000;
   }
 
   async restore(): Promise<void> {
+    if (this.#shared) return;
     for (const session of await this.#repo.loadAll()) {
       if (!this.#expired(session)) this.#sessions.set(session.key, session);
     }
@@ -70,6 +98,28 @@ export class SessionStore {
     return fresh;
   }
 
+  /**
+   * Shared sessions: takes the session as the last instance to handle the citizen left it (or forgets this instance's
+   * copy when there is none). Without them the live copy is this instance's already.
+   */
+  async refresh(key: string): Promise<void> {
+    if (!this.#shared) return;
+    const record = await this.#shared.load(key);
+    if (!record) {
+      this.#sessions.delete(key);
+      return;
+    }
+    const { id: _id, ...session } = record;
+    this.#activeMs.delete(session);
+    if (this.#expired(session)) this.#sessions.delete(key);
+    else this.#sessions.set(key, session);
+  }
+
+  /** Shared sessions: writes the session after a turn, for whichever instance gets the citizen's next message. */
+  async publish(session: ConversationSession): Promise<void> {
+    await this.#shared?.save(this.#record(session), this.#idleMs);
+  }
+
   peek(key: string): ConversationSession | undefined {
     const session = this.#sessions.get(key);
     return session && !this.#expired(session) ? session : undefined;
@@ -80,8 +130,9 @@ export class SessionStore {
     this.#dirty = true;
   }
 
-  delete(key: string): void {
+  async delete(key: string): Promise<void> {
     if (this.#sessions.delete(key)) this.#dirty = true;
+    await this.#shared?.delete(key);
   }
 
   get size(): number {
@@ -96,11 +147,13 @@ export class SessionStore {
         this.#dirty = true;
       }
     }
-    if (!this.#dirty && !force) return;
+    if ((!this.#dirty && !force) || this.#shared) return;
     this.#dirty = false;
-    await this.#repo.replaceAll(
-      [...this.#sessions.values()].map((s) => ({ id: s.key, ...s, lastActiveAt: new Date(this.#lastActive(s)).toISOString() })),
-    );
+    await this.#repo.replaceAll([...this.#sessions.values()].map((s) => this.#record(s)));
+  }
+
+  #record(session: ConversationSession): SessionRecord {
+    return { id: session.key, ...session, lastActiveAt: new Date(this.#lastActive(session)).toISOString() };
   }
 
   async stop(): Promise<void> {

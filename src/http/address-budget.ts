@@ -6,10 +6,19 @@ const MINUTE_MS = 60_000;
 const TRACKED_ADDRESSES = 50_000;
 
 /**
- * A per-address budget of `perMinute` units in each one-minute window (0 = unlimited), shared by everything that
- * holds the same instance: every socket of an address and its HTTP requests draw on one count.
+ * A per-address budget of units in each one-minute window: every socket of an address and its HTTP requests draw on
+ * one count. In memory (AddressBudget, one instance) or in Redis (shared-state/, every instance draws on one count).
  */
-export class AddressBudget {
+export interface RequestBudget {
+  /** Counts one unit for `address`; false when it is over the budget. */
+  allow(address: string): boolean | Promise<boolean>;
+}
+
+/**
+ * A per-address budget of `perMinute` units in each one-minute window (0 = unlimited), shared by everything that
+ * holds the same instance.
+ */
+export class AddressBudget implements RequestBudget {
   readonly #windows = new Map<string, { start: number; count: number }>();
 
   constructor(

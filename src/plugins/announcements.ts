@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { type Announcements, createAnnouncements } from '../announcements/announcements.js';
+import { ZaloSentCheck } from '../channels/zalo/sent-check.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { CommuneDirectory } from '../domain/communes.js';
@@ -32,6 +33,7 @@ export const announcementsPlugin = fp<{
       quietHours: config.QUIET_HOURS,
       maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,
       zalo: app.zaloOutbound?.client ?? null,
+      sentCheck: app.zaloOutbound ? new ZaloSentCheck(app.zaloOutbound.client) : null,
       web: app.webPush,
       log: app.log,
     });

@@ -80,7 +80,12 @@ export const conversationPlugin = fp<ConversationOptions>(
       unanswered: storage.unanswered,
       holdMinutes: config.SESSION_IDLE_MINUTES,
     });
-    const sessions = new SessionStore({ repo: storage.sessions, clock, idleMinutes: config.SESSION_IDLE_MINUTES });
+    const sessions = new SessionStore({
+      repo: storage.sessions,
+      clock,
+      idleMinutes: config.SESSION_IDLE_MINUTES,
+      shared: app.sharedState?.sessions ?? null,
+    });
     await sessions.restore();
     sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);
     const personalData = new PersonalDataService({

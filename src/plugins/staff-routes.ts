@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { sendError } from '../http/errors.js';
 import { accountPatchSchema, newAccountSchema, passwordSchema, usernameSchema } from '../staff/account-input.js';
 import { AuditLog } from '../staff/audit-log.js';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from '../staff/login-throttle.js';
 import type { StaffIdentity } from '../staff/scope.js';
 import { LoginThrottledError, StaffService } from '../staff/staff-service.js';
 import { summarizeUnanswered } from '../staff/unanswered-questions.js';
@@ -71,6 +72,7 @@ export async function registerStaffConsole(app: FastifyInstance, options: StaffC
     clock,
     sessionHours: config.STAFF_SESSION_HOURS,
     isCommune: (id) => communes.byId(id) !== undefined,
+    throttle: new LoginThrottle(clock, DEFAULT_LOGIN_LIMITS, app.sharedState?.loginFailures ?? undefined),
   });
   const firstAdmin = await staff.ensureFirstAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (firstAdmin === 'created') app.log.info({ username: config.ADMIN_USERNAME }, 'first admin account created');

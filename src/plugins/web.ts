@@ -20,7 +20,10 @@ declare module 'fastify' {
 /** The widget hub: decorates `webPush`, which announcements push through and the web channel serves. */
 export const webPushPlugin = fp(
   async (app: FastifyInstance) => {
-    app.decorate('webPush', new WebPushHub());
+    // With Redis, a push reaches the widgets of every instance (pub/sub); the relay listens before traffic comes.
+    const hub = new WebPushHub(app.sharedState?.widgetPush ?? null);
+    app.decorate('webPush', hub);
+    app.addHook('onReady', () => hub.start());
   },
   { name: 'web-push' },
 );
@@ -42,6 +45,7 @@ export const webChannelPlugin = fp<{
       engine: app.engine,
       clock,
       webPush: app.webPush,
+      budget: app.sharedState?.webBudget ?? undefined,
       sessionIds: new WidgetSessionIds(await loadSessionSecret(config.WIDGET_SESSION_SECRET, config.DATA_DIR)),
       config,
       // The widget starts a new session after clearing, so nothing under the old one stays reachable: delete it all.

@@ -23,7 +23,8 @@ declare module 'fastify' {
  */
 export const zaloOutboundPlugin = fp<{ settings: ZaloSettings | null; storage: Pick<Storage, 'tokens'>; clock: Clock }>(
   async (app, { settings, storage, clock }) => {
-    const outbound = settings ? createZaloOutbound({ settings, tokens: storage.tokens, clock, log: app.log }) : null;
+    const lock = app.sharedState?.zaloRefreshLock ?? undefined;
+    const outbound = settings ? createZaloOutbound({ settings, tokens: storage.tokens, clock, log: app.log, lock }) : null;
     if (!outbound) app.log.info('Zalo channel off: ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY or ZALO_REFRESH_TOKEN not set');
     app.decorate('zaloOutbound', outbound);
     if (!outbound) return;

@@ -88,6 +88,7 @@ export class PersonalDataService {
 
   async inventory(citizenId: string): Promise<PersonalDataInventory> {
     const { citizens, keptAnswers, unanswered, deliveries, journal, handoffs } = this.#storage;
+    await this.#sessions.refresh(citizenId);
     const [citizen, kept, questions, sent, unhandled, handedOver] = await Promise.all([
       citizens.get(citizenId),
       keptAnswers.forCitizen(citizenId),
@@ -117,10 +118,11 @@ export class PersonalDataService {
   async deletePersonalData(citizenId: string, actor: DeletionActor): Promise<DeletionReport> {
     const { citizens, keptAnswers, unanswered, deliveries, journal, handoffs, audit } = this.#storage;
     const hadCitizen = (await citizens.get(citizenId)) !== undefined;
+    await this.#sessions.refresh(citizenId);
     const hadSession = this.#sessions.peek(citizenId) !== undefined;
     const heldAnswers = this.#consent.heldCount(citizenId);
     this.#consent.forget(citizenId);
-    this.#sessions.delete(citizenId);
+    await this.#sessions.delete(citizenId);
     this.#forgetHandoffs(citizenId);
     const [kept, questions, sent, handedOver, events] = await Promise.all([
       keptAnswers.deleteForCitizen(citizenId),

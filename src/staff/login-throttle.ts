@@ -25,65 +25,98 @@ export const DEFAULT_LOGIN_LIMITS: LoginThrottleLimits = {
 const MAX_KEYS = 10_000;
 
 /**
+ * Where failed tries are counted: in memory (one instance) or in Redis (shared-state/: every instance sees every
+ * failure, so a second instance behind the load balancer gives an attacker no fresh round).
+ */
+export interface FailureLog {
+  /** The times (epoch ms) of the failures recorded under `key` at or after `since`, oldest first. */
+  recent(key: string, since: number): Promise<number[]>;
+  /** Records a failure at `at` under each key; failures older than `windowMs` may be forgotten. */
+  add(keys: readonly string[], at: number, windowMs: number): Promise<void>;
+  clear(key: string): Promise<void>;
+}
+
+/**
+ * The failure log of one instance. A restart forgets the counts, which only gives an attacker one more round, and
+ * costs no disk write per failed try.
+ */
+export class MemoryFailureLog implements FailureLog {
+  readonly #failures = new Map<string, number[]>();
+
+  async recent(key: string, since: number): Promise<number[]> {
+    return this.#recentSync(key, since);
+  }
+
+  async add(keys: readonly string[], at: number, windowMs: number): Promise<void> {
+    if (this.#failures.size > MAX_KEYS) this.#sweep(at - windowMs);
+    for (const key of keys) {
+      const times = this.#recentSync(key, at - windowMs);
+      times.push(at);
+      this.#failures.set(key, times);
+    }
+  }
+
+  async clear(key: string): Promise<void> {
+    this.#failures.delete(key);
+  }
+
+  #recentSync(key: string, since: number): number[] {
+    return (this.#failures.get(key) ?? []).filter((t) => t >= since);
+  }
+
+  #sweep(since: number): void {
+    for (const key of this.#failures.keys()) {
+      const times = this.#recentSync(key, since);
+      if (times.length === 0) this.#failures.delete(key);
+      else this.#failures.set(key, times);
+    }
+  }
+}
+
+/**
  * Counts failed logins per (account, address) and per address, and makes each failure beyond the free ones wait
  * twice as long as the previous one. Nothing is counted per account alone: failures from one address never lock out
- * the account's owner signing in from another. Kept in memory: a restart forgets the counts, which only gives an
- * attacker one more round, and costs no disk write per failed try.
+ * the account's owner signing in from another.
  */
 export class LoginThrottle {
-  readonly #failures = new Map<string, number[]>();
+  readonly #log: FailureLog;
   readonly #clock: Clock;
   readonly #limits: LoginThrottleLimits;
 
-  constructor(clock: Clock, limits: LoginThrottleLimits = DEFAULT_LOGIN_LIMITS) {
+  constructor(clock: Clock, limits: LoginThrottleLimits = DEFAULT_LOGIN_LIMITS, log: FailureLog = new MemoryFailureLog()) {
     this.#clock = clock;
     this.#limits = limits;
+    this.#log = log;
   }
 
   /** Milliseconds until another try from this address on this account is allowed; 0 when allowed now. */
-  retryAfterMs(username: string, address: string): number {
+  async retryAfterMs(username: string, address: string): Promise<number> {
     const now = this.#clock.now().getTime();
-    return Math.max(
+    const [pair, all] = await Promise.all([
       this.#wait(pairKey(username, address), this.#limits.freePerPair, now),
       this.#wait(addressKey(address), this.#limits.freePerAddress, now),
-    );
+    ]);
+    return Math.max(pair, all);
   }
 
   /** Counts a failure; returns the wait it starts (0 while failures are still free). */
-  recordFailure(username: string, address: string): number {
+  async recordFailure(username: string, address: string): Promise<number> {
     const now = this.#clock.now().getTime();
-    if (this.#failures.size > MAX_KEYS) this.#sweep(now);
-    for (const key of [pairKey(username, address), addressKey(address)]) {
-      const times = this.#recent(key, now);
-      times.push(now);
-      this.#failures.set(key, times);
-    }
+    await this.#log.add([pairKey(username, address), addressKey(address)], now, this.#limits.windowMs);
     return this.retryAfterMs(username, address);
   }
 
   /** A correct password clears the pair's count (not the address's: one known password must not reopen spraying). */
-  recordSuccess(username: string, address: string): void {
-    this.#failures.delete(pairKey(username, address));
+  recordSuccess(username: string, address: string): Promise<void> {
+    return this.#log.clear(pairKey(username, address));
   }
 
-  #recent(key: string, now: number): number[] {
-    return (this.#failures.get(key) ?? []).filter((t) => now - t < this.#limits.windowMs);
-  }
-
-  #wait(key: string, free: number, now: number): number {
-    const times = this.#recent(key, now);
+  async #wait(key: string, free: number, now: number): Promise<number> {
+    const times = await this.#log.recent(key, now - this.#limits.windowMs + 1);
     const beyond = times.length - free;
     if (beyond <= 0) return 0;
     const delay = Math.min(this.#limits.firstDelayMs * 2 ** (beyond - 1), this.#limits.maxDelayMs);
     return Math.max(0, times[times.length - 1]! + delay - now);
-  }
-
-  #sweep(now: number): void {
-    for (const key of this.#failures.keys()) {
-      const times = this.#recent(key, now);
-      if (times.length === 0) this.#failures.delete(key);
-      else this.#failures.set(key, times);
-    }
   }
 }
 

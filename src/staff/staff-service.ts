@@ -81,12 +81,12 @@ export class StaffService {
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
-    const waitMs = this.#throttle.retryAfterMs(name, address);
+    const waitMs = await this.#throttle.retryAfterMs(name, address);
     if (waitMs > 0) throw new LoginThrottledError(Math.ceil(waitMs / 1000));
     const record = await this.#o.staff.get(name);
     const correct = await verifyPassword(password, record?.passwordHash ?? (await decoyHash()));
     if (!record || !correct) {
-      const startsWait = this.#throttle.recordFailure(name, address);
+      const startsWait = await this.#throttle.recordFailure(name, address);
       // Bounded by the throttle: once delays start, refused tries are not written, only the start of each delay.
       await this.#o.audit.record(ANONYMOUS_ACTOR, 'staff.login_failed', name, { address });
       if (startsWait > 0) {
@@ -100,7 +100,7 @@ export class StaffService {
     if (record.disabled) {
       throw new AppError('account_disabled');
     }
-    this.#throttle.recordSuccess(name, address);
+    await this.#throttle.recordSuccess(name, address);
     const now = this.#o.clock.now();
     await this.#o.sessions.purgeExpired(now);
     const token = randomBytes(32).toString('base64url');

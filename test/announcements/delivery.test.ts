@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryBatchSize } from '../../src/announcements/announcements.js';
 import { REASON } from '../../src/announcements/delivery-reasons.js';
-import type { DeliveryRecord } from '../../src/storage/records.js';
 import {
   type AnnouncementBed,
   addManyZaloCitizens,
@@ -80,30 +79,35 @@ describe('announcement delivery', () => {
     expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 5000, queued: 0, sending: 0, failed: 0 });
   }, 120_000);
 
-  it('never resends a delivery left "sending" by a crash: it is reported as not sure, the queued ones go out', async () => {
+  it('decides each delivery a crash left "sending" by the Zalo conversation history: there → sent, absent → sent now, unknown → reported', async () => {
     bed = await startAnnouncementBed();
-    await bed.addZaloCitizen('300', COMMUNE_A);
-    await bed.addZaloCitizen('301', COMMUNE_A);
+    for (const userId of ['300', '301', '302', '303']) await bed.addZaloCitizen(userId, COMMUNE_A);
     const created = await announce([COMMUNE_A], { channels: ['zalo'] });
     await bed.module.tick();
-    expect(receivers()).toEqual(['300', '301']);
+    expect(receivers()).toEqual(['300', '301', '302', '303']);
 
-    // The state a crash leaves: one delivery marked sending (Zalo may have it), one still queued.
-    const at = bed.clock.now().toISOString();
-    const base = { announcementId: created.id, channel: 'zalo' as const, reason: null, updatedAt: at };
-    await bed.addZaloCitizen('302', COMMUNE_A);
-    await bed.addZaloCitizen('303', COMMUNE_A);
-    await bed.storage.deliveries.enqueue([
-      { ...base, id: `${created.id}|zalo:302`, citizenId: 'zalo:302', state: 'sending', attempts: 1 },
-      { ...base, id: `${created.id}|zalo:303`, citizenId: 'zalo:303', state: 'queued', attempts: 0 },
-    ] satisfies DeliveryRecord[]);
+    // The states a crash leaves: 301 reached Zalo but its result was not written; 302 and 303 were marked and the
+    // process died before the call. 303's history cannot be read after the restart.
+    const deliveries = await bed.storage.deliveries.forAnnouncement(created.id);
+    const crashed = (citizenId: string) => ({ ...deliveries.find((d) => d.citizenId === citizenId)!, state: 'sending' as const, reason: null });
+    await bed.storage.deliveries.update([crashed('zalo:301'), crashed('zalo:302'), crashed('zalo:303')]);
+    bed.mock.messages.splice(bed.mock.messages.findIndex((m) => m.userId === '302'), 1);
+    bed.mock.messages.splice(bed.mock.messages.findIndex((m) => m.userId === '303'), 1);
+    bed.mock.failNextHistoryRead('303', -201);
     await bed.restart();
     await bed.module.tick();
 
-    expect(receivers()).toEqual(['300', '301', '303']);
+    expect(receivers()).toEqual(['300', '301', '302']);
     const report = (await reportOf(created.id)).zalo!;
-    expect(report.counts).toMatchObject({ sent: 3, failed: 1, sending: 0 });
-    expect(report.reasons).toEqual([expect.objectContaining({ state: 'failed', reason: REASON.interrupted, label: expect.stringMatching(/^Không chắc đã gửi/) })]);
+    expect(report.counts).toMatchObject({ sent: 3, failed: 1, sending: 0, queued: 0 });
+    expect(report.reasons).toEqual([
+      expect.objectContaining({ state: 'sent', reason: REASON.sentBeforeRestart, count: 1 }),
+      expect.objectContaining({ state: 'failed', reason: REASON.interrupted, label: expect.stringMatching(/^Không chắc đã gửi/) }),
+    ]);
+    const byCitizen = new Map((await bed.storage.deliveries.forAnnouncement(created.id)).map((d) => [d.citizenId, d]));
+    expect(byCitizen.get('zalo:301')).toMatchObject({ state: 'sent', reason: REASON.sentBeforeRestart });
+    expect(byCitizen.get('zalo:302')).toMatchObject({ state: 'sent', reason: null });
+    expect(byCitizen.get('zalo:303')).toMatchObject({ state: 'failed', reason: REASON.interrupted });
   });
 
   it('delivers pending announcements as a short notice when the citizen writes again, and only to subscribers', async () => {

@@ -48,7 +48,8 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   const port = await freePort();
   const { child, stderr, stdout } = spawnService({ PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a busy 2-core machine a start (with migrations) can take tens of seconds.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${stderr()}`);
     if (Date.now() > deadline) throw new Error(`service did not become ready: ${stderr()}`);

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationEngine } from '../../engine/engine.js';
 import type { Reply } from '../../engine/types.js';
-import type { AddressBudget } from '../../http/address-budget.js';
+import type { RequestBudget } from '../../http/address-budget.js';
 import { sendError } from '../../http/errors.js';
 import { responseWrittenBy } from '../../http/response-writer.js';
 import { chatMessageSchema, replySchema, sessionIdSchema, token } from './protocol.js';
@@ -23,7 +23,7 @@ const chatRequest = chatMessageSchema({
  */
 export function registerChatRoute(
   app: FastifyInstance,
-  deps: { engine: ConversationEngine; replies: ReplyCache; budget: AddressBudget; sessionIds: WidgetSessionIds },
+  deps: { engine: ConversationEngine; replies: ReplyCache; budget: RequestBudget; sessionIds: WidgetSessionIds },
 ): void {
   const { engine, replies, budget, sessionIds } = deps;
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -32,7 +32,7 @@ export function registerChatRoute(
       ...responseWrittenBy(chatResponseJson),
       // Messages share the address's budget with its sockets.
       preHandler: async (request, reply) => {
-        if (!budget.allow(request.ip)) return sendError(reply, 'rate_limited');
+        if (!(await budget.allow(request.ip))) return sendError(reply, 'rate_limited');
       },
       schema: {
         tags: ['chat'],

@@ -1,7 +1,7 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ConversationEngine } from '../../engine/engine.js';
-import type { AddressBudget } from '../../http/address-budget.js';
+import type { RequestBudget } from '../../http/address-budget.js';
 import { sendError } from '../../http/errors.js';
 import { type FrameError, frameErrors, parseClientFrame } from './protocol.js';
 import type { WebPushHub } from './push-hub.js';
@@ -17,7 +17,7 @@ export interface ChatSocketDeps {
   clearConversation(sessionId: string): Promise<void>;
   sessionIds: WidgetSessionIds;
   /** Frames per minute per client address, shared by all its sockets and its POST /api/chat. */
-  budget: AddressBudget;
+  budget: RequestBudget;
   /** Open sockets per client address (0 = no cap). */
   maxSocketsPerAddress: number;
   isOriginAllowed(origin: string | undefined, requestHost: string): boolean;
@@ -83,7 +83,7 @@ class ChatConnection {
   /** Handles one frame. Never throws. */
   async receive(raw: string): Promise<void> {
     const parsed = parseClientFrame(raw);
-    if (!this.deps.budget.allow(this.address)) {
+    if (!(await this.deps.budget.allow(this.address))) {
       const id = 'frame' in parsed ? (parsed.frame.type === 'message' ? parsed.frame.id : undefined) : parsed.error.id;
       return this.#error({ code: 'rate_limited', message: frameErrors.rateLimited, id });
     }

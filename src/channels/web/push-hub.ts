@@ -1,7 +1,29 @@
+import { z } from 'zod';
 import type { ServerFrame, WireAnnouncement, WireReply } from './wire.js';
+
+/** A push as the relay carries it: the commune and the frame, already serialised once by the instance that pushed. */
+const relayedPush = z.object({ commune: z.string(), data: z.string() });
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
 
 /** Something that can take a server frame already serialised (an open widget socket). */
 export type PushTarget = (frame: string) => void;
+
+/**
+ * Carries a pushed frame to every instance of the service, this one included (Redis pub/sub when several run), so a
+ * widget gets an announcement whichever instance holds its socket.
+ */
+export interface PushRelay {
+  /** Never rejects: a push that cannot be relayed is logged and missed (the widget reads the feed later). */
+  publish(message: string): Promise<void>;
+  /** `deliver` is called with every message published by any instance. */
+  listen(deliver: (message: string) => void): Promise<void>;
+}
 
 /** Where open widgets that named no commune are kept: they receive only province-wide ("all") announcements. */
 const NO_COMMUNE = '';
@@ -13,6 +35,20 @@ const NO_COMMUNE = '';
 export class WebPushHub {
   readonly #byCommune = new Map<string, Set<PushTarget>>();
   readonly #bySession = new Map<string, Set<PushTarget>>();
+  readonly #relay: PushRelay | null;
+
+  /** Without a relay, pushes reach this instance's widgets only (one instance). */
+  constructor(relay: PushRelay | null = null) {
+    this.#relay = relay;
+  }
+
+  /** With a relay: starts receiving what every instance pushes (before the service takes traffic). */
+  async start(): Promise<void> {
+    await this.#relay?.listen((message) => {
+      const relayed = relayedPush.safeParse(parseJson(message));
+      if (relayed.success) this.#deliver(relayed.data.commune, relayed.data.data);
+    });
+  }
 
   /** Registers an open widget under its session, for messages to that citizen; returns the removal function. */
   join(sessionId: string, target: PushTarget): () => void {
@@ -42,13 +78,19 @@ export class WebPushHub {
   }
 
   /**
-   * Pushes an announcement to the open widgets of one commune ("all": every open widget). Returns how many
-   * widgets it was handed to; a widget that is not open misses it and reads it from the feed later.
+   * Pushes an announcement to the open widgets of one commune ("all": every open widget), through the relay when
+   * there is one. Returns how many widgets of this instance it was handed to (with a relay: resolves once published).
+   * A widget that is not open misses it and reads it from the feed later.
    */
-  broadcastToCommune(commune: string, announcement: WireAnnouncement): number {
+  broadcastToCommune(commune: string, announcement: WireAnnouncement): number | Promise<void> {
     const { id, title, body, publishedAt } = announcement;
     const frame: ServerFrame = { type: 'announcement', announcement: { id, title, body, publishedAt } };
     const data = JSON.stringify(frame);
+    if (this.#relay) return this.#relay.publish(JSON.stringify({ commune, data }));
+    return this.#deliver(commune, data);
+  }
+
+  #deliver(commune: string, data: string): number {
     const groups = commune === 'all' ? [...this.#byCommune.values()] : [this.#byCommune.get(commune) ?? []];
     let reached = 0;
     for (const targets of groups) {

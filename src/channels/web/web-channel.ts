@@ -7,7 +7,7 @@ import { citizenKey } from '../../citizens/identity.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
-import { AddressBudget } from '../../http/address-budget.js';
+import { AddressBudget, type RequestBudget } from '../../http/address-budget.js';
 import { registerChatRoute } from './chat-route.js';
 import { registerChatSocket } from './chat-socket.js';
 import { createOriginPolicy } from './origin-policy.js';
@@ -25,6 +25,8 @@ export interface WebChannelOptions {
   /** Issues and checks widget session ids (signed by the server). */
   sessionIds: WidgetSessionIds;
   config: Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_BASE_URL' | 'RATE_LIMIT_PER_MINUTE' | 'WIDGET_SOCKETS_PER_ADDRESS'>;
+  /** The per-address budget of frames and messages; in memory (this instance) unless given (shared by instances). */
+  budget?: (perMinute: number) => RequestBudget;
   /** Run as well when a citizen clears the conversation (other modules' data about the widget session). */
   onClear?: ((sessionId: string) => unknown)[];
   /** Other routes the widget calls from the portal's pages (announcement feed, communes): CORS applies to them too. */
@@ -53,9 +55,9 @@ async function registerWidgetRoutes(app: FastifyInstance, options: WebChannelOpt
 
   const replies = new ReplyCache();
   // One budget per client address for every socket it opens and its POST /api/chat.
-  const budget = new AddressBudget(config.RATE_LIMIT_PER_MINUTE, clock);
+  const budget = options.budget?.(config.RATE_LIMIT_PER_MINUTE) ?? new AddressBudget(config.RATE_LIMIT_PER_MINUTE, clock);
   const clearConversation = async (sessionId: string) => {
-    engine.sessions.delete(citizenKey('web', sessionId));
+    await engine.sessions.delete(citizenKey('web', sessionId));
     replies.forget(sessionId);
     for (const hook of onClear) await hook(sessionId);
   };

@@ -11,6 +11,7 @@ import type { ZaloHistory, ZaloSender } from './client.js';
 import { type ZaloEvent, zaloEvent } from './events.js';
 import { packReplies } from './message-format.js';
 import { communeNoticed, ONLY_TEXT_UNDERSTOOD, TEMPORARY_TROUBLE } from './notices.js';
+import { showsOpeningOf } from './sent-check.js';
 
 /** Looks a place name up in the commune directory: the commune's id and display name ("xã …"), or null. */
 export type CommuneResolver = (place: string) => { id: string; name: string } | null;
@@ -132,7 +133,7 @@ export class ZaloInbox {
       return false;
     }
     let sent = 0;
-    while (sent < replies.length && texts.some((text) => text?.startsWith(openingOf(replies[sent]!)))) sent++;
+    while (sent < replies.length && showsOpeningOf(texts, replies[sent]!.text)) sent++;
     if (sent === replies.length) {
       await journal.advance(journalId, 'done', 'sent_before_restart');
       return false;
@@ -262,9 +263,3 @@ class Slots {
     }
   }
 }
-
-/**
- * The start of the first Zalo message a reply becomes (see renderReply): a split reply's first part is at least
- * 1,000 characters, so its first 100 are the text's.
- */
-const openingOf = (reply: Reply) => reply.text.normalize('NFC').trim().slice(0, 100);

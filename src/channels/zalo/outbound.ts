@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { TokenRepository } from '../../storage/repositories.js';
 import { ZaloClient } from './client.js';
-import { ZaloTokenManager } from './token-manager.js';
+import { type RefreshLock, ZaloTokenManager } from './token-manager.js';
 
 /**
  * The outbound side of Zalo on its own: the API client and its tokens. The webhook replies through it and
@@ -19,9 +19,16 @@ export interface ZaloOutbound {
   stop(): void;
 }
 
-export function createZaloOutbound(deps: { settings: ZaloSettings; tokens: TokenRepository; clock: Clock; log: FastifyBaseLogger }): ZaloOutbound {
+export function createZaloOutbound(deps: {
+  settings: ZaloSettings;
+  tokens: TokenRepository;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** Several instances: the refresh lock they share. */
+  lock?: RefreshLock;
+}): ZaloOutbound {
   const { settings, clock, log } = deps;
-  const tokens = new ZaloTokenManager({ settings, repo: deps.tokens, clock, log });
+  const tokens = new ZaloTokenManager({ settings, repo: deps.tokens, clock, log, lock: deps.lock });
   return {
     client: new ZaloClient({ settings, tokens, log }),
     async start() {

@@ -37,12 +37,32 @@ const CONFIGURATION_REFUSALS: Record<number, { variable: string; what: string }>
 const REFRESH_AHEAD_MS = 2 * 60 * 60 * 1000;
 const CHECK_EVERY_MS = 30 * 60 * 1000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** What a lease must outlast a token request by (the request's own time-out aside). */
+const LEASE_MARGIN_MS = 5_000;
+
+/** The holder's lease on the refresh lock. */
+export interface RefreshLease {
+  /** Throws TokenRefreshError unless the lock stays this process's for at least `ms` more (checked before spending). */
+  assertHeldFor(ms: number): Promise<void>;
+}
+
+/**
+ * Makes a refresh single-flight across instances (several instances share one stored pair and one single-use
+ * refresh token). In one process the manager's own single-flight is enough: the default runs `work` at once.
+ */
+export interface RefreshLock {
+  run<T>(work: (lease: RefreshLease) => Promise<T>): Promise<T>;
+}
+
+export const inProcessRefreshLock: RefreshLock = { run: (work) => work({ assertHeldFor: async () => undefined }) };
 
 export interface TokenManagerOptions {
   settings: Pick<ZaloSettings, 'appId' | 'appSecret' | 'oauthBase' | 'accessToken' | 'refreshToken'>;
   repo: TokenRepository;
   clock: Clock;
   log: FastifyBaseLogger;
+  /** Across instances (Redis); in-process by default. */
+  lock?: RefreshLock;
 }
 
 /**
@@ -50,6 +70,8 @@ export interface TokenManagerOptions {
  * storage before it is used, refreshes are single-flight, and a refused refresh raises `alert` (shown in the staff
  * console) instead of being retried in a loop. The environment seeds the first pair only; afterwards the stored pair
  * wins, unless it was refused and the environment now holds a different refresh token (an admin granted again).
+ * With several instances a refresh runs under a lock shared by them, and its holder reads the stored pair again first:
+ * if another instance rotated it meanwhile, that pair is used and the spent refresh token is never sent.
  */
 export class ZaloTokenManager {
   readonly #options: TokenManagerOptions;
@@ -84,10 +106,32 @@ export class ZaloTokenManager {
     if (this.#refreshing) return this.#refreshing;
     if (record.alert) throw new TokenUnavailableError(record.alert);
     if (record.accessToken && record.accessToken !== rejected && !this.#dueForRefresh(record)) return record.accessToken;
-    this.#refreshing = this.#rotate(record).finally(() => {
-      this.#refreshing = null;
-    });
+    this.#refreshing = (this.#options.lock ?? inProcessRefreshLock)
+      .run(async (lease) => {
+        const latest = await this.#reread(record);
+        if (latest.alert) throw new TokenUnavailableError(latest.alert);
+        if (latest.accessToken && latest.accessToken !== rejected && !this.#dueForRefresh(latest)) return latest.accessToken;
+        // The refresh token is spent the moment Zalo reads it: only while the lock outlasts the whole request.
+        await lease.assertHeldFor(REQUEST_TIMEOUT_MS + LEASE_MARGIN_MS);
+        return this.#rotate(latest);
+      })
+      .finally(() => {
+        this.#refreshing = null;
+      });
     return this.#refreshing;
+  }
+
+  /**
+   * The stored pair as another instance may have left it. A refusal for the app's credentials that this run set aside
+   * at load (see #load) stays set aside while the refresh token is the same.
+   */
+  async #reread(known: TokenRecord): Promise<TokenRecord> {
+    const stored = await this.#options.repo.get();
+    if (!stored) return known;
+    const setAside = stored.refusal === 'configuration' && !known.alert && stored.refreshToken === known.refreshToken;
+    const latest = setAside ? known : stored;
+    this.#record = Promise.resolve(latest);
+    return latest;
   }
 
   /**

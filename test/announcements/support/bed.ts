@@ -8,6 +8,7 @@ import type { QuietHours } from '../../../src/announcements/quiet-hours.js';
 import { WebPushHub } from '../../../src/channels/web/push-hub.js';
 import type { ServerFrame } from '../../../src/channels/web/wire.js';
 import { ZaloClient } from '../../../src/channels/zalo/client.js';
+import { ZaloSentCheck } from '../../../src/channels/zalo/sent-check.js';
 import { ZaloTokenManager } from '../../../src/channels/zalo/token-manager.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig, zaloSettings } from '../../../src/config.js';
@@ -81,6 +82,7 @@ export async function startAnnouncementBed(
       clock,
       quietHours: options.quietHours === undefined ? null : options.quietHours,
       zalo: options.zalo === false ? null : client,
+      sentCheck: options.zalo === false ? null : new ZaloSentCheck(client),
       web: hub,
       log,
       tickMs: 3_600_000,

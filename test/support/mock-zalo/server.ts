@@ -111,6 +111,8 @@ export class MockZalo {
   readonly #initialPair: { accessToken: string; refreshToken: string };
   #refreshToken: string;
   readonly #injected: number[] = [];
+  /** Users whose next conversation-history read fails, with the error code. */
+  readonly #injectedHistory = new Map<string, number>();
   #rateWindow = { startedAt: 0, calls: 0 };
   readonly #listeners = new Set<(message: AcceptedMessage) => void>();
 
@@ -180,6 +182,11 @@ export class MockZalo {
   /** The next `count` message/cs calls fail with `code` (e.g. -32 rate limit, -200 send failed). */
   failNextSends(code: number, count = 1): void {
     for (let i = 0; i < count; i++) this.#injected.push(code);
+  }
+
+  /** The next read of the user's conversation history fails with `code` (the history "cannot say"). */
+  failNextHistoryRead(userId: string, code: number): void {
+    this.#injectedHistory.set(userId, code);
   }
 
   /** Creates or changes a user (follower status, last interaction for the 7-day window). */
@@ -397,6 +404,9 @@ export class MockZalo {
     'GET /v2.0/oa/conversation': (input, res) => {
       const userId = input.user_id;
       if (typeof userId !== 'string') return this.#fail(res, -201);
+      const injected = this.#injectedHistory.get(userId);
+      this.#injectedHistory.delete(userId);
+      if (injected !== undefined) return this.#fail(res, injected);
       const offset = Number(input.offset ?? 0);
       const count = Math.min(Number(input.count ?? 10), 10);
       const fromOa = this.messagesTo(userId).map((m) => ({

@@ -1,0 +1,105 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InProcessJobQueue, type JobQueue } from '../../src/jobs/job-queue.js';
+import { PgBossQueue } from '../../src/jobs/pg-boss-queue.js';
+import { createTestDatabase } from '../support/postgres-db.js';
+
+const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
+const database = await createTestDatabase('jobs');
+const queues: PgBossQueue[] = [];
+afterAll(async () => {
+  await Promise.allSettled(queues.map((q) => q.stop()));
+  await database.drop();
+});
+
+/** An instance's queue on the test database (fast polling and maintenance, so a test waits seconds, not minutes). */
+async function instance(): Promise<PgBossQueue> {
+  const queue = new PgBossQueue({ connectionString: database.url, log, pollingSeconds: 0.5, maintenanceSeconds: 1 });
+  queues.push(queue);
+  await queue.start();
+  return queue;
+}
+
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((r) => setTimeout(r, 50));
+};
+
+describe('in-process job queue (one instance)', () => {
+  it('runs every job once in order, skips a keyed job already waiting, and tries a failed one again', async () => {
+    const queue: JobQueue = new InProcessJobQueue();
+    const seen: number[] = [];
+    let failures = 1;
+    await queue.send('q', { n: 1 });
+    await queue.send('q', { n: 2 }, { key: 'k' });
+    await queue.send('q', { n: 3 }, { key: 'k' });
+    await queue.send('q', { n: 4 });
+    await queue.work<{ n: number }>('q', async ({ n }) => {
+      if (n === 4 && failures-- > 0) throw new Error('Zalo is down');
+      seen.push(n);
+    });
+    await queue.idle();
+    expect(seen).toEqual([1, 2, 4]);
+  });
+});
+
+describe('pg-boss job queue shared by instances (PostgreSQL)', () => {
+  it('gives each of 60 jobs to exactly one of two instances', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const handled = new Map<number, number>();
+    const handler = async ({ n }: { n: number }) => {
+      handled.set(n, (handled.get(n) ?? 0) + 1);
+    };
+    await a.work('fan-out', handler, { concurrency: 4 });
+    await b.work('fan-out', handler, { concurrency: 4 });
+    for (let n = 0; n < 60; n++) await (n % 2 ? a : b).send('fan-out', { n });
+    await until(() => handled.size === 60);
+    // Nothing more arrives after a further polling round.
+    await a.send('fan-out', { n: -1 });
+    await until(() => handled.has(-1));
+    expect([...handled.values()].every((count) => count === 1)).toBe(true);
+  }, 120_000);
+
+  it('a keyed job waits once however many instances add it', async () => {
+    const [a, b] = [await instance(), await instance()];
+    await Promise.all([a.send('publish-due', { slot: 1 }, { key: 'slot-1' }), b.send('publish-due', { slot: 1 }, { key: 'slot-1' })]);
+    const handled: number[] = [];
+    await a.work<{ slot: number }>('publish-due', async ({ slot }) => {
+      handled.push(slot);
+    });
+    await a.send('publish-due', { slot: 2 }, { key: 'slot-2' });
+    await until(() => handled.includes(2));
+    expect(handled.sort()).toEqual([1, 2]);
+  }, 120_000);
+
+  it('gives the job of an instance that died to another once its lease has run out', async () => {
+    const [dying, survivor] = [await instance(), await instance()];
+    const taken: string[] = [];
+    let release!: () => void;
+    const hung = new Promise<void>((r) => {
+      release = r;
+    });
+    let started!: () => void;
+    const startedOnDying = new Promise<void>((r) => {
+      started = r;
+    });
+    // The first instance takes the job and never finishes it (its process is gone).
+    await dying.work('deliveries', async () => {
+      taken.push('dying');
+      started();
+      await hung;
+    }, { leaseSeconds: 2 });
+    await dying.send('deliveries', { batch: 1 });
+    await startedOnDying;
+    // The instance takes nothing more from here on (as if its process had been killed), its job still held.
+    const stopped = dying.stop();
+    await survivor.work('deliveries', async () => {
+      taken.push('survivor');
+    }, { leaseSeconds: 2 });
+    await until(() => taken.includes('survivor'));
+    expect(taken).toEqual(['dying', 'survivor']);
+    // (Let the stuck handler end, so the stop can finish; the job is no longer its to complete.)
+    release();
+    await stopped;
+  }, 120_000);
+});

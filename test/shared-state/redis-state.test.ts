@@ -1,0 +1,120 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebPushHub } from '../../src/channels/web/push-hub.js';
+import { inProcessRefreshLock, type RefreshLock, ZaloTokenManager } from '../../src/channels/zalo/token-manager.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig, zaloSettings } from '../../src/config.js';
+import { SessionStore } from '../../src/engine/session-store.js';
+import { RedisAddressBudget } from '../../src/shared-state/redis-budget.js';
+import { RedisPushRelay } from '../../src/shared-state/redis-push-relay.js';
+import { RedisRefreshLock } from '../../src/shared-state/redis-refresh-lock.js';
+import { RedisSessions } from '../../src/shared-state/redis-sessions.js';
+import type { TokenRecord } from '../../src/storage/records.js';
+import type { SessionRepository, TokenRepository } from '../../src/storage/repositories.js';
+import { MockZalo } from '../support/mock-zalo/server.js';
+import { openTestRedis } from '../support/redis.js';
+
+/** Two instances of the service are simulated by two objects of each kind sharing one Redis prefix. */
+const redis = await openTestRedis('shared-state');
+afterAll(() => redis.cleanUp());
+const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
+let scopes = 0;
+/** Each test's keys apart from the others'. */
+const scoped = () => ({ ...redis, prefix: `${redis.prefix}${++scopes}:` });
+
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe('state shared by instances through Redis', () => {
+  it('an address has one budget, whichever instance it reaches', async () => {
+    const shared = scoped();
+    const [a, b] = [new RedisAddressBudget(shared, 'web', 3), new RedisAddressBudget(shared, 'web', 3)];
+    expect([await a.allow('1.2.3.4'), await b.allow('1.2.3.4'), await a.allow('1.2.3.4')]).toEqual([true, true, true]);
+    expect(await b.allow('1.2.3.4')).toBe(false);
+    expect(await a.allow('5.6.7.8')).toBe(true);
+  });
+
+  it("pushes an announcement to a widget whose socket another instance holds", async () => {
+    const shared = scoped();
+    const [a, b] = [new WebPushHub(new RedisPushRelay(shared, log)), new WebPushHub(new RedisPushRelay(shared, log))];
+    await Promise.all([a.start(), b.start()]);
+    const onB: string[] = [];
+    const onA: string[] = [];
+    b.subscribe('10813', (frame) => onB.push(frame));
+    a.subscribe('11560', (frame) => onA.push(frame));
+    await a.broadcastToCommune('10813', { id: 'a1', title: 'Họp dân', body: 'Tối thứ Bảy.', publishedAt: null });
+    await until(() => onB.length > 0);
+    expect(JSON.parse(onB[0]!)).toEqual({ type: 'announcement', announcement: { id: 'a1', title: 'Họp dân', body: 'Tối thứ Bảy.', publishedAt: null } });
+    // Another commune's widget is not reached; a province-wide one reaches both.
+    await b.broadcastToCommune('all', { id: 'a2', title: 'Tết', body: 'Chi trả.', publishedAt: null });
+    await until(() => onA.length > 0 && onB.length > 1);
+    expect(onA.map((f) => JSON.parse(f).announcement.id)).toEqual(['a2']);
+    expect(onB.map((f) => JSON.parse(f).announcement.id)).toEqual(['a1', 'a2']);
+  });
+
+  it('a conversation continues on the other instance', async () => {
+    const shared = new RedisSessions(scoped());
+    const clock = new ManualClock();
+    const none: Pick<SessionRepository, 'loadAll' | 'replaceAll'> = { loadAll: async () => [], replaceAll: async () => undefined };
+    const [a, b] = [
+      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
+      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
+    ];
+    await a.refresh('web:s1');
+    const session = a.get('web', 's1');
+    session.flow = { skill: 'screening', step: 'household_size', data: { area: 'rural' } };
+    a.touch(session);
+    await a.publish(session);
+
+    await b.refresh('web:s1');
+    expect(b.get('web', 's1').flow).toEqual({ skill: 'screening', step: 'household_size', data: { area: 'rural' } });
+    await b.delete('web:s1');
+    await a.refresh('web:s1');
+    expect(a.peek('web:s1')).toBeUndefined();
+  });
+});
+
+describe('Zalo token refresh raced by two instances', () => {
+  /** Two token managers (two instances) over one stored pair, as two instances over one database. */
+  async function race(lock: () => RefreshLock) {
+    const mock = await MockZalo.start({ clock: new ManualClock() });
+    try {
+      const settings = zaloSettings(loadConfig({ ...mock.env(), LOG_LEVEL: 'silent' }))!;
+      let stored: TokenRecord | undefined;
+      const repo: TokenRepository = {
+        get: async () => stored,
+        save: async (record) => {
+          stored = record;
+        },
+      };
+      const clock = mock.clock;
+      const [a, b] = [
+        new ZaloTokenManager({ settings, repo, clock, log, lock: lock() }),
+        new ZaloTokenManager({ settings, repo, clock, log, lock: lock() }),
+      ];
+      await Promise.all([a.load(), b.load()]);
+      const rejected = settings.accessToken!;
+      const tokens = await Promise.allSettled([a.refresh(rejected), b.refresh(rejected)]);
+      return { tokens, requests: mock.tokenRequests, current: mock.currentRefreshToken, stored };
+    } finally {
+      await mock.close();
+    }
+  }
+
+  it('spends the single-use refresh token once; the second instance takes the pair the first stored', async () => {
+    const shared = scoped();
+    const { tokens, requests, current, stored } = await race(() => new RedisRefreshLock(shared, log));
+    expect(requests.map((r) => r.accepted)).toEqual([true]);
+    expect(tokens.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled']);
+    const [first, second] = tokens as PromiseFulfilledResult<string>[];
+    expect(second!.value).toBe(first!.value);
+    expect(stored).toMatchObject({ accessToken: first!.value, refreshToken: current, alert: null });
+  });
+
+  it('(without the shared lock the second instance spends the dead token and Zalo refuses it)', async () => {
+    const { requests } = await race(() => inProcessRefreshLock);
+    expect(requests.map((r) => r.accepted)).toEqual([true, false]);
+  });
+});
