@@ -165,8 +165,10 @@ export class KnowledgeFinder {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
     // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry).
+    // A referral is what such a question is expected to match: it fits as well as it would anywhere else.
     const outside = fallbackProbability >= SURE_OUTSIDE;
-    const fits = (h: Scored) => (outside ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
+    const fits = (h: Scored) =>
+      outside && !this.#referrals.has(h.id) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage;
     const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
     if (!best) return { kind: 'none' };

@@ -157,6 +157,16 @@ describe('answering from the knowledge base', () => {
     expect(await say('muon tach ho khau thi lam o dau')).toContain('không thuộc chương trình giảm nghèo');
   });
 
+  it('sends a long request the classifier sees outside the programme to the office that handles it', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const outside = [{ name: 'fallback', confidence: 0.95 }];
+    // Most of its words are in no entry or referral: an entry would need to fit all of them, a referral need not.
+    const text = 'Vợ chồng tôi mới cưới, đang ở chung với bố mẹ chồng, nay muốn tách hộ khẩu riêng thì cần chuẩn bị giấy tờ gì?';
+    const finding = finder.find(text, outside);
+    expect(finding.kind === 'referral' && finding.referral.id).toBe('residence');
+    expect(finder.find('thời tiết hôm nay thế nào', outside).kind).toBe('none');
+  });
+
   it('reads "hủy hồ sơ" in a complaint as the complaint, not as a privacy request, and offers an officer', async () => {
     const { engine } = service();
     const [reply] = await engine.handle({ channel: 'web', userId: 'u9', text: 'trung tam dich vu viec lam da huy ho so cua toi, toi muon khieu nai' });
