@@ -44,8 +44,12 @@ const NOT_ASKING_BEFORE_HOI = new Set(['xa', 'phan', 'co', 'dai', 'hiep', 'doan'
 const FINAL_CUES = new Set(['khong', 'chua']);
 const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'em', 'anh', 'chi', 'ad', 'admin']);
 
-/** Sentence ends; a newline too, since many type one thought per line. */
-const SENTENCE_END = /[.?!;\n…]+/;
+/**
+ * Sentence ends; a newline too, since many type one thought per line. A full stop ends a sentence only before a space
+ * or the end: "1.500.000 đồng", "gmail.com" stay whole.
+ */
+const SENTENCE_END = /(?:[?!;\n…]|\.(?!\S))+/;
+
 
 /** A chat turn splits the same message more than once (the whole, then each question); the split is remembered. */
 const SPLITS = new Memo<readonly Sentence[]>(256);

@@ -20,6 +20,13 @@ describe('question focus', () => {
     expect(roles('toi hoi ve tro cap xa hoi.')).toEqual(['question']);
   });
 
+  it('keeps numbers and addresses with full stops whole', () => {
+    expect(sentencesOf('Thu nhập khoảng 1.500.000 đồng/tháng. Có được xét hộ nghèo không?').map((s) => s.text)).toEqual([
+      'Thu nhập khoảng 1.500.000 đồng/tháng',
+      'Có được xét hộ nghèo không',
+    ]);
+  });
+
   it('takes every sentence as the question when none asks', () => {
     expect(questionsOf(sentencesOf('Vay vốn hộ nghèo. Lãi suất.'))).toHaveLength(2);
   });
