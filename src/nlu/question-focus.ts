@@ -64,14 +64,43 @@ function split(text: string): Sentence[] {
   return sentences;
 }
 
-/** The sentence without the formulas it starts with ("Thưa luật sư, cho tôi hỏi hộ nghèo…" → "hộ nghèo…"). */
+/** Formulas that greet someone: the name or title after them, up to a comma, is whom the letter is for. */
+const GREETING_STARTS = new Set(['kinh', 'thua', 'chao', 'alo']);
+/**
+ * A greeted addressee ("ban tư vấn Báo Nhân Dân", "anh Nam cán bộ xã") starts with one of these words or a name, and
+ * is this short; anything else ("chào ad cho e hỏi hộ nghèo, …") is content.
+ */
+const ADDRESSEE_STARTS = new Set([
+  'ban', 'bao', 'quy', 'toa', 'tap', 'luat', 'chuyen', 'trang', 'cong', 'chuong', 'thu', 'trung', 'so', 'phong', 'anh',
+  'chi', 'co', 'chu', 'bac', 'ong', 'ba', 'admin', 'ad', 'can', 'em',
+]);
+const MAX_ADDRESSEE_WORDS = 8;
+
+/**
+ * The sentence without the formulas it starts with ("Thưa luật sư, cho tôi hỏi hộ nghèo…" → "hộ nghèo…"), and,
+ * after a greeting, without whom it greets ("Xin chào ban tư vấn Thư viện Pháp luật, tôi muốn hỏi…" → "bố tôi…"):
+ * a newspaper's or a firm's name says nothing of the question (and "pháp luật" would read as legal aid).
+ */
 function withoutFormulas(sentence: string): string {
   let tokens = tokenize(sentence);
+  let greeted = false;
   for (;;) {
     const folded = tokens.map((t) => t.folded);
     const formula = FORMULA_LIST.find((f) => f.every((w, i) => folded[i] === w));
-    if (!formula) break;
-    tokens = tokens.slice(formula.length);
+    if (formula) {
+      const last = tokens[formula.length - 1]!;
+      tokens = tokens.slice(formula.length);
+      // "Thưa luật sư, …": the greeting ends at its comma; "Chào ban tư vấn Báo X, …": the addressee comes first.
+      const endsHere = tokens.length === 0 || sentence.slice(last.end, tokens[0]!.start).includes(',');
+      greeted = !endsHere && (GREETING_STARTS.has(formula[0]!) || formula.join(' ') === 'xin chao');
+      continue;
+    }
+    if (!greeted || tokens.length === 0) break;
+    greeted = false;
+    const comma = sentence.indexOf(',', tokens[0]!.start);
+    const addressee = comma < 0 ? -1 : tokens.findIndex((t) => t.start > comma);
+    const named = ADDRESSEE_STARTS.has(tokens[0]!.folded) || /^\p{Lu}/u.test(sentence.slice(tokens[0]!.start));
+    if (addressee > 0 && addressee <= MAX_ADDRESSEE_WORDS && named) tokens = tokens.slice(addressee);
   }
   if (tokens.length === 0) return '';
   return sentence.slice(tokens[0]!.start).trim();

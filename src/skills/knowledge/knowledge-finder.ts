@@ -52,6 +52,7 @@ const MAX_QUESTION_SENTENCES = 3;
 const MAX_CHOICES = 3;
 const SURE_OUTSIDE = 0.8;
 const OUTSIDE_COVERAGE = 0.5;
+const PLAUSIBLE_TOPIC = 0.1;
 /** An answer shares at least two words, or a pair of words, with the question. */
 const MIN_MATCHED = 2;
 /** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
@@ -68,6 +69,8 @@ const FULL_MATCH = 0.95;
 
 interface Scored extends Hit {
   combined: number;
+  /** The classifier's probability of the hit's topic. */
+  topicProbability: number;
 }
 
 export class KnowledgeFinder {
@@ -156,7 +159,8 @@ export class KnowledgeFinder {
       .search(query, 8)
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
-        return { ...hit, combined: hit.score * (1 + this.#tuning.topicWeight * (topicProbability.get(topic) ?? 0)) };
+        const probability = topicProbability.get(topic) ?? 0;
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) };
       })
       .sort((a, b) => b.combined - a.combined);
   }
@@ -164,9 +168,11 @@ export class KnowledgeFinder {
   #decide(hits: readonly Scored[], fallbackProbability: number): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
-    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry).
-    const outside = fallbackProbability >= SURE_OUTSIDE;
-    const fits = (h: Scored) => (outside ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
+    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry) —
+    // unless the classifier still gives the entry's topic a fair chance: a long story full of names and places
+    // reads as "outside" while its question is one of ours.
+    const outside = (h: Scored) => fallbackProbability >= SURE_OUTSIDE && h.topicProbability < PLAUSIBLE_TOPIC;
+    const fits = (h: Scored) => (outside(h) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
     const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
     if (!best) return { kind: 'none' };

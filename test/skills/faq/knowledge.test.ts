@@ -152,6 +152,15 @@ describe('answering from the knowledge base', () => {
     expect(reply).toContain('tiền điện');
   });
 
+  it('answers a long story the classifier reads as outside the programme while it still gives the topic a chance', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const story = 'Tôi là Trần Văn Bình, thôn Đông Xuyên, Quảng Trị, làm thuê xưởng mộc gần chợ Rạng, có được hỗ trợ tiền điện không?';
+    const plausible = finder.find(story, [{ name: 'fallback', confidence: 0.85 }, { name: 'entitlements_overview', confidence: 0.14 }]);
+    expect(plausible.kind === 'entries' && plausible.entries[0]!.id).toBe('entitlements_overview.electricity');
+    const unlikely = new KnowledgeFinder(ENTRIES, REFERRALS).find(story, [{ name: 'fallback', confidence: 0.98 }, { name: 'credit', confidence: 0.01 }]);
+    expect(unlikely.kind).toBe('none');
+  });
+
   it('sends a request for another office there, honestly', async () => {
     const { say } = service();
     expect(await say('muon tach ho khau thi lam o dau')).toContain('không thuộc chương trình giảm nghèo');

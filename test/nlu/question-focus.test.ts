@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { sentencesOf } from '../../src/nlu/question-focus.js';
+
+const texts = (message: string) => sentencesOf(message).map((s) => s.text);
+
+describe('question focus', () => {
+  it('drops the greeting and whom it greets, up to the comma', () => {
+    expect(texts('Xin chào ban tư vấn Thư viện Pháp luật, tôi muốn hỏi bố tôi bị khuyết tật nặng.')).toEqual(['bố tôi bị khuyết tật nặng']);
+    expect(texts('Kính gửi Báo Lao Động, nhà tôi có 5 người.')).toEqual(['nhà tôi có 5 người']);
+    expect(texts('Chào chị Lan cán bộ xã, nhà em muốn vay vốn')).toEqual(['nhà em muốn vay vốn']);
+  });
+
+  it('keeps content after a greeting that ends at its own comma or greets no one', () => {
+    expect(texts('Thưa luật sư, cho tôi hỏi hộ nghèo, cận nghèo được gì')).toEqual(['hộ nghèo, cận nghèo được gì']);
+    expect(texts('chao ad cho e hoi ho ngheo, can ngheo dc j')).toEqual(['cho e hoi ho ngheo, can ngheo dc j']);
+    expect(texts('Xin hỏi hộ nghèo, cận nghèo có được vay không')).toEqual(['hộ nghèo, cận nghèo có được vay không']);
+  });
+});
