@@ -94,9 +94,14 @@ function findPhrase(words: Words, phrase: string[]): number {
 }
 const has = (words: Words, phrases: readonly string[]) => phrases.some((p) => findPhrase(words, p.split(' ')) >= 0);
 
-function categoryOf(words: Words): { category?: HouseholdCategory; at: number } {
+/**
+ * The one household category the message names, where it first names it, and whether any mention is asked about:
+ * "nghe nói hộ nghèo được hỗ trợ nhiều, nhà tôi có được xét hộ nghèo không" asks, though its first mention does not.
+ */
+function categoryOf(words: Words): { category?: HouseholdCategory; at: number; asked: boolean } {
   const found = new Map<HouseholdCategory, number>();
   const taken = new Set<number>();
+  let asked = false;
   for (const [phrase, category] of CATEGORY_PHRASES) {
     const parts = phrase.split(' ');
     for (let i = 0; i + parts.length <= words.forms.length; i++) {
@@ -104,12 +109,19 @@ function categoryOf(words: Words): { category?: HouseholdCategory; at: number } 
       if (parts.some((_, j) => taken.has(i + j))) continue;
       for (let j = 0; j < parts.length; j++) taken.add(i + j);
       if (!found.has(category)) found.set(category, i);
+      asked ||= askedAt(words, i);
     }
   }
   // "hộ nghèo và cận nghèo": a question about both says nothing of the asker.
-  if (found.size !== 1) return { at: -1 };
+  if (found.size !== 1) return { at: -1, asked: false };
   const [category, at] = [...found][0]!;
-  return { category, at };
+  return { category, at, asked };
+}
+
+/** Whether the words right before position `at` ask about a category there ("có phải hộ nghèo"). */
+function askedAt(words: Words, at: number): boolean {
+  const before = words.forms.slice(Math.max(0, at - 6), at);
+  return ASKING.some((m) => m.every((w, j) => before[before.length - m.length + j] === w));
 }
 
 /** Messages repeat; what they say does not change. Callers must not modify what is returned. */
@@ -130,13 +142,10 @@ function readOnce(text: string): MessageFacts {
   for (const w of normalizedWords) words.tokens.push(tokenAt.get(w.start) ?? -1);
   const facts: CitizenFacts = {};
 
-  const { category, at } = categoryOf(words);
+  const { category, at, asked: asksCategory } = categoryOf(words);
   let ownCategory = false;
-  let asksCategory = false;
   if (category) {
     const before = words.forms.slice(Math.max(0, at - 6), at);
-    const endsWith = (m: string[]) => m.every((w, j) => before[before.length - m.length + j] === w);
-    asksCategory = ASKING.some(endsWith);
     if (!asksCategory) {
       facts.category = category;
       ownCategory = OWN_MARKERS.some((m) => before.some((_, i) => m.every((w, j) => before[i + j] === w)));
