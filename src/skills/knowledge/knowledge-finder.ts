@@ -178,8 +178,11 @@ export class KnowledgeFinder {
     if (!best) return { kind: 'none' };
     const referral = this.#referrals.get(best.id);
     if (referral) {
-      // Another office's business only when the classifier sees it outside the programme too, or it is plain.
-      if (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE) return { kind: 'referral', referral };
+      // Another office's business only when the classifier sees it outside the programme too, or it is plain; and
+      // not when an entry fits the words better and the referral is ahead only for the classifier's "outside"
+      // (a story it cannot place).
+      const outfitted = good.some((h) => !this.#referrals.has(h.id) && h.score > best.score && h.coverage > best.coverage);
+      if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral };
       return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability);
     }
     const entry = this.#entries.get(best.id)!;

@@ -161,6 +161,15 @@ describe('answering from the knowledge base', () => {
     expect(unlikely.kind).toBe('none');
   });
 
+  it('answers the entry that fits the words better than a referral ahead only for the classifier\'s "outside"', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const finding = finder.find('Nhà tôi ở tạm trú, chưa đăng ký thường trú, hộ nghèo có được hỗ trợ tiền điện không', [
+      { name: 'fallback', confidence: 0.6 },
+      { name: 'entitlements_overview', confidence: 0.05 },
+    ]);
+    expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('entitlements_overview.electricity');
+  });
+
   it('sends a request for another office there, honestly', async () => {
     const { say } = service();
     expect(await say('muon tach ho khau thi lam o dau')).toContain('không thuộc chương trình giảm nghèo');
