@@ -145,6 +145,9 @@ export class KnowledgeFinder {
         if (answered.length === MAX_QUESTIONS) break;
       }
       if (answered.length >= 2) {
+        // The entry that fits the whole message leads: it names what the message is mostly about.
+        const lead = first.kind === 'entries' ? first.entries[0]!.id : undefined;
+        answered.sort((a, b) => Number(b.id === lead) - Number(a.id === lead));
         return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
       }
     }

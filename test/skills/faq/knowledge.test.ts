@@ -144,6 +144,15 @@ describe('answering from the knowledge base', () => {
     expect(reply).toContain('4.000.000');
   });
 
+  it('of two answers, gives first the one that fits the whole message', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const finding = finder.find('Sinh viên vay được bao nhiêu? Hộ nghèo có được hỗ trợ tiền điện không, tiền điện hộ nghèo được giảm bao nhiêu?', [
+      { name: 'credit', confidence: 0.5 },
+      { name: 'entitlements_overview', confidence: 0.5 },
+    ]);
+    expect(finding.kind === 'entries' && finding.entries.map((e) => e.id)).toEqual(['entitlements_overview.electricity', 'credit.student_loan']);
+  });
+
   it('does not let the story decide: the question sentence does', async () => {
     const { say } = service();
     const reply = await say(
