@@ -118,11 +118,16 @@ function categoryOf(words: Words): { category?: HouseholdCategory; at: number; a
   return { category, at, asked };
 }
 
-/** Whether the words right before position `at` ask about a category there ("có phải hộ nghèo"). */
+/**
+ * Whether the words right before position `at` ask about a category there ("có phải hộ nghèo"), not tell of it
+ * ("đã được xét hộ nghèo").
+ */
 function askedAt(words: Words, at: number): boolean {
-  const before = words.forms.slice(Math.max(0, at - 6), at);
-  return ASKING.some((m) => m.every((w, j) => before[before.length - m.length + j] === w));
+  const before = words.forms.slice(Math.max(0, at - 7), at);
+  const marker = ASKING.find((m) => m.every((w, j) => before[before.length - m.length + j] === w));
+  return marker !== undefined && !ALREADY.has(before[before.length - marker.length - 1] ?? '');
 }
+const ALREADY = new Set(['da', 'dang', 'vua', 'moi']);
 
 /** Messages repeat; what they say does not change. Callers must not modify what is returned. */
 const READINGS = new Memo<MessageFacts>(2048);
@@ -152,7 +157,7 @@ function readOnce(text: string): MessageFacts {
     }
   }
 
-  const size = findCounts(normalized, tokens)[0]?.value;
+  const size = findCounts(normalized, tokens)[0]?.value ?? membersOf(words, tokens);
   if (typeof size === 'number') facts.householdSize = size;
   let loanAmount: number | undefined;
   for (const money of findMoney(normalized, tokens)) {
@@ -194,6 +199,34 @@ function numberBefore(words: Words, tokens: ReturnType<typeof tokenize>, i: numb
   const token = tokens[words.tokens[i - 1] ?? -1];
   return token?.isNumber ? Number(token.text.replace(/[.,]/g, '')) : undefined;
 }
+
+/** Words for the asker's children or grandchildren, counted after a number ("3 đứa con", "2 cháu"). */
+const CHILD_WORDS = new Set(['con', 'chau']);
+const SPEAKER_WORDS = new Set(['toi', 'em', 'minh', 'tui']);
+const AND_WORDS = new Set(['va', 'voi', 'cung', 'nuoi']);
+
+/**
+ * A household told by its members rather than its size: "vợ chồng em nuôi 2 con nhỏ" (4), "gồm tôi và 3 đứa con"
+ * (4). Only the plain shapes: a couple or the asker, and a number of children.
+ */
+function membersOf(words: Words, tokens: ReturnType<typeof tokenize>): number | undefined {
+  const { forms } = words;
+  let children: number | undefined;
+  let childAt = -1;
+  for (let i = 1; i < forms.length && children === undefined; i++) {
+    if (!CHILD_WORDS.has(forms[i]!)) continue;
+    const counted = forms[i - 1] === 'dua' ? i - 1 : i;
+    const n = numberBefore(words, tokens, counted);
+    if (n !== undefined && n >= 1 && n <= MAX_CHILDREN) [children, childAt] = [n, counted - 1];
+  }
+  if (children === undefined) return undefined;
+  if (findPhrase(words, ['vo', 'chong']) >= 0) return children + 2;
+  // "tôi và 3 đứa con", "mình với 2 con": the asker alone with the children.
+  const before = forms.slice(Math.max(0, childAt - 3), childAt);
+  const alone = before.some((w, i) => SPEAKER_WORDS.has(w) && AND_WORDS.has(before[i + 1] ?? ''));
+  return alone ? children + 1 : undefined;
+}
+const MAX_CHILDREN = 15;
 
 function ageOf(words: Words, tokens: ReturnType<typeof tokenize>): number | undefined {
   if (has(words, NEWBORN) || findPhrase(words, ['thang', 'tuoi']) >= 0) return 0;
