@@ -40,6 +40,7 @@ const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'e
 
 /** Sentence ends; a newline too, since many type one thought per line. */
 const SENTENCE_END = /[.?!;\n…]+/;
+const TRAILING_END = /[.?!;\n…]+$/;
 
 /** A chat turn splits the same message more than once (the whole, then each question); the split is remembered. */
 const SPLITS = new Memo<readonly Sentence[]>(256);
@@ -49,15 +50,27 @@ export function sentencesOf(text: string): readonly Sentence[] {
   return SPLITS.get(text, split);
 }
 
+/** "Nguyễn Thị L. 25 tuổi", "TP. Hồ Chí Minh": a full stop after an initial or a place abbreviation ends nothing. */
+const ABBREVIATION = /(?:^|[\s(])(?:\p{Lu}|TP|Tp|TX|ThS|TS|BS)$/u;
+
+/** Where the first sentence of `text` ends (after its end marks), or the text's length. */
+function sentenceEnd(text: string): number {
+  const marks = new RegExp(SENTENCE_END.source, 'g');
+  for (let match = marks.exec(text); match; match = marks.exec(text)) {
+    const end = match.index + match[0].length;
+    if (!(match[0] === '.' && ABBREVIATION.test(text.slice(0, match.index)) && /^ \S/.test(text.slice(end)))) return end;
+  }
+  return text.length;
+}
+
 function split(text: string): Sentence[] {
   const sentences: Sentence[] = [];
   let rest = text.normalize('NFC');
   while (rest.length > 0) {
-    const match = SENTENCE_END.exec(rest);
-    const end = match ? match.index + match[0].length : rest.length;
+    const end = sentenceEnd(rest);
     const raw = rest.slice(0, end);
     rest = rest.slice(end);
-    const content = withoutFormulas(raw.replace(SENTENCE_END, ' ').trim());
+    const content = withoutFormulas(raw.replace(TRAILING_END, ' ').trim());
     if (!content) continue;
     sentences.push({ text: content, role: raw.includes('?') || asksSomething(content) ? 'question' : 'context' });
   }

@@ -16,3 +16,14 @@ describe('question focus', () => {
     expect(texts('Xin hỏi hộ nghèo, cận nghèo có được vay không')).toEqual(['hộ nghèo, cận nghèo có được vay không']);
   });
 });
+
+describe('sentence ends', () => {
+  it('does not end a sentence at an initial or a place abbreviation', () => {
+    expect(texts('Tôi là Nguyễn Thị L. 25 tuổi, tôi bị khuyết tật. Tôi có được trợ cấp không?')).toEqual([
+      'Tôi là Nguyễn Thị L. 25 tuổi, tôi bị khuyết tật',
+      'Tôi có được trợ cấp không',
+    ]);
+    expect(texts('Con tôi học ở TP. Hồ Chí Minh. Cháu có được BHYT không?')).toEqual(['Con tôi học ở TP. Hồ Chí Minh', 'Cháu có được BHYT không']);
+    expect(texts('Hộ nghèo vay được bao nhiêu. Lãi suất là bao nhiêu?')).toEqual(['Hộ nghèo vay được bao nhiêu', 'Lãi suất là bao nhiêu']);
+  });
+});
