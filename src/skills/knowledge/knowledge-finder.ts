@@ -52,6 +52,7 @@ const MAX_QUESTION_SENTENCES = 3;
 const MAX_CHOICES = 3;
 const SURE_OUTSIDE = 0.8;
 const OUTSIDE_COVERAGE = 0.5;
+const PLAUSIBLE_TOPIC = 0.1;
 /** An answer shares at least two words, or a pair of words, with the question. */
 const MIN_MATCHED = 2;
 /** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
@@ -68,6 +69,8 @@ const FULL_MATCH = 0.95;
 
 interface Scored extends Hit {
   combined: number;
+  /** The classifier's probability of the hit's topic. */
+  topicProbability: number;
 }
 
 export class KnowledgeFinder {
@@ -142,6 +145,9 @@ export class KnowledgeFinder {
         if (answered.length === MAX_QUESTIONS) break;
       }
       if (answered.length >= 2) {
+        // The entry that fits the whole message leads: it names what the message is mostly about.
+        const lead = first.kind === 'entries' ? first.entries[0]!.id : undefined;
+        answered.sort((a, b) => Number(b.id === lead) - Number(a.id === lead));
         return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
       }
     }
@@ -156,7 +162,8 @@ export class KnowledgeFinder {
       .search(query, 8)
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
-        return { ...hit, combined: hit.score * (1 + this.#tuning.topicWeight * (topicProbability.get(topic) ?? 0)) };
+        const probability = topicProbability.get(topic) ?? 0;
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) };
       })
       .sort((a, b) => b.combined - a.combined);
   }
@@ -164,18 +171,21 @@ export class KnowledgeFinder {
   #decide(hits: readonly Scored[], fallbackProbability: number): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
-    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry).
-    // A referral is what such a question is expected to match: it fits as well as it would anywhere else.
-    const outside = fallbackProbability >= SURE_OUTSIDE;
-    const fits = (h: Scored) =>
-      outside && !this.#referrals.has(h.id) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage;
+    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry) —
+    // unless the classifier still gives the entry's topic a fair chance: a long story full of names and places
+    // reads as "outside" while its question is one of ours.
+    const outside = (h: Scored) => fallbackProbability >= SURE_OUTSIDE && h.topicProbability < PLAUSIBLE_TOPIC;
+    const fits = (h: Scored) => (outside(h) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
     const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
     if (!best) return { kind: 'none' };
     const referral = this.#referrals.get(best.id);
     if (referral) {
-      // Another office's business only when the classifier sees it outside the programme too, or it is plain.
-      if (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE) return { kind: 'referral', referral };
+      // Another office's business only when the classifier sees it outside the programme too, or it is plain; and
+      // not when an entry fits the words better and the referral is ahead only for the classifier's "outside"
+      // (a story it cannot place).
+      const outfitted = good.some((h) => !this.#referrals.has(h.id) && h.score > best.score && h.coverage > best.coverage);
+      if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral };
       return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability);
     }
     const entry = this.#entries.get(best.id)!;
