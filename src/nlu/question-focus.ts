@@ -5,7 +5,6 @@
  */
 
 import { Memo } from '../memo.js';
-import { toneKey } from '../text/fold.js';
 import { tokenize } from '../text/tokenize.js';
 import { normalizeTokens } from './lexicon.js';
 
@@ -33,13 +32,8 @@ const FORMULA_LIST = FORMULAS.map((f) => f.split(' ')).sort((a, b) => b.length -
 const QUESTION_CUES = [
   'bao nhieu', 'the nao', 'nhu the nao', 'o dau', 'khi nao', 'bao gio', 'lam sao', 'the sao', 'ra sao', 'co phai',
   'phai khong', 'duoc khong', 'co duoc', 'hay khong', 'hay chua', 'can gi', 'gi', 'nao', 'sao', 'ai', 'muon biet',
+  'hoi',
 ].map((c) => c.split(' '));
-/**
- * "hỏi" asks; folded it is also "hội" ("trợ cấp xã hội", "Hội phụ nữ") and the "hồi" of "phản hồi", which ask nothing:
- * typed with accents it must be "hỏi", typed without them it must not follow the words of those phrases.
- */
-const ASK = toneKey('hỏi');
-const NOT_ASKING_BEFORE_HOI = new Set(['xa', 'phan', 'co', 'dai', 'hiep', 'doan', 'quoc', 'le', 'hoi']);
 /** Negations elsewhere, but a question at the end of a sentence ("hộ nghèo vay được ko", "có thẻ chưa ạ"). */
 const FINAL_CUES = new Set(['khong', 'chua']);
 const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'em', 'anh', 'chi', 'ad', 'admin']);
@@ -129,10 +123,7 @@ function withoutFormulas(sentence: string): string {
 }
 
 function asksSomething(sentence: string): boolean {
-  const words = normalizeTokens(tokenize(sentence));
-  const forms = words.map((w) => w.form);
-  const asks = words.some((w, i) => w.form === 'hoi' && (w.typed === undefined ? !NOT_ASKING_BEFORE_HOI.has(forms[i - 1] ?? '') : w.typed === ASK));
-  if (asks) return true;
+  const forms = normalizeTokens(tokenize(sentence)).map((w) => w.form);
   let last = forms.length - 1;
   while (last > 0 && FINAL_PARTICLES.has(forms[last]!)) last--;
   if (FINAL_CUES.has(forms[last] ?? '')) return true;
