@@ -66,6 +66,8 @@ const REFERRAL_COVERAGE = 0.6;
 const BARE_TOPIC_WORDS = 5;
 const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
+/** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
+const ANSWER_WEIGHT = 0.3;
 
 interface Scored extends Hit {
   combined: number;
@@ -223,7 +225,8 @@ function contentWords(text: string): number {
 
 /**
  * What is searched: an entry's question and paraphrases (what people ask) at full weight and its answer's wording at
- * 0.2; a referral's request and paraphrases, under an id that cannot be an entry's.
+ * 0.3 (it names the specifics, "mai táng", "ký quỹ", that tell an entry from its generic neighbour); a referral's
+ * request and paraphrases, under an id that cannot be an entry's.
  */
 export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals: readonly Referral[]): RetrievalDocument[] {
   return [
@@ -231,7 +234,7 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
       id: e.id,
       fields: [
         { texts: [e.question, ...e.paraphrases], weight: 1 },
-        { texts: [e.answer], weight: 0.2 },
+        { texts: [e.answer], weight: ANSWER_WEIGHT },
       ],
     })),
     ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
