@@ -19,7 +19,8 @@ export type Finding =
   | { kind: 'entries'; entries: KnowledgeEntry[]; coverage: number; alternatives: KnowledgeEntry[] }
   | { kind: 'choices'; entries: KnowledgeEntry[]; coverage: number }
   | { kind: 'referral'; referral: Referral }
-  | { kind: 'none' };
+  /** `topic`: for a bare topic, the topic most of the entries that hold it belong to. */
+  | { kind: 'none'; topic?: string };
 
 export interface FinderTuning {
   /** The story around the question counts this much of the question sentence itself. */
@@ -131,7 +132,7 @@ export class KnowledgeFinder {
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
     const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
     if (!context && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
-      return { kind: 'none' };
+      return { kind: 'none', topic: this.#topicOf(full) };
     }
     const first = this.#decide(whole, fallbackProbability);
 
@@ -154,6 +155,16 @@ export class KnowledgeFinder {
       }
     }
     return first;
+  }
+
+  /** The topic whose entries among `hits` weigh most. */
+  #topicOf(hits: readonly Scored[]): string | undefined {
+    const weight = new Map<string, number>();
+    for (const h of hits) {
+      const topic = this.#entries.get(h.id)?.topic;
+      if (topic) weight.set(topic, (weight.get(topic) ?? 0) + h.combined);
+    }
+    return [...weight].sort((a, b) => b[1] - a[1])[0]?.[0];
   }
 
   /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
