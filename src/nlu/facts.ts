@@ -97,9 +97,14 @@ function findPhrase(words: Words, phrase: string[]): number {
 }
 const has = (words: Words, phrases: readonly string[]) => phrases.some((p) => findPhrase(words, p.split(' ')) >= 0);
 
-function categoryOf(words: Words): { category?: HouseholdCategory; at: number } {
+/**
+ * The one household category the message names, where it first names it, and whether any mention is asked about:
+ * "nghe nói hộ nghèo được hỗ trợ nhiều, nhà tôi có được xét hộ nghèo không" asks, though its first mention does not.
+ */
+function categoryOf(words: Words): { category?: HouseholdCategory; at: number; asked: boolean } {
   const found = new Map<HouseholdCategory, number>();
   const taken = new Set<number>();
+  let asked = false;
   for (const [phrase, category] of CATEGORY_PHRASES) {
     const parts = phrase.split(' ');
     for (let i = 0; i + parts.length <= words.forms.length; i++) {
@@ -107,13 +112,25 @@ function categoryOf(words: Words): { category?: HouseholdCategory; at: number } 
       if (parts.some((_, j) => taken.has(i + j))) continue;
       for (let j = 0; j < parts.length; j++) taken.add(i + j);
       if (!found.has(category)) found.set(category, i);
+      asked ||= askedAt(words, i);
     }
   }
   // "hộ nghèo và cận nghèo": a question about both says nothing of the asker.
-  if (found.size !== 1) return { at: -1 };
+  if (found.size !== 1) return { at: -1, asked: false };
   const [category, at] = [...found][0]!;
-  return { category, at };
+  return { category, at, asked };
 }
+
+/**
+ * Whether the words right before position `at` ask about a category there ("có phải hộ nghèo"), not tell of it
+ * ("đã được xét hộ nghèo").
+ */
+function askedAt(words: Words, at: number): boolean {
+  const before = words.forms.slice(Math.max(0, at - 7), at);
+  const marker = ASKING.find((m) => m.every((w, j) => before[before.length - m.length + j] === w));
+  return marker !== undefined && !ALREADY.has(before[before.length - marker.length - 1] ?? '');
+}
+const ALREADY = new Set(['da', 'dang', 'vua', 'moi']);
 
 /** Messages repeat; what they say does not change. Callers must not modify what is returned. */
 const READINGS = new Memo<MessageFacts>(2048);
@@ -133,20 +150,17 @@ function readOnce(text: string): MessageFacts {
   for (const w of normalizedWords) words.tokens.push(tokenAt.get(w.start) ?? -1);
   const facts: CitizenFacts = {};
 
-  const { category, at } = categoryOf(words);
+  const { category, at, asked: asksCategory } = categoryOf(words);
   let ownCategory = false;
-  let asksCategory = false;
   if (category) {
     const before = words.forms.slice(Math.max(0, at - 6), at);
-    const endsWith = (m: string[]) => m.every((w, j) => before[before.length - m.length + j] === w);
-    asksCategory = ASKING.some(endsWith);
     if (!asksCategory) {
       facts.category = category;
       ownCategory = OWN_MARKERS.some((m) => before.some((_, i) => m.every((w, j) => before[i + j] === w)));
     }
   }
 
-  const size = findCounts(normalized, tokens)[0]?.value;
+  const size = findCounts(normalized, tokens)[0]?.value ?? membersOf(words, tokens);
   if (typeof size === 'number') facts.householdSize = size;
   let loanAmount: number | undefined;
   for (const money of findMoney(normalized, tokens)) {
@@ -188,6 +202,34 @@ function numberBefore(words: Words, tokens: ReturnType<typeof tokenize>, i: numb
   const token = tokens[words.tokens[i - 1] ?? -1];
   return token?.isNumber ? Number(token.text.replace(/[.,]/g, '')) : undefined;
 }
+
+/** Words for the asker's children or grandchildren, counted after a number ("3 đứa con", "2 cháu"). */
+const CHILD_WORDS = new Set(['con', 'chau']);
+const SPEAKER_WORDS = new Set(['toi', 'em', 'minh', 'tui']);
+const AND_WORDS = new Set(['va', 'voi', 'cung', 'nuoi']);
+
+/**
+ * A household told by its members rather than its size: "vợ chồng em nuôi 2 con nhỏ" (4), "gồm tôi và 3 đứa con"
+ * (4). Only the plain shapes: a couple or the asker, and a number of children.
+ */
+function membersOf(words: Words, tokens: ReturnType<typeof tokenize>): number | undefined {
+  const { forms } = words;
+  let children: number | undefined;
+  let childAt = -1;
+  for (let i = 1; i < forms.length && children === undefined; i++) {
+    if (!CHILD_WORDS.has(forms[i]!)) continue;
+    const counted = forms[i - 1] === 'dua' ? i - 1 : i;
+    const n = numberBefore(words, tokens, counted);
+    if (n !== undefined && n >= 1 && n <= MAX_CHILDREN) [children, childAt] = [n, counted - 1];
+  }
+  if (children === undefined) return undefined;
+  if (findPhrase(words, ['vo', 'chong']) >= 0) return children + 2;
+  // "tôi và 3 đứa con", "mình với 2 con": the asker alone with the children.
+  const before = forms.slice(Math.max(0, childAt - 3), childAt);
+  const alone = before.some((w, i) => SPEAKER_WORDS.has(w) && AND_WORDS.has(before[i + 1] ?? ''));
+  return alone ? children + 1 : undefined;
+}
+const MAX_CHILDREN = 15;
 
 function ageOf(words: Words, tokens: ReturnType<typeof tokenize>): number | undefined {
   if (has(words, NEWBORN) || findPhrase(words, ['thang', 'tuoi']) >= 0) return 0;

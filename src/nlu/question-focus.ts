@@ -38,8 +38,12 @@ const QUESTION_CUES = [
 const FINAL_CUES = new Set(['khong', 'chua']);
 const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'em', 'anh', 'chi', 'ad', 'admin']);
 
-/** Sentence ends; a newline too, since many type one thought per line. */
-const SENTENCE_END = /[.?!;\n…]+/;
+/**
+ * Sentence ends; a newline too, since many type one thought per line. A full stop ends a sentence only before a space
+ * or the end: "1.500.000 đồng", "gmail.com" stay whole.
+ */
+const SENTENCE_END = /(?:[?!;\n…]|\.(?!\S))+/;
+const TRAILING_END = /[.?!;\n…]+$/;
 
 /** A chat turn splits the same message more than once (the whole, then each question); the split is remembered. */
 const SPLITS = new Memo<readonly Sentence[]>(256);
@@ -49,29 +53,70 @@ export function sentencesOf(text: string): readonly Sentence[] {
   return SPLITS.get(text, split);
 }
 
+/** "Nguyễn Thị L. 25 tuổi", "TP. Hồ Chí Minh": a full stop after an initial or a place abbreviation ends nothing. */
+const ABBREVIATION = /(?:^|[\s(])(?:\p{Lu}|TP|Tp|TX|ThS|TS|BS)$/u;
+
+/** Where the first sentence of `text` ends (after its end marks), or the text's length. */
+function sentenceEnd(text: string): number {
+  const marks = new RegExp(SENTENCE_END.source, 'g');
+  for (let match = marks.exec(text); match; match = marks.exec(text)) {
+    const end = match.index + match[0].length;
+    if (!(match[0] === '.' && ABBREVIATION.test(text.slice(0, match.index)) && /^ \S/.test(text.slice(end)))) return end;
+  }
+  return text.length;
+}
+
 function split(text: string): Sentence[] {
   const sentences: Sentence[] = [];
   let rest = text.normalize('NFC');
   while (rest.length > 0) {
-    const match = SENTENCE_END.exec(rest);
-    const end = match ? match.index + match[0].length : rest.length;
+    const end = sentenceEnd(rest);
     const raw = rest.slice(0, end);
     rest = rest.slice(end);
-    const content = withoutFormulas(raw.replace(SENTENCE_END, ' ').trim());
+    const content = withoutFormulas(raw.replace(TRAILING_END, ' ').trim());
     if (!content) continue;
     sentences.push({ text: content, role: raw.includes('?') || asksSomething(content) ? 'question' : 'context' });
   }
   return sentences;
 }
 
-/** The sentence without the formulas it starts with ("Thưa luật sư, cho tôi hỏi hộ nghèo…" → "hộ nghèo…"). */
+/** Formulas that greet someone: the name or title after them, up to a comma, is whom the letter is for. */
+const GREETING_STARTS = new Set(['kinh', 'thua', 'chao', 'alo']);
+/**
+ * A greeted addressee ("ban tư vấn Báo Nhân Dân", "anh Nam cán bộ xã") starts with one of these words or a name, and
+ * is this short; anything else ("chào ad cho e hỏi hộ nghèo, …") is content.
+ */
+const ADDRESSEE_STARTS = new Set([
+  'ban', 'bao', 'quy', 'toa', 'tap', 'luat', 'chuyen', 'trang', 'cong', 'chuong', 'thu', 'trung', 'so', 'phong', 'anh',
+  'chi', 'co', 'chu', 'bac', 'ong', 'ba', 'admin', 'ad', 'can', 'em',
+]);
+const MAX_ADDRESSEE_WORDS = 8;
+
+/**
+ * The sentence without the formulas it starts with ("Thưa luật sư, cho tôi hỏi hộ nghèo…" → "hộ nghèo…"), and,
+ * after a greeting, without whom it greets ("Xin chào ban tư vấn Thư viện Pháp luật, tôi muốn hỏi…" → "bố tôi…"):
+ * a newspaper's or a firm's name says nothing of the question (and "pháp luật" would read as legal aid).
+ */
 function withoutFormulas(sentence: string): string {
   let tokens = tokenize(sentence);
+  let greeted = false;
   for (;;) {
     const folded = tokens.map((t) => t.folded);
     const formula = FORMULA_LIST.find((f) => f.every((w, i) => folded[i] === w));
-    if (!formula) break;
-    tokens = tokens.slice(formula.length);
+    if (formula) {
+      const last = tokens[formula.length - 1]!;
+      tokens = tokens.slice(formula.length);
+      // "Thưa luật sư, …": the greeting ends at its comma; "Chào ban tư vấn Báo X, …": the addressee comes first.
+      const endsHere = tokens.length === 0 || sentence.slice(last.end, tokens[0]!.start).includes(',');
+      greeted = !endsHere && (GREETING_STARTS.has(formula[0]!) || formula.join(' ') === 'xin chao');
+      continue;
+    }
+    if (!greeted || tokens.length === 0) break;
+    greeted = false;
+    const comma = sentence.indexOf(',', tokens[0]!.start);
+    const addressee = comma < 0 ? -1 : tokens.findIndex((t) => t.start > comma);
+    const named = ADDRESSEE_STARTS.has(tokens[0]!.folded) || /^\p{Lu}/u.test(sentence.slice(tokens[0]!.start));
+    if (addressee > 0 && addressee <= MAX_ADDRESSEE_WORDS && named) tokens = tokens.slice(addressee);
   }
   if (tokens.length === 0) return '';
   return sentence.slice(tokens[0]!.start).trim();

@@ -26,6 +26,8 @@ const OWNED_ELSEWHERE_CONFIDENCE = 0.7;
 const SCREENING_INTENT = 'screening_start';
 const UNLIKELY_TOPIC = 0.1;
 const COMPLAINT_COVERAGE = 0.5;
+/** The classifier's first two intents this close are a split decision. */
+const SPLIT_MARGIN = 0.2;
 /** Shorter messages ("hủy đăng ký") are commands, not complaints. */
 const COMPLAINT_WORDS = 6;
 /** A follow-up is short: "còn hộ cận nghèo thì sao", "học đại học thì sao". */
@@ -97,7 +99,12 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       if (finding.kind === 'none') {
         // "vay 50tr thì mỗi tháng trả lãi bao nhiêu" with no entry found: the arithmetic alone still answers it.
         const line = read.loanAmount !== undefined && parse.intent.name === 'credit' ? interestLine(read.loanAmount, facts, loanRates, ctx.today) : null;
-        return line ? { intent: 'credit', result: { replies: [{ text: line }] } } : null;
+        if (line) return { intent: 'credit', result: { replies: [{ text: line }] } };
+        // A bare topic the classifier splits between two ("hộ nghèo vay được bao nhiêu": entitlements or loans?):
+        // the card of the runner-up when the entries that hold the words are mostly its.
+        const [top, second] = parse.ranking;
+        const split = top && second && second.name === finding.topic && top.confidence - second.confidence < SPLIT_MARGIN;
+        return split && ownIntents.has(second.name) ? { intent: second.name, result: { replies: [renderAnswer(answers.main(second.name))] } } : null;
       }
       const topic = finding.entries[0]!.topic;
       const classified = parse.intent;

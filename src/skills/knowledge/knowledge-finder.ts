@@ -19,7 +19,8 @@ export type Finding =
   | { kind: 'entries'; entries: KnowledgeEntry[]; coverage: number; alternatives: KnowledgeEntry[] }
   | { kind: 'choices'; entries: KnowledgeEntry[]; coverage: number }
   | { kind: 'referral'; referral: Referral }
-  | { kind: 'none' };
+  /** `topic`: for a bare topic, the topic most of the entries that hold it belong to. */
+  | { kind: 'none'; topic?: string };
 
 export interface FinderTuning {
   /** The story around the question counts this much of the question sentence itself. */
@@ -52,6 +53,7 @@ const MAX_QUESTION_SENTENCES = 3;
 const MAX_CHOICES = 3;
 const SURE_OUTSIDE = 0.8;
 const OUTSIDE_COVERAGE = 0.5;
+const PLAUSIBLE_TOPIC = 0.1;
 /** An answer shares at least two words, or a pair of words, with the question. */
 const MIN_MATCHED = 2;
 /** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
@@ -65,9 +67,13 @@ const REFERRAL_COVERAGE = 0.6;
 const BARE_TOPIC_WORDS = 5;
 const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
+/** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
+const ANSWER_WEIGHT = 0.3;
 
 interface Scored extends Hit {
   combined: number;
+  /** The classifier's probability of the hit's topic. */
+  topicProbability: number;
 }
 
 export class KnowledgeFinder {
@@ -132,7 +138,7 @@ export class KnowledgeFinder {
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
     const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
     if (!context && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
-      return { kind: 'none' };
+      return { kind: 'none', topic: this.#topicOf(full) };
     }
     const first = this.#decide(whole, fallbackProbability);
 
@@ -148,10 +154,23 @@ export class KnowledgeFinder {
         if (answered.length === MAX_QUESTIONS) break;
       }
       if (answered.length >= 2) {
+        // The entry that fits the whole message leads: it names what the message is mostly about.
+        const lead = first.kind === 'entries' ? first.entries[0]!.id : undefined;
+        answered.sort((a, b) => Number(b.id === lead) - Number(a.id === lead));
         return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
       }
     }
     return first;
+  }
+
+  /** The topic whose entries among `hits` weigh most. */
+  #topicOf(hits: readonly Scored[]): string | undefined {
+    const weight = new Map<string, number>();
+    for (const h of hits) {
+      const topic = this.#entries.get(h.id)?.topic;
+      if (topic) weight.set(topic, (weight.get(topic) ?? 0) + h.combined);
+    }
+    return [...weight].sort((a, b) => b[1] - a[1])[0]?.[0];
   }
 
   /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
@@ -162,7 +181,8 @@ export class KnowledgeFinder {
       .search(query, 8)
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
-        return { ...hit, combined: hit.score * (1 + this.#tuning.topicWeight * (topicProbability.get(topic) ?? 0)) };
+        const probability = topicProbability.get(topic) ?? 0;
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) };
       })
       .sort((a, b) => b.combined - a.combined);
   }
@@ -170,16 +190,21 @@ export class KnowledgeFinder {
   #decide(hits: readonly Scored[], fallbackProbability: number): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
-    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry).
-    const outside = fallbackProbability >= SURE_OUTSIDE;
-    const fits = (h: Scored) => (outside ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
+    // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry) —
+    // unless the classifier still gives the entry's topic a fair chance: a long story full of names and places
+    // reads as "outside" while its question is one of ours.
+    const outside = (h: Scored) => fallbackProbability >= SURE_OUTSIDE && h.topicProbability < PLAUSIBLE_TOPIC;
+    const fits = (h: Scored) => (outside(h) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
     const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
     if (!best) return { kind: 'none' };
     const referral = this.#referrals.get(best.id);
     if (referral) {
-      // Another office's business only when the classifier sees it outside the programme too, or it is plain.
-      if (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE) return { kind: 'referral', referral };
+      // Another office's business only when the classifier sees it outside the programme too, or it is plain; and
+      // not when an entry fits the words better and the referral is ahead only for the classifier's "outside"
+      // (a story it cannot place).
+      const outfitted = good.some((h) => !this.#referrals.has(h.id) && h.score > best.score && h.coverage > best.coverage);
+      if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral };
       return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability);
     }
     const entry = this.#entries.get(best.id)!;
@@ -217,7 +242,8 @@ function contentWords(text: string): number {
 
 /**
  * What is searched: an entry's question and paraphrases (what people ask) at full weight and its answer's wording at
- * 0.2; a referral's request and paraphrases, under an id that cannot be an entry's.
+ * 0.3 (it names the specifics, "mai táng", "ký quỹ", that tell an entry from its generic neighbour); a referral's
+ * request and paraphrases, under an id that cannot be an entry's.
  */
 export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals: readonly Referral[]): RetrievalDocument[] {
   return [
@@ -225,7 +251,7 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
       id: e.id,
       fields: [
         { texts: [e.question, ...e.paraphrases], weight: 1 },
-        { texts: [e.answer], weight: 0.2 },
+        { texts: [e.answer], weight: ANSWER_WEIGHT },
       ],
     })),
     ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),

@@ -297,8 +297,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     ];
     if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
     if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
-    const check = incomeCheck(standard, state.data);
-    if (check) intro.push(check);
+    // Who asks "am I poor?" learns the rule at once: the income check when size and income are known, the lines otherwise.
+    intro.push(incomeCheck(standard, state.data) ?? ruleLine(standard, state.data.area));
     return askOrFinish(ctx, state, intro.join('\n'));
   };
 
@@ -407,6 +407,16 @@ function toldFacts(
  * The one-line check once size and income are known: income per person against today's line(s), before the
  * questions that decide the rest.
  */
+/** The standard in one line: the income lines of the asker's area (or both) and the deprivations that make a household poor. */
+function ruleLine(standard: Standard, area: Area | undefined): string {
+  const lines = (area ? [area] : AREAS).map((a) => `${formatDong(standard.areas[a].incomeLine)} đồng ở ${standard.areas[a].label}`).join(', ');
+  const min = standard.classification.minDeprivationsForPoor;
+  return (
+    `👉 Thu nhập bình quân từ ${lines} (mỗi người, mỗi tháng) trở xuống: thiếu hụt từ ${min} chỉ số dịch vụ xã hội ` +
+    `cơ bản trở lên là hộ nghèo, dưới ${min} chỉ số là hộ cận nghèo.`
+  );
+}
+
 function incomeCheck(standard: Standard, data: FlowData): string | null {
   if (!data.householdSize || !data.income) return null;
   const perPerson = data.income.amount / data.householdSize;

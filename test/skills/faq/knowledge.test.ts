@@ -144,6 +144,15 @@ describe('answering from the knowledge base', () => {
     expect(reply).toContain('4.000.000');
   });
 
+  it('of two answers, gives first the one that fits the whole message', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const finding = finder.find('Sinh viên vay được bao nhiêu? Hộ nghèo có được hỗ trợ tiền điện không, tiền điện hộ nghèo được giảm bao nhiêu?', [
+      { name: 'credit', confidence: 0.5 },
+      { name: 'entitlements_overview', confidence: 0.5 },
+    ]);
+    expect(finding.kind === 'entries' && finding.entries.map((e) => e.id)).toEqual(['entitlements_overview.electricity', 'credit.student_loan']);
+  });
+
   it('does not let the story decide: the question sentence does', async () => {
     const { say } = service();
     const reply = await say(
@@ -152,9 +161,37 @@ describe('answering from the knowledge base', () => {
     expect(reply).toContain('tiền điện');
   });
 
+  it('answers a long story the classifier reads as outside the programme while it still gives the topic a chance', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const story = 'Tôi là Trần Văn Bình, thôn Đông Xuyên, Quảng Trị, làm thuê xưởng mộc gần chợ Rạng, có được hỗ trợ tiền điện không?';
+    const plausible = finder.find(story, [{ name: 'fallback', confidence: 0.85 }, { name: 'entitlements_overview', confidence: 0.14 }]);
+    expect(plausible.kind === 'entries' && plausible.entries[0]!.id).toBe('entitlements_overview.electricity');
+    const unlikely = new KnowledgeFinder(ENTRIES, REFERRALS).find(story, [{ name: 'fallback', confidence: 0.98 }, { name: 'credit', confidence: 0.01 }]);
+    expect(unlikely.kind).toBe('none');
+  });
+
+  it('answers the entry that fits the words better than a referral ahead only for the classifier\'s "outside"', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const finding = finder.find('Nhà tôi ở tạm trú, chưa đăng ký thường trú, hộ nghèo có được hỗ trợ tiền điện không', [
+      { name: 'fallback', confidence: 0.6 },
+      { name: 'entitlements_overview', confidence: 0.05 },
+    ]);
+    expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('entitlements_overview.electricity');
+  });
+
   it('sends a request for another office there, honestly', async () => {
     const { say } = service();
     expect(await say('muon tach ho khau thi lam o dau')).toContain('không thuộc chương trình giảm nghèo');
+  });
+
+  it('sends a long request the classifier sees outside the programme to the office that handles it', () => {
+    const finder = new KnowledgeFinder(ENTRIES, REFERRALS);
+    const outside = [{ name: 'fallback', confidence: 0.95 }];
+    // Most of its words are in no entry or referral: an entry would need to fit all of them, a referral need not.
+    const text = 'Vợ chồng tôi mới cưới, đang ở chung với bố mẹ chồng, nay muốn tách hộ khẩu riêng thì cần chuẩn bị giấy tờ gì?';
+    const finding = finder.find(text, outside);
+    expect(finding.kind === 'referral' && finding.referral.id).toBe('residence');
+    expect(finder.find('thời tiết hôm nay thế nào', outside).kind).toBe('none');
   });
 
   it('reads "hủy hồ sơ" in a complaint as the complaint, not as a privacy request, and offers an officer', async () => {

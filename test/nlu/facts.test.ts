@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readFacts } from '../../src/nlu/facts.js';
+
+describe('facts from the message', () => {
+  it('asks about the category when any mention is asked about, not only the first', () => {
+    const read = readFacts('Nghe nói hộ nghèo được hỗ trợ nhiều, lương em 3 triệu một tháng, vậy nhà em có được xét hộ nghèo không?');
+    expect(read.asksCategory).toBe(true);
+    expect(read.facts.category).toBeUndefined();
+    expect(read.facts.monthlyIncome).toBe(3_000_000);
+  });
+
+  it('reads a stated category as a fact of the asker', () => {
+    const read = readFacts('nhà tôi là hộ cận nghèo, vay vốn lãi bao nhiêu');
+    expect(read).toMatchObject({ asksCategory: false, ownCategory: true, facts: { category: 'near_poor' } });
+  });
+});
+
+describe('household size told by its members', () => {
+  it('counts a couple or the asker with their children', () => {
+    expect(readFacts('vợ chồng em nuôi 2 con nhỏ, thu nhập 4tr').facts.householdSize).toBe(4);
+    expect(readFacts('gia đình gồm tôi và 3 đứa con, lương tôi 3 triệu').facts.householdSize).toBe(4);
+    expect(readFacts('2 vo chong va 3 dua con thu nhap 5tr').facts.householdSize).toBe(5);
+  });
+
+  it('says nothing when the members are not plain', () => {
+    expect(readFacts('toi co 2 con').facts.householdSize).toBeUndefined();
+    expect(readFacts('con toi 3 tuoi').facts.householdSize).toBeUndefined();
+    expect(readFacts('nha e 4 nguoi, vo chong va 2 con').facts.householdSize).toBe(4);
+  });
+});
+
+describe('a category told, not asked', () => {
+  it('reads "đã được xét hộ nghèo" as a statement', () => {
+    expect(readFacts('Gia đình tôi đã được xét hộ nghèo, chồng tôi mất, tôi nuôi 1 đứa con, vậy tôi có được trợ cấp không').asksCategory).toBe(false);
+  });
+});
