@@ -54,6 +54,8 @@ const MAX_CHOICES = 3;
 const SURE_OUTSIDE = 0.8;
 const OUTSIDE_COVERAGE = 0.5;
 const PLAUSIBLE_TOPIC = 0.1;
+/** More content words than this: a story around the question, not a short question. */
+const STORY_WORDS = 15;
 /** An answer shares at least two words, or a pair of words, with the question. */
 const MIN_MATCHED = 2;
 /** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
@@ -140,7 +142,8 @@ export class KnowledgeFinder {
     if (!context && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
-    const first = this.#decide(whole, fallbackProbability);
+    const long = contentWords(text) > STORY_WORDS;
+    const first = this.#decide(whole, fallbackProbability, long);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
     // question sentence on its own, with the story as context.
@@ -149,7 +152,7 @@ export class KnowledgeFinder {
       // The first few question sentences: a long letter's later ones mostly restate the first.
       for (const q of questions.slice(0, MAX_QUESTION_SENTENCES)) {
         const story = sentences.filter((s) => s.role === 'context');
-        const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking), fallbackProbability);
+        const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking), fallbackProbability, long);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
         if (answered.length === MAX_QUESTIONS) break;
       }
@@ -187,13 +190,18 @@ export class KnowledgeFinder {
       .sort((a, b) => b.combined - a.combined);
   }
 
-  #decide(hits: readonly Scored[], fallbackProbability: number): Finding {
+  /** `long`: the message is long enough to tell a story around its question. */
+  #decide(hits: readonly Scored[], fallbackProbability: number, long: boolean): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
     // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry) —
     // unless the classifier still gives the entry's topic a fair chance: a long story full of names and places
     // reads as "outside" while its question is one of ours.
-    const outside = (h: Scored) => fallbackProbability >= SURE_OUTSIDE && h.topicProbability < PLAUSIBLE_TOPIC;
+    // A referral is another office's business, "outside" by nature: in a story, the classifier's "outside" says
+    // nothing against it; in a short message, it must fit all of it like an entry ("where do I get my washing machine
+    // repaired" shares two words with the tax office's referral and is no question for it).
+    const outside = (h: Scored) =>
+      fallbackProbability >= SURE_OUTSIDE && (this.#referrals.has(h.id) ? !long : h.topicProbability < PLAUSIBLE_TOPIC);
     const fits = (h: Scored) => (outside(h) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
     const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
@@ -205,7 +213,7 @@ export class KnowledgeFinder {
       // (a story it cannot place).
       const outfitted = good.some((h) => !this.#referrals.has(h.id) && h.score > best.score && h.coverage > best.coverage);
       if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral };
-      return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability);
+      return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability, long);
     }
     const entry = this.#entries.get(best.id)!;
     const close = good
