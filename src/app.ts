@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import { SignatureWatch } from './channels/zalo/signature-watch.js';
@@ -19,6 +19,8 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { pageHeaders } from './http/page-headers.js';
 import { registerRateLimit } from './http/rate-limit.js';
+import { InProcessJobQueue, type JobQueue } from './jobs/job-queue.js';
+import { jobSchemaFor, PgBossQueue } from './jobs/pg-boss-queue.js';
 import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
 import { readRetrievalIndex } from './nlu/retrieval-snapshot.js';
@@ -26,6 +28,7 @@ import { announcementsPlugin } from './plugins/announcements.js';
 import { conversationPlugin } from './plugins/conversation.js';
 import { dashboardRoutes } from './plugins/dashboard-routes.js';
 import { handoffPlugin } from './plugins/handoff.js';
+import { jobsPlugin } from './plugins/jobs.js';
 import { registerNluRoutes } from './plugins/nlu-routes.js';
 import { privacyPlugin } from './plugins/privacy.js';
 import { registerScreeningRoutes } from './plugins/screening-routes.js';
@@ -74,6 +77,14 @@ async function registerDocs(app: FastifyInstance, config: Config): Promise<void>
     // indexPrefix: /docs (no trailing slash) links its assets by absolute path, which must carry that prefix too.
     await scope.register(swaggerUi, { routePrefix: '/docs', indexPrefix: publicBasePath(config), uiConfig: { validatorUrl: null } });
   });
+}
+
+/** Jobs in PostgreSQL (pg-boss) beside a PostgreSQL storage, so any instance may take them; else in this process. */
+async function openJobQueue(config: Config, log: FastifyBaseLogger): Promise<JobQueue> {
+  if (!config.DATABASE_URL) return new InProcessJobQueue();
+  const queue = new PgBossQueue({ connectionString: config.DATABASE_URL, schema: jobSchemaFor(config.DATABASE_URL), log });
+  await queue.start();
+  return queue;
 }
 
 /**
@@ -149,6 +160,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     idleSweep = setInterval(() => app.server.closeIdleConnections(), 50);
   });
 
+  await app.register(jobsPlugin, { queue: await openJobQueue(config, app.log) });
   await app.register(zaloOutboundPlugin, { settings: zalo, storage, clock });
   await app.register(webPushPlugin);
   // Shared by the webhook (which feeds it) and the console (which shows its alert).

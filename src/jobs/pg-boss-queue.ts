@@ -3,6 +3,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import type { JobQueue, WorkOptions } from './job-queue.js';
 
+/**
+ * The schema pg-boss keeps its tables in: beside the service's own schema when DATABASE_URL picks one with libpq's
+ * `options=-c search_path=…` (so two deployments, or two test files, on one database never share jobs), else `pgboss`.
+ */
+export function jobSchemaFor(databaseUrl: string): string {
+  const options = new URL(databaseUrl).searchParams.get('options') ?? '';
+  const schema = /search_path=([A-Za-z_][\w$]*)/.exec(options)?.[1];
+  return schema ? `${schema}_jobs` : 'pgboss';
+}
+
 /** PostgreSQL's SQLSTATE for a deadlock. */
 const DEADLOCK = '40P01';
 
