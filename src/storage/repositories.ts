@@ -71,10 +71,10 @@ export interface AnnouncementRepository {
   >;
   dueBy(at: Date): Promise<AnnouncementRecord[]>;
   /**
-   * Saves the announcement only if the stored one still has `status`, in one atomic step: of several instances
-   * making the same transition (scheduled → publishing), one wins. True when saved.
+   * Saves the announcement only if the stored one still equals `expected`, in one atomic step (compare and set): of
+   * several instances making the same change (taking a due announcement), one wins. True when saved.
    */
-  saveIf(announcement: AnnouncementRecord, status: AnnouncementRecord['status']): Promise<boolean>;
+  saveIf(announcement: AnnouncementRecord, expected: AnnouncementRecord): Promise<boolean>;
 }
 
 export interface DeliveryRepository {

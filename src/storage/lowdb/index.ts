@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import {
   type AnnouncementRecord,
@@ -178,8 +179,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
           .filter((a) => (!status || status.includes(a.status)) && (!communes || addressedTo(a.communes, communes)))
           .sort(newestFirst)
           .slice(0, limit ?? Number.POSITIVE_INFINITY),
-      saveIf: async (announcement, status) => {
-        if (announcements.get(announcement.id)?.status !== status) return false;
+      saveIf: async (announcement, expected) => {
+        if (!isDeepStrictEqual(announcements.get(announcement.id), expected)) return false;
         // Checked and set before the first await: of two callers in this process, one wins.
         await announcements.put(announcement);
         return true;

@@ -162,11 +162,12 @@ export function postgresStorage(pool: pg.Pool): Storage {
           [status ?? null, communes ? [...communes] : null],
           limited('created_at DESC, seq', limit),
         ),
-      saveIf: async (announcement, status) => {
-        const result = await pool.query('UPDATE announcements SET record = $2 WHERE id = $1 AND status = $3', [
+      saveIf: async (announcement, expected) => {
+        // jsonb equality: the same fields and values, whatever their order.
+        const result = await pool.query('UPDATE announcements SET record = $2 WHERE id = $1 AND record = $3::jsonb', [
           storable(announcement.id),
           toJson(announcement),
-          status,
+          toJson(expected),
         ]);
         return result.rowCount === 1;
       },
