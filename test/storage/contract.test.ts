@@ -297,7 +297,7 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
         delivery('a1', 'zalo:2', 'sending', at(1)),
         delivery('a1', 'zalo:3', 'sending', at(10)),
       ]);
-      let release = () => undefined as void;
+      let release: () => void = () => undefined;
       const held = new Promise<void>((resolve) => {
         release = resolve;
       });
