@@ -1,8 +1,8 @@
 /**
- * Work that any instance may take and none takes twice: announcement deliveries, scheduled publishing, retention
- * runs, inbound Zalo events. In one process (lowdb) the in-process queue below keeps today's behaviour; with
- * PostgreSQL, pg-boss (pg-boss-queue.ts) holds the jobs in the database, and a job whose instance died is given to
- * another once its lease runs out.
+ * Work that any instance may take and none takes twice: retention runs (one per period), inbound Zalo events.
+ * (Announcement deliveries are claimed from their own table instead: src/announcements/delivery-worker.ts.) In one
+ * process (lowdb) the in-process queue below keeps today's behaviour; with PostgreSQL, pg-boss (pg-boss-queue.ts)
+ * holds the jobs in the database, and a job whose instance died is given to another once its lease runs out.
  */
 export interface JobQueue {
   /**
