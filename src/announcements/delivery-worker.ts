@@ -94,9 +94,10 @@ export class DeliveryWorker {
   }
 
   async #run(): Promise<void> {
-    if (this.#o.leaseMs !== null) await this.#decideInterrupted(new Date(this.#o.clock.now().getTime() - this.#o.leaseMs));
     while (!this.#stopping) {
       const now = this.#o.clock.now();
+      // Before each batch (a long fan-out is many): what a dead instance left sending, once its lease is over.
+      if (this.#o.leaseMs !== null) await this.#decideInterrupted(new Date(now.getTime() - this.#o.leaseMs));
       if (now.getTime() < this.#pausedUntil || isQuiet(now, this.#o.quietHours)) break;
       const batch = await this.#o.deliveries.claimQueued(this.#o.batchSize, now);
       if (!batch.length) break;
