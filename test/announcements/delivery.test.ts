@@ -261,7 +261,6 @@ describe('announcement delivery', () => {
 
 describe('several instances on one storage (with a lease, as on PostgreSQL)', () => {
   const LEASE_MS = 60_000;
-  const admin = { username: 'admin', displayName: '', role: 'admin' as const, communes: [] };
 
   it('publish a due announcement once and send each delivery once, each claiming batches', async () => {
     bed = await startAnnouncementBed({ leaseMs: LEASE_MS, batchSize: 40 });

@@ -11,6 +11,7 @@ import { type MockZalo, startMockZalo } from '../support/mock-zalo/server.js';
 import { createTestDatabase } from '../support/postgres-db.js';
 import { dropPrefix, openTestRedis } from '../support/redis.js';
 import { type ServiceProcess, startServiceProcess, waitForExit } from '../support/service-process.js';
+import { finishedReport, login, postJson, sharedInstanceEnv } from '../support/staff-http.js';
 
 /**
  * Two instances of the built service on one PostgreSQL database (and one Redis), sending announcements to the mock
@@ -44,12 +45,7 @@ const start = async () =>
     ...zalo.env(),
     DATABASE_URL: database.url,
     DATA_DIR: await mkdtemp(join(tmpdir(), 'two-fanout-')),
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    REDIS_KEY_PREFIX: redis.prefix,
-    WIDGET_SESSION_SECRET: 'both-instances-share-this-secret-0123456789',
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    QUIET_HOURS: '',
+    ...sharedInstanceEnv(redis.prefix, ADMIN),
     // 20 messages a second per instance; batches of 50 (a quarter of the lease at that rate).
     ZALO_MAX_REQUESTS_PER_MINUTE: '1200',
     DELIVERY_LEASE_SECONDS: '10',
@@ -85,30 +81,6 @@ async function subscribers(count: number, commune: string, prefix: string): Prom
   return users;
 }
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-
-async function login(service: ServiceProcess): Promise<string> {
-  const response = await post(`${service.url}/api/staff/login`, ADMIN);
-  expect(response.status).toBe(200);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
-
-type Report = { announcement: { status: string }; report: { zalo: { total: number; counts: Record<string, number> } } };
-
-/** The report once the announcement is published and nothing is queued or being sent. */
-async function finishedReport(service: ServiceProcess, cookie: string, id: string): Promise<Report> {
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    const response = await fetch(`${service.url}/api/announcements/${id}`, { headers: { cookie } });
-    const body = (await response.json()) as Report;
-    const { counts } = body.report.zalo;
-    if (body.announcement.status === 'published' && counts.queued === 0 && counts.sending === 0) return body;
-    if (Date.now() > deadline) throw new Error(`fan-out not finished: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** How many messages each of `users` received at the mock. */
 function received(users: string[]): { lost: string[]; doubled: string[]; total: number } {
   const perUser = new Map<string, number>();
@@ -124,7 +96,7 @@ describe('two instances on one PostgreSQL', () => {
   it('publish a scheduled announcement once', async () => {
     const users = await subscribers(20, SCHEDULED_COMMUNE, '72000000000000');
     const [author] = instances as [ServiceProcess, ServiceProcess];
-    const created = await post(
+    const created = await postJson(
       `${author.url}/api/announcements`,
       {
         title: 'Họp dân bình xét hộ nghèo',
@@ -133,13 +105,13 @@ describe('two instances on one PostgreSQL', () => {
         channels: ['zalo', 'web'],
         scheduledAt: new Date(Date.now() + 3000).toISOString(),
       },
-      { cookie: await login(author) },
+      { cookie: await login(author.url, ADMIN) },
     );
     expect(created.status).toBe(201);
     const { id, status } = (await created.json()) as { id: string; status: string };
     expect(status).toBe('scheduled');
 
-    const { report } = await finishedReport(author, await login(author), id);
+    const { report } = await finishedReport(author.url, await login(author.url, ADMIN), id);
     expect(report.zalo.counts).toMatchObject({ sent: 20, failed: 0 });
     expect(received(users)).toEqual({ lost: [], doubled: [], total: 20 });
     const client = new pg.Client({ connectionString: database.url });
@@ -168,17 +140,17 @@ describe('two instances on one PostgreSQL', () => {
       });
     });
     // Published by the instance that will die: it fans out and sends its first batch, the other claims the next ones.
-    const created = await post(
+    const created = await postJson(
       `${dying.url}/api/announcements`,
       { title: 'Lịch chi trả trợ cấp Tết', body: 'Chi trả trợ cấp Tết cho hộ nghèo từ 8 giờ sáng thứ Hai tại UBND xã.', communes: [FANOUT_COMMUNE], channels: ['zalo'] },
-      { cookie: await login(dying) },
+      { cookie: await login(dying.url, ADMIN) },
     );
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     await killed;
     expect(zalo.messages.length - before).toBeLessThan(SUBSCRIBERS);
 
-    const { report } = await finishedReport(survivor, await login(survivor), id);
+    const { report } = await finishedReport(survivor.url, await login(survivor.url, ADMIN), id, 150_000);
     const result = received(users);
     const takenOver = survivor.stdout().includes('deliveries interrupted while sending');
     console.info(
