@@ -64,6 +64,8 @@ const ALL_INTERRUPTED = new Date('9999-01-01T00:00:00Z');
 export class DeliveryWorker {
   readonly #o: Required<DeliveryWorkerOptions>;
   #running: Promise<void> | null = null;
+  /** Kicked since the run last looked for queued deliveries (publishing adds them a chunk at a time). */
+  #kicked = false;
   #writes = new Set<Promise<void>>();
   #stopping = false;
   #pausedUntil = 0;
@@ -80,8 +82,11 @@ export class DeliveryWorker {
   /** Sends what may be sent now; resolves when this run ends (nothing queued, quiet hours, paused or stopping). */
   kick(): Promise<void> {
     if (this.#stopping) return Promise.resolve();
+    this.#kicked = true;
     this.#running ??= this.#run().finally(() => {
       this.#running = null;
+      // Kicked as the run was ending (after its last look): what was added then still needs a run.
+      if (this.#kicked) void this.kick();
     });
     return this.#running;
   }
@@ -95,13 +100,15 @@ export class DeliveryWorker {
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
+      this.#kicked = false;
       const now = this.#o.clock.now();
       // Before each batch (a long fan-out is many): what a dead instance left sending, once its lease is over.
       if (this.#o.leaseMs !== null) await this.#decideInterrupted(new Date(now.getTime() - this.#o.leaseMs));
       if (now.getTime() < this.#pausedUntil || isQuiet(now, this.#o.quietHours)) break;
       const batch = await this.#o.deliveries.claimQueued(this.#o.batchSize, now);
-      if (!batch.length) break;
-      await this.#process(batch, now);
+      if (batch.length) await this.#process(batch, now);
+      // Nothing left, unless more was added (kicked) while looking: look again.
+      else if (!this.#kicked) break;
     }
     await Promise.all(this.#writes);
   }
