@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryBatchSize } from '../../src/announcements/announcements.js';
+import type { TurnContext } from '../../src/engine/types.js';
 import { REASON } from '../../src/announcements/delivery-reasons.js';
 import {
   type AnnouncementBed,
@@ -301,6 +302,19 @@ describe('several instances on one storage (with a lease, as on PostgreSQL)', ()
     await other.tick();
     expect(receivers()).toEqual(['310', '311']);
     expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 2, sending: 0, queued: 0 });
+  });
+
+  it('tell a citizen who writes to another instance about the announcements waiting for them', async () => {
+    bed = await startAnnouncementBed({ leaseMs: LEASE_MS });
+    const other = await bed.anotherInstance();
+    await bed.addZaloCitizen('410', COMMUNE_A, { lastSeenDaysAgo: 10 });
+    await announce();
+    await bed.module.tick();
+    // The announcement was published by the first instance; the citizen's message reaches the other.
+    const turn = { message: { channel: 'zalo', userId: '410', text: 'xin chào' }, now: bed.clock.now() } as unknown as TurnContext;
+    expect((await other.pendingHook.before!(turn)).map((r) => r.text)).toEqual([
+      'Bạn có 1 thông báo mới từ xã Thanh Hà:\n• Lịch rà soát hộ nghèo\nNhắn "xem thông báo" để đọc đầy đủ.',
+    ]);
   });
 
   it('take over an announcement left publishing once its lease has run out', async () => {
