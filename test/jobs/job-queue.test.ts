@@ -102,6 +102,8 @@ describe('pg-boss job queue shared by instances (PostgreSQL)', () => {
     await a.send('retention', { tag: 'marker' }, { key: 'marker' });
     await until(() => runs.includes('marker'));
     expect(runs).toEqual(['run', 'marker']);
+    // Their connections back before the next test (the database server is shared).
+    await Promise.all([a.stop(), b.stop()]);
   }, 120_000);
 
   it('gives the job of an instance that died to another once its lease has run out', async () => {

@@ -93,6 +93,8 @@ export async function startAnnouncementBed(
       leaseMs: options.leaseMs,
     });
     await module.start();
+    // The start's own first tick, done: a test's tick after moving the clock is then a tick of its own.
+    await module.tick();
     return module;
   };
   const open = async () => {
