@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryBatchSize } from '../../src/announcements/announcements.js';
-import type { TurnContext } from '../../src/engine/types.js';
 import { REASON } from '../../src/announcements/delivery-reasons.js';
+import type { TurnContext } from '../../src/engine/types.js';
 import {
   type AnnouncementBed,
   addManyZaloCitizens,
