@@ -102,9 +102,11 @@ export class DeliveryWorker {
     while (!this.#stopping) {
       this.#kicked = false;
       const now = this.#o.clock.now();
+      // Zalo unavailable (token, quota): neither send nor read its history until the pause ends.
+      if (now.getTime() < this.#pausedUntil) break;
       // Before each batch (a long fan-out is many): what a dead instance left sending, once its lease is over.
       if (this.#o.leaseMs !== null) await this.#decideInterrupted(new Date(now.getTime() - this.#o.leaseMs));
-      if (now.getTime() < this.#pausedUntil || isQuiet(now, this.#o.quietHours)) break;
+      if (isQuiet(now, this.#o.quietHours)) break;
       const batch = await this.#o.deliveries.claimQueued(this.#o.batchSize, now);
       if (batch.length) await this.#process(batch, now);
       // Nothing left, unless more was added (kicked) while looking: look again.
