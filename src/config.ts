@@ -114,6 +114,11 @@ export const configSchema = z.object({
   ZALO_OAUTH_BASE: url('https://oauth.zaloapp.com'),
   ZALO_QUICK_REPLY_BUTTONS: bool(false),
   ZALO_MAX_REQUESTS_PER_MINUTE: intInRange(1, 100_000, 4000),
+  /**
+   * With DATABASE_URL (several instances): seconds a delivery may stay "sending", or an announcement "publishing",
+   * before another instance takes it over as its instance's died.
+   */
+  DELIVERY_LEASE_SECONDS: intInRange(5, 24 * 3600, 300),
   ADMIN_USERNAME: optionalString,
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
   STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),

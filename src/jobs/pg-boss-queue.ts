@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
-import type { JobQueue, WorkOptions } from './job-queue.js';
+import type { JobQueue, SendOptions, WorkOptions } from './job-queue.js';
 
 /**
  * The schema pg-boss keeps its tables in: beside the service's own schema when DATABASE_URL picks one with libpq's
@@ -71,10 +71,14 @@ export class PgBossQueue implements JobQueue {
     });
   }
 
-  async send<T extends object>(queue: string, data: T, options: { key?: string } = {}): Promise<void> {
+  async send<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<void> {
     await this.#queue(queue, {});
-    // `stately` allows one waiting job per key; a job without a key gets a key of its own.
-    await this.#boss.send(queue, data, { singletonKey: options.key ?? randomUUID() });
+    // `stately` allows one waiting job per key; a job without a key gets a key of its own. A period is pg-boss's
+    // throttling slot (by the database's clock): one job per key and slot, whatever its state.
+    await this.#boss.send(queue, data, {
+      singletonKey: options.key ?? randomUUID(),
+      ...(options.key !== undefined && options.periodSeconds ? { singletonSeconds: options.periodSeconds } : {}),
+    });
   }
 
   /** Jobs are in the database and any instance may take them: there is no "this instance's" backlog to wait for. */

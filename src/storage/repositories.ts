@@ -41,6 +41,8 @@ export interface CitizenRepository {
   subscribersOf(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
   /** Every citizen of the given communes, subscribed or not (announcement reports count the unsubscribed). */
   inCommunes(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
+  /** The same citizens, `size` at a time: a fan-out to 100,000 never holds them all (PostgreSQL). */
+  inCommunesChunks(communes: readonly string[] | 'all', size: number): AsyncIterable<CitizenRecord[]>;
   countSubscribers(): Promise<number>;
   delete(id: string): Promise<void>;
   /** Citizens whose last interaction is older than the date (retention). */
@@ -68,6 +70,11 @@ export interface AnnouncementRepository {
     AnnouncementRecord[]
   >;
   dueBy(at: Date): Promise<AnnouncementRecord[]>;
+  /**
+   * Saves the announcement only if the stored one still equals `expected`, in one atomic step (compare and set): of
+   * several instances making the same change (taking a due announcement), one wins. True when saved.
+   */
+  saveIf(announcement: AnnouncementRecord, expected: AnnouncementRecord): Promise<boolean>;
 }
 
 export interface DeliveryRepository {
@@ -78,6 +85,23 @@ export interface DeliveryRepository {
   inState(states: DeliveryRecord['state'][], limit?: number): Promise<DeliveryRecord[]>;
   forCitizen(citizenId: string, states?: DeliveryRecord['state'][]): Promise<DeliveryRecord[]>;
   deleteForCitizen(citizenId: string): Promise<number>;
+  /**
+   * Takes up to `limit` queued Zalo deliveries, first queued first, and marks them `sending` at `at` (attempts + 1)
+   * in one durable write; returns them as marked. Two callers, of one instance or of two, never take the same one.
+   */
+  claimQueued(limit: number, at: Date): Promise<DeliveryRecord[]>;
+  /**
+   * Hands up to `limit` deliveries left `sending` since before `before` (their sender died) to `decide`, and stores
+   * what it returns. While `decide` runs no other caller gets them (PostgreSQL: their rows stay locked); should the
+   * caller die meanwhile, they stay as they were, for another to decide.
+   */
+  decideInterrupted(
+    before: Date,
+    limit: number,
+    decide: (interrupted: DeliveryRecord[]) => Promise<DeliveryRecord[]>,
+  ): Promise<DeliveryRecord[]>;
+  /** Withdrawal: the announcement's deliveries still `queued` or `pending_window` become `skipped`; returns how many. */
+  skipWaiting(announcementId: string, reason: string, at: Date): Promise<number>;
   /** Retention: drops finished deliveries (sent, failed, skipped) last updated before the date. */
   purgeFinishedBefore(before: Date): Promise<number>;
 }

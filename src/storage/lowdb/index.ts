@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import {
   type AnnouncementRecord,
@@ -32,9 +33,9 @@ import {
 } from '../records.js';
 import type { Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
+import { lowdbDeliveries } from './deliveries.js';
 import { JsonCollection } from './json-collection.js';
 
-const FINISHED_DELIVERY_STATES = new Set<DeliveryRecord['state']>(['sent', 'failed', 'skipped']);
 const olderThan = (iso: string, before: Date) => Date.parse(iso) < before.getTime();
 const newestFirst = <T extends { createdAt?: string; at?: string }>(a: T, b: T) =>
   (b.createdAt ?? b.at ?? '').localeCompare(a.createdAt ?? a.at ?? '');
@@ -132,6 +133,11 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
         // Erasure: every earlier version of the record in the log must leave the disk too.
         await citizens.compact();
       },
+      inCommunesChunks: async function* (communes, size) {
+        // The records are in memory already: the chunks are slices of one list of references.
+        const all = citizens.filter((c) => c.commune !== null && (communes === 'all' || communes.includes(c.commune)));
+        for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
+      },
       idleSince: async (before) => citizens.filter((c) => olderThan(c.lastInteractionAt, before)),
     },
     journal: {
@@ -173,38 +179,18 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
           .filter((a) => (!status || status.includes(a.status)) && (!communes || addressedTo(a.communes, communes)))
           .sort(newestFirst)
           .slice(0, limit ?? Number.POSITIVE_INFINITY),
+      saveIf: async (announcement, expected) => {
+        if (!isDeepStrictEqual(announcements.get(announcement.id), expected)) return false;
+        // Checked and set before the first await: of two callers in this process, one wins.
+        await announcements.put(announcement);
+        return true;
+      },
       dueBy: async (at) =>
         announcements.filter(
           (a) => a.status === 'scheduled' && a.scheduledAt !== null && Date.parse(a.scheduledAt) <= at.getTime(),
         ),
     },
-    deliveries: {
-      enqueue: async (records) => {
-        const fresh = records.filter((r) => !deliveries.get(r.id));
-        if (fresh.length) await deliveries.putMany(fresh);
-        return fresh.length;
-      },
-      update: (records) => deliveries.putMany(records),
-      forAnnouncement: async (id) => deliveries.filter((d) => d.announcementId === id),
-      inState: async (states, limit) => {
-        const out: DeliveryRecord[] = [];
-        for (const d of deliveries.values()) {
-          if (states.includes(d.state)) out.push(d);
-          if (limit !== undefined && out.length >= limit) break;
-        }
-        return out;
-      },
-      forCitizen: async (citizenId, states) =>
-        deliveries.filter((d) => d.citizenId === citizenId && (!states || states.includes(d.state))),
-      deleteForCitizen: async (citizenId) => {
-        const removed = await deliveries.deleteWhere((d) => d.citizenId === citizenId);
-        // Erasure: the log's earlier lines (and the deletions, whose ids name the citizen) must leave the disk too.
-        await deliveries.compact();
-        return removed;
-      },
-      purgeFinishedBefore: (before) =>
-        deliveries.deleteWhere((d) => FINISHED_DELIVERY_STATES.has(d.state) && olderThan(d.updatedAt, before)),
-    },
+    deliveries: lowdbDeliveries(deliveries),
     staff: {
       get: async (username) => staff.get(username),
       list: async () => [...staff.values()],

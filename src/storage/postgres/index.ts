@@ -20,7 +20,7 @@ import {
 import type { Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
 import { type MigrationLog, migrate } from './migrate.js';
-import { storableParams, Table, toJson, transaction } from './table.js';
+import { storable, storableParams, Table, toJson, transaction } from './table.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
@@ -107,6 +107,16 @@ export function postgresStorage(pool: pg.Pool): Storage {
       delete: async (id) => {
         await t.citizens.deleteWhere(pool, 'id = $1', [id]);
       },
+      inCommunesChunks: async function* (communes, size) {
+        // Keyset pages by id: each a short query, however many citizens there are.
+        let after: string | null = null;
+        for (;;) {
+          const page = await t.citizens.select(pool, `${IN_COMMUNES} AND ($2::text IS NULL OR id > $2)`, [communeList(communes), after], limited('id', size));
+          if (page.length) yield page;
+          if (page.length < size) return;
+          after = page.at(-1)!.id;
+        }
+      },
       idleSince: (before) => t.citizens.select(pool, 'last_interaction_at < $1', [iso(before)]),
     },
     journal: {
@@ -152,6 +162,15 @@ export function postgresStorage(pool: pg.Pool): Storage {
           [status ?? null, communes ? [...communes] : null],
           limited('created_at DESC, seq', limit),
         ),
+      saveIf: async (announcement, expected) => {
+        // jsonb equality: the same fields and values, whatever their order.
+        const result = await pool.query('UPDATE announcements SET record = $2 WHERE id = $1 AND record = $3::jsonb', [
+          storable(announcement.id),
+          toJson(announcement),
+          toJson(expected),
+        ]);
+        return result.rowCount === 1;
+      },
       dueBy: (at) => t.announcements.select(pool, "status = 'scheduled' AND scheduled_at <= $1", [iso(at)]),
     },
     deliveries: {
@@ -170,6 +189,43 @@ export function postgresStorage(pool: pg.Pool): Storage {
       forCitizen: (citizenId, states) =>
         t.deliveries.select(pool, 'citizen_id = $1 AND ($2::text[] IS NULL OR state = ANY($2))', [citizenId, states ?? null]),
       deleteForCitizen: (citizenId) => t.deliveries.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
+      claimQueued: async (limit, at) => {
+        // SKIP LOCKED: instances claiming at once each take other rows, none waits for another's.
+        const { rows } = await pool.query(
+          `WITH claimed AS (
+             SELECT id FROM deliveries WHERE state = 'queued' AND record->>'channel' = 'zalo'
+             ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+           )
+           UPDATE deliveries d SET record = d.record || jsonb_build_object(
+             'state', 'sending', 'attempts', (d.record->>'attempts')::int + 1, 'updatedAt', $2::text)
+           FROM claimed WHERE d.id = claimed.id
+           RETURNING d.id, d.record, d.seq`,
+          [Math.max(0, Math.floor(limit)), iso(at)],
+        );
+        return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => t.deliveries.parse(row));
+      },
+      decideInterrupted: (before, limit, decide) =>
+        // The rows stay locked while `decide` asks Zalo: a connection lost with its instance rolls back and frees them.
+        transaction(pool, async (client) => {
+          const interrupted = await t.deliveries.select(
+            client,
+            "state = 'sending' AND updated_at < $1",
+            [iso(before)],
+            `${limited('seq', limit)} FOR UPDATE SKIP LOCKED`,
+          );
+          if (!interrupted.length) return [];
+          const decided = await decide(interrupted);
+          await t.deliveries.putMany(client, decided, 'replace');
+          return decided;
+        }),
+      skipWaiting: async (announcementId, reason, at) => {
+        const result = await pool.query(
+          `UPDATE deliveries SET record = record || jsonb_build_object('state', 'skipped', 'reason', $2::text, 'updatedAt', $3::text)
+           WHERE announcement_id = $1 AND state IN ('queued', 'pending_window')`,
+          storableParams([announcementId, reason, iso(at)]),
+        );
+        return result.rowCount ?? 0;
+      },
       purgeFinishedBefore: (before) => t.deliveries.deleteWhere(pool, `${FINISHED} AND updated_at < $1`, [iso(before)]),
     },
     staff: {
