@@ -6,8 +6,8 @@ import { inProcessRefreshLock, type RefreshLock, ZaloTokenManager } from '../../
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, zaloSettings } from '../../src/config.js';
 import { SessionStore } from '../../src/engine/session-store.js';
+import { RedisBroadcast } from '../../src/shared-state/redis-broadcast.js';
 import { RedisAddressBudget } from '../../src/shared-state/redis-budget.js';
-import { RedisPushRelay } from '../../src/shared-state/redis-push-relay.js';
 import { RedisRefreshLock } from '../../src/shared-state/redis-refresh-lock.js';
 import { RedisSessions } from '../../src/shared-state/redis-sessions.js';
 import type { TokenRecord } from '../../src/storage/records.js';
@@ -38,7 +38,7 @@ describe('state shared by instances through Redis', () => {
 
   it("pushes an announcement to a widget whose socket another instance holds", async () => {
     const shared = scoped();
-    const [a, b] = [new WebPushHub(new RedisPushRelay(shared, log)), new WebPushHub(new RedisPushRelay(shared, log))];
+    const [a, b] = [new WebPushHub(new RedisBroadcast(shared, log, 'widget-push')), new WebPushHub(new RedisBroadcast(shared, log, 'widget-push'))];
     await Promise.all([a.start(), b.start()]);
     const onB: string[] = [];
     const onA: string[] = [];

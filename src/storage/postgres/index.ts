@@ -20,7 +20,7 @@ import {
 import type { Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
 import { type MigrationLog, migrate } from './migrate.js';
-import { storableParams, Table, toJson, transaction } from './table.js';
+import { storable, storableParams, Table, toJson, transaction } from './table.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
@@ -95,6 +95,8 @@ export function postgresStorage(pool: pg.Pool): Storage {
       delete: async (key) => {
         await t.sessions.deleteWhere(pool, 'id = $1', [key]);
       },
+      purgeIdleSince: (before) => t.sessions.deleteWhere(pool, 'last_active_at < $1', [iso(before)]),
+      sharedByInstances: true,
     },
     citizens: {
       get: (id) => t.citizens.get(pool, id),
@@ -256,7 +258,16 @@ export function postgresStorage(pool: pg.Pool): Storage {
       save: async (handoff) => {
         await t.handoffs.put(pool, handoff);
       },
+      saveIfUnchanged: async (handoff, readRevision) => {
+        const result = await pool.query(
+          "UPDATE handoffs SET record = $2 WHERE id = $1 AND coalesce((record->>'revision')::int, 0) = $3",
+          [storable(handoff.id), toJson(handoff), readRevision],
+        );
+        return result.rowCount === 1;
+      },
       active: () => t.handoffs.select(pool, "status <> 'closed'"),
+      pendingFor: (citizenId) =>
+        t.handoffs.select(pool, `citizen_id = $1 AND (status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]')`, [citizenId]),
       list: ({ statuses, communes, limit }) =>
         t.handoffs.select(
           pool,
