@@ -292,26 +292,28 @@ export class HandoffService implements OwnershipGate {
   async sweep(): Promise<number> {
     const now = this.#now();
     const due = (h: HandoffRecord) => h.status !== 'closed' && h.deadlineAt !== null && Date.parse(h.deadlineAt) <= now.getTime();
-    let swept = 0;
-    for (const found of await this.#o.repo.active()) {
-      if (!due(found)) continue;
-      let notice = '';
-      const h = await this.#update(found, (h) => {
-        if (!due(h)) return false;
-        const unclaimed = h.status === 'waiting';
-        const commune = this.#o.communeName(h.commune);
-        notice = unclaimed
-          ? `Xin lỗi, chưa có cán bộ nào nhận câu hỏi của bạn trong giờ làm việc. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`
-          : `Xin lỗi, cán bộ ${commune} chưa trả lời được bạn. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`;
-        this.#end(h, unclaimed ? 'unclaimed' : 'timed_out', unclaimed ? 'unclaimed' : 'timed_out', SYSTEM, notice, 'waiting');
-        return true;
-      });
-      if (!h) continue;
-      await this.#o.audit.record(SYSTEM, `handoff.${h.outcome}`, h.id, { commune: h.commune });
-      await this.#sendNotice(h, notice);
-      swept++;
-    }
-    return swept;
+    // Each independently: a notice that waits to hear whether a widget is open holds up no other.
+    const swept = await Promise.all((await this.#o.repo.active()).filter(due).map((found) => this.#handBack(found, due)));
+    return swept.filter(Boolean).length;
+  }
+
+  /** The sweeper's step for one handoff: false when it is no longer due (another instance's sweeper came first). */
+  async #handBack(found: HandoffRecord, due: (h: HandoffRecord) => boolean): Promise<boolean> {
+    let notice = '';
+    const h = await this.#update(found, (h) => {
+      if (!due(h)) return false;
+      const unclaimed = h.status === 'waiting';
+      const commune = this.#o.communeName(h.commune);
+      notice = unclaimed
+        ? `Xin lỗi, chưa có cán bộ nào nhận câu hỏi của bạn trong giờ làm việc. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`
+        : `Xin lỗi, cán bộ ${commune} chưa trả lời được bạn. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`;
+      this.#end(h, unclaimed ? 'unclaimed' : 'timed_out', unclaimed ? 'unclaimed' : 'timed_out', SYSTEM, notice, 'waiting');
+      return true;
+    });
+    if (!h) return false;
+    await this.#o.audit.record(SYSTEM, `handoff.${h.outcome}`, h.id, { commune: h.commune });
+    await this.#sendNotice(h, notice);
+    return true;
   }
 
   /** Personal-data deletion, before storage deletes the records: the inbox drops the citizen's open handoffs. */

@@ -12,8 +12,12 @@ const relayed = z.union([
   z.object({ session: z.string(), data: z.string().nullable(), from: z.string(), ask: z.string().optional() }),
   z.object({ held: z.string() }),
 ]);
-/** How long an instance waits for another to say it holds a widget of the session; past it, none is taken to be open. */
-const HELD_ANSWER_MS = 3_000;
+/**
+ * How long an instance waits for another to say it holds a widget of the session; past it, none is taken to be open.
+ * A message waits longer (taken for unsent, it would go again with the citizen's next message) than the question of
+ * whether one is open (a hint in the staff console, asked each time it shows the conversation).
+ */
+const HELD_ANSWER_MS = { message: 3_000, question: 500 };
 const parseJson = (text: string): unknown => {
   try {
     return JSON.parse(text);
@@ -80,7 +84,7 @@ export class WebPushHub {
 
   /** Whether a widget of this session is open now, on any instance. */
   hasSession(sessionId: string): Promise<boolean> {
-    return this.#toSession(sessionId, null);
+    return this.#toSession(sessionId, null, HELD_ANSWER_MS.question);
   }
 
   /**
@@ -90,14 +94,14 @@ export class WebPushHub {
    */
   sendToSession(sessionId: string, push: { id: string; replies: WireReply[] }): Promise<boolean> {
     const frame: ServerFrame = { type: 'push', id: push.id, replies: push.replies };
-    return this.#toSession(sessionId, JSON.stringify(frame));
+    return this.#toSession(sessionId, JSON.stringify(frame), HELD_ANSWER_MS.message);
   }
 
   /**
    * `data` to the session's widgets here and, through the relay, on the other instances; true when one holds a widget
-   * of it (here, or another instance answered within HELD_ANSWER_MS). `data` null only asks.
+   * of it (here, or another instance answered within `waitMs`). `data` null only asks.
    */
-  async #toSession(sessionId: string, data: string | null): Promise<boolean> {
+  async #toSession(sessionId: string, data: string | null, waitMs: number): Promise<boolean> {
     const here = this.#toLocalSession(sessionId, data) > 0;
     const relay = this.#relay;
     if (!relay) return here;
@@ -111,7 +115,7 @@ export class WebPushHub {
       const timer = setTimeout(() => {
         this.#asks.delete(ask);
         resolve(false);
-      }, HELD_ANSWER_MS);
+      }, waitMs);
       timer.unref();
       this.#asks.set(ask, () => {
         clearTimeout(timer);

@@ -283,7 +283,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       },
       // One process (nothing locks DATA_DIR): checking and replacing before the first await is one atomic step.
       saveIfUnchanged: async (h, readRevision) => {
-        if ((handoffs.get(h.id)?.revision ?? 0) !== readRevision) return false;
+        const stored = handoffs.get(h.id);
+        if (!stored || (stored.revision ?? 0) !== readRevision) return false;
         byCitizen.changed();
         await handoffs.put(h);
         return true;
