@@ -6,6 +6,7 @@ import type { HandoffChangeRelay } from '../handoff/handoff-service.js';
 import type { RequestBudget } from '../http/address-budget.js';
 import type { FailureLog } from '../staff/login-throttle.js';
 import { PostgresBroadcasts } from './postgres-broadcast.js';
+import { PostgresRefreshLock } from './postgres-refresh-lock.js';
 import type { SharedRedis } from './redis.js';
 import { RedisBroadcast } from './redis-broadcast.js';
 import { RedisAddressBudget } from './redis-budget.js';
@@ -15,8 +16,9 @@ import { RedisSessions } from './redis-sessions.js';
 
 /**
  * What the instances of the service must share, each behind a port its area defines. With Redis, all of it; without
- * Redis but with PostgreSQL, the broadcasts (widget pushes, the staff inbox's changes) through LISTEN/NOTIFY, the rest
- * null (conversation sessions are then kept per conversation in the database by the session store); with neither,
+ * Redis but with PostgreSQL, the broadcasts (widget pushes, the staff inbox's changes) through LISTEN/NOTIFY and the
+ * Zalo token refresh lock as an advisory lock, the rest null (conversation sessions are then kept per conversation in
+ * the database by the session store; rate limits and sign-in throttling count per instance); with neither,
  * every one is null and each area keeps its in-process default (one instance: lowdb's deployment).
  */
 export interface SharedState {
@@ -56,13 +58,14 @@ export function sharedState(
       close: async () => undefined,
     };
   }
-  const none = { redis, webBudget: null, loginFailures: null, zaloRefreshLock: null, sessions: null };
-  if (!databaseUrl) return { ...none, widgetPush: null, handoffChanges: null, close: async () => undefined };
+  const none = { redis, webBudget: null, loginFailures: null, sessions: null };
+  if (!databaseUrl) return { ...none, widgetPush: null, handoffChanges: null, zaloRefreshLock: null, close: async () => undefined };
   const notifications = new PostgresBroadcasts(databaseUrl, log);
   return {
     ...none,
     widgetPush: notifications.channel('widget-push'),
     handoffChanges: notifications.channel('handoff-changes'),
+    zaloRefreshLock: new PostgresRefreshLock(databaseUrl, log),
     close: () => notifications.close(),
   };
 }

@@ -96,7 +96,7 @@ export class PostgresBroadcasts {
 }
 
 /** The schema DATABASE_URL works in (libpq's `options=-c search_path=…`), else `public`. */
-function schemaOf(databaseUrl: string): string {
+export function schemaOf(databaseUrl: string): string {
   const options = new URL(databaseUrl).searchParams.get('options') ?? '';
   return /search_path=([A-Za-z_][\w$]*)/.exec(options)?.[1] ?? 'public';
 }

@@ -213,7 +213,7 @@ describe.each([
     const swept = await Promise.all([p.a.handoffs.sweep(), p.b.handoffs.sweep(), p.a.handoffs.sweep()]);
     expect(swept.reduce((sum, n) => sum + n, 0)).toBe(1);
 
-    const storage = await openPostgresStorage({ url: p.schema.url });
+    const storage = await openPostgresStorage({ url: p.schema.url, poolSize: 1 });
     try {
       const [handoff] = await storage.handoffs.forCitizen(`web:${citizen.sessionId}`);
       expect(handoff).toMatchObject({ status: 'closed', outcome: 'unclaimed' });
@@ -243,7 +243,7 @@ describe('two instances on PostgreSQL without Redis', () => {
     // Each instance's periodic snapshot (here forced) must not replace the other's conversations.
     await p.a.engine.sessions.snapshot(true);
     await p.b.engine.sessions.snapshot(true);
-    const storage = await openPostgresStorage({ url: p.schema.url });
+    const storage = await openPostgresStorage({ url: p.schema.url, poolSize: 1 });
     try {
       expect(await storage.sessions.get(`web:${first.sessionId}`)).toMatchObject({ flow: { skill: 'screening' } });
       expect(await storage.sessions.get(`web:${second.sessionId}`)).toMatchObject({ flow: { skill: 'screening' } });
