@@ -32,6 +32,13 @@ export interface SessionRepository {
   get(key: string): Promise<SessionRecord | undefined>;
   save(record: SessionRecord): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Deletes the conversations whose last activity is before the date; returns how many. */
+  purgeIdleSince(before: Date): Promise<number>;
+  /**
+   * Whether other processes may use the same sessions (PostgreSQL: several instances, or one starting while another
+   * stops): conversations are then kept one record each (get/save/delete), never as one instance's snapshot.
+   */
+  readonly sharedByInstances: boolean;
 }
 
 export interface CitizenRepository {
@@ -171,8 +178,15 @@ export interface HandoffRepository {
   get(id: string): Promise<HandoffRecord | undefined>;
   /** Creates or replaces the whole record (status, transcript). */
   save(handoff: HandoffRecord): Promise<void>;
-  /** Waiting and open handoffs (few: the engine keeps them in memory). */
+  /**
+   * Replaces the record only if the stored one is still at `readRevision` (absent counts as 0), as one atomic step;
+   * false when another write came first (the caller reads it again and redoes its change).
+   */
+  saveIfUnchanged(handoff: HandoffRecord, readRevision: number): Promise<boolean>;
+  /** Waiting and open handoffs (the sweeper's). */
   active(): Promise<HandoffRecord[]>;
+  /** The citizen's waiting or open handoff and their closed ones still holding replies (read on every turn). */
+  pendingFor(citizenId: string): Promise<HandoffRecord[]>;
   /** Newest first, of the given statuses; `communes` limits to those communes. */
   list(filter: { statuses: HandoffRecord['status'][]; communes?: readonly string[]; limit?: number }): Promise<HandoffRecord[]>;
   forCitizen(citizenId: string): Promise<HandoffRecord[]>;

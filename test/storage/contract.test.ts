@@ -93,6 +93,13 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect(await storage.sessions.get('web:a')).toBeUndefined();
       expect(ids(await (await adapter.reopen()).sessions.loadAll())).toEqual(['web:b']);
     });
+
+    it('purges the conversations idle since before a date', async () => {
+      await storage.sessions.save(session('web:old', at(1)));
+      await storage.sessions.save(session('web:new', at(10)));
+      expect(await storage.sessions.purgeIdleSince(new Date(at(5)))).toBe(1);
+      expect(ids(await storage.sessions.loadAll())).toEqual(['web:new']);
+    });
   });
 
   describe('citizens', () => {

@@ -102,12 +102,37 @@ export async function readLowdbRecords(dataDir: string): Promise<{ [K in keyof S
   };
 }
 
+/**
+ * A collection's records grouped by a key, rebuilt on the first read after a change: for lookups made on every turn
+ * (a citizen's handoffs) of a collection written far less often. The caller reports each change.
+ */
+function groupedBy<T extends { id: string }>(collection: JsonCollection<T>, keyOf: (record: T) => string) {
+  let groups: Map<string, T[]> | null = null;
+  return {
+    of(key: string): T[] {
+      if (!groups) {
+        groups = new Map();
+        for (const record of collection.values()) {
+          const group = groups.get(keyOf(record));
+          if (group) group.push(record);
+          else groups.set(keyOf(record), [record]);
+        }
+      }
+      return groups.get(key) ?? [];
+    },
+    changed(): void {
+      groups = null;
+    },
+  };
+}
+
 /** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
 export async function openLowdbStorage(dataDir: string): Promise<Storage> {
   const c = await openCollections(dataDir);
   const { sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers: kept, unanswered } = c;
   const { stats, handoffs, knowledgeDrafts: drafts } = c;
   const all = Object.values(c);
+  const byCitizen = groupedBy(handoffs, (h) => h.citizenId);
   const flush = async () => {
     await Promise.all(all.map((c) => c.flush()));
   };
@@ -119,6 +144,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       get: async (key) => sessions.get(key),
       save: (record) => sessions.put(record),
       delete: (key) => sessions.delete(key),
+      purgeIdleSince: (before) => sessions.deleteWhere((s) => olderThan(s.lastActiveAt, before)),
+      sharedByInstances: false,
     },
     citizens: {
       get: async (id) => citizens.get(id),
@@ -236,16 +263,35 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
     },
     handoffs: {
       get: async (id) => handoffs.get(id),
-      save: (h) => handoffs.put(h),
+      save: (h) => {
+        byCitizen.changed();
+        return handoffs.put(h);
+      },
+      // One process (nothing locks DATA_DIR): checking and replacing before the first await is one atomic step.
+      saveIfUnchanged: async (h, readRevision) => {
+        const stored = handoffs.get(h.id);
+        if (!stored || (stored.revision ?? 0) !== readRevision) return false;
+        byCitizen.changed();
+        await handoffs.put(h);
+        return true;
+      },
       active: async () => handoffs.filter((h) => h.status !== 'closed'),
+      pendingFor: async (citizenId) =>
+        byCitizen.of(citizenId).filter((h) => h.status !== 'closed' || h.messages.some((m) => m.delivery === 'waiting')),
       list: async ({ statuses, communes, limit }) =>
         handoffs
           .filter((h) => statuses.includes(h.status) && (!communes || communes.includes(h.commune)))
           .sort(newestFirst)
           .slice(0, limit ?? Number.POSITIVE_INFINITY),
       forCitizen: async (citizenId) => handoffs.filter((h) => h.citizenId === citizenId),
-      deleteForCitizen: (citizenId) => handoffs.deleteWhere((h) => h.citizenId === citizenId),
-      purgeClosedBefore: (before) => handoffs.deleteWhere((h) => h.closedAt !== null && olderThan(h.closedAt, before)),
+      deleteForCitizen: (citizenId) => {
+        byCitizen.changed();
+        return handoffs.deleteWhere((h) => h.citizenId === citizenId);
+      },
+      purgeClosedBefore: (before) => {
+        byCitizen.changed();
+        return handoffs.deleteWhere((h) => h.closedAt !== null && olderThan(h.closedAt, before));
+      },
     },
     knowledgeDrafts: {
       add: (d) => drafts.put(d),

@@ -95,6 +95,8 @@ export function postgresStorage(pool: pg.Pool): Storage {
       delete: async (key) => {
         await t.sessions.deleteWhere(pool, 'id = $1', [key]);
       },
+      purgeIdleSince: (before) => t.sessions.deleteWhere(pool, 'last_active_at < $1', [iso(before)]),
+      sharedByInstances: true,
     },
     citizens: {
       get: (id) => t.citizens.get(pool, id),
@@ -312,7 +314,16 @@ export function postgresStorage(pool: pg.Pool): Storage {
       save: async (handoff) => {
         await t.handoffs.put(pool, handoff);
       },
+      saveIfUnchanged: async (handoff, readRevision) => {
+        const result = await pool.query(
+          "UPDATE handoffs SET record = $2 WHERE id = $1 AND coalesce((record->>'revision')::int, 0) = $3",
+          [storable(handoff.id), toJson(handoff), readRevision],
+        );
+        return result.rowCount === 1;
+      },
       active: () => t.handoffs.select(pool, "status <> 'closed'"),
+      pendingFor: (citizenId) =>
+        t.handoffs.select(pool, `citizen_id = $1 AND (status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]')`, [citizenId]),
       list: ({ statuses, communes, limit }) =>
         t.handoffs.select(
           pool,
