@@ -73,7 +73,7 @@ export const conversationPlugin = fp<ConversationOptions>(
   async (app, { config, storage, clock, communes, answers, knowledge, knowledgeIndex, loanRates, povertyRules, parser }) => {
     const citizens = new CitizenRegistry(storage.citizens);
     const { stats } = app;
-    const communeOf = async (citizenId: string) => (await citizens.get(citizenId))?.commune ?? null;
+    const communeOf = (citizenId: string) => citizens.communeOf(citizenId);
     const consent = new ConsentService({
       registry: citizens,
       keptAnswers: storage.keptAnswers,

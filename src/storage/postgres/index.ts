@@ -17,8 +17,9 @@ import {
   tokenRecord,
   unansweredRecord,
 } from '../records.js';
-import type { Storage } from '../repositories.js';
+import type { StatIncrement, Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
+import { groupCommit } from './group-commit.js';
 import { type MigrationLog, migrate } from './migrate.js';
 import { storable, storableParams, Table, toJson, transaction } from './table.js';
 
@@ -79,6 +80,24 @@ export function postgresStorage(pool: pg.Pool): Storage {
   /** Several rows written together, or none: one transaction. */
   const putAll = <T extends { id: string }>(table: Table<T>, records: T[], conflict: 'replace' | 'keep') =>
     records.length ? transaction(pool, (client) => table.putMany(client, records, conflict)) : Promise.resolve(0);
+
+  // Nearly every turn adds to a counter, most of them to the same few rows: the increments of concurrent turns go
+  // as one statement, summed, rather than one statement each queueing on the row's lock.
+  const addStats = groupCommit<StatIncrement>(async (increments) => {
+    // One row per counter in the statement (ON CONFLICT may not touch a row twice), summed into what is stored.
+    const sums = sumIncrements(increments);
+    if (!sums.length) return;
+    await pool.query(
+      `INSERT INTO stats (id, record)
+       SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) AS a(r)
+       ON CONFLICT (id) DO UPDATE SET record = stats.record
+         || jsonb_build_object('count', (stats.record->>'count')::bigint + (excluded.record->>'count')::bigint)
+         || CASE WHEN excluded.record ? 'seconds'
+              THEN jsonb_build_object('seconds', coalesce((stats.record->>'seconds')::numeric, 0) + (excluded.record->>'seconds')::numeric)
+              ELSE '{}'::jsonb END`,
+      [toJson(sums)],
+    );
+  });
 
   return {
     sessions: {
@@ -287,21 +306,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
       purgeBefore: (before) => t.unanswered.deleteWhere(pool, 'at < $1', [iso(before)]),
     },
     stats: {
-      add: async (increments) => {
-        // One row per counter in the statement (ON CONFLICT may not touch a row twice), summed into what is stored.
-        const sums = sumIncrements(increments);
-        if (!sums.length) return;
-        await pool.query(
-          `INSERT INTO stats (id, record)
-           SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) AS a(r)
-           ON CONFLICT (id) DO UPDATE SET record = stats.record
-             || jsonb_build_object('count', (stats.record->>'count')::bigint + (excluded.record->>'count')::bigint)
-             || CASE WHEN excluded.record ? 'seconds'
-                  THEN jsonb_build_object('seconds', coalesce((stats.record->>'seconds')::numeric, 0) + (excluded.record->>'seconds')::numeric)
-                  ELSE '{}'::jsonb END`,
-          [toJson(sums)],
-        );
-      },
+      add: addStats,
       between: (fromWeek, toWeek, communes) =>
         t.stats.select(pool, 'week >= $1 AND week <= $2 AND ($3::text[] IS NULL OR commune = ANY($3))', [
           fromWeek,
