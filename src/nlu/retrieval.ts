@@ -46,6 +46,34 @@ const FUNCTION_WORDS = new Set([
   'a', 'oi', 'thi', 'la', 'nhe', 'cho', 'hoi', 'xin', 'toi', 'em', 'minh', 'anh', 'ban', 'cua', 'nay', 'khong', 'duoc',
   'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'ma',
 ]);
+/**
+ * The function words as typed with their accents (see toneKey): typed otherwise, the syllable is another word —
+ * "hội" in "xã hội" is not "hỏi", "nhẹ" (mild) is not "nhé", "tối đa" is not "tôi", "đề nghị" is not "để".
+ */
+const FUNCTION_SPELLINGS = new Set([
+  'a5', 'ơi', 'thi2', 'la2', 'nhe1', 'hoi3', 'tôi', 'minh2', 'ban5', 'cua3', 'nay2', 'không', 'đươc5', 'gi2', 'nao2',
+  'như', 'va2', 'cac1', 'nhưng4', 'nhưng', 'môt5', 'đê3', 'ư2', 'nhi3', 'ha3', 'vơi1', 'vê2', 'ma2',
+]);
+/**
+ * Typed without accents, a function word is content in these pairs of folded syllables: "xa hoi" is "xã hội",
+ * "khuyet tat nhe" "khuyết tật nhẹ", "toi da" "tối đa", "tre em" "trẻ em", "nha ve sinh" "nhà vệ sinh".
+ */
+const CONTENT_PAIRS = new Set([
+  'xa hoi', 'hoi phu', 'hoi nong', 'hoi cuu', 'hoi nan', 'hoi chu', 'hoi nguoi', 'chung minh', 'minh bach', 'tat nhe',
+  'loai nhe', 'muc nhe', 'viec nhe', 'nhe luong', 'benh nhe', 'de nghi', 'de an', 'de xuat', 'nhu cau', 'thi tuyen',
+  'di thi', 'ky thi', 'thi dai', 'vien nhi', 'khoa nhi', 'ha noi', 'ma so', 'ban sao', 'ban chinh', 'mua ban', 'buon ban',
+  'ban hang', 'toi da', 'toi thieu', 'cho o', 'cho lam', 'tre em', 've sinh', 'hinh anh', 'ban dia', 'la co',
+]);
+
+/** Whether the i-th word is a function word, by its accents when typed with them, else by its neighbours. */
+function isFunctionWord(words: readonly { form: string; typed: string | undefined }[], i: number): boolean {
+  const { form, typed } = words[i]!;
+  if (!FUNCTION_WORDS.has(form)) return false;
+  if (typed !== undefined) return FUNCTION_SPELLINGS.has(typed);
+  const previous = words[i - 1]?.form;
+  const next = words[i + 1]?.form;
+  return !(previous !== undefined && CONTENT_PAIRS.has(`${previous} ${form}`)) && !(next !== undefined && CONTENT_PAIRS.has(`${form} ${next}`));
+}
 
 /** A chat turn asks for the terms of the same sentences several times (whole message, each question, bare topic). */
 const TERMS = new Memo<readonly string[]>(1024);
@@ -61,15 +89,15 @@ function computeTerms(text: string): string[] {
   const words = normalizeTokens(tokenize(normalized))
     .map((w) => ({ form: w.form === '#' ? yearOf(normalized.slice(w.start, w.end)) : w.form, typed: w.typed }))
     .filter((w): w is { form: string; typed: string | undefined } => w.form !== null);
+  const functional = words.map((_, i) => isFunctionWord(words, i));
   const terms: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const { form, typed } = words[i]!;
     // Typed with its accents, a syllable also matches the same accented syllable: "nhẹ" is not "nhé", "thẻ" not "thế".
     if (typed !== undefined) terms.push(`'${typed}`);
-    if (FUNCTION_WORDS.has(form)) continue;
+    if (functional[i]) continue;
     terms.push(form);
-    const previous = words[i - 1]?.form;
-    if (previous !== undefined && !FUNCTION_WORDS.has(previous)) terms.push(`${previous} ${form}`);
+    if (i > 0 && !functional[i - 1]) terms.push(`${words[i - 1]!.form} ${form}`);
   }
   return terms;
 }

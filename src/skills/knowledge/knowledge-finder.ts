@@ -1,6 +1,6 @@
 import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { Memo } from '../../memo.js';
-import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
+import { questionsOf, refersBack, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
 import { tokenize } from '../../text/tokenize.js';
@@ -157,10 +157,11 @@ export class KnowledgeFinder {
         if (answered.length === MAX_QUESTIONS) break;
       }
       if (answered.length >= 2) {
-        // The entry that fits the whole message leads: it names what the message is mostly about.
-        const lead = first.kind === 'entries' ? first.entries[0]!.id : undefined;
-        answered.sort((a, b) => Number(b.id === lead) - Number(a.id === lead));
-        return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
+        // The entry that fits the whole message leads, one of the sentences' own beside it: it names what the message
+        // is mostly about (a sentence read alone may be a side remark that only reads like a question).
+        const lead = first.kind === 'entries' ? first.entries[0]! : undefined;
+        const entries = lead ? [lead, ...answered.filter((e) => e.id !== lead.id)].slice(0, MAX_QUESTIONS) : answered;
+        return { kind: 'entries', entries, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
       }
     }
     return first;
@@ -266,8 +267,12 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
   ];
 }
 
-/** Question sentences at full weight, the story around them at `contextWeight`. */
+/**
+ * Question sentences at full weight, the story around them at `contextWeight`; the whole story at full weight when
+ * every question points back at it ("Như vậy có đúng không?").
+ */
 function weighted(sentences: readonly Sentence[], contextWeight: number): WeightedText[] {
-  const anyQuestion = sentences.some((s) => s.role === 'question');
-  return sentences.map((s) => ({ text: s.text, weight: !anyQuestion || s.role === 'question' ? 1 : contextWeight }));
+  const questions = sentences.filter((s) => s.role === 'question');
+  const focused = questions.length > 0 && !questions.every(refersBack);
+  return sentences.map((s) => ({ text: s.text, weight: !focused || s.role === 'question' ? 1 : contextWeight }));
 }

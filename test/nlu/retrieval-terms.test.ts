@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { termsOf } from '../../src/nlu/retrieval.js';
+
+const has = (text: string, term: string) => termsOf(text).includes(term);
+
+describe('retrieval terms: function words', () => {
+  it('drops the polite and question words', () => {
+    expect(has('cho tôi hỏi hộ nghèo được gì nhé', 'hoi')).toBe(false);
+    expect(has('cho toi hoi ho ngheo duoc gi nhe', 'nhe')).toBe(false);
+    expect(has('cho toi hoi ho ngheo', 'toi')).toBe(false);
+  });
+
+  it('keeps a syllable typed with the accents of a content word', () => {
+    expect(has('trợ cấp xã hội hằng tháng', 'xa hoi')).toBe(true);
+    expect(has('người khuyết tật nhẹ', 'tat nhe')).toBe(true);
+    expect(has('vay tối đa bao nhiêu', 'toi da')).toBe(true);
+    expect(has('giấy đề nghị rà soát', 'de nghi')).toBe(true);
+  });
+
+  it('keeps it without accents inside a known pair', () => {
+    expect(has('tro cap xa hoi hang thang', 'xa hoi')).toBe(true);
+    expect(has('con bi khuyet tat nhe', 'tat nhe')).toBe(true);
+    expect(has('tre em duoi 6 tuoi', 'tre em')).toBe(true);
+    expect(has('lam nha ve sinh', 've sinh')).toBe(true);
+  });
+});
