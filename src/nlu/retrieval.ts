@@ -65,14 +65,31 @@ const CONTENT_PAIRS = new Set([
   'ban hang', 'toi da', 'toi thieu', 'cho o', 'cho lam', 'tre em', 've sinh', 'hinh anh', 'ban dia', 'la co',
 ]);
 
+/**
+ * Content words whose fold is also a function word ("vay" borrow / "vậy", "the" card / "thế", "con" child / "còn",
+ * "do" / "đó", "nha" house / "nhá"): a function word when typed with its accents, or, without them, in these pairs.
+ */
+const AMBIGUOUS_SPELLINGS = new Map([
+  ['vay', 'vây5'],
+  ['the', 'thê1'],
+  ['con', 'con2'],
+  ['do', 'đo1'],
+  ['nha', 'nha1'],
+]);
+const FUNCTION_PAIRS = new Set(['nhu vay', 'vay dung', 'nhu the', 'the nao', 'vi the', 'vi vay']);
+
 /** Whether the i-th word is a function word, by its accents when typed with them, else by its neighbours. */
 function isFunctionWord(words: readonly { form: string; typed: string | undefined }[], i: number): boolean {
   const { form, typed } = words[i]!;
-  if (!FUNCTION_WORDS.has(form)) return false;
-  if (typed !== undefined) return FUNCTION_SPELLINGS.has(typed);
   const previous = words[i - 1]?.form;
   const next = words[i + 1]?.form;
-  return !(previous !== undefined && CONTENT_PAIRS.has(`${previous} ${form}`)) && !(next !== undefined && CONTENT_PAIRS.has(`${form} ${next}`));
+  const inPair = (pairs: ReadonlySet<string>) =>
+    (previous !== undefined && pairs.has(`${previous} ${form}`)) || (next !== undefined && pairs.has(`${form} ${next}`));
+  const ambiguous = AMBIGUOUS_SPELLINGS.get(form);
+  if (ambiguous !== undefined) return typed !== undefined ? typed === ambiguous : inPair(FUNCTION_PAIRS);
+  if (!FUNCTION_WORDS.has(form)) return false;
+  if (typed !== undefined) return FUNCTION_SPELLINGS.has(typed);
+  return !inPair(CONTENT_PAIRS);
 }
 
 /** A chat turn asks for the terms of the same sentences several times (whole message, each question, bare topic). */
