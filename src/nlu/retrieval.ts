@@ -66,13 +66,13 @@ const CONTENT_PAIRS = new Set([
 ]);
 
 /**
- * Content words whose fold is also a function word ("vay" borrow / "vậy", "the" card / "thế", "con" child / "còn",
- * "do" / "đó", "nha" house / "nhá"): a function word when typed with its accents, or, without them, in these pairs.
+ * Content words whose fold is also a function word ("vay" borrow / "vậy", "the" card / "thế", "do" / "đó", "nha"
+ * house / "nhá"): a function word when typed with its accents, or, without them, in these pairs. ("còn" stays: "có
+ * còn được … nữa không" asks whether a benefit goes on, as for a household that has just left the list.)
  */
 const AMBIGUOUS_SPELLINGS = new Map([
   ['vay', 'vây5'],
   ['the', 'thê1'],
-  ['con', 'con2'],
   ['do', 'đo1'],
   ['nha', 'nha1'],
 ]);

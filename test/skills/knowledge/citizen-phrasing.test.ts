@@ -185,6 +185,78 @@ const CASES: Record<string, readonly Case[]> = {
       entries: ['education.tuition', 'education.tuition_free', 'education.near_poor'],
     },
   ],
+  'letters to a newspaper column: a story, then the question': [
+    {
+      say: 'Tôi năm nay 67 tuổi, vợ tôi đã mất, các con đi làm ăn xa không gửi tiền về. Tôi không có lương hưu. Xin hỏi tôi có được hưởng trợ cấp xã hội hằng tháng không và mức hưởng là bao nhiêu?',
+      topic: 'entitlements_overview',
+      entries: ['entitlements_overview.social_pension', 'entitlements_overview.elderly', 'entitlements_overview.social_allowance', 'entitlements_overview.social_assistance'],
+    },
+    {
+      say: 'Mẹ tôi bị mất thẻ bảo hiểm y tế khi đi chợ. Bây giờ muốn làm lại thẻ thì phải đến đâu, có mất tiền không?',
+      topic: 'health_insurance',
+      entries: ['health_insurance.lost_card'],
+    },
+    {
+      say: 'Nhà tôi nằm trong vùng sạt lở ven sông, chính quyền yêu cầu di dời. Gia đình tôi là hộ cận nghèo. Xin hỏi nhà nước hỗ trợ những gì khi di dời?',
+      topic: 'housing',
+      entries: ['housing.relocation'],
+    },
+    {
+      say: 'Tôi có người quen giới thiệu đi làm việc ở Đài Loan, bảo nộp trước 3.000 USD tiền đặt cọc để giữ chỗ, chưa ký hợp đồng gì. Xin hỏi như vậy có đúng quy định không?',
+      topic: 'labour_export',
+      entries: ['labour_export.reservation_deposit', 'labour_export.brokerage_fee', 'labour_export.scam_signs'],
+    },
+    {
+      say: 'Năm nay thôn tổ chức bình xét hộ nghèo nhưng không mời nhà tôi đi họp, đến khi niêm yết danh sách thì không có tên nhà tôi. Tôi phải khiếu nại ở đâu, trong thời hạn bao lâu?',
+      topic: 'review_process',
+      entries: ['review_process.appeal', 'review_process.posting', 'review_process.neighbours_unfair'],
+    },
+    {
+      say: 'Tôi bị khuyết tật vận động, đã có giấy xác nhận khuyết tật mức độ nặng. Tôi muốn hỏi mỗi tháng tôi được trợ cấp bao nhiêu tiền?',
+      topic: 'entitlements_overview',
+      entries: ['entitlements_overview.disability_amount'],
+    },
+    {
+      say: 'Nhà tôi thuộc hộ nghèo, tháng nào cũng phải trả tiền điện khoảng 200 nghìn. Xin hỏi nhà nước có hỗ trợ tiền điện cho hộ nghèo không, nhận ở đâu?',
+      topic: 'entitlements_overview',
+      entries: ['entitlements_overview.electricity'],
+    },
+    {
+      say: 'Tôi đang vay vốn hộ nghèo 60 triệu, năm nay nhà tôi được công nhận thoát nghèo. Xin hỏi khoản vay có bị ngân hàng thu hồi trước hạn không?',
+      topic: 'credit',
+      entries: ['credit.after_leaving_list'],
+    },
+    {
+      say: 'Chồng tôi mất do tai nạn, tôi nuôi 3 con nhỏ một mình, nhà thuộc hộ nghèo. Tôi nghe nói người đơn thân nuôi con trong hộ nghèo được trợ cấp. Như vậy có đúng không?',
+      topic: 'entitlements_overview',
+      entries: ['entitlements_overview.single_parent'],
+    },
+    {
+      say: 'Ông tôi bị người khác kiện ra tòa đòi đất. Ông đã già lại thuộc hộ nghèo, không có tiền thuê luật sư. Xin hỏi ông có được trợ giúp pháp lý miễn phí không, đến đâu để nhờ?',
+      topic: 'legal_aid',
+      entries: ['legal_aid.being_sued', 'legal_aid.land_dispute', 'legal_aid.who_qualifies', 'legal_aid.where', 'legal_aid.elderly_disabled'],
+    },
+    {
+      say: 'Tôi ở phường, được cấp giấy chứng nhận hộ cận nghèo năm ngoái nhưng bị thất lạc. Bây giờ muốn xin cấp lại thì làm thế nào?',
+      topic: 'review_process',
+      entries: ['review_process.certificate_lost'],
+    },
+    {
+      say: 'Kính gửi Báo. Nhà tôi bị cháy hết do chập điện, mọi đồ đạc không còn gì. Gia đình tôi thuộc hộ cận nghèo. Xin hỏi tôi có được nhà nước hỗ trợ làm lại nhà không? (Lê Văn Tư, An Lão)',
+      topic: 'housing',
+      entries: ['housing.disaster', 'housing.fire_steps', 'housing.emergency_needs'],
+    },
+    {
+      say: 'Tôi muốn đăng ký tạm trú cho vợ con ở phường mới chuyển đến thì làm ở đâu?',
+      topic: 'fallback',
+      entries: ['residence_registration'],
+    },
+    {
+      say: 'Tôi làm công ty 6 năm, vừa nghỉ việc. Tôi muốn rút bảo hiểm xã hội một lần thì thủ tục thế nào?',
+      topic: 'fallback',
+      entries: ['social_insurance_one_time'],
+    },
+  ],
   'requests that belong to another office get the referral': [
     { say: 'Mình muốn tách hộ khẩu ra ở riêng với bố mẹ thì làm thủ tục ở đâu?', topic: ['fallback', 'review_process'], entries: ['household_split', 'review_process.household_split'] },
     { say: 'Cho em hỏi đăng ký kết hôn cần giấy tờ gì ạ', topic: 'fallback', entries: ['marriage_registration'] },
