@@ -56,13 +56,14 @@ const FUNCTION_SPELLINGS = new Set([
 ]);
 /**
  * Typed without accents, a function word is content in these pairs of folded syllables: "xa hoi" is "xã hội",
- * "khuyet tat nhe" "khuyết tật nhẹ", "toi da" "tối đa", "tre em" "trẻ em", "nha ve sinh" "nhà vệ sinh".
+ * "khuyet tat nhe" "khuyết tật nhẹ", "tre em" "trẻ em", "nha ve sinh" "nhà vệ sinh". Not pairs that are as often
+ * the function word: "toi da" is "tôi đã" before it is "tối đa", "de an" "để ăn", "chung minh" "chúng mình", "hoi
+ * nguoi" "hỏi người".
  */
 const CONTENT_PAIRS = new Set([
-  'xa hoi', 'hoi phu', 'hoi nong', 'hoi cuu', 'hoi nan', 'hoi chu', 'hoi nguoi', 'chung minh', 'minh bach', 'tat nhe',
-  'loai nhe', 'muc nhe', 'viec nhe', 'nhe luong', 'benh nhe', 'de nghi', 'de an', 'de xuat', 'nhu cau', 'thi tuyen',
-  'di thi', 'ky thi', 'thi dai', 'vien nhi', 'khoa nhi', 'ha noi', 'ma so', 'ban sao', 'ban chinh', 'mua ban', 'buon ban',
-  'ban hang', 'toi da', 'toi thieu', 'cho o', 'cho lam', 'tre em', 've sinh', 'hinh anh', 'ban dia', 'la co',
+  'xa hoi', 'hoi phu', 'hoi nong', 'hoi cuu', 'hoi nan', 'minh bach', 'tat nhe', 'loai nhe', 'muc nhe', 'viec nhe',
+  'nhe luong', 'benh nhe', 'de nghi', 'de xuat', 'nhu cau', 'thi tuyen', 'ky thi', 'vien nhi', 'khoa nhi', 'ha noi',
+  'ma so', 'ban sao', 'ban chinh', 'mua ban', 'buon ban', 'ban hang', 'tre em', 've sinh', 'hinh anh',
 ]);
 
 /**

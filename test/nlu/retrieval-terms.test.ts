@@ -24,6 +24,11 @@ describe('retrieval terms: function words', () => {
     expect(has('lam nha ve sinh', 've sinh')).toBe(true);
   });
 
+  it('leaves a pair that is as often the function word to the function word', () => {
+    expect(has('toi da nop ho so roi', 'toi da')).toBe(false);
+    expect(has('khong du tien de an', 'de an')).toBe(false);
+  });
+
   it('reads "vậy", "thế" as function words, "vay", "thẻ" as content', () => {
     expect(has('Như vậy có đúng không', 'vay')).toBe(false);
     expect(has('nhu vay co dung khong', 'vay')).toBe(false);
