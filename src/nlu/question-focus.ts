@@ -39,7 +39,7 @@ const ADDRESSEES = [
   'anh chi', 'chuyen muc', 'chuong trinh', 'ban tu van', 'trung tam', 'quy co quan', 'co quan chuc nang',
 ].map((w) => w.split(' '));
 const ASKERS = new Set(['toi', 'em', 'e', 'minh', 'mk', 'mik', 'chau', 'tui', 'con']);
-const REQUEST_VERBS = ['cho biet', 'hoi', 'biet', 'tu van giup', 'tu van', 'giai dap giup', 'giai dap', 'huong dan'].map((w) => w.split(' '));
+const REQUEST_VERBS = ['cho biet', 'hoi', 'biet', 'tu van giup', 'tu van', 'giai dap giup', 'giai dap'].map((w) => w.split(' '));
 
 /** How many tokens of `folded` from `at` a phrase of `phrases` takes (the longest), or 0. */
 function phraseAt(folded: readonly string[], at: number, phrases: readonly (readonly string[])[]): number {
@@ -131,7 +131,8 @@ const SIGNATURE_SHARE = 0.6;
 function isSignature(sentence: string): boolean {
   if (/\S@\S/.test(sentence)) return true;
   const words = tokenize(sentence).filter((t) => !t.isNumber).slice(1);
-  const named = words.filter((t) => t.capitalised).length;
+  // A name is written "Nguyễn" or "L."; a message typed in capitals ("NHA TOI CO 5 NGUOI") names no one.
+  const named = words.filter((t) => t.capitalised && (t.end - t.start === 1 || /\p{Ll}/u.test(sentence.slice(t.start + 1, t.end)))).length;
   return named >= 2 && named >= SIGNATURE_SHARE * words.length;
 }
 

@@ -71,6 +71,7 @@ describe('requests, askers and signatures', () => {
     expect(texts('Hộ nghèo có được vay vốn không? (Nguyễn Văn An, Kiến Thụy, Hải Phòng)')).toEqual(['Hộ nghèo có được vay vốn không']);
     expect(texts('Hộ nghèo có được vay vốn không? Trần Thị B (tranb***@gmail.com)')).toEqual(['Hộ nghèo có được vay vốn không']);
     expect(texts('Nhà tôi ở xã Tiên Lãng, có 4 người. Có được vay không?')).toEqual(['Nhà tôi ở xã Tiên Lãng, có 4 người', 'Có được vay không']);
+    expect(texts('NHA TOI CO 5 NGUOI, BO ME GIA YEU. CO DUOC VAY VON KHONG?')).toEqual(['NHA TOI CO 5 NGUOI, BO ME GIA YEU', 'CO DUOC VAY VON KHONG']);
   });
 });
 
