@@ -227,15 +227,32 @@ const BARE_QUESTION_WORDS = new Set([
  * A question about someone the story told of, named by kin or a pronoun ("Cháu có được miễn học phí không?", "Bà tôi
  * có được hưởng thêm không?"): what the story says of them (disabled, at university, 85 years old) is the subject.
  */
-const PERSONS = new Set(['chau', 'be', 'no', 'ba', 'ong', 'me', 'bo', 'vo', 'chong', 'co', 'chu', 'di', 'cu']);
+const PERSONS = new Map([
+  ['chau', 'chau1'], ['be', 'be1'], ['no', 'no1'], ['ba', 'ba2'], ['ong', 'ông'], ['me', 'me5'], ['bo', 'bô1'],
+  ['vo', 'vơ5'], ['chong', 'chông2'], ['co', 'cô'], ['chu', 'chu1'], ['di', 'di2'], ['cu', 'cu5'],
+]);
+/**
+ * Typed without accents, these fold from other words as often ("co" có, "di" đi, "bo" bỏ, "no" nợ, "ba" ba): a person
+ * only before "tôi", "em", "ấy"…
+ */
+const UNSURE_PERSONS = new Set(['no', 'ba', 'bo', 'co', 'chu', 'di', 'cu']);
+const POSSESSIVES = new Set(['toi', 'em', 'minh', 'tui', 'ay', 'nha']);
 const PERSON_LEADS = new Set(['vay', 'the', 'xin', 'hoi', 'nhu', 'nay', 'hien', 'gio', 'bay']);
 
 export function refersBack(sentence: Sentence): boolean {
-  const forms = normalizeTokens(tokenize(sentence.text)).map((w) => w.form);
+  const words = normalizeTokens(tokenize(sentence.text));
+  const forms = words.map((w) => w.form);
   if (forms.every((f) => BARE_QUESTION_WORDS.has(f))) return true;
-  const subject = forms.find((f) => !PERSON_LEADS.has(f));
-  if (subject !== undefined && PERSONS.has(subject) && forms[forms.indexOf(subject) + 1] !== 'nao') return true;
+  const at = forms.findIndex((f) => !PERSON_LEADS.has(f));
+  if (at >= 0 && isPerson(words[at]!, forms[at + 1])) return true;
   return BACK_REFERENCES.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w)));
+}
+
+function isPerson({ form, typed }: { form: string; typed?: string }, next: string | undefined): boolean {
+  const spelling = PERSONS.get(form);
+  if (spelling === undefined || next === 'nao') return false;
+  if (typed !== undefined) return typed === spelling;
+  return !UNSURE_PERSONS.has(form) || POSSESSIVES.has(next ?? '');
 }
 
 /** The message's question sentences; every content sentence when none reads as a question. */
