@@ -245,7 +245,8 @@ export function refersBack(sentence: Sentence): boolean {
   if (forms.every((f) => BARE_QUESTION_WORDS.has(f))) return true;
   const at = forms.findIndex((f) => !PERSON_LEADS.has(f));
   if (at >= 0 && isPerson(words[at]!, forms[at + 1])) return true;
-  return BACK_REFERENCES.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w)));
+  // "như thế nào" asks how; "như thế" alone points back.
+  return BACK_REFERENCES.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w) && forms[i + cue.length] !== 'nao'));
 }
 
 function isPerson({ form, typed }: { form: string; typed?: string }, next: string | undefined): boolean {

@@ -98,6 +98,7 @@ describe('questions that point back at the story', () => {
     expect(back('Người cao tuổi cô đơn có được trợ giúp pháp lý miễn phí đúng không')).toBe(false);
     expect(back('Hộ cận nghèo vay được bao nhiêu')).toBe(false);
     expect(back('Người nào được hưởng trợ cấp')).toBe(false);
+    expect(back('Thủ tục xin trợ cấp như thế nào')).toBe(false);
     expect(back('co duoc vay von khong')).toBe(false);
     expect(back('Đi học có được hỗ trợ tiền ăn không')).toBe(false);
     expect(back('co toi co duoc huong khong')).toBe(true);
