@@ -1,5 +1,6 @@
-import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
+import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { Memo } from '../../memo.js';
+import { readFacts } from '../../nlu/facts.js';
 import { questionsOf, refersBack, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
@@ -69,6 +70,8 @@ const REFERRAL_COVERAGE = 0.6;
 const BARE_TOPIC_WORDS = 5;
 const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
+/** An entry whose question names another household category than the message's counts this much. */
+const OTHER_CATEGORY = 0.7;
 /** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
 const ANSWER_WEIGHT = 0.3;
 
@@ -180,16 +183,27 @@ export class KnowledgeFinder {
   /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
   #rank(query: readonly WeightedText[], ranking: readonly IntentScore[]): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
+    const category = readFacts(query.map((q) => q.text).join('. ')).facts.category;
     this.warm();
     return this.#index!
       .search(query, 8)
       .map((hit) => {
-        const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
-        const probability = topicProbability.get(topic) ?? 0;
-        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) };
+        const entry = this.#entries.get(hit.id);
+        const probability = topicProbability.get(entry?.topic ?? 'fallback') ?? 0;
+        // "hộ cận nghèo đi khám được trả bao nhiêu" is not asked by the poor household's entry, however alike the words.
+        const askedFor = entry && category ? this.#categoryOf(entry) : undefined;
+        const fit = askedFor && askedFor !== category ? OTHER_CATEGORY : 1;
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) * fit };
       })
       .sort((a, b) => b.combined - a.combined);
   }
+
+  /** The household category an entry's own question is about ("Người thuộc hộ nghèo có được…": poor), if one. */
+  #categoryOf(entry: KnowledgeEntry): HouseholdCategory | undefined {
+    if (!this.#categories.has(entry.id)) this.#categories.set(entry.id, readFacts(entry.question).facts.category);
+    return this.#categories.get(entry.id);
+  }
+  readonly #categories = new Map<string, HouseholdCategory | undefined>();
 
   /** `long`: the message is long enough to tell a story around its question. */
   #decide(hits: readonly Scored[], fallbackProbability: number, long: boolean): Finding {

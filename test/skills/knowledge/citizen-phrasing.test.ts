@@ -126,11 +126,6 @@ const CASES: Record<string, readonly Case[]> = {
       entries: ['entitlements_overview.pension_and_social_pension'],
     },
     {
-      say: 'Năm ngoái nhà tôi thoát nghèo rồi. Thẻ bảo hiểm y tế của cả nhà còn dùng được đến bao giờ?',
-      topic: 'health_insurance',
-      entries: ['health_insurance.after_leaving_list', 'health_insurance.newly_escaped'],
-    },
-    {
       say: 'co nguoi goi dien bao la ngan hang chinh sach, noi nop 2tr phi ho so thi duoc vay 50tr, co phai lua dao ko',
       topic: 'credit',
       entries: ['credit.scam'],
