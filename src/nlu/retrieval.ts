@@ -48,11 +48,13 @@ const FUNCTION_WORDS = new Set([
 ]);
 /**
  * The function words as typed with their accents (see toneKey): typed otherwise, the syllable is another word —
- * "hội" in "xã hội" is not "hỏi", "nhẹ" (mild) is not "nhé", "tối đa" is not "tôi", "đề nghị" is not "để".
+ * "hội" in "xã hội" is not "hỏi", "nhẹ" (mild) is not "nhé", "tối đa" is not "tôi".
+ * "đề" stays a function word with "để": "đề nghị" is the letters' formal "request" ("làm hồ sơ đề nghị hưởng…"),
+ * and as a term it drew every letter to the review's "giấy đề nghị".
  */
 const FUNCTION_SPELLINGS = new Set([
   'a5', 'ơi', 'thi2', 'la2', 'nhe1', 'hoi3', 'tôi', 'minh2', 'ban5', 'cua3', 'nay2', 'không', 'đươc5', 'gi2', 'nao2',
-  'như', 'va2', 'cac1', 'nhưng4', 'nhưng', 'môt5', 'đê3', 'ư2', 'nhi3', 'ha3', 'vơi1', 'vê2', 'ma2',
+  'như', 'va2', 'cac1', 'nhưng4', 'nhưng', 'môt5', 'đê3', 'đê2', 'ư2', 'nhi3', 'ha3', 'vơi1', 'vê2', 'ma2',
 ]);
 /**
  * Typed without accents, a function word is content in these pairs of folded syllables: "xa hoi" is "xã hội",
@@ -62,7 +64,7 @@ const FUNCTION_SPELLINGS = new Set([
  */
 const CONTENT_PAIRS = new Set([
   'xa hoi', 'hoi phu', 'hoi nong', 'hoi cuu', 'hoi nan', 'minh bach', 'tat nhe', 'loai nhe', 'muc nhe', 'viec nhe',
-  'nhe luong', 'benh nhe', 'de nghi', 'de xuat', 'nhu cau', 'thi tuyen', 'ky thi', 'vien nhi', 'khoa nhi', 'ha noi',
+  'nhe luong', 'benh nhe', 'nhu cau', 'thi tuyen', 'ky thi', 'vien nhi', 'khoa nhi', 'ha noi',
   'ma so', 'ban sao', 'ban chinh', 'mua ban', 'buon ban', 'ban hang', 'tre em', 've sinh', 'hinh anh',
 ]);
 
