@@ -160,8 +160,9 @@ export class ConversationEngine {
         : null;
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
-    await sessions.publish(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
+    // After the hooks: they change the session too (the question kept for a handoff, the buttons as paged).
+    await sessions.publish(session);
     return { intent, replies };
   }
 
