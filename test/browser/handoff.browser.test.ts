@@ -17,6 +17,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { launchChromium } from '../support/chromium.js';
 import { freePort } from '../support/service-process.js';
+import { testServiceEnv } from '../support/storage.js';
 
 const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-01' };
 const OFFICER = { username: 'canbo-haiduong', password: 'mat-khau-can-bo-hai-duong' };
@@ -62,6 +63,7 @@ beforeAll(async () => {
   app = await buildApp(
     loadConfig({
       DATA_DIR: dataDir,
+      ...(await testServiceEnv(dataDir)),
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: url,
       RATE_LIMIT_PER_MINUTE: '0',

@@ -90,6 +90,18 @@ export async function storedSessions(dataDir: string): Promise<StoredRecord[]> {
 }
 
 /**
+ * Whether anything the service on `dataDir` stores mentions `text`: its data files (any file in the directory), or with
+ * DATABASE_URL set its rows; and with REDIS_URL set the sessions it keeps in Redis.
+ */
+export async function storageMentions(dataDir: string, text: string): Promise<boolean> {
+  const stored: string[] = [];
+  if (ON_POSTGRES) stored.push(JSON.stringify([...(await postgresCollections(dataDir))]));
+  else for (const file of await readdir(dataDir)) stored.push(await readFile(join(dataDir, file), 'utf8').catch(() => ''));
+  if (ON_REDIS) stored.push(JSON.stringify(await storedSessions(dataDir)));
+  return stored.some((s) => s.includes(text));
+}
+
+/**
  * Citizens in place before the service first starts on `dataDir`: the snapshot file it will read, or with
  * DATABASE_URL set the rows of its schema.
  */
