@@ -52,7 +52,9 @@ if (suite !== 'unit') {
 
 mkdirSync('.tmp', { recursive: true });
 const projects = PROJECTS[suite].flatMap((name) => ['--project', name]);
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0, files: 0 };
+const summary = (passed, failed, skipped, failedFiles) =>
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${failedFiles ? ` (failing test files: ${failedFiles})` : ''}`;
 let status = 0;
 for (const [name, pass] of Object.entries(PASSES)) {
   if (only && only !== name) continue;
@@ -61,16 +63,19 @@ for (const [name, pass] of Object.entries(PASSES)) {
   rmSync(report, { force: true });
   const env = { ...process.env, ...pass.env };
   const reporters = ['--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
-  status ||= run('npx', ['vitest', 'run', ...projects, ...reporters, ...vitestArgs], { env });
+  const code = run('npx', ['vitest', 'run', ...projects, ...reporters, ...vitestArgs], { env });
+  status ||= code;
   if (!existsSync(report)) {
     status ||= 1;
     continue;
   }
-  const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
-  totals.passed += numPassedTests;
-  totals.failed += numFailedTests;
-  totals.skipped += numPendingTests;
-  console.log(`${pass.label}: ${numPassedTests} passed, ${numFailedTests} failed${numPendingTests ? `, ${numPendingTests} skipped` : ''}`);
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += result.numPassedTests;
+  totals.failed += result.numFailedTests;
+  totals.skipped += result.numPendingTests;
+  // A file whose set-up failed has no failed test of its own: it is counted apart, never hidden.
+  totals.files += result.numFailedTestSuites;
+  console.log(`${pass.label}: ${summary(result.numPassedTests, result.numFailedTests, result.numPendingTests, result.numFailedTestSuites)}`);
 }
-if (!only) console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+if (!only) console.log(summary(totals.passed, totals.failed, totals.skipped, totals.files));
 process.exit(status);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { testServiceEnv } from './storage.js';
+import { TEST_POOL_SIZE, testServiceEnv } from './storage.js';
 
 /** The built service (dist/main.js, from `npm run build`) in its own process, as `npm start` runs it. */
 export interface ServiceProcess {
@@ -42,6 +42,8 @@ export async function serviceEnv(env: Record<string, string>): Promise<NodeJS.Pr
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     RATE_LIMIT_PER_MINUTE: '0',
+    // Also for a test that names its own database (two instances, each with a job queue beside its storage).
+    DATABASE_POOL_SIZE: String(TEST_POOL_SIZE),
     ...(env.DATA_DIR ? await testServiceEnv(env.DATA_DIR) : {}),
     ...env,
   };

@@ -19,7 +19,7 @@ export const ON_REDIS = Boolean(process.env.REDIS_URL);
  * Connections per pool of a test's app or storage: enough for the concurrency the tests make, few enough that a run's
  * two workers stay well inside the server's max_connections (100), which other runs on the machine share.
  */
-const TEST_POOL_SIZE = 3;
+export const TEST_POOL_SIZE = 3;
 
 /**
  * The storage a test's app runs on, for its data directory: the lowdb files in it, or with DATABASE_URL set a
