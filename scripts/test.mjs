@@ -73,9 +73,10 @@ for (const [name, pass] of Object.entries(PASSES)) {
   totals.passed += result.numPassedTests;
   totals.failed += result.numFailedTests;
   totals.skipped += result.numPendingTests;
-  // A file whose set-up failed has no failed test of its own: it is counted apart, never hidden.
-  totals.files += result.numFailedTestSuites;
-  console.log(`${pass.label}: ${summary(result.numPassedTests, result.numFailedTests, result.numPendingTests, result.numFailedTestSuites)}`);
+  // A file whose set-up failed may have no failed test of its own: failing files are counted apart, never hidden.
+  const failedFiles = result.testResults.filter((file) => file.status === 'failed').length;
+  totals.files += failedFiles;
+  console.log(`${pass.label}: ${summary(result.numPassedTests, result.numFailedTests, result.numPendingTests, failedFiles)}`);
 }
 if (!only) console.log(summary(totals.passed, totals.failed, totals.skipped, totals.files));
 process.exit(status);
