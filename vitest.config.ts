@@ -19,6 +19,8 @@ export default defineConfig({
   test: {
     // A PostgreSQL schema prefix per run, whose schemas are dropped at its end (test/support/postgres.ts).
     globalSetup: ['test/support/global-setup.ts'],
+    // Each file's forgotten PostgreSQL pools closed at its end.
+    setupFiles: ['test/support/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The machine has two cores; browser and process tests start servers of their own.

@@ -82,7 +82,12 @@ async function registerDocs(app: FastifyInstance, config: Config): Promise<void>
 /** Jobs in PostgreSQL (pg-boss) beside a PostgreSQL storage, so any instance may take them; else in this process. */
 async function openJobQueue(config: Config, log: FastifyBaseLogger): Promise<JobQueue> {
   if (!config.DATABASE_URL) return new InProcessJobQueue();
-  const queue = new PgBossQueue({ connectionString: config.DATABASE_URL, schema: jobSchemaFor(config.DATABASE_URL), log });
+  const queue = new PgBossQueue({
+    connectionString: config.DATABASE_URL,
+    schema: jobSchemaFor(config.DATABASE_URL),
+    poolSize: config.DATABASE_POOL_SIZE,
+    log,
+  });
   await queue.start();
   return queue;
 }
@@ -114,7 +119,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   // Storage: DATABASE_URL → PostgreSQL (migrated before anything reads), else the lowdb files in DATA_DIR. A storage
   // handed in by the caller stays the caller's to close.
-  const storage = overrides.storage ?? (await openStorage({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log: app.log }));
+  const storage = overrides.storage ?? (await openStorage({ databaseUrl: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, dataDir: config.DATA_DIR, log: app.log }));
   // onClose hooks run last-added first: added before any plugin, this one runs after all of theirs (the session
   // store's last snapshot included), so everything written is stored before the storage is released.
   app.addHook('onClose', async () => {

@@ -79,6 +79,8 @@ export const configSchema = z.object({
     emptyToUndefined,
     z.url({ protocol: /^postgres(ql)?$/, message: 'must be a URL such as postgres://user:password@host:5432/database' }).optional(),
   ),
+  /** Connections each instance keeps to PostgreSQL for its data, and as many again for its job queue. */
+  DATABASE_POOL_SIZE: intInRange(1, 100, 10),
   CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default('./content')),
   INTENTS_DIR: z.preprocess(emptyToUndefined, z.string().default('./intents')),
   LOG_LEVEL: z.preprocess(

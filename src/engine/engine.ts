@@ -163,7 +163,7 @@ export class ConversationEngine {
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
-    // After the hooks, which may note things in the session too ("did it help?" after an answer).
+    // After the hooks: they change the session too (the question kept for a handoff, the buttons as paged).
     await sessions.publish(session);
     return { intent, replies };
   }

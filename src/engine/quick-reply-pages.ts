@@ -20,15 +20,14 @@ function paged(reply: Reply): { reply: Reply; hidden: QuickReply[] } {
 /**
  * The hook that cuts every reply of the turn to four quick replies, the fourth being "Khác", and the skill that
  * answers "Khác" with the rest (paged again if there are many). Register the hook last and the skill with the others.
- * The session remembers the buttons exactly as shown, so "4" typed on Zalo is "Khác" and never a hidden button; the
- * hidden ones are kept beside the live session (soft state: after a restart "Khác" says they are gone).
+ * The session remembers the buttons exactly as shown, so "4" typed on Zalo is "Khác" and never a hidden button, and
+ * the hidden ones with it: in the session, not beside it, so that "Khác" works on whichever instance takes the next
+ * message (shared sessions hand each turn a fresh copy).
  */
 export function createQuickReplyPaging(): { hook: TurnHook; skill: Skill } {
-  const hiddenOf = new WeakMap<ConversationSession, QuickReply[]>();
-
   const hook: TurnHook = {
     after(ctx, { replies }) {
-      hiddenOf.delete(ctx.session);
+      delete ctx.session.hiddenQuickReplies;
       replies.forEach((original, i) => {
         const { reply, hidden } = paged(original);
         if (hidden.length === 0) return;
@@ -36,14 +35,14 @@ export function createQuickReplyPaging(): { hook: TurnHook; skill: Skill } {
         replies[i] = reply;
         if (i === replies.length - 1) {
           ctx.session.lastQuickReplies = reply.quickReplies ?? [];
-          hiddenOf.set(ctx.session, hidden);
+          ctx.session.hiddenQuickReplies = hidden;
         }
       });
     },
   };
 
   const rest = (session: ConversationSession): SkillResult => {
-    const hidden = session.lastQuickReplies.some((q) => q.payload === MORE_BUTTON.payload) ? hiddenOf.get(session) : undefined;
+    const hidden = session.lastQuickReplies.some((q) => q.payload === MORE_BUTTON.payload) ? session.hiddenQuickReplies : undefined;
     if (!hidden) {
       return { replies: [{ text: 'Các lựa chọn đó không còn nữa. Bạn nhắn điều cần hỏi, hoặc nhắn "menu" để xem các mục.' }] };
     }

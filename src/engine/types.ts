@@ -92,6 +92,8 @@ export interface ConversationSession {
   flow: FlowState | null;
   /** The quick replies last shown, so "1", "2"… typed on Zalo map to them. */
   lastQuickReplies: QuickReply[];
+  /** The quick replies paged behind the last reply's "Khác" (src/engine/quick-reply-pages.ts); absent when none. */
+  hiddenQuickReplies?: QuickReply[];
   /** The question the bot is waiting for an answer to (null when none); replaced or cleared on every turn. */
   pending?: Expectation | null;
   lastIntent: string | null;
@@ -108,6 +110,8 @@ export interface ConversationContext {
   lastEntryId?: string;
   /** The citizen's last question answered (or not understood): what "gặp cán bộ" offers to hand to staff. */
   lastQuestion?: string;
+  /** Knowledge answers since "did it help?" was last asked (the handoff skill asks every few answers). */
+  answersSinceHelpAsked?: number;
 }
 
 export interface TurnContext {

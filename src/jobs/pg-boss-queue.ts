@@ -20,6 +20,8 @@ export interface PgBossQueueOptions {
   connectionString: string;
   /** The PostgreSQL schema pg-boss keeps its tables in (created and migrated by pg-boss at start). */
   schema?: string;
+  /** Connections pg-boss keeps (its default, 10, when not given). */
+  poolSize?: number;
   log: Pick<FastifyBaseLogger, 'error'>;
   /** How often waiting jobs are looked for (pg-boss polls; 0.5 s at the least). */
   pollingSeconds?: number;
@@ -42,6 +44,7 @@ export class PgBossQueue implements JobQueue {
     this.#boss = new PgBoss({
       connectionString: options.connectionString,
       schema: options.schema ?? 'pgboss',
+      ...(options.poolSize ? { max: options.poolSize } : {}),
       maintenanceIntervalSeconds: options.maintenanceSeconds ?? 30,
       // The service runs no cron through pg-boss: periodic work is one keyed job per period.
       schedule: false,

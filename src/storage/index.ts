@@ -4,6 +4,8 @@ import type { Storage } from './repositories.js';
 export interface StorageChoice {
   /** PostgreSQL when set (DATABASE_URL); otherwise the embedded lowdb files under dataDir. */
   databaseUrl?: string | undefined;
+  /** Connections to PostgreSQL (10 when not given). */
+  poolSize?: number;
   dataDir: string;
   /** Errors of idle database connections, and what the migrations run at opening did. */
   log: { error(object: object, message: string): void; info(message: string): void };
@@ -16,6 +18,7 @@ export async function openStorage(choice: StorageChoice): Promise<Storage> {
   const { openPostgresStorage } = await import('./postgres/index.js');
   return openPostgresStorage({
     url: choice.databaseUrl,
+    poolSize: choice.poolSize,
     onError: (error) => choice.log.error({ err: error }, 'PostgreSQL connection error (the pool opens a new connection)'),
     log: { info: (message) => choice.log.info(`migrations: ${message}`) },
   });

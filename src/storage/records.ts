@@ -31,6 +31,8 @@ export const sessionRecord = z.object({
     })
     .nullable(),
   lastQuickReplies: z.array(quickReply),
+  /** The quick replies behind the last reply's "Khác"; absent in snapshots written before it existed. */
+  hiddenQuickReplies: z.array(quickReply).optional(),
   /** The question the next message is read as an answer to; absent in snapshots written before it existed. */
   pending: z
     .object({ kind: z.enum(ANSWER_KINDS), owner: z.string(), options: z.array(quickReply).optional() })
@@ -53,6 +55,7 @@ export const sessionRecord = z.object({
       }),
       lastEntryId: z.string().optional(),
       lastQuestion: z.string().optional(),
+      answersSinceHelpAsked: z.number().int().min(0).optional(),
     })
     .optional(),
   startedAt: isoDate,

@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config.js';
 import { launchChromium } from '../support/chromium.js';
 import { MockZalo } from '../support/mock-zalo/server.js';
 import { freePort } from '../support/service-process.js';
+import { testServiceEnv } from '../support/storage.js';
 
 /** The demo portal page (public/index.html) is phường Hải Dương's. */
 const COMMUNE = '10525';
@@ -69,6 +70,7 @@ beforeAll(async () => {
     loadConfig({
       ...mock.env(),
       DATA_DIR: dataDir,
+      ...(await testServiceEnv(dataDir)),
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: url,
       RATE_LIMIT_PER_MINUTE: '0',

@@ -17,6 +17,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { launchChromium } from '../support/chromium.js';
 import { freePort } from '../support/service-process.js';
+import { testServiceEnv } from '../support/storage.js';
 
 const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-01' };
 const OFFICER = { username: 'canbo-haiduong', password: 'mat-khau-can-bo-hai-duong' };
@@ -62,6 +63,7 @@ beforeAll(async () => {
   app = await buildApp(
     loadConfig({
       DATA_DIR: dataDir,
+      ...(await testServiceEnv(dataDir)),
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: url,
       RATE_LIMIT_PER_MINUTE: '0',
@@ -133,7 +135,7 @@ describe('a question handed to commune staff, in the browser', () => {
     await consolePage.locator('#reply-text').fill(REPLY);
     await consolePage.locator('#send-reply').click();
     await expect.poll(async () => (await botTexts()).at(-1), { timeout: 15_000 }).toContain(`Cán bộ phường Hải Dương: ${REPLY}`);
-    // The console shows the reply once the server answered its request, which may be after the widget got it.
+    // The console's transcript is refreshed by its own live update, which may come after the widget's.
     await expect.poll(() => transcript(), { timeout: 15_000 }).toEqual(expect.arrayContaining([expect.stringContaining(REPLY)]));
   });
 

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { launchChromium } from '../support/chromium.js';
+import { testServiceEnv } from '../support/storage.js';
 
 const PREFIX = '/giamngheo';
 const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-01' };
@@ -89,6 +90,7 @@ beforeAll(async () => {
   app = await buildApp(
     loadConfig({
       DATA_DIR: dataDir,
+      ...(await testServiceEnv(dataDir)),
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: base,
       RATE_LIMIT_PER_MINUTE: '0',

@@ -4,7 +4,7 @@
  * The steps share one browser profile and run in order: each builds on the conversation of the previous ones.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { launchChromium } from '../support/chromium.js';
+import { storageMentions } from '../support/data-files.js';
+import { testServiceEnv } from '../support/storage.js';
 
 const COMMUNE = '10525';
 const QUESTION = 'ho ngheo duoc vay von o dau';
@@ -62,14 +64,6 @@ async function ask(text: string): Promise<void> {
   await expect(widget('.msg.user .meta').count()).resolves.toBe(0);
 }
 
-async function dataFilesMention(text: string): Promise<boolean> {
-  const dir = tempDirs[0]!;
-  for (const file of await readdir(dir)) {
-    if ((await readFile(join(dir, file), 'utf8').catch(() => '')).includes(text)) return true;
-  }
-  return false;
-}
-
 beforeAll(async () => {
   await promisify(execFile)('node', ['scripts/build.mjs', '--browser']);
   hostServer = createServer((req, res) => {
@@ -83,7 +77,13 @@ beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'widget-browser-data-'));
   tempDirs.push(dataDir);
   app = await buildApp(
-    loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ALLOWED_ORIGINS: hostOrigin, SESSION_SNAPSHOT_SECONDS: '1' }),
+    loadConfig({
+      DATA_DIR: dataDir,
+      ...(await testServiceEnv(dataDir)),
+      LOG_LEVEL: 'silent',
+      ALLOWED_ORIGINS: hostOrigin,
+      SESSION_SNAPSHOT_SECONDS: '1',
+    }),
   );
   serviceOrigin = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -190,8 +190,10 @@ describe('widget on a portal page of another origin', { timeout: 60_000 }, () =>
       body: 'Nộp giấy đề nghị rà soát tại UBND phường từ 1/9.',
       publishedAt: '2026-11-28T03:00:00.000Z',
     };
-    // The socket opened with the panel; it has joined the commune once the broadcast reaches it.
-    await expect.poll(() => app.webPush.broadcastToCommune(COMMUNE, announcement)).toBe(1);
+    // The socket opened with the panel joins the commune with its hello; then one broadcast, which with REDIS_URL set
+    // goes through Redis (as it would from another instance) rather than to this instance's widgets directly.
+    await expect.poll(() => app.webPush.size).toBe(1);
+    await app.webPush.broadcastToCommune(COMMUNE, announcement);
     const newsTab = page.getByRole('tab', { name: /Thông báo/ });
     await expect.poll(() => newsTab.textContent()).toContain('1 thông báo mới');
     expect(await widget('[aria-live=polite]').textContent()).toContain('Thông báo mới: Lịch rà soát hộ nghèo');
@@ -227,7 +229,7 @@ describe('widget on a portal page of another origin', { timeout: 60_000 }, () =>
     const stored = () =>
       page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null'), `tro-ly-giam-ngheo:${serviceOrigin}`);
     const { sessionId } = await stored();
-    await expect.poll(() => dataFilesMention(sessionId), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => storageMentions(tempDirs[0]!, sessionId), { timeout: 10_000 }).toBe(true);
     await page.keyboard.press('Enter');
     await widget('button:text("Xóa cuộc trò chuyện")').click();
     await widget('button:text-is("Xóa")').click();
@@ -235,7 +237,7 @@ describe('widget on a portal page of another origin', { timeout: 60_000 }, () =>
     const after = await stored();
     expect(after.messages).toEqual([]);
     expect(after.sessionId).not.toBe(sessionId);
-    await expect.poll(() => dataFilesMention(sessionId), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => storageMentions(tempDirs[0]!, sessionId), { timeout: 10_000 }).toBe(false);
     expect(await widget('[aria-live=polite]').textContent()).toContain('Đã xóa cuộc trò chuyện.');
   });
 

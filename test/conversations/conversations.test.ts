@@ -20,7 +20,7 @@ import type { Reply } from '../../src/engine/types.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { fold } from '../../src/text/fold.js';
 import { MockZalo } from '../support/mock-zalo/server.js';
-import { openTestStorage } from '../support/storage.js';
+import { openTestStorage, testServiceEnv } from '../support/storage.js';
 
 // ——— The format ———
 
@@ -143,15 +143,15 @@ async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-function configFor(dataDir: string, env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: dataDir, ...env });
+async function configFor(dataDir: string, env: Record<string, string> = {}) {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), ...env });
 }
 
 async function startWebBed(): Promise<ChannelBed> {
   const dataDir = await tempDir('conversations-web-');
   const clock = new ManualClock(DEFAULT_DATE);
   const storage = await openTestStorage(dataDir);
-  const app: FastifyInstance = await buildApp(configFor(dataDir), { clock, storage });
+  const app: FastifyInstance = await buildApp(await configFor(dataDir), { clock, storage });
   await app.ready();
   return {
     clock,
@@ -198,7 +198,7 @@ async function startZaloBed(): Promise<ChannelBed> {
   const clock = new ManualClock(DEFAULT_DATE);
   const mock = await MockZalo.start({ clock });
   const storage: Storage = await openTestStorage(dataDir);
-  const app = await buildApp(configFor(dataDir, mock.env()), { clock, storage });
+  const app = await buildApp(await configFor(dataDir, mock.env()), { clock, storage });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   mock.webhookUrl = `${url}/webhooks/zalo`;
   let users = 0;

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { zaloCitizen } from '../support/citizens.js';
-import { readCollection } from '../support/data-files.js';
+import { readStored, seedCitizens } from '../support/data-files.js';
 import { type MockZalo, startMockZalo } from '../support/mock-zalo/server.js';
 import { type ServiceProcess, startServiceProcess, waitForExit } from '../support/service-process.js';
 import { finishedReport, login, postJson } from '../support/staff-http.js';
@@ -65,9 +65,9 @@ function killAtMessage(service: ServiceProcess, count: number): Promise<void> {
 it(`SIGKILL at Zalo's message ${firstKill} and again at ${secondKill} of ${SUBSCRIBERS}: none lost, none doubled, the report equals what Zalo received (seed ${SEED})`, async () => {
   const now = new Date().toISOString();
   const users = Array.from({ length: SUBSCRIBERS }, (_, k) => `71000000000000${String(k).padStart(4, '0')}`);
-  await writeFile(
-    join(dataDir, 'citizens.json'),
-    `{"records":[\n${users.map((u) => JSON.stringify(zaloCitizen(u, { commune: COMMUNE, at: now }))).join(',\n')}\n]}\n`,
+  await seedCitizens(
+    dataDir,
+    users.map((u) => zaloCitizen(u, { commune: COMMUNE, at: now })),
   );
   for (const userId of users) zalo.setUser(userId, { follower: true, lastInteractionAt: Date.now() });
 
@@ -80,7 +80,7 @@ it(`SIGKILL at Zalo's message ${firstKill} and again at ${secondKill} of ${SUBSC
   ).then((r) => r.json() as Promise<{ id: string }>, () => null);
   await killed;
   // An early kill may cut the 201 off; the announcement is stored before anything is sent.
-  const id = created?.id ?? String((await readCollection(dataDir, 'announcements'))[0]!.id);
+  const id = created?.id ?? String((await readStored(dataDir, 'announcements'))[0]!.id);
   expect(zalo.messages.length).toBeLessThan(SUBSCRIBERS);
 
   service = await start();

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classifyZaloEvent } from '../../src/channels/zalo/events.js';
 import type { CitizenRecord } from '../../src/storage/records.js';
-import { collectionNames, readCollection, type StoredRecord } from '../support/data-files.js';
+import { readEverything, seedCitizens } from '../support/data-files.js';
 import { type MockZalo, startMockZalo } from '../support/mock-zalo/server.js';
 import { signZaloEvent } from '../support/mock-zalo/sign.js';
 import { type ServiceProcess, startServiceProcess, waitForExit } from '../support/service-process.js';
@@ -15,7 +15,8 @@ import { type ServiceProcess, startServiceProcess, waitForExit } from '../suppor
 /**
  * Crash safety of the built service (dist/main.js): chats, signed Zalo webhooks and an announcement are in flight
  * when the process is killed with SIGKILL at a random moment. After each crash every data file must be valid (snapshots
- * JSON, change logs complete lines but for one last line cut short), the service must start again on them (start-up
+ * JSON, change logs complete lines but for one last line cut short; with DATABASE_URL set, every row a valid record of
+ * its table), the service must start again on them (start-up
  * validates every record), nothing acknowledged may be lost, and after Zalo's redelivery of every event no citizen may
  * receive the same message twice.
  *
@@ -70,22 +71,6 @@ function startService(dataDir: string): Promise<ServiceProcess> {
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-/**
- * Every collection's records, read from its files: each snapshot must be valid JSON and each change log complete lines
- * (bar one last line cut short, which start-up drops). Temp files are unfinished writes that start-up discards.
- */
-async function readDataFiles(dataDir: string): Promise<Map<string, StoredRecord[]>> {
-  const collections = new Map<string, StoredRecord[]>();
-  for (const name of await collectionNames(dataDir)) {
-    try {
-      collections.set(name, await readCollection(dataDir, name));
-    } catch (error) {
-      throw new Error(`${name} is not valid after the crash: ${(error as Error).message}`);
-    }
-  }
-  return collections;
-}
-
 const journalId = (rawEvent: string) => {
   const classified = classifyZaloEvent(JSON.parse(rawEvent));
   if (classified.type !== 'event') throw new Error('test event not recognised');
@@ -99,7 +84,7 @@ const journalId = (rawEvent: string) => {
 async function workFinished(dataDir: string, deadlineMs = 30_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const files = await readDataFiles(dataDir);
+    const files = await readEverything(dataDir);
     const unfinished = [
       ...(files.get('journal') ?? []).filter((r) => r.state !== 'done'),
       ...(files.get('announcements') ?? []).filter((r) => r.status === 'publishing'),
@@ -129,7 +114,7 @@ async function iteration(n: number): Promise<void> {
     subscribed: true,
     subscribedAt: now.toISOString(),
   }));
-  await writeFile(join(dataDir, 'citizens.json'), `{"records":[\n${seeded.map((c) => JSON.stringify(c)).join(',\n')}\n]}\n`);
+  await seedCitizens(dataDir, seeded);
   for (const userId of subscribers) zalo.setUser(userId, { follower: true, lastInteractionAt: now.getTime() });
 
   let service = await startService(dataDir);
@@ -193,7 +178,7 @@ async function iteration(n: number): Promise<void> {
   });
 
   // Every file is valid as the crash left it.
-  await readDataFiles(dataDir);
+  await readEverything(dataDir);
 
   // The service starts on what the crash left (start-up validates every record of every file).
   service = await startService(dataDir);
@@ -205,7 +190,7 @@ async function iteration(n: number): Promise<void> {
   service.child.kill('SIGTERM');
   expect(await waitForExit(service.child)).toBe(0);
 
-  const files = await readDataFiles(dataDir);
+  const files = await readEverything(dataDir);
   const ids = (name: string) => new Set((files.get(name) ?? []).map((r) => r.id));
 
   // Nothing acknowledged is lost.

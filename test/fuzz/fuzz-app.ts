@@ -5,7 +5,7 @@ import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type MockZalo, startMockZalo } from '../support/mock-zalo/server.js';
-import { testDatabaseEnv } from '../support/storage.js';
+import { testServiceEnv } from '../support/storage.js';
 
 export const ADMIN = { username: 'fuzz-admin', password: 'mat-khau-du-dai-123' };
 
@@ -27,7 +27,7 @@ export async function startFuzzApp(): Promise<FuzzApp> {
   const app = await buildApp(
     loadConfig({
       DATA_DIR: dataDir,
-      ...(await testDatabaseEnv(dataDir)),
+      ...(await testServiceEnv(dataDir)),
       LOG_LEVEL: 'silent',
       RATE_LIMIT_PER_MINUTE: '0',
       ADMIN_USERNAME: ADMIN.username,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import { type ConsoleApp, startConsoleApp } from '../announcements/support/app-bed.js';
 import { COMMUNE_A } from '../announcements/support/bed.js';
 import { filesContaining } from '../privacy/harness.js';
+import { openTestStorage } from '../support/storage.js';
 
 let bed: ConsoleApp;
 afterEach(async () => {
@@ -44,7 +44,7 @@ describe('handoffs and personal data', () => {
     expect(await bed.app.handoffs.ownerOf(`web:${sessionId}`)).toBe('bot');
     // Every file as written at a graceful stop (and nothing brought back by the next start).
     await bed.restart();
-    const files = await openLowdbStorage(bed.dataDir);
+    const files = await openTestStorage(bed.dataDir);
     for (const needle of [QUESTION, REPLY, NOTE, 'Đông Phong', 'Nguyễn Văn Tư', sessionId!]) {
       expect(await filesContaining(bed.dataDir, files, needle), needle).toEqual([]);
     }

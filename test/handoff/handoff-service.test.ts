@@ -8,8 +8,8 @@ import type { TurnContext } from '../../src/engine/types.js';
 import { HandoffService } from '../../src/handoff/handoff-service.js';
 import { AuditLog } from '../../src/staff/audit-log.js';
 import type { StaffIdentity } from '../../src/staff/scope.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
+import { openTestStorage } from '../support/storage.js';
 
 const officer: StaffIdentity = { username: 'canbo', displayName: 'Cán bộ A', role: 'officer', communes: ['10813'] };
 const MONDAY_9AM = '2026-12-07T02:00:00Z';
@@ -47,7 +47,7 @@ const turn = (text: string) => ({ text, session: { key: 'zalo:u1' } }) as unknow
 
 beforeEach(async () => {
   clock = new ManualClock(MONDAY_9AM);
-  storage = await openLowdbStorage(await mkdtemp(join(tmpdir(), 'handoff-service-')));
+  storage = await openTestStorage(await mkdtemp(join(tmpdir(), 'handoff-service-')));
   sent = [];
   counted = [];
   reachable = true;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { testDatabaseEnv } from '../support/storage.js';
+import { testServiceEnv } from '../support/storage.js';
 
 const PORTAL = 'https://portal.haiphong.gov.vn';
 
@@ -14,7 +14,7 @@ describe('cross-origin access (CORS) in the whole app', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cross-origin-'));
-    const config = loadConfig({ DATA_DIR: dataDir, ...(await testDatabaseEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ALLOWED_ORIGINS: PORTAL });
+    const config = loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ALLOWED_ORIGINS: PORTAL });
     app = await buildApp(config, { clock: new ManualClock('2026-11-29T03:00:00Z') });
     await app.ready();
   });

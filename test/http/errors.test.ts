@@ -5,10 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { ON_REDIS, testServiceEnv } from '../support/storage.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildApp(loadConfig({ DATA_DIR: await mkdtemp(join(tmpdir(), 'errors-')), LOG_LEVEL: 'silent' }));
+  const dataDir = await mkdtemp(join(tmpdir(), 'errors-'));
+  app = await buildApp(loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'silent' }));
 });
 afterAll(() => app.close());
 
@@ -50,7 +52,8 @@ describe('HTTP errors', () => {
   });
 
   it('/health is ready and /docs serves the OpenAPI description', async () => {
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', database: 'ok' });
+    const health = { status: 'ok', database: 'ok', ...(ON_REDIS ? { redis: 'ok' } : {}) };
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual(health);
     const docs = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(docs.statusCode).toBe(200);
     expect(Object.keys(docs.json().paths)).toContain('/api/chat');

@@ -9,14 +9,14 @@ import { loadCommunes } from '../../src/content/communes.js';
 import { loadLabelledSet } from '../../src/nlu/evaluation.js';
 import { loadMatcher } from '../../src/nlu/matcher.js';
 import { parseResponse, parseResultJson } from '../../src/plugins/nlu-routes.js';
-import { testDatabaseEnv } from '../support/storage.js';
+import { testServiceEnv } from '../support/storage.js';
 
 let app: FastifyInstance;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'nlu-http-'));
-  app = await buildApp(loadConfig({ DATA_DIR: dataDir, ...(await testDatabaseEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }));
+  app = await buildApp(loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }));
   await app.ready();
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { removeDiacritics } from '../../src/text/fold.js';
-import { testDatabaseEnv } from '../support/storage.js';
+import { testServiceEnv } from '../support/storage.js';
 
 let app: FastifyInstance;
 let dataDir: string;
@@ -15,7 +15,7 @@ const clock = new ManualClock('2026-11-28T03:00:00Z');
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'screening-http-'));
-  app = await buildApp(loadConfig({ DATA_DIR: dataDir, ...(await testDatabaseEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }), { clock });
+  app = await buildApp(loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }), { clock });
   await app.ready();
 });
 afterAll(async () => {

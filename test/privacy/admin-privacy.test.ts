@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { citizenHash } from '../../src/privacy/personal-data.js';
-import { openTestStorage } from '../support/storage.js';
+import { openTestStorage, testServiceEnv } from '../support/storage.js';
 import { filesContaining } from './harness.js';
 
 /** A citizen's request handled by an admin (phone call, visit to the commune office), through the real staff console. */
@@ -16,7 +16,12 @@ const dataDir = await mkdtemp(join(tmpdir(), 'admin-privacy-'));
 const storage = await openTestStorage(dataDir);
 const clock = new ManualClock('2026-11-28T03:00:00Z');
 const app = await buildApp(
-  loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }),
+  loadConfig({
+    DATA_DIR: dataDir,
+    ...(await testServiceEnv(dataDir)),
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password }),
   { clock, storage },
 );
 await app.ready();

@@ -7,14 +7,17 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Storage } from '../../src/storage/repositories.js';
-import { openTestStorage } from '../support/storage.js';
+import { openTestStorage, testServiceEnv } from '../support/storage.js';
 import { filesContaining } from './harness.js';
 
 async function start(env: Record<string, string>, storage?: (dir: string) => Promise<Storage>) {
   const dataDir = await mkdtemp(join(tmpdir(), 'app-privacy-'));
   const clock = new ManualClock('2026-11-28T03:00:00Z');
   const store = storage ? await storage(dataDir) : await openTestStorage(dataDir);
-  const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }), { clock, storage: store });
+  const app = await buildApp(loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'silent', ...env }), {
+    clock,
+    storage: store,
+  });
   await app.ready();
   return { app, dataDir, storage: store, clock };
 }

@@ -24,7 +24,7 @@ async function startWith(name: string, file: string, change: (text: string) => s
   await cp('intents', join(root, 'intents'), { recursive: true });
   const path = join(root, file);
   await writeFile(path, change(await readFile(path, 'utf8')));
-  const { child, stderr } = spawnService({
+  const { child, stderr } = await spawnService({
     PORT: '0',
     DATA_DIR: join(root, 'data'),
     CONTENT_DIR: join(root, 'content'),

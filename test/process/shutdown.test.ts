@@ -1,11 +1,14 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { storedSessions } from '../support/data-files.js';
 import { startServiceProcess, waitForExit } from '../support/service-process.js';
+import { ON_POSTGRES, openTestStorage, testServiceEnv } from '../support/storage.js';
 
 describe('the service process', () => {
-  it('stops on SIGTERM after finishing in-flight chats, with their state on disk, and exits 0', async () => {
+  it('stops on SIGTERM after finishing in-flight chats, with their state stored, and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
     const service = await startServiceProcess({ DATA_DIR: dataDir });
     // Each chat starts a conversation; the server issues its session id.
@@ -27,8 +30,7 @@ describe('the service process', () => {
 
     const acknowledged = results.filter((r) => r.status === 200).map((r) => r.sessionId);
     expect(acknowledged.length).toBeGreaterThan(0);
-    const snapshot = JSON.parse(await readFile(join(dataDir, 'sessions.json'), 'utf8')) as { records: { userId: string }[] };
-    const saved = new Set(snapshot.records.map((r) => r.userId));
+    const saved = new Set((await storedSessions(dataDir)).map((r) => r.userId));
     for (const id of acknowledged) expect(saved.has(id)).toBe(true);
   });
 
@@ -37,12 +39,31 @@ describe('the service process', () => {
     expect(String(error)).toMatch(/Invalid configuration: PORT/);
   });
 
-  it('refuses to start on a corrupt data file, naming it, and leaves it untouched', async () => {
+  // A data file is the embedded storage's: PostgreSQL's counterpart follows.
+  it.skipIf(ON_POSTGRES)('refuses to start on a corrupt data file, naming it, and leaves it untouched', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'corrupt-'));
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dataDir, 'staff.json'), '{"records":[{"id":"x"}]}');
     const error = await startServiceProcess({ DATA_DIR: dataDir }).catch((e: Error) => e);
     expect(String(error)).toMatch(/staff\.json records\.0\.role/);
     expect(await readFile(join(dataDir, 'staff.json'), 'utf8')).toBe('{"records":[{"id":"x"}]}');
+  });
+
+  it.runIf(ON_POSTGRES)('refuses to start on a corrupt row it reads at start, naming table and row, and leaves it untouched', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'corrupt-'));
+    // Migrated by opening; then a handoff (the handoff service loads the open ones at start) without its fields.
+    await (await openTestStorage(dataDir)).close();
+    const sql = async (query: string) => {
+      const client = new pg.Client({ connectionString: (await testServiceEnv(dataDir)).DATABASE_URL });
+      await client.connect();
+      try {
+        return (await client.query(query)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    await sql(`INSERT INTO handoffs (id, record) VALUES ('x', '{"id":"x","status":"waiting"}')`);
+    const error = await startServiceProcess({ DATA_DIR: dataDir }).catch((e: Error) => e);
+    expect(String(error)).toMatch(/PostgreSQL table handoffs, row "x": record\.\w+/);
+    expect(await sql(`SELECT record FROM handoffs`)).toEqual([{ record: { id: 'x', status: 'waiting' } }]);
   });
 });

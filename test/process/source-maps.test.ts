@@ -4,6 +4,7 @@ import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inheritedEnv } from '../support/service-process.js';
 
 describe('the built service started as `npm start` starts it', () => {
   it('names src/ files and lines in the stack of an unexpected error', async () => {
@@ -14,7 +15,8 @@ describe('the built service started as `npm start` starts it', () => {
     const notADirectory = join(await mkdtemp(join(tmpdir(), 'source-maps-')), 'data');
     await writeFile(notADirectory, '');
     const result = spawnSync(process.execPath, args, {
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', DATA_DIR: notADirectory },
+      // The embedded storage whatever the run's DATABASE_URL: the unexpected error is its failing to open.
+      env: { ...inheritedEnv(), NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', DATA_DIR: notADirectory },
       encoding: 'utf8',
       timeout: 30_000,
     });

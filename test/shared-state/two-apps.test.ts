@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import { dropPrefix, TEST_REDIS_URL, testRedisPrefix } from '../support/redis.js';
+import { openTestStorage } from '../support/storage.js';
 
 /**
  * Two instances of the whole service in one process, sharing one Redis, one storage (as two instances share one
@@ -18,7 +18,7 @@ let b: FastifyInstance;
 
 beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'two-apps-'));
-  const storage = await openLowdbStorage(dataDir);
+  const storage = await openTestStorage(dataDir);
   const config = async () =>
     loadConfig({
       DATA_DIR: dataDir,

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { openLowdbStorage } from '../../src/storage/lowdb/index.js';
 import type { CitizenRecord, DeliveryRecord } from '../../src/storage/records.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { ADMIN } from '../announcements/support/app-bed.js';
 import { COMMUNE_A, COMMUNE_B, DAY_MS } from '../announcements/support/bed.js';
 import { deliveryRecords, publishedAnnouncement } from '../support/records.js';
+import { openTestStorage, testServiceEnv } from '../support/storage.js';
 
 /**
  * The dashboard against known data: chat turns through the real engine (their intents checked as they are fed),
@@ -65,7 +65,7 @@ let officerA: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'dashboard-test-'));
-  storage = await openLowdbStorage(dataDir);
+  storage = await openTestStorage(dataDir);
   const webA = ids('a', 16);
   const webB = ids('b', 3);
   const zaloA = ids('z', 11);
@@ -89,6 +89,7 @@ beforeAll(async () => {
 
   const config = loadConfig({
     DATA_DIR: dataDir,
+    ...(await testServiceEnv(dataDir)),
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
     ADMIN_USERNAME: ADMIN.username,
@@ -292,7 +293,7 @@ describe('programme dashboard', () => {
 
   it('the counters hold no citizen and survive a restart', async () => {
     await storage.flush();
-    const reopened = await openLowdbStorage(dataDir);
+    const reopened = await openTestStorage(dataDir);
     const records = await reopened.stats.between('2026-W48', '2026-W49', [COMMUNE_A]);
     expect(records.find((r) => r.id === `2026-W48|${COMMUNE_A}|question|credit|bot`)?.count).toBe(6);
     expect(records.find((r) => r.measure === 'staff_response' && r.key === 'le_15m')).toMatchObject({ count: 5, seconds: 1960 });

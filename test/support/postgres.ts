@@ -77,6 +77,6 @@ export function dropSchemas(prefix: string): Promise<number> {
 }
 
 /** The PostgreSQL adapter on a schema (migrated on opening). */
-export function openPostgresIn(schema: TestSchema): Promise<Storage> {
-  return openPostgresStorage({ url: schema.url });
+export function openPostgresIn(schema: TestSchema, poolSize?: number): Promise<Storage> {
+  return openPostgresStorage({ url: schema.url, poolSize });
 }

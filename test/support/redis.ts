@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { connectRedis, type SharedRedis } from '../../src/shared-state/redis.js';
 
 /** The Redis the tests use (the machine's; REDIS_URL in CI runs that set it). */
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_REDIS_URL = process.env.REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
 /** A key prefix no other test (or helper session sharing the server) uses. */
 export const testRedisPrefix = (name: string) => `test:${name}:${randomBytes(6).toString('hex')}:`;

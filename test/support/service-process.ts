@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { TEST_POOL_SIZE, testServiceEnv } from './storage.js';
 
 /** The built service (dist/main.js, from `npm run build`) in its own process, as `npm start` runs it. */
 export interface ServiceProcess {
@@ -20,17 +21,38 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Spawns dist/main.js as `npm start` runs it, with `env` on top; stdout and stderr are collected. */
-export function spawnService(env: Record<string, string>): Omit<ServiceProcess, 'url'> {
+/**
+ * The test run's environment without the variables that pick the test servers: a child given these as they are would
+ * work in the database's public schema and under Redis's default key prefix, shared with every other test.
+ */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, REDIS_URL: _redis, REDIS_KEY_PREFIX: _prefix, ...rest } = process.env;
+  return rest;
+}
+
+/**
+ * The environment of a service process a test starts: the run's (inheritedEnv), a production-like base, the test
+ * servers for its DATA_DIR as an app in the tests gets them (testServiceEnv: a schema and a Redis key prefix of its
+ * own), then `env`, which wins.
+ */
+export async function serviceEnv(env: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...inheritedEnv(),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    RATE_LIMIT_PER_MINUTE: '0',
+    // Also for a test that names its own database (two instances, each with a job queue beside its storage).
+    DATABASE_POOL_SIZE: String(TEST_POOL_SIZE),
+    ...(env.DATA_DIR ? await testServiceEnv(env.DATA_DIR) : {}),
+    ...env,
+  };
+}
+
+/** Spawns dist/main.js as `npm start` runs it, with `env` on top (serviceEnv); stdout and stderr are collected. */
+export async function spawnService(env: Record<string, string>): Promise<Omit<ServiceProcess, 'url'>> {
   const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      RATE_LIMIT_PER_MINUTE: '0',
-      ...env,
-    },
+    env: await serviceEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -46,7 +68,7 @@ export function spawnService(env: Record<string, string>): Omit<ServiceProcess, 
 
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const { child, stderr, stdout } = spawnService({ PORT: String(port), ...env });
+  const { child, stderr, stdout } = await spawnService({ PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a busy 2-core machine a start (with migrations) can take tens of seconds.
   const deadline = Date.now() + 90_000;

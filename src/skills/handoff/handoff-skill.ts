@@ -67,7 +67,6 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
   const { handoffs, registry, communes } = options;
   const answerIntents = new Set(options.answerIntents);
   const fallbackIntent = options.fallbackIntent ?? 'fallback';
-  const answersSinceAsked = new WeakMap<object, number>();
 
   const flow = (data: HandoffFlowData, step: string) => ({ skill: HANDOFF_SKILL, step, data: { ...data } });
 
@@ -223,15 +222,17 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
         ctx.session.context.lastQuestion = ctx.text;
       }
       // Only after a knowledge entry's answer (a topic card's choices are the next step, not an answer to judge).
-      const entry = ctx.session.context?.lastEntryId;
-      if (!answered || !entry || entry === entryBefore.get(ctx.session) || ctx.session.flow || ctx.session.pending) return;
+      // The count is in the session (not beside it), so that it holds whichever instance takes the next message.
+      const context = ctx.session.context;
+      const entry = context?.lastEntryId;
+      if (!context || !answered || !entry || entry === entryBefore.get(ctx.session) || ctx.session.flow || ctx.session.pending) return;
       if ((replies.at(-1)?.text.length ?? 0) > MAX_ANSWER_FOR_QUESTION) return;
-      const count = (answersSinceAsked.get(ctx.session) ?? HELPFUL_EVERY - 1) + 1;
+      const count = (context.answersSinceHelpAsked ?? HELPFUL_EVERY - 1) + 1;
       if (count < HELPFUL_EVERY) {
-        answersSinceAsked.set(ctx.session, count);
+        context.answersSinceHelpAsked = count;
         return;
       }
-      answersSinceAsked.set(ctx.session, 0);
+      context.answersSinceHelpAsked = 0;
       // The answer's own next questions stay one tap away, after the two that answer this one.
       const offered = (replies.at(-1)?.quickReplies ?? []).slice(0, 2);
       const ask: Reply = {

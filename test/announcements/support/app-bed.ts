@@ -6,7 +6,7 @@ import { buildApp } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
-import { testDatabaseEnv } from '../../support/storage.js';
+import { testServiceEnv } from '../../support/storage.js';
 
 export const ADMIN = { username: 'quantri', password: 'mat-khau-quan-tri-01' };
 
@@ -38,7 +38,7 @@ export async function startConsoleApp(options: { zalo?: boolean; env?: Record<st
   const mock = options.zalo ? await MockZalo.start({ clock, rateLimitPerMinute: 1_000_000 }) : null;
   const config = loadConfig({
     DATA_DIR: dataDir,
-    ...(await testDatabaseEnv(dataDir)),
+    ...(await testServiceEnv(dataDir)),
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
     ADMIN_USERNAME: ADMIN.username,

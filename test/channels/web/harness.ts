@@ -111,7 +111,7 @@ export async function startWebChannel(
     cleared,
     close: async () => {
       await app.close();
-      await storage.flush();
+      await storage.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

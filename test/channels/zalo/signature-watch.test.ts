@@ -10,7 +10,7 @@ import { loadConfig } from '../../../src/config.js';
 import { ADMIN } from '../../announcements/support/app-bed.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
 import { signZaloEvent } from '../../support/mock-zalo/sign.js';
-import { testDatabaseEnv } from '../../support/storage.js';
+import { testServiceEnv } from '../../support/storage.js';
 
 let app: FastifyInstance | undefined;
 let mock: MockZalo | undefined;
@@ -27,7 +27,7 @@ async function start() {
   mock = await MockZalo.start({ clock, rateLimitPerMinute: 1_000_000 });
   dataDir = await mkdtemp(join(tmpdir(), 'signature-watch-'));
   const lines: Record<string, unknown>[] = [];
-  const config = loadConfig({ DATA_DIR: dataDir, ...(await testDatabaseEnv(dataDir)), LOG_LEVEL: 'info', NODE_ENV: 'test', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...mock.env() });
+  const config = loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'info', NODE_ENV: 'test', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...mock.env() });
   app = await buildApp(config, { clock, logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
   await app.ready();
   lines.length = 0;

@@ -7,7 +7,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Reply } from '../../../src/engine/types.js';
 import type { Storage } from '../../../src/storage/repositories.js';
-import { openTestStorage } from '../../support/storage.js';
+import { openTestStorage, testServiceEnv } from '../../support/storage.js';
 
 /** The whole service (buildApp) with a movable clock and a temporary data directory, spoken to over /api/chat. */
 export interface ChatService {
@@ -33,7 +33,10 @@ export async function startChatService(now = '2026-11-28T03:00:00Z'): Promise<Ch
   const dataDir = await mkdtemp(join(tmpdir(), 'screening-chat-'));
   const clock = new ManualClock(now);
   const storage = await openTestStorage(dataDir);
-  const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }), { clock, storage });
+  const app = await buildApp(
+    loadConfig({ DATA_DIR: dataDir, ...(await testServiceEnv(dataDir)), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' }),
+    { clock, storage },
+  );
   await app.ready();
 
   const conversation = (sessionId: string): Conversation => {
@@ -69,6 +72,7 @@ export async function startChatService(now = '2026-11-28T03:00:00Z'): Promise<Ch
     conversation,
     close: async () => {
       await app.close();
+      await storage.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../../../support/service-process.js';
+import { freePort, serviceEnv } from '../../../support/service-process.js';
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -15,7 +15,7 @@ export interface ServiceProcess {
 export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), RATE_LIMIT_PER_MINUTE: '0', ...env },
+    env: await serviceEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -3,7 +3,7 @@ import { buildApp } from '../../../../src/app.js';
 import type { Clock } from '../../../../src/clock.js';
 import { loadConfig } from '../../../../src/config.js';
 import type { Storage } from '../../../../src/storage/repositories.js';
-import { openTestStorage } from '../../../support/storage.js';
+import { openTestStorage, testServiceEnv } from '../../../support/storage.js';
 
 export interface ZaloService {
   app: FastifyInstance;
@@ -21,6 +21,7 @@ export async function startZaloService(options: { dataDir: string; env: Record<s
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '0',
+    ...(await testServiceEnv(options.dataDir)),
     ...options.env,
     DATA_DIR: options.dataDir,
   });
@@ -38,6 +39,9 @@ export async function startZaloService(options: { dataDir: string; env: Record<s
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await storage.close();
+    },
   };
 }
