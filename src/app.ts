@@ -20,7 +20,6 @@ import { registerHealthRoute } from './http/health.js';
 import { pageHeaders } from './http/page-headers.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { InProcessJobQueue, type JobQueue } from './jobs/job-queue.js';
-import { jobSchemaFor, PgBossQueue } from './jobs/pg-boss-queue.js';
 import { loggerOptions, requestLoggerFactory } from './logger.js';
 import { loadMatcher } from './nlu/matcher.js';
 import { readRetrievalIndex } from './nlu/retrieval-snapshot.js';
@@ -82,6 +81,8 @@ async function registerDocs(app: FastifyInstance, config: Config): Promise<void>
 /** Jobs in PostgreSQL (pg-boss) beside a PostgreSQL storage, so any instance may take them; else in this process. */
 async function openJobQueue(config: Config, log: FastifyBaseLogger): Promise<JobQueue> {
   if (!config.DATABASE_URL) return new InProcessJobQueue();
+  // Loaded only here, so that the embedded deployment's start-up does not load pg-boss.
+  const { jobSchemaFor, PgBossQueue } = await import('./jobs/pg-boss-queue.js');
   const queue = new PgBossQueue({
     connectionString: config.DATABASE_URL,
     schema: jobSchemaFor(config.DATABASE_URL),
@@ -111,7 +112,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, app.log) : null;
   // onClose hooks run last-added first: added before any plugin, this one runs after all of theirs.
   if (redis) app.addHook('onClose', () => redis.close());
-  const shared = sharedState({ redis, databaseUrl: config.DATABASE_URL }, app.log);
+  const shared = await sharedState({ redis, databaseUrl: config.DATABASE_URL }, app.log);
   app.addHook('onClose', () => shared.close());
   app.decorate('sharedState', shared);
   await registerRateLimit(app, config, redis);

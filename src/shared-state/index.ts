@@ -5,8 +5,6 @@ import type { SharedSessions } from '../engine/session-store.js';
 import type { HandoffChangeRelay } from '../handoff/handoff-service.js';
 import type { RequestBudget } from '../http/address-budget.js';
 import type { FailureLog } from '../staff/login-throttle.js';
-import { PostgresBroadcasts } from './postgres-broadcast.js';
-import { PostgresRefreshLock } from './postgres-refresh-lock.js';
 import type { SharedRedis } from './redis.js';
 import { RedisBroadcast } from './redis-broadcast.js';
 import { RedisAddressBudget } from './redis-budget.js';
@@ -41,10 +39,10 @@ declare module 'fastify' {
   }
 }
 
-export function sharedState(
+export async function sharedState(
   shared: { redis: SharedRedis | null; databaseUrl?: string | undefined },
   log: FastifyBaseLogger,
-): SharedState {
+): Promise<SharedState> {
   const { redis, databaseUrl } = shared;
   if (redis) {
     return {
@@ -60,6 +58,11 @@ export function sharedState(
   }
   const none = { redis, webBudget: null, loginFailures: null, sessions: null };
   if (!databaseUrl) return { ...none, widgetPush: null, handoffChanges: null, zaloRefreshLock: null, close: async () => undefined };
+  // Loaded only here, so that the embedded deployment's start-up does not load the PostgreSQL driver.
+  const [{ PostgresBroadcasts }, { PostgresRefreshLock }] = await Promise.all([
+    import('./postgres-broadcast.js'),
+    import('./postgres-refresh-lock.js'),
+  ]);
   const notifications = new PostgresBroadcasts(databaseUrl, log);
   return {
     ...none,
