@@ -82,7 +82,12 @@ async function registerDocs(app: FastifyInstance, config: Config): Promise<void>
 /** Jobs in PostgreSQL (pg-boss) beside a PostgreSQL storage, so any instance may take them; else in this process. */
 async function openJobQueue(config: Config, log: FastifyBaseLogger): Promise<JobQueue> {
   if (!config.DATABASE_URL) return new InProcessJobQueue();
-  const queue = new PgBossQueue({ connectionString: config.DATABASE_URL, schema: jobSchemaFor(config.DATABASE_URL), log });
+  const queue = new PgBossQueue({
+    connectionString: config.DATABASE_URL,
+    schema: jobSchemaFor(config.DATABASE_URL),
+    log,
+    maintenanceSeconds: config.JOB_MAINTENANCE_SECONDS,
+  });
   await queue.start();
   return queue;
 }

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { JobQueue, WorkOptions } from './job-queue.js';
 
@@ -11,6 +12,11 @@ export function jobSchemaFor(databaseUrl: string): string {
   const options = new URL(databaseUrl).searchParams.get('options') ?? '';
   const schema = /search_path=([A-Za-z_][\w$]*)/.exec(options)?.[1];
   return schema ? `${schema}_jobs` : 'pgboss';
+}
+
+/** An advisory lock's 64-bit id for a key: a collision (about 1 in 2^64 per pair of keys held at once) is ignored. */
+function lockIdOf(key: string): string {
+  return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
 }
 
 /** PostgreSQL's SQLSTATE for a deadlock. */
@@ -25,17 +31,27 @@ export interface PgBossQueueOptions {
   pollingSeconds?: number;
   /** How often abandoned jobs (their lease ran out) are made available again. */
   maintenanceSeconds?: number;
+  /** Connections that hold the locks of `tryExclusive` (one per exclusive work running at once on this instance). */
+  lockConnections?: number;
 }
 
 /**
  * Jobs in PostgreSQL with pg-boss (chosen over graphile-worker: see README "Several instances"). Each job is taken by
  * one instance (SELECT … FOR UPDATE SKIP LOCKED inside pg-boss); a job whose instance dies is retried by another once
- * its lease (`leaseSeconds`) has run out; keyed jobs use the `stately` policy, so one job per key waits at a time.
+ * its lease (`leaseSeconds`) has run out. Keyed jobs use the `short` policy: one job per key waits at a time, and
+ * any number may run. Not `stately` (one running per key too): pg-boss 10 takes the oldest waiting jobs without
+ * looking at the running ones, so a job waiting behind a running job of its key makes every fetch of the queue fail
+ * (silently) until that job ends, holding up all the other keys (test/jobs/job-queue.test.ts). Work that must not
+ * run twice at once uses `tryExclusive`: a PostgreSQL advisory lock, held by a connection of its own for as long as
+ * the work runs, and released by PostgreSQL itself when the instance dies.
  */
 export class PgBossQueue implements JobQueue {
   readonly #boss: PgBoss;
   readonly #options: PgBossQueueOptions;
   readonly #created = new Map<string, Promise<void>>();
+  /** This instance's worker of each queue, woken when a job is added here (else it finds it at its next poll). */
+  readonly #workers = new Map<string, string>();
+  readonly #locks: pg.Pool;
 
   constructor(options: PgBossQueueOptions) {
     this.#options = options;
@@ -47,6 +63,9 @@ export class PgBossQueue implements JobQueue {
       schedule: false,
     });
     this.#boss.on('error', (error: Error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job queue error'));
+    this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 16 });
+    // A lock connection that drops loses its locks (see tryExclusive); the pool opens another for the next work.
+    this.#locks.on('error', (error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job lock connection lost'));
   }
 
   async start(): Promise<void> {
@@ -57,7 +76,7 @@ export class PgBossQueue implements JobQueue {
     await this.#queue(queue, options);
     const workOptions = { batchSize: options.concurrency ?? 1, pollingIntervalSeconds: this.#options.pollingSeconds ?? 1 };
     // One fetch takes up to `concurrency` jobs; they run together and each is completed or failed on its own.
-    await this.#boss.work<T>(queue, workOptions, async (jobs) => {
+    const worker = await this.#boss.work<T>(queue, workOptions, async (jobs) => {
       await Promise.all(
         jobs.map(async (job) => {
           try {
@@ -69,12 +88,47 @@ export class PgBossQueue implements JobQueue {
         }),
       );
     });
+    this.#workers.set(queue, worker);
   }
 
   async send<T extends object>(queue: string, data: T, options: { key?: string } = {}): Promise<void> {
     await this.#queue(queue, {});
     // `stately` allows one waiting job per key; a job without a key gets a key of its own.
     await this.#boss.send(queue, data, { singletonKey: options.key ?? randomUUID() });
+    const worker = this.#workers.get(queue);
+    if (worker) this.#boss.notifyWorker(worker);
+  }
+
+  async tryExclusive(key: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+    const client = await this.#locks.connect();
+    let held = true;
+    const lost = () => {
+      held = false;
+    };
+    client.on('error', lost);
+    // Namespaced by the job schema: two deployments (or test files) on one database never share a lock.
+    const lock = [lockIdOf(`${this.#options.schema ?? 'pgboss'}\u0000${key}`)];
+    let reusable = false;
+    try {
+      const { rows } = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS taken', lock);
+      if (!rows[0]?.taken) {
+        reusable = true;
+        return false;
+      }
+      try {
+        await work(() => held);
+      } finally {
+        reusable = await client.query('SELECT pg_advisory_unlock($1::bigint)', lock).then(
+          () => held,
+          () => false,
+        );
+      }
+      return true;
+    } finally {
+      client.off('error', lost);
+      // A connection in doubt is closed, not reused: closing it releases any lock it still holds.
+      client.release(reusable ? undefined : true);
+    }
   }
 
   /** Jobs are in the database and any instance may take them: there is no "this instance's" backlog to wait for. */
@@ -82,6 +136,7 @@ export class PgBossQueue implements JobQueue {
 
   async stop(): Promise<void> {
     await this.#boss.stop({ graceful: true, wait: true });
+    await this.#locks.end();
   }
 
   /**
@@ -94,7 +149,7 @@ export class PgBossQueue implements JobQueue {
       const create = () =>
         this.#boss.createQueue(name, {
           name,
-          policy: 'stately',
+          policy: 'short',
           retryLimit: options.retries ?? 2,
           retryDelay: 1,
           expireInSeconds: options.leaseSeconds ?? 15 * 60,
