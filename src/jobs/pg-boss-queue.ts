@@ -49,8 +49,8 @@ export class PgBossQueue implements JobQueue {
   readonly #boss: PgBoss;
   readonly #options: PgBossQueueOptions;
   readonly #created = new Map<string, Promise<void>>();
-  /** This instance's worker of each queue, woken when a job is added here (else it finds it at its next poll). */
-  readonly #workers = new Map<string, string>();
+  /** This instance's workers of each queue, one woken when a job is added here (else they find it at their next poll). */
+  readonly #workers = new Map<string, { ids: string[]; next: number }>();
   readonly #locks: pg.Pool;
 
   constructor(options: PgBossQueueOptions) {
@@ -74,29 +74,33 @@ export class PgBossQueue implements JobQueue {
 
   async work<T extends object>(queue: string, handler: (data: T) => Promise<void>, options: WorkOptions = {}): Promise<void> {
     await this.#queue(queue, options);
-    const workOptions = { batchSize: options.concurrency ?? 1, pollingIntervalSeconds: this.#options.pollingSeconds ?? 1 };
-    // One fetch takes up to `concurrency` jobs; they run together and each is completed or failed on its own.
-    const worker = await this.#boss.work<T>(queue, workOptions, async (jobs) => {
-      await Promise.all(
-        jobs.map(async (job) => {
-          try {
-            await handler(job.data);
-          } catch (error) {
-            // Failed here, the job is retried (pg-boss completes only the batch's jobs still active).
-            await this.#boss.fail(queue, job.id, { message: (error as Error).message });
+    const workOptions = { batchSize: 1, pollingIntervalSeconds: this.#options.pollingSeconds ?? 1 };
+    // `concurrency` workers taking one job each, not one worker taking batches: pg-boss fetches a worker's next batch
+    // only once every job of the last has ended, so one long job would hold up the others.
+    const workers = await Promise.all(
+      Array.from({ length: options.concurrency ?? 1 }, () =>
+        this.#boss.work<T>(queue, workOptions, async (jobs) => {
+          for (const job of jobs) {
+            try {
+              await handler(job.data);
+            } catch (error) {
+              // Failed here, the job is retried (pg-boss then completes only the jobs still active).
+              await this.#boss.fail(queue, job.id, { message: (error as Error).message });
+            }
           }
         }),
-      );
-    });
-    this.#workers.set(queue, worker);
+      ),
+    );
+    this.#workers.set(queue, { ids: workers, next: 0 });
   }
 
   async send<T extends object>(queue: string, data: T, options: { key?: string } = {}): Promise<void> {
     await this.#queue(queue, {});
-    // `stately` allows one waiting job per key; a job without a key gets a key of its own.
+    // `short` allows one waiting job per key; a job without a key gets a key of its own.
     await this.#boss.send(queue, data, { singletonKey: options.key ?? randomUUID() });
-    const worker = this.#workers.get(queue);
-    if (worker) this.#boss.notifyWorker(worker);
+    // One of this instance's workers looks at once (in turn, so an idle one is likely); the others at their next poll.
+    const workers = this.#workers.get(queue);
+    if (workers) this.#boss.notifyWorker(workers.ids[workers.next++ % workers.ids.length]!);
   }
 
   async tryExclusive(key: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
