@@ -63,7 +63,7 @@ export class PgBossQueue implements JobQueue {
       schedule: false,
     });
     this.#boss.on('error', (error: Error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job queue error'));
-    this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 16 });
+    this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 8 });
     // A lock connection that drops loses its locks (see tryExclusive); the pool opens another for the next work.
     this.#locks.on('error', (error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job lock connection lost'));
   }

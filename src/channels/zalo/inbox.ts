@@ -44,9 +44,9 @@ const MAX_TEXT_LENGTH = 2000;
 /**
  * Citizens handled at the same time on one instance. A burst is acknowledged at once but answered a few at a time,
  * so answering never crowds out the acknowledgements (Zalo gives up after ~2 s); sends are paced by Zalo's rate limit
- * anyway.
+ * (the OA's, shared by the instances) anyway. With PostgreSQL each holds a connection for its lock.
  */
-const MAX_CITIZENS_IN_PROGRESS = 16;
+const MAX_CITIZENS_IN_PROGRESS = 8;
 /** Events of one citizen handled by one job; more are left to the next job, so a job's length stays bounded. */
 const EVENTS_PER_JOB = 10;
 /**
@@ -156,7 +156,10 @@ export class ZaloInbox {
     const ran = await jobs.tryExclusive(`${ZALO_INBOX_QUEUE}:${userId}`, async (held) => {
       for (const entry of await journal.unfinishedOf(citizenId, EVENTS_PER_JOB)) {
         if (this.#stopping || !held()) throw new InboxStopped();
-        await this.#handleEntry(entry);
+        await this.#handleEntry(entry).catch((error: Error) => {
+          this.#options.log.error({ err: { name: error.name, message: error.message }, journalId: entry.id }, 'Zalo event handling failed; tried again later');
+          throw error;
+        });
       }
     });
     if (ran && (await journal.unfinishedOf(citizenId, 1)).length) await this.accept(userId);
@@ -210,24 +213,22 @@ export class ZaloInbox {
     while (this.#running.size) await Promise.allSettled([...this.#running]);
   }
 
+  /**
+   * Handles a `received` event. What throws here (the storage failing) fails the job, which is tried again later:
+   * before the replies are journalled the event is still `received`, after it the retry finds it `replying`.
+   */
   async #handle(journalId: string, event: ZaloEvent): Promise<void> {
-    const { journal, log } = this.#options;
-    try {
-      const commune = event.kind === 'submit_info' ? this.#communeOf(event.places) : null;
-      const citizen = await this.#recordCitizen(event, commune);
-      // Packed before they are journaled, so a resumed send after a crash sends the same messages.
-      const replies = packReplies(await this.#repliesTo(event, citizen, commune));
-      let outcome = 'no_reply';
-      if (replies.length) {
-        await journal.advance(journalId, 'replying', undefined, replies);
-        outcome = await this.#send(event.userId, replies);
-      }
-      await journal.advance(journalId, 'done', outcome);
-    } catch (error) {
-      log.error({ err: { name: (error as Error).name }, journalId, kind: event.kind }, 'Zalo event handling failed');
-      // If this fails too the job fails, and is tried again later.
-      await journal.advance(journalId, 'done', 'error');
+    const { journal } = this.#options;
+    const commune = event.kind === 'submit_info' ? this.#communeOf(event.places) : null;
+    const citizen = await this.#recordCitizen(event, commune);
+    // Packed before they are journaled, so a resumed send after a crash sends the same messages.
+    const replies = packReplies(await this.#repliesTo(event, citizen, commune));
+    let outcome = 'no_reply';
+    if (replies.length) {
+      await journal.advance(journalId, 'replying', undefined, replies);
+      outcome = await this.#send(event.userId, replies);
     }
+    await journal.advance(journalId, 'done', outcome);
   }
 
   async #send(userId: string, replies: Reply[]): Promise<string> {
