@@ -63,7 +63,8 @@ export class PgBossQueue implements JobQueue {
       schedule: false,
     });
     this.#boss.on('error', (error: Error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job queue error'));
-    this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 8 });
+    // Locks are held while a job runs: idle connections are closed soon, not kept for the next burst.
+    this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 8, idleTimeoutMillis: 1000 });
     // A lock connection that drops loses its locks (see tryExclusive); the pool opens another for the next work.
     this.#locks.on('error', (error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job lock connection lost'));
   }

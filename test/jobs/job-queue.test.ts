@@ -22,11 +22,16 @@ async function instance(): Promise<PgBossQueue> {
   return queue;
 }
 
-/** Ends the server side of every connection holding an advisory lock (as when an instance's process is killed). */
+/** Ends the server side of the connections holding an advisory lock in the test's database (as when an instance dies). */
 async function killLockConnections(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()");
+  // Only in this test's own database: the server is shared with other tests (and their migrations' locks).
+  await client.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_locks
+     WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
   await client.end();
 }
 

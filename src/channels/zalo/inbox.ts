@@ -199,9 +199,10 @@ export class ZaloInbox {
     return job;
   }
 
-  /** Resolves when every event accepted on this instance has been handled (tests; with the in-process queue). */
+  /** Resolves when every journalled event has been handled, here or (PostgreSQL) on any instance (tests). */
   async idle(): Promise<void> {
     await this.#options.jobs.idle();
+    while ((await this.#options.journal.unfinished()).length) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   /**

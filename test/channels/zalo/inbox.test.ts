@@ -24,7 +24,9 @@ const parser: Parser = {
 };
 
 let mock: MockZalo | undefined;
+let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
+  await close?.();
   await mock?.close();
 });
 
@@ -45,6 +47,10 @@ async function startInbox() {
   const jobs = new InProcessJobQueue();
   const inbox = new ZaloInbox({ engine, sender: client, history: client, citizens: new CitizenRegistry(storage.citizens), journal: storage.journal, jobs, clock: systemClock, log });
   await inbox.start();
+  close = async () => {
+    await inbox.stop();
+    await storage.close();
+  };
   const userId = '4000000000000000001';
   mock.setUser(userId, { lastInteractionAt: Date.now() });
   const event = { kind: 'text' as const, userId, timestamp: String(Date.now()), text: 'xin chào', msgId: 'm1' };
