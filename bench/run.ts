@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import WebSocket from 'ws';
 import { onServerCore, pinLoadGenerator, pinningNote } from './cpus.js';
 import { type Figure, type Figures, median } from './figures.js';
-import { type LoadResult, load, startService } from './service.js';
+import { CHAT_TEXTS, capacity, chatRequestBodies, describeLoads, type LoadResult, load, ratioOfRounds, startService } from './service.js';
 
 const rows: ({ name: string } & Figure)[] = [];
 const record = (name: string, value: string, budget?: string, met?: boolean) => {
@@ -17,15 +17,6 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
 const STARTUP_RUNS = 5;
-
-const CHAT_TEXTS = [
-  'ho ngheo vay dc bn',
-  'the bhyt ho can ngheo',
-  'xin chao',
-  'hoc phi cho con ho ngheo',
-  'lam sao de dc xet ho ngheo',
-  'nha e 4 nguoi thu nhap 5tr',
-];
 
 async function startBare(): Promise<{ url: string; child: ChildProcess }> {
   const [command, args] = onServerCore(['--import', 'tsx', 'bench/bare-server.ts']);
@@ -51,10 +42,10 @@ async function openSockets(url: string, count: number): Promise<WebSocket[]> {
   return sockets;
 }
 
-async function main(): Promise<void> {
+/** The embedded default's service: start-up, idle memory, throughput against the bare route, open sockets. */
+async function measureService(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 2);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-  pinLoadGenerator();
   console.error('Measuring (%d rounds of %d s per route; %s)…', rounds, seconds, pinningNote);
 
   const bare = await startBare();
@@ -81,24 +72,12 @@ async function main(): Promise<void> {
   // within a minute); the figure is the median of the rounds' ratios. A route's throughput is its requests per second
   // of the server's CPU time: the load generator cannot always keep the bare route's server fully busy (82–99 % in
   // trials), and requests per wall second would then flatter the service's side of the ratio.
-  // 200 conversations, on session ids the service issued (an id it did not issue would start a new one each time).
-  const sessionIds: string[] = [];
-  for (let i = 0; i < 200; i++) {
-    const response = await fetch(`${service.url}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'xin chao' }),
-    });
-    sessionIds.push(((await response.json()) as { sessionId: string }).sessionId);
-  }
-  const chatBodies = Array.from({ length: 600 }, (_, i) =>
-    JSON.stringify({ sessionId: sessionIds[i % sessionIds.length], text: CHAT_TEXTS[i % CHAT_TEXTS.length] }),
-  );
+  const chatBodies = await chatRequestBodies(service.url);
   const parseBodies = CHAT_TEXTS.map((text) => JSON.stringify({ text }));
   const measure = {
-    bare: () => load({ url: `${bare.url}/bare`, method: 'POST', bodies: ['{}'], seconds, serverPid: bare.child.pid }),
-    chat: () => load({ url: `${service.url}/api/chat`, method: 'POST', bodies: chatBodies, seconds, serverPid: service.process.pid }),
-    parse: () => load({ url: `${service.url}/api/nlu/parse`, method: 'POST', bodies: parseBodies, seconds, serverPid: service.process.pid }),
+    bare: () => load({ url: `${bare.url}/bare`, method: 'POST', bodies: ['{}'], seconds, serverPids: [bare.child.pid!] }),
+    chat: () => load({ url: `${service.url}/api/chat`, method: 'POST', bodies: chatBodies, seconds, serverPids: [service.process.pid!] }),
+    parse: () => load({ url: `${service.url}/api/nlu/parse`, method: 'POST', bodies: parseBodies, seconds, serverPids: [service.process.pid!] }),
   };
   const runs: Record<'bare' | 'chat' | 'parse', LoadResult[]> = { bare: [], chat: [], parse: [] };
   // Warm-up, not counted: the JIT compiles the hot paths, the chat sessions exist.
@@ -110,23 +89,13 @@ async function main(): Promise<void> {
     runs.bare.push(await measure.bare());
   }
   bare.child.kill('SIGTERM');
-  const capacity = (r: LoadResult) => r.requestsPerCpuSecond ?? r.requestsPerSecond;
-  const perSecond = (results: LoadResult[]) => median(results.map((r) => r.requestsPerSecond));
-  const range = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
-  const busy = (results: LoadResult[]) => {
-    const shares = results.flatMap((r) => (r.serverBusy === undefined ? [] : [r.serverBusy]));
-    return shares.length ? `; server busy ${pct(Math.min(...shares))}–${pct(Math.max(...shares))}` : '';
-  };
-  const describe = (results: LoadResult[]) =>
-    `${perSecond(results).toFixed(0)} req/s (${range(results.map((r) => r.requestsPerSecond))}); ${median(results.map(capacity)).toFixed(0)} per CPU-second (${range(results.map(capacity))})${busy(results)}`;
-  record('bare Fastify route (median of rounds; range)', describe(runs.bare));
+  record('bare Fastify route (median of rounds; range)', describeLoads(runs.bare));
   for (const [route, name, floor] of [['chat', '/api/chat', 0.25], ['parse', '/api/nlu/parse', 0.5]] as const) {
     const failed = runs[route].reduce((n, r) => n + r.non2xx, 0);
-    const ratios = runs[route].map((r, i) => capacity(r) / ((capacity(runs.bare[i]!) + capacity(runs.bare[i + 1]!)) / 2));
-    const ratio = median(ratios);
+    const { ratio, text } = ratioOfRounds(runs[route], (i) => (capacity(runs.bare[i]!) + capacity(runs.bare[i + 1]!)) / 2, 'bare');
     record(
       `${name} (median of rounds; range)`,
-      `${describe(runs[route])} = ${pct(ratio)} of bare (rounds ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))})${failed ? `; ${failed} not 2xx` : ''}`,
+      `${describeLoads(runs[route])} = ${text}${failed ? `; ${failed} not 2xx` : ''}`,
       `≥ ${pct(floor)}`,
       failed === 0 && ratio >= floor,
     );
@@ -144,9 +113,15 @@ async function main(): Promise<void> {
     record('resident memory, 5,000 open WebSockets', `not measured: ${(error as Error).message}`, '≤ 64 KB per socket', false);
   }
   await service.stop();
+}
 
+async function main(): Promise<void> {
+  pinLoadGenerator();
+  // `--postgres`: the service on PostgreSQL and Redis, as several instances run it (bench/postgres.ts), alone.
+  const postgres = process.argv.includes('--postgres');
+  if (!postgres) await measureService();
   // BENCH_MODULES=nlu,zalo runs only those of the other measurements (empty: none), for quicker runs while working.
-  const modules = process.env.BENCH_MODULES?.split(',').filter(Boolean) ?? ['nlu', 'zalo', 'widget', 'announcements'];
+  const modules = postgres ? ['postgres'] : (process.env.BENCH_MODULES?.split(',').filter(Boolean) ?? ['nlu', 'zalo', 'widget', 'announcements']);
   for (const module of modules.map((m) => `./${m}.js`)) {
     try {
       const { measure } = (await import(module)) as { measure: () => Promise<Figures> };

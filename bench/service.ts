@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { onServerCore } from './cpus.js';
+import { median } from './figures.js';
 
 /** A built service (dist/main.js) running in its own process on a free port, with a fresh data directory. */
 export interface RunningService {
@@ -64,6 +65,35 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   };
 }
 
+/** The texts of the bench's chat turns: short questions as citizens type them, without diacritics. */
+export const CHAT_TEXTS = [
+  'ho ngheo vay dc bn',
+  'the bhyt ho can ngheo',
+  'xin chao',
+  'hoc phi cho con ho ngheo',
+  'lam sao de dc xet ho ngheo',
+  'nha e 4 nguoi thu nhap 5tr',
+];
+
+/**
+ * `/api/chat` request bodies for a load: 200 conversations on session ids the service at `url` issued (an id it did
+ * not issue would start a new one each time), cycling through CHAT_TEXTS.
+ */
+export async function chatRequestBodies(url: string): Promise<string[]> {
+  const sessionIds: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const response = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'xin chao' }),
+    });
+    sessionIds.push(((await response.json()) as { sessionId: string }).sessionId);
+  }
+  return Array.from({ length: 600 }, (_, i) =>
+    JSON.stringify({ sessionId: sessionIds[i % sessionIds.length], text: CHAT_TEXTS[i % CHAT_TEXTS.length] }),
+  );
+}
+
 /** A port nothing listens on now, chosen by the system (a random pick once collided with a load connection's). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,6 +104,34 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A round's throughput as the bench compares it: per CPU-second of the servers where /proc tells, else per second. */
+export const capacity = (r: LoadResult) => r.requestsPerCpuSecond ?? r.requestsPerSecond;
+
+const range = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+
+/** A route's rounds in the table: median and range per second and per CPU-second, and how busy the servers were. */
+export function describeLoads(results: LoadResult[]): string {
+  const shares = results.flatMap((r) => (r.serverBusy === undefined ? [] : [r.serverBusy]));
+  const busy = shares.length ? `; server busy ${pct(Math.min(...shares))}–${pct(Math.max(...shares))}` : '';
+  const perSecond = results.map((r) => r.requestsPerSecond);
+  return `${median(perSecond).toFixed(0)} req/s (${range(perSecond)}); ${median(results.map(capacity)).toFixed(0)} per CPU-second (${range(results.map(capacity))})${busy}`;
+}
+
+/**
+ * Each round's capacity over its yardstick's in the same round, and their median, as `X % of <what> (rounds A–B %)`:
+ * the two sides of each ratio see the same spell of this shared machine.
+ */
+export function ratioOfRounds(
+  results: LoadResult[],
+  yardstick: (round: number) => number,
+  of: string,
+): { ratio: number; text: string } {
+  const ratios = results.map((r, i) => capacity(r) / yardstick(i));
+  const ratio = median(ratios);
+  return { ratio, text: `${pct(ratio)} of ${of} (rounds ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))})` };
 }
 
 /** Resident memory of a process, from /proc (Linux). */
@@ -87,15 +145,18 @@ export interface LoadResult {
   requestsPerSecond: number;
   p99Ms: number;
   non2xx: number;
-  /** Requests per second of the server's CPU time (`serverPid` given, Linux): its throughput on one busy core. */
+  /**
+   * Requests per second of the servers' CPU time (`serverPids` given, Linux): their throughput on one busy core. With
+   * several instances, their CPU times are summed.
+   */
   requestsPerCpuSecond?: number;
-  /** Share of the wall time the server was on the CPU: near 1 when it, not the load generator, set the pace. */
+  /** The servers' CPU time as a share of the wall time: near 1 when they, not the load generator, set the pace. */
   serverBusy?: number;
 }
 
 /**
- * autocannon against one route; bodies cycle so sessions and texts vary like real traffic. With `serverPid`, the
- * server's CPU time over the run is read from /proc as well.
+ * autocannon against one route; bodies cycle so sessions and texts vary like real traffic. With `serverPids`, the
+ * servers' CPU time over the run is read from /proc as well.
  *
  * While the load runs, this process's event loop keeps polling instead of sleeping between responses. On this VM,
  * waking a sleeping load generator costs the *server's* core a virtualised interrupt of tens of microseconds, and it
@@ -110,11 +171,11 @@ export async function load(options: {
   headers?: Record<string, string>;
   connections?: number;
   seconds?: number;
-  serverPid?: number;
+  serverPids?: readonly number[];
 }): Promise<LoadResult> {
   const bodies = options.bodies;
   let i = 0;
-  const cpuBefore = options.serverPid === undefined ? undefined : await processCpuMs(options.serverPid);
+  const cpuBefore = options.serverPids === undefined ? undefined : await processesCpuMs(options.serverPids);
   const started = performance.now();
   const result = await keepPolling(
     autocannon({
@@ -134,7 +195,7 @@ export async function load(options: {
   );
   const figures: LoadResult = { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
   if (cpuBefore === undefined || cpuBefore === null) return figures;
-  const cpuMs = ((await processCpuMs(options.serverPid!)) ?? cpuBefore) - cpuBefore;
+  const cpuMs = ((await processesCpuMs(options.serverPids!)) ?? cpuBefore) - cpuBefore;
   if (cpuMs <= 0) return figures;
   return { ...figures, requestsPerCpuSecond: result.requests.total / (cpuMs / 1000), serverBusy: cpuMs / (performance.now() - started) };
 }
@@ -153,12 +214,16 @@ async function keepPolling<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** User plus system CPU time of a process in milliseconds, from /proc (Linux); null elsewhere. */
-async function processCpuMs(pid: number): Promise<number | null> {
+/** User plus system CPU time of processes in milliseconds, summed, from /proc (Linux); null elsewhere. */
+async function processesCpuMs(pids: readonly number[]): Promise<number | null> {
   try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    // utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 1/100 s.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    let total = 0;
+    for (const pid of pids) {
+      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      // utime and stime (fields 14 and 15 of proc(5)), in clock ticks of 1/100 s.
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+    return total;
   } catch {
     return null;
   }

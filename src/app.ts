@@ -111,7 +111,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX, app.log) : null;
   // onClose hooks run last-added first: added before any plugin, this one runs after all of theirs.
   if (redis) app.addHook('onClose', () => redis.close());
-  app.decorate('sharedState', sharedState(redis, app.log));
+  const shared = sharedState({ redis, databaseUrl: config.DATABASE_URL }, app.log);
+  app.addHook('onClose', () => shared.close());
+  app.decorate('sharedState', shared);
   await registerRateLimit(app, config, redis);
 
   const clock = overrides.clock ?? systemClock;

@@ -116,6 +116,11 @@ export const configSchema = z.object({
   ZALO_MAX_REQUESTS_PER_MINUTE: intInRange(1, 100_000, 4000),
   /** With several instances: how long before a dead instance's citizens are taken over by another (plus JOB_MAINTENANCE_SECONDS). */
   ZALO_INBOX_LEASE_SECONDS: intInRange(2, 3600, 120),
+  /**
+   * With DATABASE_URL (several instances): seconds a delivery may stay "sending", or an announcement "publishing",
+   * before another instance takes it over as its instance's died.
+   */
+  DELIVERY_LEASE_SECONDS: intInRange(5, 24 * 3600, 300),
   ADMIN_USERNAME: optionalString,
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
   STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),

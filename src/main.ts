@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ContentError } from './errors.js';
@@ -5,6 +6,16 @@ import { StorageError } from './storage/errors.js';
 
 /** sysexits' EX_CONFIG: the configuration or the content the service was given is wrong. */
 const EX_CONFIG = 78;
+
+/**
+ * V8 lets the old generation grow to up to 4× what survived the last full collection before it collects again (on a
+ * machine with more than 2 GB to give it). An announcement's fan-out makes garbage that outlives the young generation
+ * (each batch's records and calls live for its second or two), so a 100,000-subscriber fan-out held ~60–130 MB live
+ * and still grew the heap to 300–540 MB (RSS 541–788 MB). At 1.5× the peak stays near 2× what is live, for a few more
+ * full collections (docs/performance.md, run 19). Read at every collection, so setting it here is as good as on the
+ * command line, whatever starts `dist/main.js`; an engine without the flag ignores it.
+ */
+setFlagsFromString('--heap-growing-percent=50');
 
 /** Process entry: configuration, listen, and a graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

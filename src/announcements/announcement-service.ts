@@ -31,6 +31,8 @@ export interface AnnouncementServiceOptions {
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 }
 
+/** Citizens read, and their deliveries written, this many at a time: a fan-out never holds them all. */
+const PUBLISH_CHUNK = 2000;
 /** How far ahead an announcement may be scheduled. */
 const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3_600_000;
 const FEED_LIMIT = 20;
@@ -82,7 +84,8 @@ export class AnnouncementService {
       author: author.username,
       createdAt: now.toISOString(),
       scheduledAt,
-      publishedAt: null,
+      // Set when publishing starts (the feed's order); while `publishing`, also when it started (see resumePublishing).
+      publishedAt: scheduledAt ? null : now.toISOString(),
       status: scheduledAt ? 'scheduled' : 'publishing',
       withdrawnAt: null,
       withdrawnBy: null,
@@ -132,58 +135,74 @@ export class AnnouncementService {
     const now = this.#o.clock.now().toISOString();
     const withdrawn: AnnouncementRecord = { ...announcement, status: 'withdrawn', withdrawnAt: now, withdrawnBy: staff.username };
     await this.#o.announcements.save(withdrawn);
-    this.#o.worker.forget(id);
-    const waiting = (await this.#o.deliveries.forAnnouncement(id)).filter(
-      (d) => d.state === 'queued' || d.state === 'pending_window',
-    );
-    await this.#o.deliveries.update(
-      waiting.map((d) => ({ ...d, state: 'skipped' as const, reason: REASON.withdrawn, updatedAt: now })),
-    );
-    await this.#o.audit.record(staff.username, 'announcement.withdraw', id, { notSent: waiting.length });
+    // Deliveries claimed meanwhile are checked again by the worker, which finds the announcement withdrawn.
+    const notSent = await this.#o.deliveries.skipWaiting(id, REASON.withdrawn, new Date(now));
+    await this.#o.audit.record(staff.username, 'announcement.withdraw', id, { notSent });
     return withdrawn;
   }
 
-  /** Publishes scheduled announcements whose time has come (the timer calls this with the injected clock). */
+  /**
+   * Publishes scheduled announcements whose time has come (the timer calls this with the injected clock). Each is
+   * taken by one atomic transition `scheduled → publishing`: of several instances, one publishes it.
+   */
   async publishDue(): Promise<number> {
-    const due = await this.#o.announcements.dueBy(this.#o.clock.now());
-    for (const announcement of due) await this.#publish(announcement, SYSTEM_ACTOR);
-    return due.length;
+    const now = this.#o.clock.now();
+    let published = 0;
+    for (const due of await this.#o.announcements.dueBy(now)) {
+      const taken: AnnouncementRecord = { ...due, status: 'publishing', publishedAt: now.toISOString() };
+      if (!(await this.#o.announcements.saveIf(taken, due))) continue;
+      await this.#publish(taken, SYSTEM_ACTOR);
+      published++;
+    }
+    return published;
   }
 
-  /** After a crash between "publishing" and "published": fan out again; deliveries already stored are kept as they are. */
-  async resumePublishing(): Promise<void> {
-    for (const announcement of await this.#o.announcements.list({ status: ['publishing'] })) {
-      await this.#publish(announcement, SYSTEM_ACTOR);
+  /**
+   * Announcements left `publishing` (their instance stopped while writing the deliveries) whose publishing started
+   * before `startedBefore`: fanned out again, deliveries already stored kept as they are. Each is taken over by one
+   * atomic update (its start moves to now), so of several instances one resumes it.
+   */
+  async resumePublishing(startedBefore: Date): Promise<void> {
+    for (const stalled of await this.#o.announcements.list({ status: ['publishing'] })) {
+      if (Date.parse(stalled.publishedAt ?? stalled.createdAt) >= startedBefore.getTime()) continue;
+      const taken: AnnouncementRecord = { ...stalled, publishedAt: this.#o.clock.now().toISOString() };
+      if (await this.#o.announcements.saveIf(taken, stalled)) await this.#publish(taken, SYSTEM_ACTOR);
     }
   }
 
+  /**
+   * Writes the deliveries a chunk of citizens at a time (the worker may start sending the first chunks meanwhile),
+   * then marks the announcement published, pushes it to open widgets and records it, unless it was withdrawn or taken
+   * over meanwhile.
+   */
   async #publish(announcement: AnnouncementRecord, actor: string): Promise<void> {
     const now = this.#o.clock.now();
-    if (announcement.status !== 'publishing') {
-      announcement = { ...announcement, status: 'publishing' };
-      await this.#o.announcements.save(announcement);
+    const counts: Record<string, number> = {};
+    for await (const records of this.#deliveriesFor(announcement, now)) {
+      await this.#o.deliveries.enqueue(records);
+      for (const d of records) {
+        counts[`${d.channel}_${d.state}`] = (counts[`${d.channel}_${d.state}`] ?? 0) + 1;
+        if (d.state === 'pending_window') this.#o.pendingWindow.add(d.citizenId);
+      }
+      void this.#o.worker.kick();
     }
-    const known = new Set((await this.#o.deliveries.forAnnouncement(announcement.id)).map((d) => d.id));
-    const records = (await this.#deliveriesFor(announcement, now)).filter((d) => !known.has(d.id));
-    await this.#o.deliveries.enqueue(records);
-    const published: AnnouncementRecord = { ...announcement, status: 'published', publishedAt: now.toISOString() };
-    await this.#o.announcements.save(published);
-
-    for (const d of records) if (d.state === 'pending_window') this.#o.pendingWindow.add(d.citizenId);
-    this.#o.worker.add(records);
+    const published: AnnouncementRecord = { ...announcement, status: 'published' };
+    if (!(await this.#o.announcements.saveIf(published, announcement))) {
+      this.#o.log.info({ announcementId: announcement.id }, 'announcement withdrawn or taken over while publishing');
+      return;
+    }
     if (published.channels.includes('web') && this.#o.web) {
       const wire = toWire(published);
       // "all" reaches every open widget, including those on pages that name no commune.
       const targets = published.communes === 'all' ? ['all'] : published.communes;
       for (const communeId of targets) this.#o.web.broadcastToCommune(communeId, wire);
     }
-    const counts = countStates(records);
     await this.#o.audit.record(actor, 'announcement.publish', published.id, counts);
     this.#o.log.info({ announcementId: published.id, ...counts }, 'announcement published');
-    void this.#o.worker.kick();
   }
 
-  async #deliveriesFor(announcement: AnnouncementRecord, now: Date): Promise<DeliveryRecord[]> {
+  /** The announcement's deliveries, a chunk of citizens at a time (Zalo), then one per commune (web). */
+  async *#deliveriesFor(announcement: AnnouncementRecord, now: Date): AsyncGenerator<DeliveryRecord[]> {
     const at = now.toISOString();
     const record = (citizenId: string, channel: DeliveryRecord['channel'], state: DeliveryRecord['state'], reason: string | null) => ({
       id: `${announcement.id}|${citizenId}`,
@@ -195,18 +214,16 @@ export class AnnouncementService {
       attempts: 0,
       updatedAt: at,
     });
-    const records: DeliveryRecord[] = [];
     if (announcement.channels.includes('zalo')) {
-      for (const citizen of await this.#o.citizens.inCommunes(announcement.communes)) {
-        if (citizen.channel !== 'zalo') continue;
-        const [state, reason] = this.#zaloStart(citizen, now);
-        records.push(record(citizen.id, 'zalo', state, reason));
+      for await (const citizens of this.#o.citizens.inCommunesChunks(announcement.communes, PUBLISH_CHUNK)) {
+        yield citizens
+          .filter((citizen) => citizen.channel === 'zalo')
+          .map((citizen) => record(citizen.id, 'zalo', ...this.#zaloStart(citizen, now)));
       }
     }
     if (announcement.channels.includes('web')) {
-      for (const communeId of this.#targetCommunes(announcement)) records.push(record(webTargetId(communeId), 'web', 'sent', null));
+      yield this.#targetCommunes(announcement).map((communeId) => record(webTargetId(communeId), 'web', 'sent', null));
     }
-    return records;
   }
 
   #zaloStart(citizen: CitizenRecord, now: Date): [DeliveryRecord['state'], string | null] {
@@ -235,10 +252,4 @@ export class AnnouncementService {
     this.#authorize(staff, announcement.communes);
     return announcement;
   }
-}
-
-function countStates(records: readonly DeliveryRecord[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of records) counts[`${r.channel}_${r.state}`] = (counts[`${r.channel}_${r.state}`] ?? 0) + 1;
-  return counts;
 }

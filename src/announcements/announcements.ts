@@ -29,6 +29,12 @@ export interface AnnouncementsOptions {
   log: FastifyBaseLogger;
   /** ZALO_MAX_REQUESTS_PER_MINUTE: sizes the delivery batches. */
   maxRequestsPerMinute: number;
+  /**
+   * Several instances may share the storage (PostgreSQL): how long a delivery may stay `sending`, or an announcement
+   * `publishing`, before another instance takes it over (DELIVERY_LEASE_SECONDS). Null: this instance alone (lowdb)
+   * takes over what it left unfinished, at its start.
+   */
+  leaseMs?: number | null;
   /** How often the timer looks for due announcements and deliveries that may go out now (real time). */
   tickMs?: number;
   /** Overrides the batch size derived from the rate (tests). */
@@ -36,19 +42,29 @@ export interface AnnouncementsOptions {
 }
 
 /**
- * Deliveries marked `sending` in one storage write: about 5 seconds of sending at the configured rate, so a crash
- * leaves at most that many "not sure if sent", while a fast rate does not rewrite the deliveries file per message.
+ * Deliveries claimed (marked `sending`) in one storage write: about 5 seconds of sending at the configured rate, so a
+ * crash leaves at most that many "not sure if sent", while a fast rate does not rewrite the deliveries file per
+ * message. With a lease, a batch takes at most a quarter of it at that rate, so no instance takes over a batch whose
+ * instance is still sending it.
  */
-export function deliveryBatchSize(maxRequestsPerMinute: number): number {
-  return Math.min(2000, Math.max(50, Math.ceil(maxRequestsPerMinute / 12)));
+export function deliveryBatchSize(maxRequestsPerMinute: number, leaseMs: number | null = null): number {
+  const byRate = Math.min(2000, Math.max(50, Math.ceil(maxRequestsPerMinute / 12)));
+  if (leaseMs === null) return byRate;
+  return Math.max(1, Math.min(byRate, Math.floor(((maxRequestsPerMinute / 60_000) * leaseMs) / 4)));
 }
+
+/** "Every announcement left publishing": what one instance resumes at its start. */
+const ALL_STALLED = new Date('9999-01-01T00:00:00Z');
 
 export interface Announcements {
   service: AnnouncementService;
   /** Engine hook: "Bạn có N thông báo mới…" for Zalo citizens back inside the window. */
   pendingHook: TurnHook;
   start(): Promise<void>;
-  /** Publishes what is due and sends what may be sent now (the timer calls it; tests call it after moving the clock). */
+  /**
+   * Publishes what is due, takes over what a dead instance left (several instances), and sends what may be sent now
+   * (the timer calls it; tests call it after moving the clock).
+   */
   tick(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -60,7 +76,8 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     const commune = communes.byId(id);
     return commune ? communeLabel(commune) : null;
   };
-  const pendingWindow = new PendingWindowIndex();
+  const leaseMs = options.leaseMs ?? null;
+  const pendingWindow = new PendingWindowIndex({ sharedStorage: leaseMs !== null });
   const worker = new DeliveryWorker({
     deliveries: storage.deliveries,
     citizens: storage.citizens,
@@ -72,7 +89,8 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     textFor: (announcement, citizen) => zaloAnnouncementText(announcement, citizen.commune ? labelOf(citizen.commune) : null),
     pendingWindow,
     log,
-    batchSize: options.batchSize ?? deliveryBatchSize(options.maxRequestsPerMinute),
+    batchSize: options.batchSize ?? deliveryBatchSize(options.maxRequestsPerMinute, leaseMs),
+    leaseMs,
   });
   const service = new AnnouncementService({
     announcements: storage.announcements,
@@ -102,6 +120,8 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     ticking ??= (async () => {
       try {
         await service.publishDue();
+        // Several instances: what a dead one left publishing is taken over once its lease has run out.
+        if (leaseMs !== null) await service.resumePublishing(new Date(clock.now().getTime() - leaseMs));
         await worker.kick();
       } catch (error) {
         log.error({ err: error }, 'announcement tick failed');
@@ -116,9 +136,10 @@ export function createAnnouncements(options: AnnouncementsOptions): Announcement
     service,
     pendingHook,
     async start() {
+      // One instance: what it left sending or publishing when it stopped is its own to finish, now.
       await worker.recover();
       await pendingWindow.load(storage.deliveries);
-      await service.resumePublishing();
+      if (leaseMs === null) await service.resumePublishing(ALL_STALLED);
       timer = setInterval(() => void tick(), options.tickMs ?? 1000);
       timer.unref();
       void tick();

@@ -23,8 +23,14 @@ export interface DeliveryWorkerOptions {
   textFor: (announcement: AnnouncementRecord, citizen: CitizenRecord) => string;
   pendingWindow: PendingWindowIndex;
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
-  /** Deliveries marked `sending` by one storage write; also the most a crash can leave "not sure if sent". */
+  /** Deliveries claimed (marked `sending`) by one storage write; also the most a crash can leave "not sure if sent". */
   batchSize: number;
+  /**
+   * How long a delivery may stay `sending` before it counts as interrupted (its instance died) and any instance decides
+   * it, checked on every run; longer than a batch can take. Null: this instance alone sends (lowdb), so every delivery
+   * `sending` at its start was interrupted, and only then.
+   */
+  leaseMs: number | null;
   /** Sends in flight at once (the Zalo client paces them to ZALO_MAX_REQUESTS_PER_MINUTE). */
   concurrency?: number;
 }
@@ -40,21 +46,26 @@ const RATE_LIMIT_PAUSE_MS = 60_000;
  */
 const CLOCK_SKEW_MS = 60_000;
 
+/** "Every delivery `sending`": the deadline that decides them all (one instance, at its start). */
+const ALL_INTERRUPTED = new Date('9999-01-01T00:00:00Z');
+
 /**
- * The durable delivery queue for Zalo. Every delivery is already a stored record (`queued`) before this worker sees
- * it. For each batch it first writes `sending` (durable) and only then calls Zalo, then records `sent` / `failed` /
- * `pending_window`. After a crash, each record still `sending` is decided by Zalo's conversation history: there →
- * `sent`; not there → queued and sent; the history cannot say → reported as interrupted, never sent again. So every
- * subscriber gets the announcement once, and the report says what Zalo received.
+ * Sends the queued Zalo deliveries. The deliveries are the queue: every delivery is a stored record (`queued`) before
+ * any worker sees it, and each run claims the next batch in storage (marked `sending`, durable, before any call to
+ * Zalo; on PostgreSQL with FOR UPDATE SKIP LOCKED, so instances never take the same one), sends it, and records `sent`
+ * / `failed` / `pending_window`. A delivery left `sending` by a crash is decided by Zalo's conversation history: there
+ * → `sent`; not there → queued and sent; the history cannot say → reported as interrupted, never sent again. So every
+ * subscriber gets the announcement once, and the report says what Zalo received. Nothing is held in memory beyond the
+ * batch being sent.
  *
- * Storage is written per batch, not per message: the result write of one batch and the `sending` mark of the next
- * go out together (the collection coalesces concurrent writes), so 100,000 deliveries cost a few dozen file writes.
+ * Storage is written per batch, not per message: on lowdb the result write of one batch and the claim of the next go
+ * out together (the collection coalesces concurrent writes), so 100,000 deliveries cost a few dozen file writes.
  */
 export class DeliveryWorker {
   readonly #o: Required<DeliveryWorkerOptions>;
-  #queue: DeliveryRecord[] = [];
-  #head = 0;
   #running: Promise<void> | null = null;
+  /** Kicked since the run last looked for queued deliveries (publishing adds them a chunk at a time). */
+  #kicked = false;
   #writes = new Set<Promise<void>>();
   #stopping = false;
   #pausedUntil = 0;
@@ -63,26 +74,64 @@ export class DeliveryWorker {
     this.#o = { ...options, concurrency: options.concurrency ?? 16 };
   }
 
-  /**
-   * After a (re)start: interrupted sends are decided by Zalo's conversation history, queued ones resumed. Only the
-   * process that owns the deliveries may call this (one instance on lowdb; see the job queue with PostgreSQL).
-   */
+  /** After a (re)start of the one instance (no lease): every delivery still `sending` was interrupted; decide them. */
   async recover(): Promise<void> {
-    const interrupted = await this.#o.deliveries.inState(['sending']);
-    if (interrupted.length) {
-      const decided = await mapWithLimit(interrupted, this.#o.concurrency, (d) => this.#decideInterrupted(d));
-      await this.#o.deliveries.update(decided);
+    if (this.#o.leaseMs === null) await this.#decideInterrupted(ALL_INTERRUPTED);
+  }
+
+  /** Sends what may be sent now; resolves when this run ends (nothing queued, quiet hours, paused or stopping). */
+  kick(): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    this.#kicked = true;
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+      // Kicked as the run was ending (after its last look): what was added then still needs a run.
+      if (this.#kicked) void this.kick();
+    });
+    return this.#running;
+  }
+
+  /** Graceful stop: the batch in flight finishes and is recorded; the rest stays queued for the next start. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#running;
+    await Promise.all(this.#writes);
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      this.#kicked = false;
+      const now = this.#o.clock.now();
+      // Zalo unavailable (token, quota): neither send nor read its history until the pause ends.
+      if (now.getTime() < this.#pausedUntil) break;
+      // Before each batch (a long fan-out is many): what a dead instance left sending, once its lease is over.
+      if (this.#o.leaseMs !== null) await this.#decideInterrupted(new Date(now.getTime() - this.#o.leaseMs));
+      if (isQuiet(now, this.#o.quietHours)) break;
+      const batch = await this.#o.deliveries.claimQueued(this.#o.batchSize, now);
+      if (batch.length) await this.#process(batch, now);
+      // Nothing left, unless more was added (kicked) while looking: look again.
+      else if (!this.#kicked) break;
+    }
+    await Promise.all(this.#writes);
+  }
+
+  /** Decides, a batch at a time, the deliveries left `sending` since before `before`. */
+  async #decideInterrupted(before: Date): Promise<void> {
+    const decide = (interrupted: DeliveryRecord[]) =>
+      mapWithLimit(interrupted, this.#o.concurrency, (d) => this.#decideOne(d));
+    for (;;) {
+      const decided = await this.#o.deliveries.decideInterrupted(before, this.#o.batchSize, decide);
+      if (!decided.length) return;
       const count = (state: DeliveryRecord['state']) => decided.filter((d) => d.state === state).length;
       this.#o.log.warn(
         { interrupted: decided.length, sent: count('sent'), resent: count('queued'), uncertain: count('failed') },
         'deliveries interrupted while sending, decided by the Zalo conversation history',
       );
     }
-    this.add(await this.#o.deliveries.inState(['queued']));
   }
 
   /** `sent` when the history shows it, `queued` (to send) when it shows it is not there, else reported interrupted. */
-  async #decideInterrupted(delivery: DeliveryRecord): Promise<DeliveryRecord> {
+  async #decideOne(delivery: DeliveryRecord): Promise<DeliveryRecord> {
     const [announcement, citizen] = await Promise.all([
       this.#o.announcements.get(delivery.announcementId),
       this.#o.citizens.get(delivery.citizenId),
@@ -99,57 +148,7 @@ export class DeliveryWorker {
     return { ...delivery, state: 'failed', reason: REASON.interrupted, updatedAt: at };
   }
 
-  /** Queued deliveries already stored. */
-  add(records: readonly DeliveryRecord[]): void {
-    for (const record of records) if (record.state === 'queued' && record.channel === 'zalo') this.#queue.push(record);
-  }
-
-  /** Drops the queued deliveries of a withdrawn announcement (their records are updated by the caller). */
-  forget(announcementId: string): void {
-    this.#queue = this.#queue.slice(this.#head).filter((d) => d.announcementId !== announcementId);
-    this.#head = 0;
-  }
-
-  get queued(): number {
-    return this.#queue.length - this.#head;
-  }
-
-  /** Sends what may be sent now; resolves when this run ends (queue empty, quiet hours, paused or stopping). */
-  kick(): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
-    this.#running ??= this.#run().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
-  }
-
-  /** Graceful stop: the batch in flight finishes and is recorded; the rest stays queued for the next start. */
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    await this.#running;
-    await Promise.all(this.#writes);
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopping && this.queued > 0) {
-      const now = this.#o.clock.now();
-      if (now.getTime() < this.#pausedUntil || isQuiet(now, this.#o.quietHours)) break;
-      await this.#process(this.#take(), now);
-    }
-    await Promise.all(this.#writes);
-  }
-
-  #take(): DeliveryRecord[] {
-    const batch = this.#queue.slice(this.#head, this.#head + this.#o.batchSize);
-    this.#head += batch.length;
-    // Drop what was taken, so those records can be collected during a long delivery.
-    if (this.#head >= 10_000) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-    return batch;
-  }
-
+  /** A claimed batch (already `sending`): facts checked again, the rest sent, every result written in one go. */
   async #process(batch: DeliveryRecord[], now: Date): Promise<void> {
     const at = now.toISOString();
     const announcements = new Map<string, AnnouncementRecord | undefined>();
@@ -161,9 +160,10 @@ export class DeliveryWorker {
       }
       const announcement = announcements.get(delivery.announcementId);
       const citizen = await this.#o.citizens.get(delivery.citizenId);
+      // Not sent: the claim's attempt is given back.
       const settle = (state: DeliveryRecord['state'], reason: string | null) =>
-        settled.push({ ...delivery, state, reason, updatedAt: at });
-      // Facts may have changed since the delivery was queued (quiet hours, a pause): check them again now.
+        settled.push({ ...delivery, state, reason, attempts: delivery.attempts - 1, updatedAt: at });
+      // Facts may have changed since the delivery was queued (withdrawal, unsubscription, the window): check them now.
       if (!announcement || announcement.status === 'withdrawn') settle('skipped', REASON.withdrawn);
       else if (!citizen) settle('skipped', REASON.citizenGone);
       else if (!citizen.subscribed) settle('skipped', REASON.unsubscribed);
@@ -172,15 +172,11 @@ export class DeliveryWorker {
         settle('pending_window', null);
         this.#o.pendingWindow.add(citizen.id);
       } else {
-        const record = { ...delivery, state: 'sending' as const, attempts: delivery.attempts + 1, updatedAt: at };
-        toSend.push({ record, citizen, text: this.#o.textFor(announcement, citizen) });
+        toSend.push({ record: delivery, citizen, text: this.#o.textFor(announcement, citizen) });
       }
     }
-    // Durable before any call to Zalo: a crash from here on can leave "sending", never a silent resend.
-    await this.#o.deliveries.update([...settled, ...toSend.map((s) => s.record)]);
-
     const results = await mapWithLimit(toSend, this.#o.concurrency, (item) => this.#send(item.record, item.citizen, item.text));
-    const write = this.#o.deliveries.update(results);
+    const write = this.#o.deliveries.update([...settled, ...results]);
     this.#writes.add(write);
     void write.finally(() => this.#writes.delete(write));
   }
@@ -215,10 +211,9 @@ export class DeliveryWorker {
     return failed;
   }
 
+  /** Back to the queue, for this or another instance's next claim. */
   #requeue(record: DeliveryRecord, at: string): DeliveryRecord {
-    const queued = { ...record, state: 'queued' as const, reason: null, updatedAt: at };
-    this.#queue.push(queued);
-    return queued;
+    return { ...record, state: 'queued', reason: null, updatedAt: at };
   }
 
   #pause(ms: number, reason: string): void {

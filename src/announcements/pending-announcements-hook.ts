@@ -34,6 +34,7 @@ export function createPendingAnnouncementsHook(options: PendingAnnouncementsHook
       if (!options.pendingWindow.has(citizenId)) return [];
       options.pendingWindow.delete(citizenId);
       const waiting = await options.deliveries.forCitizen(citizenId, ['pending_window']);
+      if (!waiting.length) return [];
       const citizen = await options.citizens.get(citizenId);
       const at = ctx.now.toISOString();
       const fresh: AnnouncementRecord[] = [];

@@ -4,6 +4,10 @@ import { type ChannelId, citizenKey } from './identity.js';
 
 /** A message within this long of the recorded one does not rewrite the citizens file (windows count in hours). */
 const INTERACTION_GRANULARITY_MS = 60_000;
+/** How long a record this registry read or wrote answers `communeOf`: about one turn. */
+const RECENT_MS = 5_000;
+/** Citizens remembered for `communeOf` before the memory starts over. */
+const RECENT_CAPACITY = 10_000;
 
 /**
  * The one place citizen records are created and their contact facts updated, whatever the channel: every inbound
@@ -12,6 +16,7 @@ const INTERACTION_GRANULARITY_MS = 60_000;
  */
 export class CitizenRegistry {
   readonly #repo: CitizenRepository;
+  #recent = new Map<string, { commune: string | null; atMs: number }>();
 
   constructor(repo: CitizenRepository) {
     this.#repo = repo;
@@ -22,12 +27,27 @@ export class CitizenRegistry {
   }
 
   /**
+   * The citizen's commune, to count their question under in the statistics: taken from the record this registry read
+   * or wrote in the last few seconds (the same turn's recordInteraction), else read. With PostgreSQL that is one round
+   * trip less per message; a commune changed by another instance in those seconds may count one question under the
+   * old one.
+   */
+  async communeOf(citizenId: string): Promise<string | null> {
+    const recent = this.#recent.get(citizenId);
+    if (recent && Date.now() - recent.atMs <= RECENT_MS) return recent.commune;
+    const record = await this.#repo.get(citizenId);
+    if (record) this.#remember(record);
+    return record?.commune ?? null;
+  }
+
+  /**
    * Records a message from the citizen at `at` (the event's time, never later than now), creating the record on
    * first contact; resolves once durable.
    */
   async recordInteraction(channel: ChannelId, userId: string, at: Date): Promise<CitizenRecord> {
     const existing = await this.#repo.get(citizenKey(channel, userId));
     if (!existing) return this.#create(channel, userId, at, {});
+    this.#remember(existing);
     if (at.getTime() - Date.parse(existing.lastInteractionAt) < INTERACTION_GRANULARITY_MS) return existing;
     return this.#save({ ...existing, lastInteractionAt: at.toISOString() });
   }
@@ -76,7 +96,14 @@ export class CitizenRegistry {
 
   async #save(record: CitizenRecord): Promise<CitizenRecord> {
     await this.#repo.save(record);
+    this.#remember(record);
     return record;
+  }
+
+  #remember(record: CitizenRecord): void {
+    // Starting over when full is cheaper than LRU bookkeeping; the citizens of the moment are back at their next turn.
+    if (this.#recent.size >= RECENT_CAPACITY) this.#recent = new Map();
+    this.#recent.set(record.id, { commune: record.commune, atMs: Date.now() });
   }
 }
 

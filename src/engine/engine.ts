@@ -31,8 +31,8 @@ export interface TurnHook {
  * engine keeps the bot silent: the citizen's messages are relayed, except asking for the bot back and data requests.
  */
 export interface OwnershipGate {
-  /** The owner of the citizen's conversation now (kept in memory by the gate: asked on every turn). */
-  ownerOf(citizenKey: string): Owner;
+  /** The owner of the citizen's conversation now (read from storage on every turn: any instance may have changed it). */
+  ownerOf(citizenKey: string): Promise<Owner>;
   /** A citizen's message while a person owns the conversation: returns what is due to the citizen (held replies). */
   relay(ctx: TurnContext): Promise<Reply[]>;
   /** The citizen asked for the bot back: returns what to tell them. */
@@ -111,8 +111,10 @@ export class ConversationEngine {
   }
 
   async #turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
-    const { sessions, clock, parser } = this.#options;
-    await sessions.refresh(citizenKey(message.channel, message.userId));
+    const { sessions, clock, parser, ownership: gate } = this.#options;
+    const key = citizenKey(message.channel, message.userId);
+    await sessions.refresh(key);
+    const owner = gate ? await gate.ownerOf(key) : 'bot';
     const session = sessions.get(message.channel, message.userId);
     const text = (message.text ?? '').normalize('NFC').trim();
     const payload = message.payload ?? this.#chosenQuickReply(session, text);
@@ -134,13 +136,13 @@ export class ConversationEngine {
       answer: pending && text && !payload ? readAnswer(pending, text, nlu) : null,
     };
 
-    const gate = this.#options.ownership;
-    if (gate && !botAnswers(gate.ownerOf(session.key)) && !this.#reachesBot(ctx, payload)) {
+    if (gate && !botAnswers(owner) && !this.#reachesBot(ctx, payload)) {
       const word = payload === controlPayload('cancel') ? 'release' : payload ? null : ownedConversationWordOf(text);
       const replies = word === 'release' ? await gate.release(ctx) : await gate.relay(ctx);
       session.lastQuickReplies = replies.at(-1)?.quickReplies ?? [];
       session.pending = null;
       sessions.touch(session);
+      await sessions.publish(session);
       return { intent: null, replies };
     }
 
@@ -160,8 +162,9 @@ export class ConversationEngine {
         : null;
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
-    await sessions.publish(session);
     for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
+    // After the hooks, which may note things in the session too ("did it help?" after an answer).
+    await sessions.publish(session);
     return { intent, replies };
   }
 

@@ -12,18 +12,23 @@ export interface SharedSessions {
   load(key: string): Promise<SessionRecord | undefined>;
   save(record: SessionRecord, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Deletes the sessions idle since before the date, where records do not expire by themselves. */
+  purgeIdleSince?(before: Date): Promise<void>;
 }
 
 /**
- * Sessions shared through the database, one record per conversation (several instances on PostgreSQL without
- * Redis). The idle period is enforced when a session is read; retention deletes what is left behind.
+ * Sessions shared through the database, one record per conversation (PostgreSQL without Redis). The idle period is
+ * enforced when a session is read, and the sessions idle longer are deleted at every snapshot tick.
  */
-export function storedSessions(repo: {
-  get(key: string): Promise<SessionRecord | undefined>;
-  save(record: SessionRecord): Promise<void>;
-  delete(key: string): Promise<void>;
-}): SharedSessions {
-  return { load: (key) => repo.get(key), save: (record) => repo.save(record), delete: (key) => repo.delete(key) };
+export function storedSessions(repo: Pick<SessionRepository, 'get' | 'save' | 'delete' | 'purgeIdleSince'>): SharedSessions {
+  return {
+    load: (key) => repo.get(key),
+    save: (record) => repo.save(record),
+    delete: (key) => repo.delete(key),
+    purgeIdleSince: async (before) => {
+      await repo.purgeIdleSince(before);
+    },
+  };
 }
 
 /** What the store uses of the session repository: whole snapshots. */
@@ -109,6 +114,10 @@ export class SessionStore {
       this.#sessions.delete(key);
       return;
     }
+    // Nobody wrote it since this instance did: the live copy stays, with the soft state skills keep beside it
+    // (the buttons behind "Khác", when "did it help?" was last asked), which a copy read from the store has not.
+    const live = this.#sessions.get(key);
+    if (live && new Date(this.#lastActive(live)).toISOString() === record.lastActiveAt) return;
     const { id: _id, ...session } = record;
     this.#activeMs.delete(session);
     if (this.#expired(session)) this.#sessions.delete(key);
@@ -117,7 +126,8 @@ export class SessionStore {
 
   /** Shared sessions: writes the session after a turn, for whichever instance gets the citizen's next message. */
   async publish(session: ConversationSession): Promise<void> {
-    await this.#shared?.save(this.#record(session), this.#idleMs);
+    // A session deleted during the turn (the citizen's data erased) is not written back.
+    if (this.#shared && this.#sessions.get(session.key) === session) await this.#shared.save(this.#record(session), this.#idleMs);
   }
 
   peek(key: string): ConversationSession | undefined {
@@ -139,7 +149,7 @@ export class SessionStore {
     return this.#sessions.size;
   }
 
-  /** Writes live sessions and forgets expired ones. */
+  /** Writes live sessions and forgets expired ones (shared: deletes those every instance left idle). */
   async snapshot(force = false): Promise<void> {
     for (const [key, session] of this.#sessions) {
       if (this.#expired(session)) {
@@ -147,7 +157,11 @@ export class SessionStore {
         this.#dirty = true;
       }
     }
-    if ((!this.#dirty && !force) || this.#shared) return;
+    if (this.#shared) {
+      await this.#shared.purgeIdleSince?.(new Date(this.#clock.now().getTime() - this.#idleMs));
+      return;
+    }
+    if (!this.#dirty && !force) return;
     this.#dirty = false;
     await this.#repo.replaceAll([...this.#sessions.values()].map((s) => this.#record(s)));
   }

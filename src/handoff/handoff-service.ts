@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { citizenKey } from '../citizens/identity.js';
 import type { Clock } from '../clock.js';
 import { addOfficeMinutes, describeOpening, isOpen, nextOpening, type OfficeCalendar } from '../domain/office-hours.js';
@@ -8,7 +9,7 @@ import type { Reply, TurnContext } from '../engine/types.js';
 import { AppError } from '../errors.js';
 import type { AuditLog } from '../staff/audit-log.js';
 import { mayActOn, type StaffIdentity } from '../staff/scope.js';
-import type { HandoffMessage, HandoffRecord, StaffRecord } from '../storage/records.js';
+import { HANDOFF_STATUSES, type HandoffMessage, type HandoffRecord, type StaffRecord } from '../storage/records.js';
 import type { HandoffRepository } from '../storage/repositories.js';
 
 /** Outcomes an officer may close a conversation with. */
@@ -29,6 +30,18 @@ export interface HandoffChange {
   commune: string;
   status: HandoffRecord['status'];
 }
+const handoffChange = z.object({ id: z.string(), commune: z.string(), status: z.enum(HANDOFF_STATUSES) });
+
+/**
+ * Carries the inbox's changes to every instance of the service, this one included (Redis pub/sub, or PostgreSQL
+ * LISTEN/NOTIFY), so an officer's live inbox hears of a change whichever instance made it.
+ */
+export interface HandoffChangeRelay {
+  /** Never rejects: a change that cannot be relayed is logged (the console reloads its list on reconnecting). */
+  publish(message: string): Promise<void>;
+  /** `deliver` is called with every message published by any instance. */
+  listen(deliver: (message: string) => void): Promise<void>;
+}
 
 export interface HandoffServiceOptions {
   repo: HandoffRepository;
@@ -38,6 +51,8 @@ export interface HandoffServiceOptions {
   replyMinutes: number;
   audit: AuditLog;
   messenger: CitizenMessenger;
+  /** Several instances: the inbox's changes go through it to every instance; without it, to this one's listeners. */
+  relay?: HandoffChangeRelay | null;
   /** "xã Thanh Hà" for a commune id. */
   communeName(id: string): string;
   staffAccount(username: string): Promise<StaffRecord | undefined>;
@@ -50,29 +65,37 @@ export interface HandoffServiceOptions {
 
 const OWNER_OF_STATUS: Record<HandoffRecord['status'], Owner> = { waiting: 'waiting', open: 'officer', closed: 'closed' };
 const SYSTEM = 'system';
+/** Writes lost to another instance's, in a row, before a change gives up (each loss means another change went in). */
+const MAX_CONFLICTS = 10;
 
 /**
- * Conversations handed to commune staff. The active ones (waiting, open) are kept in memory by citizen, so the
- * engine asks on every turn who answers without touching storage; every change is written before it is announced.
- * Deadlines are stored, so a restart resumes the sweeper where it was.
+ * Conversations handed to commune staff. Nothing is kept in memory between turns: every instance reads a handoff
+ * from storage when it needs it (the engine asks on every turn who answers) and writes it back only if nobody
+ * changed it since (its revision), else reads it again and redoes its change. So a citizen's message on one instance,
+ * an officer's reply on another and the sweeper on each never undo one another, and only one sweeper hands a
+ * conversation back. Deadlines are stored, so a restart resumes the sweeper where it was.
  */
 export class HandoffService implements OwnershipGate {
   readonly #o: HandoffServiceOptions;
-  readonly #active = new Map<string, HandoffRecord>();
-  /** Citizens with replies waiting for their next message, from handoffs already closed. */
-  readonly #heldAfterClose = new Map<string, Set<string>>();
+  /** The citizen's handoffs as this turn's `ownerOf` read them, for the relay, release or held replies that follow. */
+  readonly #read = new Map<string, HandoffRecord[]>();
   readonly #listeners = new Set<(change: HandoffChange) => void>();
 
   constructor(options: HandoffServiceOptions) {
     this.#o = options;
   }
 
-  /** Loads the active handoffs and the closed ones still holding replies. */
+  /** With a relay: starts hearing every instance's changes (before the service takes traffic). */
   async start(): Promise<void> {
-    for (const h of await this.#o.repo.active()) this.#active.set(h.citizenId, h);
-    for (const h of await this.#o.repo.list({ statuses: ['closed'] })) {
-      if (h.messages.some((m) => m.delivery === 'waiting')) this.#hold(h);
-    }
+    await this.#o.relay?.listen((message) => {
+      let change: HandoffChange;
+      try {
+        change = handoffChange.parse(JSON.parse(message));
+      } catch {
+        return; // not a change of this version: ignored
+      }
+      this.#tell(change);
+    });
   }
 
   /** Tells `listener` of every change (the inbox's live stream); returns the unsubscribe function. */
@@ -81,13 +104,11 @@ export class HandoffService implements OwnershipGate {
     return () => this.#listeners.delete(listener);
   }
 
-  ownerOf(key: string): Owner {
-    const h = this.#active.get(key);
-    return h ? OWNER_OF_STATUS[h.status] : 'bot';
-  }
-
-  activeFor(key: string): HandoffRecord | undefined {
-    return this.#active.get(key);
+  async ownerOf(key: string): Promise<Owner> {
+    const pending = await this.#o.repo.pendingFor(key);
+    // Taken by the same turn's relay, release or held replies (one of them follows every turn's question).
+    this.#read.set(key, pending);
+    return ownerIn(pending);
   }
 
   /** Office hours now: whether open, and when staff are next in. */
@@ -107,7 +128,7 @@ export class HandoffService implements OwnershipGate {
   }): Promise<HandoffRecord> {
     const key = citizenKey(input.channel, input.userId);
     const now = this.#now();
-    const state = transition(this.ownerOf(key), 'request');
+    const state = transition(ownerIn(await this.#o.repo.pendingFor(key)), 'request');
     const handoff: HandoffRecord = {
       id: randomUUID(),
       citizenId: key,
@@ -122,47 +143,57 @@ export class HandoffService implements OwnershipGate {
       outcome: null,
       deadlineAt: this.#deadline(now, this.#o.claimMinutes),
       messages: input.transcript.map((m) => message(now, m.from, null, m.text)),
+      revision: 0,
     };
-    await this.#save(handoff);
+    await this.#o.repo.save(handoff);
+    this.#announce(handoff);
     void this.#o.stats.recordHandoff({ commune: input.commune, topic: input.topic, at: now });
     return handoff;
   }
 
   async relay(ctx: TurnContext): Promise<Reply[]> {
-    const h = this.#active.get(ctx.session.key);
-    if (!h) return [];
+    const found = (await this.#turnRead(ctx.session.key)).find((h) => h.status !== 'closed');
+    if (!found) return [];
     const now = this.#now();
-    if (ctx.text) h.messages.push(message(now, 'citizen', null, ctx.text));
-    // An officer who holds it owes the citizen a reply from their first unanswered message on.
-    if (h.status === 'open' && h.deadlineAt === null) h.deadlineAt = this.#deadline(now, this.#o.replyMinutes);
-    const held = this.#takeHeld(h);
-    await this.#save(h);
+    let held: string[] = [];
+    await this.#update(found, (h) => {
+      if (h.status === 'closed') return false;
+      if (ctx.text) h.messages.push(message(now, 'citizen', null, ctx.text));
+      // An officer who holds it owes the citizen a reply from their first unanswered message on.
+      if (h.status === 'open' && h.deadlineAt === null) h.deadlineAt = this.#deadline(now, this.#o.replyMinutes);
+      held = this.#takeHeld(h);
+      return true;
+    });
     return held.map((text) => ({ text }));
   }
 
   async release(ctx: TurnContext): Promise<Reply[]> {
-    const h = this.#active.get(ctx.session.key);
-    if (!h) return [];
-    const held = this.#takeHeld(h);
+    const found = (await this.#turnRead(ctx.session.key)).find((h) => h.status !== 'closed');
+    if (!found) return [];
     const notice = 'Đã hủy yêu cầu gặp cán bộ. Trợ lý tự động tiếp tục hỗ trợ bạn; nhắn "gặp cán bộ" nếu cần gửi lại.';
-    this.#end(h, 'cancel', 'cancelled', SYSTEM, notice);
-    await this.#save(h);
-    return [...held.map((text) => ({ text })), { text: notice }];
+    let held: string[] = [];
+    const h = await this.#update(found, (h) => {
+      if (h.status === 'closed') return false;
+      held = this.#takeHeld(h);
+      this.#end(h, 'cancel', 'cancelled', SYSTEM, notice, 'delivered');
+      return true;
+    });
+    return h ? [...held.map((text) => ({ text })), { text: notice }] : [];
   }
 
   /** Engine hook: replies still held from a closed handoff go out with the citizen's next message. */
   heldRepliesHook(): TurnHook {
     return {
       before: async (ctx) => {
-        const ids = this.#heldAfterClose.get(ctx.session.key);
-        if (!ids) return [];
-        this.#heldAfterClose.delete(ctx.session.key);
         const replies: Reply[] = [];
-        for (const id of ids) {
-          const h = await this.#o.repo.get(id);
-          if (!h) continue;
-          replies.push(...this.#takeHeld(h).map((text) => ({ text })));
-          await this.#o.repo.save(h);
+        for (const found of await this.#turnRead(ctx.session.key)) {
+          if (found.status !== 'closed') continue;
+          let held: string[] = [];
+          await this.#update(found, (h) => {
+            held = this.#takeHeld(h);
+            return held.length > 0;
+          });
+          replies.push(...held.map((text) => ({ text })));
         }
         return replies;
       },
@@ -182,103 +213,113 @@ export class HandoffService implements OwnershipGate {
   }
 
   async claim(staff: StaffIdentity, id: string): Promise<HandoffRecord> {
-    const h = await this.#current(staff, id);
     const now = this.#now();
-    h.status = statusOf(this.#step(h, 'claim'));
-    h.assignee = staff.username;
-    h.claimedAt = now.toISOString();
-    h.deadlineAt = this.#deadline(now, this.#o.replyMinutes);
-    h.messages.push(message(now, 'system', staff.username, `${staff.displayName} đã nhận cuộc trò chuyện.`));
-    await this.#save(h);
+    const h = await this.#staffUpdate(staff, id, (h) => {
+      h.status = statusOf(this.#step(h, 'claim'));
+      h.assignee = staff.username;
+      h.claimedAt = now.toISOString();
+      h.deadlineAt = this.#deadline(now, this.#o.replyMinutes);
+      h.messages.push(message(now, 'system', staff.username, `${staff.displayName} đã nhận cuộc trò chuyện.`));
+    });
     await this.#o.audit.record(staff.username, 'handoff.claim', h.id, { commune: h.commune });
     return h;
   }
 
   /** The officer's reply: to the citizen now if their channel allows, else with their next message. */
   async reply(staff: StaffIdentity, id: string, text: string): Promise<HandoffRecord> {
-    const h = await this.#current(staff, id);
-    if (h.status !== 'open') throw new AppError('conversation_state');
-    if (h.assignee !== staff.username) throw new AppError('not_your_conversation');
+    const read = await this.#visible(staff, id);
+    if (read.status !== 'open') throw new AppError('conversation_state');
+    if (read.assignee !== staff.username) throw new AppError('not_your_conversation');
     const now = this.#now();
     const line = message(now, 'officer', staff.username, text);
-    if (!h.messages.some((m) => m.from === 'officer')) {
-      const seconds = (now.getTime() - Date.parse(h.createdAt)) / 1000;
-      void this.#o.stats.recordStaffResponse({ commune: h.commune, seconds, at: now });
+    if (!read.messages.some((m) => m.from === 'officer')) {
+      const seconds = (now.getTime() - Date.parse(read.createdAt)) / 1000;
+      void this.#o.stats.recordStaffResponse({ commune: read.commune, seconds, at: now });
     }
-    line.delivery = await this.#o.messenger.deliver(h, this.#officerText(h, text));
-    h.messages.push(line);
-    h.deadlineAt = null;
-    await this.#save(h);
+    // Sent once; the transcript records it even if the conversation changed meanwhile (it reached the citizen).
+    line.delivery = await this.#o.messenger.deliver(read, this.#officerText(read, text));
+    const h = await this.#staffUpdate(staff, id, (h) => {
+      h.messages.push(line);
+      if (h.status === 'open') h.deadlineAt = null;
+    });
     await this.#o.audit.record(staff.username, 'handoff.reply', h.id, { delivery: line.delivery });
     return h;
   }
 
   /** An internal note: staff only, never sent to the citizen. */
   async note(staff: StaffIdentity, id: string, text: string): Promise<HandoffRecord> {
-    const h = await this.#visible(staff, id);
-    h.messages.push(message(this.#now(), 'note', staff.username, text));
-    await this.#save(h);
+    const h = await this.#staffUpdate(staff, id, (h) => {
+      h.messages.push(message(this.#now(), 'note', staff.username, text));
+    });
     await this.#o.audit.record(staff.username, 'handoff.note', h.id);
     return h;
   }
 
   /** Passes an open conversation to a colleague who acts for its commune. */
   async handOver(staff: StaffIdentity, id: string, to: string): Promise<HandoffRecord> {
-    const h = await this.#current(staff, id);
+    const read = await this.#visible(staff, id);
     const colleague = await this.#o.staffAccount(to);
-    if (!colleague || colleague.disabled || !mayActOn({ role: colleague.role, communes: colleague.communes }, [h.commune])) {
+    if (!colleague || colleague.disabled || !mayActOn({ role: colleague.role, communes: colleague.communes }, [read.commune])) {
       throw new AppError('unknown_colleague');
     }
     const now = this.#now();
-    // A waiting conversation is claimed for the colleague; an open one changes hands.
-    h.status = statusOf(this.#step(h, h.status === 'waiting' ? 'claim' : 'hand_over'));
-    h.assignee = colleague.id;
-    h.claimedAt ??= now.toISOString();
-    h.deadlineAt = this.#deadline(now, this.#o.replyMinutes);
-    h.messages.push(message(now, 'system', staff.username, `${staff.displayName} đã chuyển cho ${colleague.displayName}.`));
-    await this.#save(h);
+    const h = await this.#staffUpdate(staff, id, (h) => {
+      // A waiting conversation is claimed for the colleague; an open one changes hands.
+      h.status = statusOf(this.#step(h, h.status === 'waiting' ? 'claim' : 'hand_over'));
+      h.assignee = colleague.id;
+      h.claimedAt ??= now.toISOString();
+      h.deadlineAt = this.#deadline(now, this.#o.replyMinutes);
+      h.messages.push(message(now, 'system', staff.username, `${staff.displayName} đã chuyển cho ${colleague.displayName}.`));
+    });
     await this.#o.audit.record(staff.username, 'handoff.hand_over', h.id, { to: colleague.id });
     return h;
   }
 
   async close(staff: StaffIdentity, id: string, outcome: OfficerOutcome): Promise<HandoffRecord> {
-    const h = await this.#current(staff, id);
-    const notice = `Cán bộ ${this.#o.communeName(h.commune)} đã kết thúc cuộc trò chuyện. Trợ lý tự động tiếp tục hỗ trợ bạn; nhắn "gặp cán bộ" nếu cần hỏi thêm.`;
-    this.#end(h, 'close', outcome, staff.username, notice);
-    const line = h.messages.at(-1)!;
-    line.delivery = await this.#o.messenger.deliver(h, notice);
-    await this.#save(h);
+    let notice = '';
+    const h = await this.#staffUpdate(staff, id, (h) => {
+      notice = `Cán bộ ${this.#o.communeName(h.commune)} đã kết thúc cuộc trò chuyện. Trợ lý tự động tiếp tục hỗ trợ bạn; nhắn "gặp cán bộ" nếu cần hỏi thêm.`;
+      this.#end(h, 'close', outcome, staff.username, notice, 'waiting');
+    });
     await this.#o.audit.record(staff.username, 'handoff.close', h.id, { outcome });
-    return h;
+    return this.#sendNotice(h, notice);
   }
 
-  /** Hands back to the bot every conversation whose deadline passed (unclaimed, or left without a reply). */
+  /**
+   * Hands back to the bot every conversation whose deadline passed (unclaimed, or left without a reply). Every
+   * instance sweeps; the one whose write goes in first hands it back and tells the citizen, the others find it closed.
+   */
   async sweep(): Promise<number> {
     const now = this.#now();
-    let swept = 0;
-    for (const h of [...this.#active.values()]) {
-      if (h.deadlineAt === null || Date.parse(h.deadlineAt) > now.getTime()) continue;
-      const unclaimed = h.status === 'waiting';
-      const commune = this.#o.communeName(h.commune);
-      const notice = unclaimed
-        ? `Xin lỗi, chưa có cán bộ nào nhận câu hỏi của bạn trong giờ làm việc. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`
-        : `Xin lỗi, cán bộ ${commune} chưa trả lời được bạn. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`;
-      this.#end(h, unclaimed ? 'unclaimed' : 'timed_out', unclaimed ? 'unclaimed' : 'timed_out', SYSTEM, notice);
-      const line = h.messages.at(-1)!;
-      line.delivery = await this.#o.messenger.deliver(h, notice);
-      await this.#save(h);
-      await this.#o.audit.record(SYSTEM, `handoff.${h.outcome}`, h.id, { commune: h.commune });
-      swept++;
-    }
-    return swept;
+    const due = (h: HandoffRecord) => h.status !== 'closed' && h.deadlineAt !== null && Date.parse(h.deadlineAt) <= now.getTime();
+    // Each independently: a notice that waits to hear whether a widget is open holds up no other.
+    const swept = await Promise.all((await this.#o.repo.active()).filter(due).map((found) => this.#handBack(found, due)));
+    return swept.filter(Boolean).length;
   }
 
-  /** Personal-data deletion: the citizen's handoffs leave memory (storage deletes the records). */
-  forget(key: string): void {
-    const h = this.#active.get(key);
-    this.#active.delete(key);
-    this.#heldAfterClose.delete(key);
-    if (h) this.#announce({ ...h, status: 'closed' });
+  /** The sweeper's step for one handoff: false when it is no longer due (another instance's sweeper came first). */
+  async #handBack(found: HandoffRecord, due: (h: HandoffRecord) => boolean): Promise<boolean> {
+    let notice = '';
+    const h = await this.#update(found, (h) => {
+      if (!due(h)) return false;
+      const unclaimed = h.status === 'waiting';
+      const commune = this.#o.communeName(h.commune);
+      notice = unclaimed
+        ? `Xin lỗi, chưa có cán bộ nào nhận câu hỏi của bạn trong giờ làm việc. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`
+        : `Xin lỗi, cán bộ ${commune} chưa trả lời được bạn. Trợ lý tự động tiếp tục trả lời bạn. Bạn có thể đến UBND ${commune} trong giờ hành chính, hoặc nhắn "gặp cán bộ" để gửi lại.`;
+      this.#end(h, unclaimed ? 'unclaimed' : 'timed_out', unclaimed ? 'unclaimed' : 'timed_out', SYSTEM, notice, 'waiting');
+      return true;
+    });
+    if (!h) return false;
+    await this.#o.audit.record(SYSTEM, `handoff.${h.outcome}`, h.id, { commune: h.commune });
+    await this.#sendNotice(h, notice);
+    return true;
+  }
+
+  /** Personal-data deletion, before storage deletes the records: the inbox drops the citizen's open handoffs. */
+  async forget(key: string): Promise<void> {
+    this.#read.delete(key);
+    for (const h of await this.#o.repo.pendingFor(key)) if (h.status !== 'closed') this.#announce({ ...h, status: 'closed' });
   }
 
   // --- internals --------------------------------------------------------------------------------------------
@@ -300,15 +341,38 @@ export class HandoffService implements OwnershipGate {
     }
   }
 
-  /** Back to the bot (cancel, timeouts) or closed by an officer; the notice is the transcript's last line. */
-  #end(h: HandoffRecord, event: OwnershipEvent, outcome: NonNullable<HandoffRecord['outcome']>, author: string, notice: string): void {
+  /**
+   * Back to the bot (cancel, timeouts) or closed by an officer; the notice is the transcript's last line, 'waiting'
+   * until it is sent (a crash before that leaves it for the citizen's next message).
+   */
+  #end(
+    h: HandoffRecord,
+    event: OwnershipEvent,
+    outcome: NonNullable<HandoffRecord['outcome']>,
+    author: string,
+    notice: string,
+    delivery: 'delivered' | 'waiting',
+  ): void {
     const now = this.#now();
     this.#step(h, event);
     h.status = 'closed';
     h.outcome = outcome;
     h.closedAt = now.toISOString();
     h.deadlineAt = null;
-    h.messages.push({ ...message(now, 'bot', author === SYSTEM ? null : author, notice), delivery: 'delivered' });
+    h.messages.push({ ...message(now, 'bot', author === SYSTEM ? null : author, notice), delivery });
+  }
+
+  /** Sends the closing notice written by #end, after the write that closed the handoff went in (so once). */
+  async #sendNotice(h: HandoffRecord, notice: string): Promise<HandoffRecord> {
+    const lineId = h.messages.at(-1)!.id;
+    if ((await this.#o.messenger.deliver(h, notice)) === 'waiting') return h;
+    const marked = await this.#update(h, (current) => {
+      const line = current.messages.find((m) => m.id === lineId);
+      if (line?.delivery !== 'waiting') return false;
+      line.delivery = 'delivered';
+      return true;
+    });
+    return marked ?? h;
   }
 
   async #visible(staff: StaffIdentity, id: string): Promise<HandoffRecord> {
@@ -318,11 +382,43 @@ export class HandoffService implements OwnershipGate {
     return h;
   }
 
-  /** As #visible, the in-memory copy for an active one (the engine's turns change that copy). */
-  async #current(staff: StaffIdentity, id: string): Promise<HandoffRecord> {
-    const stored = await this.#visible(staff, id);
-    const live = this.#active.get(stored.citizenId);
-    return live?.id === id ? live : stored;
+  /** A staff action's change, on the handoff as stored (read again while another write comes first). */
+  async #staffUpdate(staff: StaffIdentity, id: string, change: (h: HandoffRecord) => void): Promise<HandoffRecord> {
+    const h = await this.#update(await this.#visible(staff, id), (h) => {
+      change(h);
+      return true;
+    });
+    if (!h) throw new AppError('unknown_conversation');
+    return h;
+  }
+
+  /**
+   * Applies `change` to a copy of `read` and writes it if the stored handoff is still at `read`'s revision; else reads
+   * it again and redoes the change. `change` returns false to write nothing (no longer applies). Resolves with what
+   * was written, or undefined when nothing was (or the handoff is gone: the citizen's data was deleted).
+   */
+  async #update(read: HandoffRecord, change: (h: HandoffRecord) => boolean): Promise<HandoffRecord | undefined> {
+    let current: HandoffRecord | undefined = read;
+    for (let conflicts = 0; current; conflicts++) {
+      if (conflicts === MAX_CONFLICTS) throw new Error(`handoff ${read.id}: ${MAX_CONFLICTS} writes lost to other instances in a row`);
+      const next = structuredClone(current);
+      if (!change(next)) return undefined;
+      const revision = current.revision ?? 0;
+      next.revision = revision + 1;
+      if (await this.#o.repo.saveIfUnchanged(next, revision)) {
+        this.#announce(next);
+        return next;
+      }
+      current = await this.#o.repo.get(read.id);
+    }
+    return undefined;
+  }
+
+  /** The citizen's handoffs as this turn's `ownerOf` read them (taken once: the next turn reads again), else read now. */
+  async #turnRead(key: string): Promise<HandoffRecord[]> {
+    const read = this.#read.get(key);
+    this.#read.delete(key);
+    return read ?? this.#o.repo.pendingFor(key);
   }
 
   #officerText(h: HandoffRecord, text: string): string {
@@ -336,26 +432,22 @@ export class HandoffService implements OwnershipGate {
     return held.map((m) => (m.from === 'officer' ? this.#officerText(h, m.text) : m.text));
   }
 
-  #hold(h: HandoffRecord): void {
-    const ids = this.#heldAfterClose.get(h.citizenId) ?? new Set<string>();
-    ids.add(h.id);
-    this.#heldAfterClose.set(h.citizenId, ids);
-  }
-
-  async #save(h: HandoffRecord): Promise<void> {
-    await this.#o.repo.save(h);
-    if (h.status === 'closed') {
-      if (this.#active.get(h.citizenId)?.id === h.id) this.#active.delete(h.citizenId);
-      if (h.messages.some((m) => m.delivery === 'waiting')) this.#hold(h);
-    } else {
-      this.#active.set(h.citizenId, h);
-    }
-    this.#announce(h);
-  }
-
+  /** Tells every instance's inbox (through the relay when there is one), once the change is stored. */
   #announce(h: Pick<HandoffRecord, 'id' | 'commune' | 'status'>): void {
-    for (const listener of this.#listeners) listener({ id: h.id, commune: h.commune, status: h.status });
+    const change: HandoffChange = { id: h.id, commune: h.commune, status: h.status };
+    if (this.#o.relay) void this.#o.relay.publish(JSON.stringify(change));
+    else this.#tell(change);
   }
+
+  #tell(change: HandoffChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+}
+
+/** Who answers, given the citizen's pending handoffs (at most one of them waiting or open). */
+function ownerIn(pending: HandoffRecord[]): Owner {
+  const active = pending.find((h) => h.status !== 'closed');
+  return active ? OWNER_OF_STATUS[active.status] : 'bot';
 }
 
 function statusOf(owner: Owner): HandoffRecord['status'] {

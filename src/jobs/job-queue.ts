@@ -1,8 +1,8 @@
 /**
- * Work that any instance may take and none takes twice: announcement deliveries, scheduled publishing, retention
- * runs, inbound Zalo events. In one process (lowdb) the in-process queue below keeps today's behaviour; with
- * PostgreSQL, pg-boss (pg-boss-queue.ts) holds the jobs in the database, and a job whose instance died is given to
- * another once its lease runs out.
+ * Work that any instance may take and none takes twice: retention runs (one per period), inbound Zalo events.
+ * (Announcement deliveries are claimed from their own table instead: src/announcements/delivery-worker.ts.) In one
+ * process (lowdb) the in-process queue below keeps today's behaviour; with PostgreSQL, pg-boss (pg-boss-queue.ts)
+ * holds the jobs in the database, and a job whose instance died is given to another once its lease runs out.
  */
 export interface JobQueue {
   /**
@@ -14,7 +14,7 @@ export interface JobQueue {
    * Adds a job. With `key`, a job of the same key that is still waiting is not added again (one that has started
    * does not count: what it does may need doing again).
    */
-  send<T extends object>(queue: string, data: T, options?: { key?: string }): Promise<void>;
+  send<T extends object>(queue: string, data: T, options?: SendOptions): Promise<void>;
   /**
    * Runs `work` unless work under the same key is running, on this instance or (PostgreSQL) any other: then `work`
    * is not run and the answer is false. `held()` turns false if the hold was lost while `work` runs (its database
@@ -25,6 +25,15 @@ export interface JobQueue {
   idle(): Promise<void>;
   /** Takes no new job; resolves when the jobs being handled here have finished. */
   stop(): Promise<void>;
+}
+
+export interface SendOptions {
+  key?: string;
+  /**
+   * With `key`: at most one job of that key per period of this many seconds (periods counted from the Unix epoch),
+   * even once the first has run: periodic work any instance may add and one does.
+   */
+  periodSeconds?: number;
 }
 
 export interface WorkOptions {
@@ -50,6 +59,8 @@ export class InProcessJobQueue implements JobQueue {
   readonly #waiting = new Map<string, { data: object; key?: string; tries: number }[]>();
   readonly #running = new Map<string, number>();
   readonly #keys = new Set<string>();
+  /** The last period a periodic key was added in. */
+  readonly #periods = new Map<string, number>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #held = new Set<string>();
   #stopping = false;
@@ -59,9 +70,14 @@ export class InProcessJobQueue implements JobQueue {
     this.#pump(queue);
   }
 
-  async send<T extends object>(queue: string, data: T, options: { key?: string } = {}): Promise<void> {
+  async send<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<void> {
     if (options.key !== undefined) {
       const keyed = `${queue}\u0000${options.key}`;
+      if (options.periodSeconds) {
+        const period = Math.floor(Date.now() / 1000 / options.periodSeconds);
+        if (this.#periods.get(keyed) === period) return;
+        this.#periods.set(keyed, period);
+      }
       if (this.#keys.has(keyed)) return;
       this.#keys.add(keyed);
     }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import type { JobQueue, WorkOptions } from './job-queue.js';
+import type { JobQueue, SendOptions, WorkOptions } from './job-queue.js';
 
 /**
  * The schema pg-boss keeps its tables in: beside the service's own schema when DATABASE_URL picks one with libpq's
@@ -95,10 +95,14 @@ export class PgBossQueue implements JobQueue {
     this.#workers.set(queue, { ids: workers, next: 0 });
   }
 
-  async send<T extends object>(queue: string, data: T, options: { key?: string } = {}): Promise<void> {
+  async send<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<void> {
     await this.#queue(queue, {});
-    // `short` allows one waiting job per key; a job without a key gets a key of its own.
-    await this.#boss.send(queue, data, { singletonKey: options.key ?? randomUUID() });
+    // `short` allows one waiting job per key; a job without a key gets a key of its own. A period is pg-boss's
+    // throttling slot (by the database's clock): one job per key and slot, whatever its state.
+    await this.#boss.send(queue, data, {
+      singletonKey: options.key ?? randomUUID(),
+      ...(options.key !== undefined && options.periodSeconds ? { singletonSeconds: options.periodSeconds } : {}),
+    });
     // One of this instance's workers looks at once (in turn, so an idle one is likely); the others at their next poll.
     const workers = this.#workers.get(queue);
     if (workers) this.#boss.notifyWorker(workers.ids[workers.next++ % workers.ids.length]!);

@@ -22,7 +22,7 @@ export const announcementsPlugin = fp<{
   storage: Pick<Storage, 'announcements' | 'deliveries' | 'citizens'>;
   communes: CommuneDirectory;
   clock: Clock;
-  config: Pick<Config, 'QUIET_HOURS' | 'ZALO_MAX_REQUESTS_PER_MINUTE'>;
+  config: Pick<Config, 'QUIET_HOURS' | 'ZALO_MAX_REQUESTS_PER_MINUTE' | 'DATABASE_URL' | 'DELIVERY_LEASE_SECONDS'>;
 }>(
   async (app, { storage, communes, clock, config }) => {
     const announcements = createAnnouncements({
@@ -32,6 +32,8 @@ export const announcementsPlugin = fp<{
       clock,
       quietHours: config.QUIET_HOURS,
       maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,
+      // PostgreSQL may be shared by several instances: work a dead one left is taken over once its lease runs out.
+      leaseMs: config.DATABASE_URL ? config.DELIVERY_LEASE_SECONDS * 1000 : null,
       zalo: app.zaloOutbound?.client ?? null,
       sentCheck: app.zaloOutbound ? new ZaloSentCheck(app.zaloOutbound.client) : null,
       web: app.webPush,

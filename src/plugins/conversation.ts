@@ -13,7 +13,7 @@ import type { LoanRates } from '../domain/knowledge/interest.js';
 import type { PovertyRules } from '../domain/poverty/types.js';
 import { ConversationEngine } from '../engine/engine.js';
 import { createQuickReplyPaging } from '../engine/quick-reply-pages.js';
-import { SessionStore } from '../engine/session-store.js';
+import { SessionStore, storedSessions } from '../engine/session-store.js';
 import type { RetrievalIndex } from '../nlu/retrieval.js';
 import type { Parser } from '../nlu/types.js';
 import { ConsentService } from '../privacy/consent.js';
@@ -73,7 +73,7 @@ export const conversationPlugin = fp<ConversationOptions>(
   async (app, { config, storage, clock, communes, answers, knowledge, knowledgeIndex, loanRates, povertyRules, parser }) => {
     const citizens = new CitizenRegistry(storage.citizens);
     const { stats } = app;
-    const communeOf = async (citizenId: string) => (await citizens.get(citizenId))?.commune ?? null;
+    const communeOf = (citizenId: string) => citizens.communeOf(citizenId);
     const consent = new ConsentService({
       registry: citizens,
       keptAnswers: storage.keptAnswers,
@@ -84,7 +84,8 @@ export const conversationPlugin = fp<ConversationOptions>(
       repo: storage.sessions,
       clock,
       idleMinutes: config.SESSION_IDLE_MINUTES,
-      shared: app.sharedState?.sessions ?? null,
+      // Redis when there is one; else, on a database other instances may use, one record per conversation there.
+      shared: app.sharedState?.sessions ?? (storage.sessions.sharedByInstances ? storedSessions(storage.sessions) : null),
     });
     await sessions.restore();
     sessions.startSnapshots(config.SESSION_SNAPSHOT_SECONDS);

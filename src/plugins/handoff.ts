@@ -51,6 +51,7 @@ export const handoffPlugin = fp<HandoffPluginOptions>(
       replyMinutes: config.HANDOFF_REPLY_MINUTES,
       audit: app.audit,
       messenger: messenger(app, storage, clock),
+      relay: app.sharedState?.handoffChanges ?? null,
       communeName,
       staffAccount: (username) => storage.staff.get(username),
       stats: app.stats,
@@ -85,7 +86,7 @@ function messenger(
   return {
     async deliver(h, text) {
       if (h.channel === 'web') {
-        return app.webPush.sendToSession(h.userId, { id: randomUUID(), replies: [{ text }] }) > 0 ? 'delivered' : 'waiting';
+        return (await app.webPush.sendToSession(h.userId, { id: randomUUID(), replies: [{ text }] })) ? 'delivered' : 'waiting';
       }
       if (!(await zaloOpen(h))) return 'waiting';
       const result = await app.zaloOutbound!.client.sendText(h.userId, text);

@@ -69,15 +69,15 @@ export class PersonalDataService {
   readonly #sessions: SessionStore;
   readonly #consent: ConsentService;
   readonly #now: () => Date;
-  readonly #forgetHandoffs: (citizenId: string) => void;
+  readonly #forgetHandoffs: (citizenId: string) => Promise<void> | void;
 
   constructor(options: {
     storage: Storage;
     sessions: SessionStore;
     consent: ConsentService;
     now: () => Date;
-    /** Drops the citizen's handoffs from the memory of the service that holds the active ones. */
-    forgetHandoffs?: (citizenId: string) => void;
+    /** Before the citizen's handoffs are deleted: the staff inbox is told they are gone. */
+    forgetHandoffs?: (citizenId: string) => Promise<void> | void;
   }) {
     this.#storage = options.storage;
     this.#sessions = options.sessions;
@@ -123,7 +123,7 @@ export class PersonalDataService {
     const heldAnswers = this.#consent.heldCount(citizenId);
     this.#consent.forget(citizenId);
     await this.#sessions.delete(citizenId);
-    this.#forgetHandoffs(citizenId);
+    await this.#forgetHandoffs(citizenId);
     const [kept, questions, sent, handedOver, events] = await Promise.all([
       keptAnswers.deleteForCitizen(citizenId),
       unanswered.deleteForCitizen(citizenId),

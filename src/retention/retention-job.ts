@@ -41,10 +41,13 @@ export class RetentionJob {
     this.#periods = options.periods;
   }
 
-  /** Runs now and then every `everyMinutes`; a run still going when the next is due is not doubled. */
-  start(everyMinutes: number, onError: (error: unknown) => void): void {
+  /**
+   * Asks for a run now and then every `everyMinutes`: `ask` adds the period's run to the job queue, whose handler
+   * calls tick(), so that of several instances one runs each period. A run still going is not doubled.
+   */
+  start(everyMinutes: number, ask: () => Promise<void>, onError: (error: unknown) => void): void {
     const run = () => {
-      this.tick().catch(onError);
+      ask().catch(onError);
     };
     run();
     this.#timer = setInterval(run, everyMinutes * 60_000);

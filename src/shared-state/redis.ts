@@ -22,7 +22,10 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * each request. Later losses of the connection are retried by ioredis; commands during them fail after a few retries.
  */
 export async function connectRedis(url: string, prefix: string, log: FastifyBaseLogger): Promise<SharedRedis> {
-  const options = { lazyConnect: true, maxRetriesPerRequest: COMMAND_RETRIES, connectTimeout: CONNECT_TIMEOUT_MS };
+  // Auto-pipelining: the commands of concurrent requests issued in one tick of the event loop go to Redis in one
+  // write and come back in one read (the session read and write of each chat turn, under load), instead of a system
+  // call each way per command.
+  const options = { lazyConnect: true, maxRetriesPerRequest: COMMAND_RETRIES, connectTimeout: CONNECT_TIMEOUT_MS, enableAutoPipelining: true };
   const client = new Redis(url, options);
   const subscribers: Redis[] = [];
   let lastError = '';
@@ -44,7 +47,8 @@ export async function connectRedis(url: string, prefix: string, log: FastifyBase
     client,
     prefix,
     subscriber() {
-      const connection = client.duplicate();
+      // Subscriber mode runs no pipelines.
+      const connection = client.duplicate({ enableAutoPipelining: false });
       connection.on('error', (error: Error) => log.warn({ err: { name: error.name, message: error.message } }, 'Redis subscriber connection error'));
       subscribers.push(connection);
       return connection;

@@ -261,6 +261,11 @@ export const handoffRecord = z.object({
   /** When the sweeper hands it back to the bot if nothing happens (null once closed). */
   deadlineAt: isoDate.nullable(),
   messages: z.array(handoffMessage),
+  /**
+   * Counts the writes (absent: 0). Several instances change one handoff (an officer's reply on one, the citizen's
+   * message on another, the sweeper on each): a write states the revision it read and loses if another came first.
+   */
+  revision: z.number().int().nonnegative().optional(),
 });
 export type HandoffRecord = z.infer<typeof handoffRecord>;
 

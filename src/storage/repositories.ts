@@ -32,6 +32,13 @@ export interface SessionRepository {
   get(key: string): Promise<SessionRecord | undefined>;
   save(record: SessionRecord): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Deletes the conversations whose last activity is before the date; returns how many. */
+  purgeIdleSince(before: Date): Promise<number>;
+  /**
+   * Whether other processes may use the same sessions (PostgreSQL: several instances, or one starting while another
+   * stops): conversations are then kept one record each (get/save/delete), never as one instance's snapshot.
+   */
+  readonly sharedByInstances: boolean;
 }
 
 export interface CitizenRepository {
@@ -41,6 +48,8 @@ export interface CitizenRepository {
   subscribersOf(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
   /** Every citizen of the given communes, subscribed or not (announcement reports count the unsubscribed). */
   inCommunes(communes: readonly string[] | 'all'): Promise<CitizenRecord[]>;
+  /** The same citizens, `size` at a time: a fan-out to 100,000 never holds them all (PostgreSQL). */
+  inCommunesChunks(communes: readonly string[] | 'all', size: number): AsyncIterable<CitizenRecord[]>;
   countSubscribers(): Promise<number>;
   delete(id: string): Promise<void>;
   /** Citizens whose last interaction is older than the date (retention). */
@@ -70,6 +79,11 @@ export interface AnnouncementRepository {
     AnnouncementRecord[]
   >;
   dueBy(at: Date): Promise<AnnouncementRecord[]>;
+  /**
+   * Saves the announcement only if the stored one still equals `expected`, in one atomic step (compare and set): of
+   * several instances making the same change (taking a due announcement), one wins. True when saved.
+   */
+  saveIf(announcement: AnnouncementRecord, expected: AnnouncementRecord): Promise<boolean>;
 }
 
 export interface DeliveryRepository {
@@ -80,6 +94,23 @@ export interface DeliveryRepository {
   inState(states: DeliveryRecord['state'][], limit?: number): Promise<DeliveryRecord[]>;
   forCitizen(citizenId: string, states?: DeliveryRecord['state'][]): Promise<DeliveryRecord[]>;
   deleteForCitizen(citizenId: string): Promise<number>;
+  /**
+   * Takes up to `limit` queued Zalo deliveries, first queued first, and marks them `sending` at `at` (attempts + 1)
+   * in one durable write; returns them as marked. Two callers, of one instance or of two, never take the same one.
+   */
+  claimQueued(limit: number, at: Date): Promise<DeliveryRecord[]>;
+  /**
+   * Hands up to `limit` deliveries left `sending` since before `before` (their sender died) to `decide`, and stores
+   * what it returns. While `decide` runs no other caller gets them (PostgreSQL: their rows stay locked); should the
+   * caller die meanwhile, they stay as they were, for another to decide.
+   */
+  decideInterrupted(
+    before: Date,
+    limit: number,
+    decide: (interrupted: DeliveryRecord[]) => Promise<DeliveryRecord[]>,
+  ): Promise<DeliveryRecord[]>;
+  /** Withdrawal: the announcement's deliveries still `queued` or `pending_window` become `skipped`; returns how many. */
+  skipWaiting(announcementId: string, reason: string, at: Date): Promise<number>;
   /** Retention: drops finished deliveries (sent, failed, skipped) last updated before the date. */
   purgeFinishedBefore(before: Date): Promise<number>;
 }
@@ -149,8 +180,15 @@ export interface HandoffRepository {
   get(id: string): Promise<HandoffRecord | undefined>;
   /** Creates or replaces the whole record (status, transcript). */
   save(handoff: HandoffRecord): Promise<void>;
-  /** Waiting and open handoffs (few: the engine keeps them in memory). */
+  /**
+   * Replaces the record only if the stored one is still at `readRevision` (absent counts as 0), as one atomic step;
+   * false when another write came first (the caller reads it again and redoes its change).
+   */
+  saveIfUnchanged(handoff: HandoffRecord, readRevision: number): Promise<boolean>;
+  /** Waiting and open handoffs (the sweeper's). */
   active(): Promise<HandoffRecord[]>;
+  /** The citizen's waiting or open handoff and their closed ones still holding replies (read on every turn). */
+  pendingFor(citizenId: string): Promise<HandoffRecord[]>;
   /** Newest first, of the given statuses; `communes` limits to those communes. */
   list(filter: { statuses: HandoffRecord['status'][]; communes?: readonly string[]; limit?: number }): Promise<HandoffRecord[]>;
   forCitizen(citizenId: string): Promise<HandoffRecord[]>;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryBatchSize } from '../../src/announcements/announcements.js';
 import { REASON } from '../../src/announcements/delivery-reasons.js';
+import type { TurnContext } from '../../src/engine/types.js';
 import {
   type AnnouncementBed,
   addManyZaloCitizens,
@@ -259,10 +260,93 @@ describe('announcement delivery', () => {
   });
 });
 
+describe('several instances on one storage (with a lease, as on PostgreSQL)', () => {
+  const LEASE_MS = 60_000;
+
+  it('publish a due announcement once and send each delivery once, each claiming batches', async () => {
+    bed = await startAnnouncementBed({ leaseMs: LEASE_MS, batchSize: 40 });
+    const users = await addManyZaloCitizens(bed, 400, COMMUNE_A, '8');
+    const second = await bed.anotherInstance();
+    const inAnHour = new Date(bed.clock.now().getTime() + 3_600_000).toISOString();
+    const created = await announce([COMMUNE_A], { scheduledAt: inAnHour });
+    bed.clock.advance(3_600_000);
+    await Promise.all([bed.module.tick(), second.tick(), bed.module.tick(), second.tick()]);
+
+    const perUser = countBy(bed.mock.messages, (m) => m.userId);
+    expect(users.every((u) => perUser[u] === 1)).toBe(true);
+    expect(bed.mock.messages).toHaveLength(400);
+    expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 400, queued: 0, sending: 0, failed: 0 });
+    const published = (await bed.storage.audit.list({ limit: 50 })).filter((e) => e.action === 'announcement.publish');
+    expect(published.map((e) => e.target)).toEqual([created.id]);
+    expect(bed.pushed.get(COMMUNE_A)).toHaveLength(1);
+  });
+
+  it('leave a delivery another instance is sending alone until its lease has run out, then decide it by the history', async () => {
+    bed = await startAnnouncementBed({ leaseMs: LEASE_MS });
+    for (const userId of ['310', '311']) await bed.addZaloCitizen(userId, COMMUNE_A);
+    const created = await announce([COMMUNE_A], { channels: ['zalo'] });
+    await bed.module.tick();
+    expect(receivers()).toEqual(['310', '311']);
+    // 311 was marked sending by an instance that died before calling Zalo.
+    const deliveries = await bed.storage.deliveries.forAnnouncement(created.id);
+    const marked = { ...deliveries.find((d) => d.citizenId === 'zalo:311')!, state: 'sending' as const, updatedAt: bed.clock.now().toISOString() };
+    await bed.storage.deliveries.update([marked]);
+    bed.mock.messages.splice(bed.mock.messages.findIndex((m) => m.userId === '311'), 1);
+
+    const other = await bed.anotherInstance();
+    bed.clock.advance(LEASE_MS - 1000);
+    await other.tick();
+    expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 1, sending: 1 });
+    expect(receivers()).toEqual(['310']);
+    bed.clock.advance(2000);
+    await other.tick();
+    expect(receivers()).toEqual(['310', '311']);
+    expect((await reportOf(created.id)).zalo!.counts).toMatchObject({ sent: 2, sending: 0, queued: 0 });
+  });
+
+  it('tell a citizen who writes to another instance about the announcements waiting for them', async () => {
+    bed = await startAnnouncementBed({ leaseMs: LEASE_MS });
+    const other = await bed.anotherInstance();
+    await bed.addZaloCitizen('410', COMMUNE_A, { lastSeenDaysAgo: 10 });
+    await announce();
+    await bed.module.tick();
+    // The announcement was published by the first instance; the citizen's message reaches the other.
+    const turn = { message: { channel: 'zalo', userId: '410', text: 'xin chào' }, now: bed.clock.now() } as unknown as TurnContext;
+    expect((await other.pendingHook.before!(turn)).map((r) => r.text)).toEqual([
+      'Bạn có 1 thông báo mới từ xã Thanh Hà:\n• Lịch rà soát hộ nghèo\nNhắn "xem thông báo" để đọc đầy đủ.',
+    ]);
+  });
+
+  it('take over an announcement left publishing once its lease has run out', async () => {
+    bed = await startAnnouncementBed({ leaseMs: LEASE_MS });
+    await bed.addZaloCitizen('320', COMMUNE_A);
+    // As a dead instance left it: publishing, no delivery written yet.
+    const at = bed.clock.now().toISOString();
+    await bed.storage.announcements.save({
+      id: 'stalled', title: 'Lịch tiêm chủng', body: 'Tiêm chủng mở rộng tại trạm y tế xã.', communes: [COMMUNE_A], channels: ['zalo', 'web'],
+      author: 'officer', createdAt: at, scheduledAt: null, publishedAt: at, status: 'publishing', withdrawnAt: null, withdrawnBy: null,
+    });
+    await bed.module.tick();
+    expect((await bed.storage.announcements.get('stalled'))!.status).toBe('publishing');
+    bed.clock.advance(LEASE_MS + 1000);
+    await bed.module.tick();
+    await bed.module.tick();
+    expect((await bed.storage.announcements.get('stalled'))!.status).toBe('published');
+    expect(receivers()).toEqual(['320']);
+  });
+});
+
 describe('delivery batches', () => {
   it('hold about 5 seconds of sending at the configured rate, within 50–2,000', () => {
     expect(deliveryBatchSize(4000)).toBe(334);
     expect(deliveryBatchSize(100)).toBe(50);
     expect(deliveryBatchSize(100_000)).toBe(2000);
+  });
+
+  it('take at most a quarter of the lease at that rate when several instances share the work', () => {
+    expect(deliveryBatchSize(4000, 300_000)).toBe(334);
+    expect(deliveryBatchSize(1200, 10_000)).toBe(50);
+    expect(deliveryBatchSize(60, 10_000)).toBe(2);
+    expect(deliveryBatchSize(1, 5_000)).toBe(1);
   });
 });

@@ -150,7 +150,8 @@ function configFor(dataDir: string, env: Record<string, string> = {}) {
 async function startWebBed(): Promise<ChannelBed> {
   const dataDir = await tempDir('conversations-web-');
   const clock = new ManualClock(DEFAULT_DATE);
-  const app: FastifyInstance = await buildApp(configFor(dataDir), { clock, storage: await openTestStorage(dataDir) });
+  const storage = await openTestStorage(dataDir);
+  const app: FastifyInstance = await buildApp(configFor(dataDir), { clock, storage });
   await app.ready();
   return {
     clock,
@@ -185,6 +186,8 @@ async function startWebBed(): Promise<ChannelBed> {
     },
     close: async () => {
       await app.close();
+      // The app leaves a storage it was given open (on PostgreSQL: a pool of connections).
+      await storage.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -248,6 +251,7 @@ async function startZaloBed(): Promise<ChannelBed> {
     },
     close: async () => {
       await app.close();
+      await storage.close();
       await mock.close();
       await rm(dataDir, { recursive: true, force: true });
     },

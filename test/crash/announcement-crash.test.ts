@@ -8,6 +8,7 @@ import { zaloCitizen } from '../support/citizens.js';
 import { readCollection } from '../support/data-files.js';
 import { type MockZalo, startMockZalo } from '../support/mock-zalo/server.js';
 import { type ServiceProcess, startServiceProcess, waitForExit } from '../support/service-process.js';
+import { finishedReport, login, postJson } from '../support/staff-http.js';
 
 /**
  * An announcement to 300 Zalo subscribers, with the service SIGKILLed twice in the middle of the fan-out: once while
@@ -48,14 +49,6 @@ const start = () =>
     ZALO_MAX_REQUESTS_PER_MINUTE: '1200',
   });
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-
-async function login(service: ServiceProcess): Promise<string> {
-  const response = await post(`${service.url}/api/staff/login`, ADMIN);
-  expect(response.status).toBe(200);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
-}
 
 /** SIGKILLs the service the moment the mock accepts its `count`-th message of the fan-out; resolves once it is dead. */
 function killAtMessage(service: ServiceProcess, count: number): Promise<void> {
@@ -69,21 +62,6 @@ function killAtMessage(service: ServiceProcess, count: number): Promise<void> {
   });
 }
 
-type Report = { announcement: { status: string }; report: { zalo: { total: number; counts: Record<string, number> } } };
-
-/** The report once nothing is queued or being sent (the service finishes the fan-out on its own). */
-async function finishedReport(service: ServiceProcess, cookie: string, id: string): Promise<Report> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const response = await fetch(`${service.url}/api/announcements/${id}`, { headers: { cookie } });
-    const body = (await response.json()) as Report;
-    const { counts } = body.report.zalo;
-    if (body.announcement.status === 'published' && counts.queued === 0 && counts.sending === 0) return body;
-    if (Date.now() > deadline) throw new Error(`fan-out not finished: ${JSON.stringify(body.report.zalo.counts)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 it(`SIGKILL at Zalo's message ${firstKill} and again at ${secondKill} of ${SUBSCRIBERS}: none lost, none doubled, the report equals what Zalo received (seed ${SEED})`, async () => {
   const now = new Date().toISOString();
   const users = Array.from({ length: SUBSCRIBERS }, (_, k) => `71000000000000${String(k).padStart(4, '0')}`);
@@ -95,10 +73,10 @@ it(`SIGKILL at Zalo's message ${firstKill} and again at ${secondKill} of ${SUBSC
 
   let service = await start();
   let killed = killAtMessage(service, firstKill);
-  const created = await post(
+  const created = await postJson(
     `${service.url}/api/announcements`,
     { title: 'Lịch chi trả trợ cấp Tết', body: 'Chi trả trợ cấp Tết cho hộ nghèo từ 8 giờ sáng thứ Hai tại UBND xã.', communes: [COMMUNE], channels: ['zalo'] },
-    { cookie: await login(service) },
+    { cookie: await login(service.url, ADMIN) },
   ).then((r) => r.json() as Promise<{ id: string }>, () => null);
   await killed;
   // An early kill may cut the 201 off; the announcement is stored before anything is sent.
@@ -111,7 +89,7 @@ it(`SIGKILL at Zalo's message ${firstKill} and again at ${secondKill} of ${SUBSC
   expect(zalo.messages.length).toBeLessThan(SUBSCRIBERS);
 
   service = await start();
-  const { report } = await finishedReport(service, await login(service), id);
+  const { report } = await finishedReport(service.url, await login(service.url, ADMIN), id);
   service.child.kill('SIGTERM');
   expect(await waitForExit(service.child)).toBe(0);
 

@@ -41,7 +41,7 @@ describe('handoffs and personal data', () => {
 
     // The officer's inbox no longer has it, and the engine no longer holds the conversation for an officer.
     expect((await bed.inject({ method: 'GET', url: `/api/staff/conversations/${id}`, cookie: officer })).statusCode).toBe(404);
-    expect(bed.app.handoffs.ownerOf(`web:${sessionId}`)).toBe('bot');
+    expect(await bed.app.handoffs.ownerOf(`web:${sessionId}`)).toBe('bot');
     // Every file as written at a graceful stop (and nothing brought back by the next start).
     await bed.restart();
     const files = await openLowdbStorage(bed.dataDir);

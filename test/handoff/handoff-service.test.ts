@@ -57,14 +57,14 @@ describe('HandoffService', () => {
   it('an officer who claims and leaves the citizen without a reply hands the conversation back (timed_out)', async () => {
     const service = build();
     const h = await service.request({ channel: 'zalo', userId: 'u1', commune: '10813', topic: 'loans', transcript: [{ from: 'citizen', text: 'Hỏi' }] });
-    expect(service.ownerOf('zalo:u1')).toBe('waiting');
+    expect(await service.ownerOf('zalo:u1')).toBe('waiting');
     await service.claim(officer, h.id);
-    expect(service.ownerOf('zalo:u1')).toBe('officer');
+    expect(await service.ownerOf('zalo:u1')).toBe('officer');
     clock.advance(29 * 60_000);
     expect(await service.sweep()).toBe(0);
     clock.advance(60_000);
     expect(await service.sweep()).toBe(1);
-    expect(service.ownerOf('zalo:u1')).toBe('bot');
+    expect(await service.ownerOf('zalo:u1')).toBe('bot');
     expect(sent.at(-1)).toMatch(/cán bộ xã Thanh Hà chưa trả lời được bạn/);
     expect(await storage.handoffs.get(h.id)).toMatchObject({ status: 'closed', outcome: 'timed_out', deadlineAt: null });
     expect((await storage.audit.list({ limit: 10 })).map((e) => e.action)).toContain('handoff.timed_out');
@@ -100,7 +100,7 @@ describe('HandoffService', () => {
     const h = await build().request({ channel: 'zalo', userId: 'u1', commune: '10813', topic: null, transcript: [] });
     const again = build();
     await again.start();
-    expect(again.ownerOf('zalo:u1')).toBe('waiting');
+    expect(await again.ownerOf('zalo:u1')).toBe('waiting');
     clock.advance(60 * 60_000);
     expect(await again.sweep()).toBe(1);
     expect(await storage.handoffs.get(h.id)).toMatchObject({ status: 'closed', outcome: 'unclaimed' });

@@ -66,6 +66,19 @@ describe('in-process job queue (one instance)', () => {
     expect(await running).toBe(true);
     expect(await queue.tryExclusive('citizen-1', async () => {})).toBe(true);
   });
+
+  it('adds a periodic keyed job once per period, even after it has run', async () => {
+    const queue: JobQueue = new InProcessJobQueue();
+    let runs = 0;
+    await queue.work('retention', async () => {
+      runs++;
+    });
+    for (let i = 0; i < 3; i++) {
+      await queue.send('retention', {}, { key: 'run', periodSeconds: 3600 });
+      await queue.idle();
+    }
+    expect(runs).toBe(1);
+  });
 });
 
 describe('pg-boss job queue shared by instances (PostgreSQL)', () => {
@@ -148,6 +161,27 @@ describe('pg-boss job queue shared by instances (PostgreSQL)', () => {
     expect(heldAfter).toBe(false);
     expect(await b.tryExclusive('citizen-3', async () => {})).toBe(true);
     expect(await dying).toBe(true);
+  }, 120_000);
+
+  it('a periodic keyed job runs once per period across instances, even after it has run', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const runs: string[] = [];
+    const handler = async ({ tag }: { tag: string }) => {
+      runs.push(tag);
+    };
+    await a.work('retention', handler);
+    await b.work('retention', handler);
+    const addRun = () => Promise.all([a, b].map((q) => q.send('retention', { tag: 'run' }, { key: 'run', periodSeconds: 3600 })));
+    await addRun();
+    await until(() => runs.length === 1);
+    // Added again by both once it has run: still the same period, so not added.
+    await addRun();
+    // Then a job of another key, taken after any job added before it.
+    await a.send('retention', { tag: 'marker' }, { key: 'marker' });
+    await until(() => runs.includes('marker'));
+    expect(runs).toEqual(['run', 'marker']);
+    // Their connections back before the next test (the database server is shared).
+    await Promise.all([a.stop(), b.stop()]);
   }, 120_000);
 
   it('gives the job of an instance that died to another once its lease has run out', async () => {

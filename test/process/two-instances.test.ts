@@ -9,6 +9,7 @@ import { createTestDatabase } from '../support/postgres-db.js';
 import { dropPrefix, openTestRedis } from '../support/redis.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from '../support/round-robin-proxy.js';
 import { type ServiceProcess, startServiceProcess, waitForExit } from '../support/service-process.js';
+import { sharedInstanceEnv } from '../support/staff-http.js';
 
 /**
  * Two processes of the built service behind a round-robin proxy (as behind nginx), sharing Redis (each test run a
@@ -37,12 +38,7 @@ beforeAll(async () => {
     startServiceProcess({
       ...zalo.env(),
       ...(await storageEnv()),
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: redis.prefix,
-      WIDGET_SESSION_SECRET: 'both-instances-share-this-secret-0123456789',
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      QUIET_HOURS: '',
+      ...sharedInstanceEnv(redis.prefix, ADMIN),
     });
   // One after the other: the first creates the schema, the second finds it (they may also race; see the storage tests).
   instances = [await start(), await start()];

@@ -2,18 +2,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebPushHub } from '../../src/channels/web/push-hub.js';
-import { inProcessRefreshLock, type RefreshLock, ZaloTokenManager } from '../../src/channels/zalo/token-manager.js';
+import { inProcessRefreshLock, } from '../../src/channels/zalo/token-manager.js';
 import { ManualClock } from '../../src/clock.js';
-import { loadConfig, zaloSettings } from '../../src/config.js';
 import { SessionStore } from '../../src/engine/session-store.js';
+import { RedisBroadcast } from '../../src/shared-state/redis-broadcast.js';
 import { RedisAddressBudget } from '../../src/shared-state/redis-budget.js';
-import { RedisPushRelay } from '../../src/shared-state/redis-push-relay.js';
 import { RedisRefreshLock } from '../../src/shared-state/redis-refresh-lock.js';
 import { RedisSessions } from '../../src/shared-state/redis-sessions.js';
-import type { TokenRecord } from '../../src/storage/records.js';
-import type { SessionRepository, TokenRepository } from '../../src/storage/repositories.js';
-import { MockZalo } from '../support/mock-zalo/server.js';
+import type { SessionRepository, } from '../../src/storage/repositories.js';
 import { openTestRedis } from '../support/redis.js';
+import { raceTokenRefresh } from './support/token-race.js';
 
 /** Two instances of the service are simulated by two objects of each kind sharing one Redis prefix. */
 const redis = await openTestRedis('shared-state');
@@ -38,7 +36,7 @@ describe('state shared by instances through Redis', () => {
 
   it("pushes an announcement to a widget whose socket another instance holds", async () => {
     const shared = scoped();
-    const [a, b] = [new WebPushHub(new RedisPushRelay(shared, log)), new WebPushHub(new RedisPushRelay(shared, log))];
+    const [a, b] = [new WebPushHub(new RedisBroadcast(shared, log, 'widget-push')), new WebPushHub(new RedisBroadcast(shared, log, 'widget-push'))];
     await Promise.all([a.start(), b.start()]);
     const onB: string[] = [];
     const onA: string[] = [];
@@ -77,35 +75,9 @@ describe('state shared by instances through Redis', () => {
 });
 
 describe('Zalo token refresh raced by two instances', () => {
-  /** Two token managers (two instances) over one stored pair, as two instances over one database. */
-  async function race(lock: () => RefreshLock) {
-    const mock = await MockZalo.start({ clock: new ManualClock() });
-    try {
-      const settings = zaloSettings(loadConfig({ ...mock.env(), LOG_LEVEL: 'silent' }))!;
-      let stored: TokenRecord | undefined;
-      const repo: TokenRepository = {
-        get: async () => stored,
-        save: async (record) => {
-          stored = record;
-        },
-      };
-      const clock = mock.clock;
-      const [a, b] = [
-        new ZaloTokenManager({ settings, repo, clock, log, lock: lock() }),
-        new ZaloTokenManager({ settings, repo, clock, log, lock: lock() }),
-      ];
-      await Promise.all([a.load(), b.load()]);
-      const rejected = settings.accessToken!;
-      const tokens = await Promise.allSettled([a.refresh(rejected), b.refresh(rejected)]);
-      return { tokens, requests: mock.tokenRequests, current: mock.currentRefreshToken, stored };
-    } finally {
-      await mock.close();
-    }
-  }
-
   it('spends the single-use refresh token once; the second instance takes the pair the first stored', async () => {
     const shared = scoped();
-    const { tokens, requests, current, stored } = await race(() => new RedisRefreshLock(shared, log));
+    const { tokens, requests, current, stored } = await raceTokenRefresh(() => new RedisRefreshLock(shared, log));
     expect(requests.map((r) => r.accepted)).toEqual([true]);
     expect(tokens.map((t) => t.status)).toEqual(['fulfilled', 'fulfilled']);
     const [first, second] = tokens as PromiseFulfilledResult<string>[];
@@ -114,7 +86,7 @@ describe('Zalo token refresh raced by two instances', () => {
   });
 
   it('(without the shared lock the second instance spends the dead token and Zalo refuses it)', async () => {
-    const { requests } = await race(() => inProcessRefreshLock);
+    const { requests } = await raceTokenRefresh(() => inProcessRefreshLock);
     expect(requests.map((r) => r.accepted)).toEqual([true, false]);
   });
 });

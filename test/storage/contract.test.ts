@@ -93,6 +93,13 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect(await storage.sessions.get('web:a')).toBeUndefined();
       expect(ids(await (await adapter.reopen()).sessions.loadAll())).toEqual(['web:b']);
     });
+
+    it('purges the conversations idle since before a date', async () => {
+      await storage.sessions.save(session('web:old', at(1)));
+      await storage.sessions.save(session('web:new', at(10)));
+      expect(await storage.sessions.purgeIdleSince(new Date(at(5)))).toBe(1);
+      expect(ids(await storage.sessions.loadAll())).toEqual(['web:new']);
+    });
   });
 
   describe('citizens', () => {
@@ -118,6 +125,18 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect(sortedIds(await storage.citizens.inCommunes(['xa-a']))).toEqual(['web:a', 'web:c']);
       expect(sortedIds(await storage.citizens.inCommunes('all'))).toEqual(['web:a', 'web:b', 'web:c']);
       expect(await storage.citizens.countSubscribers()).toBe(2);
+    });
+
+    it('gives the citizens of communes in chunks, each once', async () => {
+      await storage.citizens.save(citizen('e', 'xa-a'));
+      const chunks: string[][] = [];
+      for await (const chunk of storage.citizens.inCommunesChunks('all', 2)) chunks.push(ids(chunk));
+      expect(chunks.map((c) => c.length)).toEqual([2, 2]);
+      expect(chunks.flat().sort()).toEqual(['web:a', 'web:b', 'web:c', 'web:e']);
+      const ofA: string[] = [];
+      for await (const chunk of storage.citizens.inCommunesChunks(['xa-a'], 10)) ofA.push(...ids(chunk));
+      expect(ofA.sort()).toEqual(['web:a', 'web:c', 'web:e']);
+      for await (const chunk of storage.citizens.inCommunesChunks(['xa-z'], 10)) expect(chunk).toEqual([]);
     });
 
     it('follows a change of commune or subscription', async () => {
@@ -231,6 +250,19 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect(await storage.announcements.dueBy(new Date(at(200)))).toEqual([]);
       expect(await storage.announcements.get('a4')).toEqual(published);
     });
+
+    it('saves only over the record expected: of two racing changes, one wins', async () => {
+      const scheduled = (await storage.announcements.get('a4'))!;
+      const publishing = { ...scheduled, status: 'publishing' as const, publishedAt: at(100) };
+      const wins = await Promise.all([0, 1].map(() => storage.announcements.saveIf(publishing, scheduled)));
+      expect(wins.sort()).toEqual([false, true]);
+      expect(await (await adapter.reopen()).announcements.get('a4')).toEqual(publishing);
+      // Compared whole, whatever the order of its fields.
+      const reordered = Object.fromEntries(Object.entries(publishing).reverse()) as typeof publishing;
+      expect(await storage.announcements.saveIf({ ...publishing, status: 'published' }, reordered)).toBe(true);
+      expect(await storage.announcements.saveIf({ ...publishing, status: 'withdrawn' }, publishing)).toBe(false);
+      expect((await storage.announcements.get('a4'))!.status).toBe('published');
+    });
   });
 
   describe('deliveries', () => {
@@ -254,6 +286,76 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect((await storage.deliveries.inState(['sending'])).length).toBe(2499);
       expect(ids(await storage.deliveries.inState(['sent']))).toEqual(['big|zalo:0']);
       expect(ids((await storage.deliveries.forAnnouncement('big')).slice(0, 3))).toEqual(['big|zalo:0', 'big|zalo:1', 'big|zalo:2']);
+    });
+
+    it('claims queued Zalo deliveries first queued first, marking them sending; two claims never share one', async () => {
+      const web = { ...delivery('a1', 'web:1'), channel: 'web' as const };
+      await storage.deliveries.enqueue([delivery('a1', 'zalo:1'), web, delivery('a1', 'zalo:2', 'sent'), delivery('a1', 'zalo:3'), delivery('a2', 'zalo:1')]);
+      const claimed = await storage.deliveries.claimQueued(2, new Date(at(5)));
+      expect(claimed).toEqual([
+        { ...delivery('a1', 'zalo:1'), state: 'sending', attempts: 1, updatedAt: at(5) },
+        { ...delivery('a1', 'zalo:3'), state: 'sending', attempts: 1, updatedAt: at(5) },
+      ]);
+      expect(await (await adapter.reopen()).deliveries.forCitizen('zalo:1', ['sending'])).toEqual([claimed[0]]);
+      expect(ids(await storage.deliveries.claimQueued(5, new Date(at(6))))).toEqual(['a2|zalo:1']);
+      expect(await storage.deliveries.claimQueued(5, new Date(at(6)))).toEqual([]);
+
+      const many = Array.from({ length: 300 }, (_, i) => delivery('big', `zalo:${i}`));
+      await storage.deliveries.enqueue(many);
+      // Concurrent claims (on PostgreSQL each on a connection of its own, as two instances would be).
+      const racing = await Promise.all([0, 1, 2, 3].map(() => storage.deliveries.claimQueued(100, new Date(at(7)))));
+      const taken = racing.flatMap(ids);
+      expect(taken).toHaveLength(300);
+      expect(new Set(taken).size).toBe(300);
+    });
+
+    it('hands deliveries left sending before a time to one decider at a time, and stores its decision', async () => {
+      await storage.deliveries.enqueue([
+        delivery('a1', 'zalo:1', 'sending', at(1)),
+        delivery('a1', 'zalo:2', 'sending', at(1)),
+        delivery('a1', 'zalo:3', 'sending', at(10)),
+      ]);
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const seen: string[][] = [];
+      const first = storage.deliveries.decideInterrupted(new Date(at(5)), 10, async (interrupted) => {
+        seen.push(ids(interrupted));
+        await held;
+        return interrupted.map((d) => ({ ...d, state: 'sent' as const, updatedAt: at(6) }));
+      });
+      // While the first decides, a second caller gets none of them (on PostgreSQL another connection, as another
+      // instance would be).
+      await expect.poll(() => seen.length).toBe(1);
+      expect(await storage.deliveries.decideInterrupted(new Date(at(5)), 10, async (d) => d)).toEqual([]);
+      release();
+      expect(ids(await first)).toEqual(['a1|zalo:1', 'a1|zalo:2']);
+      expect(seen).toEqual([['a1|zalo:1', 'a1|zalo:2']]);
+      expect(ids(await (await adapter.reopen()).deliveries.inState(['sent']))).toEqual(['a1|zalo:1', 'a1|zalo:2']);
+      // A decider that fails leaves them as they were.
+      await expect(
+        storage.deliveries.decideInterrupted(new Date(at(20)), 10, async () => {
+          throw new Error('Zalo unreachable');
+        }),
+      ).rejects.toThrow('Zalo unreachable');
+      expect(await storage.deliveries.inState(['sending'])).toEqual([delivery('a1', 'zalo:3', 'sending', at(10))]);
+    });
+
+    it("skips a withdrawn announcement's queued and pending deliveries, no others", async () => {
+      await storage.deliveries.enqueue([
+        delivery('a1', 'zalo:1'),
+        delivery('a1', 'zalo:2', 'pending_window'),
+        delivery('a1', 'zalo:3', 'sent'),
+        delivery('a1', 'zalo:4', 'sending'),
+        delivery('a2', 'zalo:1'),
+      ]);
+      expect(await storage.deliveries.skipWaiting('a1', 'withdrawn', new Date(at(3)))).toBe(2);
+      expect(await (await adapter.reopen()).deliveries.inState(['skipped'])).toEqual([
+        { ...delivery('a1', 'zalo:1'), state: 'skipped', reason: 'withdrawn', updatedAt: at(3) },
+        { ...delivery('a1', 'zalo:2', 'pending_window'), state: 'skipped', reason: 'withdrawn', updatedAt: at(3) },
+      ]);
+      expect(ids(await storage.deliveries.claimQueued(10, new Date(at(4))))).toEqual(['a2|zalo:1']);
     });
 
     it("finds, deletes and purges a citizen's deliveries", async () => {

@@ -49,6 +49,29 @@ export function handoffRepositoryContract(name: string, open: () => Promise<{ st
       expect((await storage.handoffs.active()).map((h) => h.id).sort()).toEqual(['new', 'old', 'other']);
     });
 
+    it('writes over the revision read only: a second writer from the same revision loses', async () => {
+      const { storage } = await open();
+      await storage.handoffs.save(handoff('a'));
+      expect(await storage.handoffs.saveIfUnchanged(handoff('a', { status: 'open', revision: 1 }), 0)).toBe(true);
+      expect(await storage.handoffs.saveIfUnchanged(handoff('a', { status: 'closed', revision: 1 }), 0)).toBe(false);
+      expect(await storage.handoffs.get('a')).toMatchObject({ status: 'open', revision: 1 });
+      expect(await storage.handoffs.saveIfUnchanged(handoff('a', { status: 'closed', revision: 2 }), 1)).toBe(true);
+      expect(await storage.handoffs.saveIfUnchanged(handoff('missing', { revision: 1 }), 0)).toBe(false);
+    });
+
+    it('gives a citizen’s pending handoffs: active, or closed with a reply still waiting', async () => {
+      const { storage } = await open();
+      const closed = { status: 'closed' as const, closedAt: '2026-12-06T01:00:00.000Z', outcome: 'answered' as const, citizenId: 'web:x' };
+      await storage.handoffs.save(handoff('active', { citizenId: 'web:x' }));
+      await storage.handoffs.save(handoff('done', closed));
+      const waiting = { id: 'w', at: '2026-12-06T01:00:00.000Z', from: 'officer' as const, author: 'canbo', text: 'Chào bác', delivery: 'waiting' as const };
+      await storage.handoffs.save(handoff('holding', { ...closed, messages: [waiting] }));
+      await storage.handoffs.save(handoff('someone-else'));
+      expect((await storage.handoffs.pendingFor('web:x')).map((h) => h.id).sort()).toEqual(['active', 'holding']);
+      await storage.handoffs.save(handoff('holding', { ...closed, messages: [{ ...waiting, delivery: 'delivered' }] }));
+      expect((await storage.handoffs.pendingFor('web:x')).map((h) => h.id)).toEqual(['active']);
+    });
+
     it('finds and deletes a citizen’s handoffs, and purges those closed before a date', async () => {
       const { storage } = await open();
       await storage.handoffs.save(handoff('a'));

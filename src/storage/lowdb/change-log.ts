@@ -6,6 +6,8 @@ import { StorageError } from '../errors.js';
 
 const openFd = promisify(open);
 const appendFd = promisify(appendFile);
+/** Lines per write of an append. */
+const APPEND_LINES = 1000;
 const ftruncateFd = promisify(ftruncate);
 
 /** Changes to append, one line each: the record as put, or `null` for a record deleted. */
@@ -69,22 +71,35 @@ export class ChangeLog<T extends { id: string }> {
     return this.#lines;
   }
 
-  /** Appends one line per change in a single write; resolves once the write has returned. */
+  /**
+   * Appends one line per change, APPEND_LINES lines a write (a fan-out's 100,000 deliveries would otherwise be built
+   * as one string of tens of megabytes, then copied into a buffer); resolves once every write has returned. Should
+   * one fail, the next append first cuts the file back to where this one began.
+   */
   async append(changes: Changes<T>): Promise<void> {
     if (!changes.size) return;
-    const lines: string[] = [];
-    for (const [id, record] of changes) lines.push(record ? `{"put":${JSON.stringify(record)}}\n` : `{"del":${JSON.stringify(id)}}\n`);
-    const bytes = Buffer.from(lines.join(''));
     const fd = await this.#open();
     if (this.#torn) await ftruncateFd(fd, this.#bytes);
     this.#torn = false;
-    try {
+    let written = 0;
+    let lines: string[] = [];
+    const flush = async () => {
+      const bytes = Buffer.from(lines.join(''));
+      lines = [];
       await appendFd(fd, bytes);
+      written += bytes.length;
+    };
+    try {
+      for (const [id, record] of changes) {
+        lines.push(record ? `{"put":${JSON.stringify(record)}}\n` : `{"del":${JSON.stringify(id)}}\n`);
+        if (lines.length === APPEND_LINES) await flush();
+      }
+      if (lines.length) await flush();
     } catch (error) {
       this.#torn = true;
       throw error;
     }
-    this.#bytes += bytes.length;
+    this.#bytes += written;
     this.#lines += changes.size;
   }
 

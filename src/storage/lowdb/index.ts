@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import {
   type AnnouncementRecord,
@@ -32,9 +33,9 @@ import {
 } from '../records.js';
 import type { Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
+import { lowdbDeliveries } from './deliveries.js';
 import { JsonCollection } from './json-collection.js';
 
-const FINISHED_DELIVERY_STATES = new Set<DeliveryRecord['state']>(['sent', 'failed', 'skipped']);
 const olderThan = (iso: string, before: Date) => Date.parse(iso) < before.getTime();
 const newestFirst = <T extends { createdAt?: string; at?: string }>(a: T, b: T) =>
   (b.createdAt ?? b.at ?? '').localeCompare(a.createdAt ?? a.at ?? '');
@@ -101,12 +102,37 @@ export async function readLowdbRecords(dataDir: string): Promise<{ [K in keyof S
   };
 }
 
+/**
+ * A collection's records grouped by a key, rebuilt on the first read after a change: for lookups made on every turn
+ * (a citizen's handoffs) of a collection written far less often. The caller reports each change.
+ */
+function groupedBy<T extends { id: string }>(collection: JsonCollection<T>, keyOf: (record: T) => string) {
+  let groups: Map<string, T[]> | null = null;
+  return {
+    of(key: string): T[] {
+      if (!groups) {
+        groups = new Map();
+        for (const record of collection.values()) {
+          const group = groups.get(keyOf(record));
+          if (group) group.push(record);
+          else groups.set(keyOf(record), [record]);
+        }
+      }
+      return groups.get(key) ?? [];
+    },
+    changed(): void {
+      groups = null;
+    },
+  };
+}
+
 /** The embedded default: one lowdb JSON file per collection under DATA_DIR (plus a change log for some). */
 export async function openLowdbStorage(dataDir: string): Promise<Storage> {
   const c = await openCollections(dataDir);
   const { sessions, citizens, journal, announcements, deliveries, staff, staffSessions, audit, tokens, keptAnswers: kept, unanswered } = c;
   const { stats, handoffs, knowledgeDrafts: drafts } = c;
   const all = Object.values(c);
+  const byCitizen = groupedBy(handoffs, (h) => h.citizenId);
   const flush = async () => {
     await Promise.all(all.map((c) => c.flush()));
   };
@@ -118,6 +144,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
       get: async (key) => sessions.get(key),
       save: (record) => sessions.put(record),
       delete: (key) => sessions.delete(key),
+      purgeIdleSince: (before) => sessions.deleteWhere((s) => olderThan(s.lastActiveAt, before)),
+      sharedByInstances: false,
     },
     citizens: {
       get: async (id) => citizens.get(id),
@@ -131,6 +159,11 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
         await citizens.delete(id);
         // Erasure: every earlier version of the record in the log must leave the disk too.
         await citizens.compact();
+      },
+      inCommunesChunks: async function* (communes, size) {
+        // The records are in memory already: the chunks are slices of one list of references.
+        const all = citizens.filter((c) => c.commune !== null && (communes === 'all' || communes.includes(c.commune)));
+        for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
       },
       idleSince: async (before) => citizens.filter((c) => olderThan(c.lastInteractionAt, before)),
     },
@@ -175,38 +208,18 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
           .filter((a) => (!status || status.includes(a.status)) && (!communes || addressedTo(a.communes, communes)))
           .sort(newestFirst)
           .slice(0, limit ?? Number.POSITIVE_INFINITY),
+      saveIf: async (announcement, expected) => {
+        if (!isDeepStrictEqual(announcements.get(announcement.id), expected)) return false;
+        // Checked and set before the first await: of two callers in this process, one wins.
+        await announcements.put(announcement);
+        return true;
+      },
       dueBy: async (at) =>
         announcements.filter(
           (a) => a.status === 'scheduled' && a.scheduledAt !== null && Date.parse(a.scheduledAt) <= at.getTime(),
         ),
     },
-    deliveries: {
-      enqueue: async (records) => {
-        const fresh = records.filter((r) => !deliveries.get(r.id));
-        if (fresh.length) await deliveries.putMany(fresh);
-        return fresh.length;
-      },
-      update: (records) => deliveries.putMany(records),
-      forAnnouncement: async (id) => deliveries.filter((d) => d.announcementId === id),
-      inState: async (states, limit) => {
-        const out: DeliveryRecord[] = [];
-        for (const d of deliveries.values()) {
-          if (states.includes(d.state)) out.push(d);
-          if (limit !== undefined && out.length >= limit) break;
-        }
-        return out;
-      },
-      forCitizen: async (citizenId, states) =>
-        deliveries.filter((d) => d.citizenId === citizenId && (!states || states.includes(d.state))),
-      deleteForCitizen: async (citizenId) => {
-        const removed = await deliveries.deleteWhere((d) => d.citizenId === citizenId);
-        // Erasure: the log's earlier lines (and the deletions, whose ids name the citizen) must leave the disk too.
-        await deliveries.compact();
-        return removed;
-      },
-      purgeFinishedBefore: (before) =>
-        deliveries.deleteWhere((d) => FINISHED_DELIVERY_STATES.has(d.state) && olderThan(d.updatedAt, before)),
-    },
+    deliveries: lowdbDeliveries(deliveries),
     staff: {
       get: async (username) => staff.get(username),
       list: async () => [...staff.values()],
@@ -252,16 +265,35 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
     },
     handoffs: {
       get: async (id) => handoffs.get(id),
-      save: (h) => handoffs.put(h),
+      save: (h) => {
+        byCitizen.changed();
+        return handoffs.put(h);
+      },
+      // One process (nothing locks DATA_DIR): checking and replacing before the first await is one atomic step.
+      saveIfUnchanged: async (h, readRevision) => {
+        const stored = handoffs.get(h.id);
+        if (!stored || (stored.revision ?? 0) !== readRevision) return false;
+        byCitizen.changed();
+        await handoffs.put(h);
+        return true;
+      },
       active: async () => handoffs.filter((h) => h.status !== 'closed'),
+      pendingFor: async (citizenId) =>
+        byCitizen.of(citizenId).filter((h) => h.status !== 'closed' || h.messages.some((m) => m.delivery === 'waiting')),
       list: async ({ statuses, communes, limit }) =>
         handoffs
           .filter((h) => statuses.includes(h.status) && (!communes || communes.includes(h.commune)))
           .sort(newestFirst)
           .slice(0, limit ?? Number.POSITIVE_INFINITY),
       forCitizen: async (citizenId) => handoffs.filter((h) => h.citizenId === citizenId),
-      deleteForCitizen: (citizenId) => handoffs.deleteWhere((h) => h.citizenId === citizenId),
-      purgeClosedBefore: (before) => handoffs.deleteWhere((h) => h.closedAt !== null && olderThan(h.closedAt, before)),
+      deleteForCitizen: (citizenId) => {
+        byCitizen.changed();
+        return handoffs.deleteWhere((h) => h.citizenId === citizenId);
+      },
+      purgeClosedBefore: (before) => {
+        byCitizen.changed();
+        return handoffs.deleteWhere((h) => h.closedAt !== null && olderThan(h.closedAt, before));
+      },
     },
     knowledgeDrafts: {
       add: (d) => drafts.put(d),

@@ -17,10 +17,11 @@ import {
   tokenRecord,
   unansweredRecord,
 } from '../records.js';
-import type { Storage } from '../repositories.js';
+import type { StatIncrement, Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
+import { groupCommit } from './group-commit.js';
 import { type MigrationLog, migrate } from './migrate.js';
-import { storableParams, Table, toJson, transaction } from './table.js';
+import { storable, storableParams, Table, toJson, transaction } from './table.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
@@ -80,6 +81,24 @@ export function postgresStorage(pool: pg.Pool): Storage {
   const putAll = <T extends { id: string }>(table: Table<T>, records: T[], conflict: 'replace' | 'keep') =>
     records.length ? transaction(pool, (client) => table.putMany(client, records, conflict)) : Promise.resolve(0);
 
+  // Nearly every turn adds to a counter, most of them to the same few rows: the increments of concurrent turns go
+  // as one statement, summed, rather than one statement each queueing on the row's lock.
+  const addStats = groupCommit<StatIncrement>(async (increments) => {
+    // One row per counter in the statement (ON CONFLICT may not touch a row twice), summed into what is stored.
+    const sums = sumIncrements(increments);
+    if (!sums.length) return;
+    await pool.query(
+      `INSERT INTO stats (id, record)
+       SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) AS a(r)
+       ON CONFLICT (id) DO UPDATE SET record = stats.record
+         || jsonb_build_object('count', (stats.record->>'count')::bigint + (excluded.record->>'count')::bigint)
+         || CASE WHEN excluded.record ? 'seconds'
+              THEN jsonb_build_object('seconds', coalesce((stats.record->>'seconds')::numeric, 0) + (excluded.record->>'seconds')::numeric)
+              ELSE '{}'::jsonb END`,
+      [toJson(sums)],
+    );
+  });
+
   return {
     sessions: {
       loadAll: () => t.sessions.select(pool),
@@ -95,6 +114,8 @@ export function postgresStorage(pool: pg.Pool): Storage {
       delete: async (key) => {
         await t.sessions.deleteWhere(pool, 'id = $1', [key]);
       },
+      purgeIdleSince: (before) => t.sessions.deleteWhere(pool, 'last_active_at < $1', [iso(before)]),
+      sharedByInstances: true,
     },
     citizens: {
       get: (id) => t.citizens.get(pool, id),
@@ -106,6 +127,16 @@ export function postgresStorage(pool: pg.Pool): Storage {
       countSubscribers: () => t.citizens.count(pool, 'subscribed'),
       delete: async (id) => {
         await t.citizens.deleteWhere(pool, 'id = $1', [id]);
+      },
+      inCommunesChunks: async function* (communes, size) {
+        // Keyset pages by id: each a short query, however many citizens there are.
+        let after: string | null = null;
+        for (;;) {
+          const page = await t.citizens.select(pool, `${IN_COMMUNES} AND ($2::text IS NULL OR id > $2)`, [communeList(communes), after], limited('id', size));
+          if (page.length) yield page;
+          if (page.length < size) return;
+          after = page.at(-1)!.id;
+        }
       },
       idleSince: (before) => t.citizens.select(pool, 'last_interaction_at < $1', [iso(before)]),
     },
@@ -154,6 +185,15 @@ export function postgresStorage(pool: pg.Pool): Storage {
           [status ?? null, communes ? [...communes] : null],
           limited('created_at DESC, seq', limit),
         ),
+      saveIf: async (announcement, expected) => {
+        // jsonb equality: the same fields and values, whatever their order.
+        const result = await pool.query('UPDATE announcements SET record = $2 WHERE id = $1 AND record = $3::jsonb', [
+          storable(announcement.id),
+          toJson(announcement),
+          toJson(expected),
+        ]);
+        return result.rowCount === 1;
+      },
       dueBy: (at) => t.announcements.select(pool, "status = 'scheduled' AND scheduled_at <= $1", [iso(at)]),
     },
     deliveries: {
@@ -172,6 +212,43 @@ export function postgresStorage(pool: pg.Pool): Storage {
       forCitizen: (citizenId, states) =>
         t.deliveries.select(pool, 'citizen_id = $1 AND ($2::text[] IS NULL OR state = ANY($2))', [citizenId, states ?? null]),
       deleteForCitizen: (citizenId) => t.deliveries.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
+      claimQueued: async (limit, at) => {
+        // SKIP LOCKED: instances claiming at once each take other rows, none waits for another's.
+        const { rows } = await pool.query(
+          `WITH claimed AS (
+             SELECT id FROM deliveries WHERE state = 'queued' AND record->>'channel' = 'zalo'
+             ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+           )
+           UPDATE deliveries d SET record = d.record || jsonb_build_object(
+             'state', 'sending', 'attempts', (d.record->>'attempts')::int + 1, 'updatedAt', $2::text)
+           FROM claimed WHERE d.id = claimed.id
+           RETURNING d.id, d.record, d.seq`,
+          [Math.max(0, Math.floor(limit)), iso(at)],
+        );
+        return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => t.deliveries.parse(row));
+      },
+      decideInterrupted: (before, limit, decide) =>
+        // The rows stay locked while `decide` asks Zalo: a connection lost with its instance rolls back and frees them.
+        transaction(pool, async (client) => {
+          const interrupted = await t.deliveries.select(
+            client,
+            "state = 'sending' AND updated_at < $1",
+            [iso(before)],
+            `${limited('seq', limit)} FOR UPDATE SKIP LOCKED`,
+          );
+          if (!interrupted.length) return [];
+          const decided = await decide(interrupted);
+          await t.deliveries.putMany(client, decided, 'replace');
+          return decided;
+        }),
+      skipWaiting: async (announcementId, reason, at) => {
+        const result = await pool.query(
+          `UPDATE deliveries SET record = record || jsonb_build_object('state', 'skipped', 'reason', $2::text, 'updatedAt', $3::text)
+           WHERE announcement_id = $1 AND state IN ('queued', 'pending_window')`,
+          storableParams([announcementId, reason, iso(at)]),
+        );
+        return result.rowCount ?? 0;
+      },
       purgeFinishedBefore: (before) => t.deliveries.deleteWhere(pool, `${FINISHED} AND updated_at < $1`, [iso(before)]),
     },
     staff: {
@@ -231,21 +308,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
       purgeBefore: (before) => t.unanswered.deleteWhere(pool, 'at < $1', [iso(before)]),
     },
     stats: {
-      add: async (increments) => {
-        // One row per counter in the statement (ON CONFLICT may not touch a row twice), summed into what is stored.
-        const sums = sumIncrements(increments);
-        if (!sums.length) return;
-        await pool.query(
-          `INSERT INTO stats (id, record)
-           SELECT r->>'id', r FROM jsonb_array_elements($1::jsonb) AS a(r)
-           ON CONFLICT (id) DO UPDATE SET record = stats.record
-             || jsonb_build_object('count', (stats.record->>'count')::bigint + (excluded.record->>'count')::bigint)
-             || CASE WHEN excluded.record ? 'seconds'
-                  THEN jsonb_build_object('seconds', coalesce((stats.record->>'seconds')::numeric, 0) + (excluded.record->>'seconds')::numeric)
-                  ELSE '{}'::jsonb END`,
-          [toJson(sums)],
-        );
-      },
+      add: addStats,
       between: (fromWeek, toWeek, communes) =>
         t.stats.select(pool, 'week >= $1 AND week <= $2 AND ($3::text[] IS NULL OR commune = ANY($3))', [
           fromWeek,
@@ -258,7 +321,16 @@ export function postgresStorage(pool: pg.Pool): Storage {
       save: async (handoff) => {
         await t.handoffs.put(pool, handoff);
       },
+      saveIfUnchanged: async (handoff, readRevision) => {
+        const result = await pool.query(
+          "UPDATE handoffs SET record = $2 WHERE id = $1 AND coalesce((record->>'revision')::int, 0) = $3",
+          [storable(handoff.id), toJson(handoff), readRevision],
+        );
+        return result.rowCount === 1;
+      },
       active: () => t.handoffs.select(pool, "status <> 'closed'"),
+      pendingFor: (citizenId) =>
+        t.handoffs.select(pool, `citizen_id = $1 AND (status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]')`, [citizenId]),
       list: ({ statuses, communes, limit }) =>
         t.handoffs.select(
           pool,

@@ -47,6 +47,8 @@ export interface AnnouncementBed {
   addZaloCitizen(userId: string, commune: string, options?: { subscribed?: boolean; lastSeenDaysAgo?: number }): Promise<CitizenRecord>;
   /** Stops the module gracefully, reopens storage from disk and starts a fresh module (a service restart). */
   restart(): Promise<void>;
+  /** Another instance of the module on the same storage (as a second process on one PostgreSQL), started. */
+  anotherInstance(): Promise<Announcements>;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export interface AnnouncementBed {
  * Zalo, with a real widget push hub; one ManualClock for all (10:00 in Hải Phòng at the start).
  */
 export async function startAnnouncementBed(
-  options: { zalo?: boolean; quietHours?: QuietHours | null; batchSize?: number; start?: string } = {},
+  options: { zalo?: boolean; quietHours?: QuietHours | null; batchSize?: number; start?: string; leaseMs?: number } = {},
 ): Promise<AnnouncementBed> {
   const clock = new ManualClock(options.start ?? '2026-11-28T03:00:00Z');
   const dataDir = await mkdtemp(join(tmpdir(), 'announcements-test-'));
@@ -71,8 +73,8 @@ export async function startAnnouncementBed(
     hub.subscribe(commune, (frame) => pushed.get(commune)!.push(JSON.parse(frame)));
   }
 
-  const open = async () => {
-    const storage = await openTestStorage(dataDir);
+  const others: Announcements[] = [];
+  const moduleOn = async (storage: Storage) => {
     const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock, log });
     const client = new ZaloClient({ settings, tokens, log, retry: { baseDelayMs: 1 } });
     const module = createAnnouncements({
@@ -88,9 +90,16 @@ export async function startAnnouncementBed(
       tickMs: 3_600_000,
       maxRequestsPerMinute: 100_000,
       batchSize: options.batchSize,
+      leaseMs: options.leaseMs,
     });
     await module.start();
-    return { storage, module };
+    // The start's own first tick, done: a test's tick after moving the clock is then a tick of its own.
+    await module.tick();
+    return module;
+  };
+  const open = async () => {
+    const storage = await openTestStorage(dataDir);
+    return { storage, module: await moduleOn(storage) };
   };
 
   let current = await open();
@@ -114,12 +123,18 @@ export async function startAnnouncementBed(
       await current.storage.citizens.save(record);
       return record;
     },
+    async anotherInstance() {
+      const module = await moduleOn(current.storage);
+      others.push(module);
+      return module;
+    },
     async restart() {
       await current.module.stop();
       await current.storage.flush();
       current = await open();
     },
     async close() {
+      for (const other of others) await other.stop();
       await current.module.stop();
       await current.storage.flush();
       await mock.close();

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { groupCommit } from '../../src/storage/postgres/group-commit.js';
+
+/** A write that finishes when the test says so, recording what each call to it carried. */
+function controlledWrite() {
+  const writes: { items: number[]; finish: (error?: Error) => void }[] = [];
+  const write = (items: number[]) =>
+    new Promise<void>((resolve, reject) => {
+      writes.push({ items: [...items], finish: (error) => (error ? reject(error) : resolve()) });
+    });
+  return { writes, write };
+}
+
+const settled = async (promise: Promise<unknown>) => {
+  let state = 'pending';
+  promise.then(() => (state = 'resolved'), () => (state = 'rejected'));
+  await new Promise((resolve) => setImmediate(resolve));
+  return state;
+};
+
+describe('groupCommit', () => {
+  it('sends what arrives during a write together in the next one, each caller settling with its own write', async () => {
+    const { writes, write } = controlledWrite();
+    const add = groupCommit(write);
+    const first = add([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes.map((w) => w.items)).toEqual([[1]]);
+
+    const second = add([2]);
+    const third = add([3, 4]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Nothing more goes while the first write runs.
+    expect(writes).toHaveLength(1);
+    expect(await settled(second)).toBe('pending');
+
+    writes[0]!.finish();
+    expect(await settled(first)).toBe('resolved');
+    expect(writes.map((w) => w.items)).toEqual([[1], [2, 3, 4]]);
+    expect(await settled(second)).toBe('pending');
+    writes[1]!.finish();
+    expect(await settled(second)).toBe('resolved');
+    expect(await settled(third)).toBe('resolved');
+  });
+
+  it('rejects only the callers of a failed write; the next write still goes', async () => {
+    const { writes, write } = controlledWrite();
+    const add = groupCommit(write);
+    const failing = add([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const after = add([2]);
+    writes[0]!.finish(new Error('connection lost'));
+    await expect(failing).rejects.toThrow('connection lost');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes.map((w) => w.items)).toEqual([[1], [2]]);
+    writes[1]!.finish();
+    await expect(after).resolves.toBeUndefined();
+  });
+});
