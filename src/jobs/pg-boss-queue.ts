@@ -61,6 +61,8 @@ export class PgBossQueue implements JobQueue {
       maintenanceIntervalSeconds: options.maintenanceSeconds ?? 30,
       // The service runs no cron through pg-boss: periodic work is one keyed job per period.
       schedule: false,
+      // Its queries are short (a poll, an insert, a completion): a few connections serve every worker of an instance.
+      max: 5,
     });
     this.#boss.on('error', (error: Error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job queue error'));
     // Locks are held while a job runs: idle connections are closed soon, not kept for the next burst.
