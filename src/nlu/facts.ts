@@ -160,7 +160,7 @@ function readOnce(text: string): MessageFacts {
     }
   }
 
-  const size = findCounts(normalized, tokens)[0]?.value ?? membersOf(words, tokens);
+  const size = countedSize(normalized, tokens) ?? membersOf(words, tokens);
   if (typeof size === 'number') facts.householdSize = size;
   let loanAmount: number | undefined;
   for (const money of findMoney(normalized, tokens)) {
@@ -202,6 +202,30 @@ function numberBefore(words: Words, tokens: ReturnType<typeof tokenize>, i: numb
   const token = tokens[words.tokens[i - 1] ?? -1];
   return token?.isNumber ? Number(token.text.replace(/[.,]/g, '')) : undefined;
 }
+
+/**
+ * The household size the counted people of the message make: "nhà 5 người" (5), or groups told one after another,
+ * each with what they are, "1 người lớn tuổi và 5 người con" (6) — not "5 người, 2 người đi làm" (a total, then some
+ * of them) nor "… Trong đó 3 người có gia đình riêng".
+ */
+function countedSize(text: string, tokens: ReturnType<typeof tokenize>): number | undefined {
+  const counts = findCounts(text, tokens);
+  const first = counts[0];
+  if (!first) return undefined;
+  let size = first.value as number;
+  for (let k = 1; k < counts.length; k++) {
+    const between = text.slice(counts[k - 1]!.end, counts[k]!.start);
+    const words = tokenize(between).map((t) => t.folded);
+    const joined = words.length >= 2 && words.length <= MAX_GROUP_WORDS && JOINING.has(words.at(-1)!);
+    if (!joined || words.some((w) => SUBSET_WORDS.has(w))) break;
+    size += counts[k]!.value as number;
+  }
+  return size;
+}
+const JOINING = new Set(['va', 'voi', 'cung']);
+const SUBSET_WORDS = new Set(['trong', 'gom', 'con', 'lai']);
+/** Words that may tell what one group is ("lớn tuổi", "đang đi học") before "và" the next. */
+const MAX_GROUP_WORDS = 5;
 
 /** Words for the asker's children or grandchildren, counted after a number ("3 đứa con", "2 cháu"). */
 const CHILD_WORDS = new Set(['con', 'chau']);

@@ -46,6 +46,54 @@ const FUNCTION_WORDS = new Set([
   'a', 'oi', 'thi', 'la', 'nhe', 'cho', 'hoi', 'xin', 'toi', 'em', 'minh', 'anh', 'ban', 'cua', 'nay', 'khong', 'duoc',
   'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'ma',
 ]);
+/**
+ * The function words as typed with their accents (see toneKey): typed otherwise, the syllable is another word —
+ * "hội" in "xã hội" is not "hỏi", "nhẹ" (mild) is not "nhé", "tối đa" is not "tôi".
+ * "đề" stays a function word with "để": "đề nghị" is the letters' formal "request" ("làm hồ sơ đề nghị hưởng…"),
+ * and as a term it drew every letter to the review's "giấy đề nghị".
+ */
+const FUNCTION_SPELLINGS = new Set([
+  'a5', 'ơi', 'thi2', 'la2', 'nhe1', 'hoi3', 'tôi', 'minh2', 'ban5', 'cua3', 'nay2', 'không', 'đươc5', 'gi2', 'nao2',
+  'như', 'va2', 'cac1', 'nhưng4', 'nhưng', 'môt5', 'đê3', 'đê2', 'ư2', 'nhi3', 'ha3', 'vơi1', 'vê2', 'ma2',
+]);
+/**
+ * Typed without accents, a function word is content in these pairs of folded syllables: "xa hoi" is "xã hội",
+ * "khuyet tat nhe" "khuyết tật nhẹ", "tre em" "trẻ em", "nha ve sinh" "nhà vệ sinh". Not pairs that are as often
+ * the function word: "toi da" is "tôi đã" before it is "tối đa", "de an" "để ăn", "chung minh" "chúng mình", "hoi
+ * nguoi" "hỏi người".
+ */
+const CONTENT_PAIRS = new Set([
+  'xa hoi', 'hoi phu', 'hoi nong', 'hoi cuu', 'hoi nan', 'minh bach', 'tat nhe', 'loai nhe', 'muc nhe', 'viec nhe',
+  'nhe luong', 'benh nhe', 'nhu cau', 'thi tuyen', 'ky thi', 'vien nhi', 'khoa nhi', 'ha noi',
+  'ma so', 'ban sao', 'ban chinh', 'mua ban', 'buon ban', 'ban hang', 'tre em', 've sinh', 'hinh anh',
+]);
+
+/**
+ * Content words whose fold is also a function word ("vay" borrow / "vậy", "the" card / "thế", "do" / "đó", "nha"
+ * house / "nhá"): a function word when typed with its accents, or, without them, in these pairs. ("còn" stays: "có
+ * còn được … nữa không" asks whether a benefit goes on, as for a household that has just left the list.)
+ */
+const AMBIGUOUS_SPELLINGS = new Map([
+  ['vay', 'vây5'],
+  ['the', 'thê1'],
+  ['do', 'đo1'],
+  ['nha', 'nha1'],
+]);
+const FUNCTION_PAIRS = new Set(['nhu vay', 'vay dung', 'nhu the', 'the nao', 'vi the', 'vi vay']);
+
+/** Whether the i-th word is a function word, by its accents when typed with them, else by its neighbours. */
+function isFunctionWord(words: readonly { form: string; typed: string | undefined }[], i: number): boolean {
+  const { form, typed } = words[i]!;
+  const previous = words[i - 1]?.form;
+  const next = words[i + 1]?.form;
+  const inPair = (pairs: ReadonlySet<string>) =>
+    (previous !== undefined && pairs.has(`${previous} ${form}`)) || (next !== undefined && pairs.has(`${form} ${next}`));
+  const ambiguous = AMBIGUOUS_SPELLINGS.get(form);
+  if (ambiguous !== undefined) return typed !== undefined ? typed === ambiguous : inPair(FUNCTION_PAIRS);
+  if (!FUNCTION_WORDS.has(form)) return false;
+  if (typed !== undefined) return FUNCTION_SPELLINGS.has(typed);
+  return !inPair(CONTENT_PAIRS);
+}
 
 /** A chat turn asks for the terms of the same sentences several times (whole message, each question, bare topic). */
 const TERMS = new Memo<readonly string[]>(1024);
@@ -61,15 +109,15 @@ function computeTerms(text: string): string[] {
   const words = normalizeTokens(tokenize(normalized))
     .map((w) => ({ form: w.form === '#' ? yearOf(normalized.slice(w.start, w.end)) : w.form, typed: w.typed }))
     .filter((w): w is { form: string; typed: string | undefined } => w.form !== null);
+  const functional = words.map((_, i) => isFunctionWord(words, i));
   const terms: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const { form, typed } = words[i]!;
     // Typed with its accents, a syllable also matches the same accented syllable: "nhẹ" is not "nhé", "thẻ" not "thế".
     if (typed !== undefined) terms.push(`'${typed}`);
-    if (FUNCTION_WORDS.has(form)) continue;
+    if (functional[i]) continue;
     terms.push(form);
-    const previous = words[i - 1]?.form;
-    if (previous !== undefined && !FUNCTION_WORDS.has(previous)) terms.push(`${previous} ${form}`);
+    if (i > 0 && !functional[i - 1]) terms.push(`${words[i - 1]!.form} ${form}`);
   }
   return terms;
 }

@@ -26,6 +26,11 @@ describe('household size told by its members', () => {
     expect(readFacts('toi co 2 con').facts.householdSize).toBeUndefined();
     expect(readFacts('con toi 3 tuoi').facts.householdSize).toBeUndefined();
     expect(readFacts('nha e 4 nguoi, vo chong va 2 con').facts.householdSize).toBe(4);
+    // Groups told one after another add up; a total followed by some of its members does not.
+    expect(readFacts('Nhà có 1 người lớn tuổi và 5 người con. Trong đó 3 người đã có gia đình').facts.householdSize).toBe(6);
+    expect(readFacts('nha co 2 nguoi gia va 3 nguoi dang di hoc, thu nhap 6tr').facts.householdSize).toBe(5);
+    expect(readFacts('nha 5 nguoi, 2 nguoi di lam').facts.householdSize).toBe(5);
+    expect(readFacts('nhà 4 người gồm 2 người lớn và 2 người nhỏ').facts.householdSize).toBe(4);
   });
 });
 

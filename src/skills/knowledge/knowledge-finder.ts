@@ -1,6 +1,7 @@
-import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
+import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { Memo } from '../../memo.js';
-import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
+import { readFacts } from '../../nlu/facts.js';
+import { questionsOf, refersBack, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
 import { tokenize } from '../../text/tokenize.js';
@@ -69,6 +70,8 @@ const REFERRAL_COVERAGE = 0.6;
 const BARE_TOPIC_WORDS = 5;
 const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
+/** An entry whose question names another household category than the message's counts this much. */
+const OTHER_CATEGORY = 0.7;
 /** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
 const ANSWER_WEIGHT = 0.3;
 
@@ -157,10 +160,11 @@ export class KnowledgeFinder {
         if (answered.length === MAX_QUESTIONS) break;
       }
       if (answered.length >= 2) {
-        // The entry that fits the whole message leads: it names what the message is mostly about.
-        const lead = first.kind === 'entries' ? first.entries[0]!.id : undefined;
-        answered.sort((a, b) => Number(b.id === lead) - Number(a.id === lead));
-        return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
+        // The entry that fits the whole message leads, one of the sentences' own beside it: it names what the message
+        // is mostly about (a sentence read alone may be a side remark that only reads like a question).
+        const lead = first.kind === 'entries' ? first.entries[0]! : undefined;
+        const entries = lead ? [lead, ...answered.filter((e) => e.id !== lead.id)].slice(0, MAX_QUESTIONS) : answered;
+        return { kind: 'entries', entries, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
       }
     }
     return first;
@@ -179,16 +183,27 @@ export class KnowledgeFinder {
   /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
   #rank(query: readonly WeightedText[], ranking: readonly IntentScore[]): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
+    const category = readFacts(query.map((q) => q.text).join('. ')).facts.category;
     this.warm();
     return this.#index!
       .search(query, 8)
       .map((hit) => {
-        const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
-        const probability = topicProbability.get(topic) ?? 0;
-        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) };
+        const entry = this.#entries.get(hit.id);
+        const probability = topicProbability.get(entry?.topic ?? 'fallback') ?? 0;
+        // "hộ cận nghèo đi khám được trả bao nhiêu" is not asked by the poor household's entry, however alike the words.
+        const askedFor = entry && category ? this.#categoryOf(entry) : undefined;
+        const fit = askedFor && askedFor !== category ? OTHER_CATEGORY : 1;
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) * fit };
       })
       .sort((a, b) => b.combined - a.combined);
   }
+
+  /** The household category an entry's own question is about ("Người thuộc hộ nghèo có được…": poor), if one. */
+  #categoryOf(entry: KnowledgeEntry): HouseholdCategory | undefined {
+    if (!this.#categories.has(entry.id)) this.#categories.set(entry.id, readFacts(entry.question).facts.category);
+    return this.#categories.get(entry.id);
+  }
+  readonly #categories = new Map<string, HouseholdCategory | undefined>();
 
   /** `long`: the message is long enough to tell a story around its question. */
   #decide(hits: readonly Scored[], fallbackProbability: number, long: boolean): Finding {
@@ -266,8 +281,12 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
   ];
 }
 
-/** Question sentences at full weight, the story around them at `contextWeight`. */
+/**
+ * Question sentences at full weight, the story around them at `contextWeight`; the whole story at full weight when
+ * every question points back at it ("Như vậy có đúng không?").
+ */
 function weighted(sentences: readonly Sentence[], contextWeight: number): WeightedText[] {
-  const anyQuestion = sentences.some((s) => s.role === 'question');
-  return sentences.map((s) => ({ text: s.text, weight: !anyQuestion || s.role === 'question' ? 1 : contextWeight }));
+  const questions = sentences.filter((s) => s.role === 'question');
+  const focused = questions.length > 0 && !questions.every(refersBack);
+  return sentences.map((s) => ({ text: s.text, weight: !focused || s.role === 'question' ? 1 : contextWeight }));
 }
