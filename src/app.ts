@@ -88,6 +88,7 @@ async function openJobQueue(config: Config, log: FastifyBaseLogger): Promise<Job
     schema: jobSchemaFor(config.DATABASE_URL),
     poolSize: config.DATABASE_POOL_SIZE,
     log,
+    maintenanceSeconds: config.JOB_MAINTENANCE_SECONDS,
   });
   await queue.start();
   return queue;

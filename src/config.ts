@@ -116,6 +116,8 @@ export const configSchema = z.object({
   ZALO_OAUTH_BASE: url('https://oauth.zaloapp.com'),
   ZALO_QUICK_REPLY_BUTTONS: bool(false),
   ZALO_MAX_REQUESTS_PER_MINUTE: intInRange(1, 100_000, 4000),
+  /** With several instances: how long before a dead instance's citizens are taken over by another (plus JOB_MAINTENANCE_SECONDS). */
+  ZALO_INBOX_LEASE_SECONDS: intInRange(2, 3600, 120),
   /**
    * With DATABASE_URL (several instances): seconds a delivery may stay "sending", or an announcement "publishing",
    * before another instance takes it over as its instance's died.
@@ -124,6 +126,8 @@ export const configSchema = z.object({
   ADMIN_USERNAME: optionalString,
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
   STAFF_SESSION_HOURS: intInRange(1, 24 * 30, 12),
+  /** With PostgreSQL: how often the job queue looks for jobs whose instance died (their lease ran out). */
+  JOB_MAINTENANCE_SECONDS: intInRange(1, 3600, 30),
   /** Set when several instances run: rate limits, login throttling, widget push, sessions and the token lock go there. */
   REDIS_URL: z.preprocess(
     emptyToUndefined,
@@ -187,6 +191,7 @@ export function zaloSettings(config: Config) {
     oauthBase: config.ZALO_OAUTH_BASE.replace(/\/$/, ''),
     quickReplyButtons: config.ZALO_QUICK_REPLY_BUTTONS,
     maxRequestsPerMinute: config.ZALO_MAX_REQUESTS_PER_MINUTE,
+    inboxLeaseSeconds: config.ZALO_INBOX_LEASE_SECONDS,
   };
 }
 export type ZaloSettings = NonNullable<ReturnType<typeof zaloSettings>>;

@@ -10,8 +10,17 @@ export interface JobQueue {
    * tried again later (at most `retries` times); a job must therefore be safe to run again after a crash.
    */
   work<T extends object>(queue: string, handler: (data: T) => Promise<void>, options?: WorkOptions): Promise<void>;
-  /** Adds a job. With `key`, a job of the same key that is still waiting is not added again. */
+  /**
+   * Adds a job. With `key`, a job of the same key that is still waiting is not added again (one that has started
+   * does not count: what it does may need doing again).
+   */
   send<T extends object>(queue: string, data: T, options?: SendOptions): Promise<void>;
+  /**
+   * Runs `work` unless work under the same key is running, on this instance or (PostgreSQL) any other: then `work`
+   * is not run and the answer is false. `held()` turns false if the hold was lost while `work` runs (its database
+   * connection dropped): work should stop at its next safe point.
+   */
+  tryExclusive(key: string, work: (held: () => boolean) => Promise<void>): Promise<boolean>;
   /** Resolves when every job added so far on this instance has been handled (tests; in-process only). */
   idle(): Promise<void>;
   /** Takes no new job; resolves when the jobs being handled here have finished. */
@@ -53,6 +62,7 @@ export class InProcessJobQueue implements JobQueue {
   /** The last period a periodic key was added in. */
   readonly #periods = new Map<string, number>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #held = new Set<string>();
   #stopping = false;
 
   async work<T extends object>(queue: string, handler: (data: T) => Promise<void>, options: WorkOptions = {}): Promise<void> {
@@ -73,6 +83,17 @@ export class InProcessJobQueue implements JobQueue {
     }
     this.#list(queue).push({ data, key: options.key, tries: 0 });
     this.#pump(queue);
+  }
+
+  async tryExclusive(key: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+    if (this.#held.has(key)) return false;
+    this.#held.add(key);
+    try {
+      await work(() => true);
+      return true;
+    } finally {
+      this.#held.delete(key);
+    }
   }
 
   async idle(): Promise<void> {

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { JobQueue, SendOptions, WorkOptions } from './job-queue.js';
 
@@ -13,6 +14,11 @@ export function jobSchemaFor(databaseUrl: string): string {
   return schema ? `${schema}_jobs` : 'pgboss';
 }
 
+/** An advisory lock's 64-bit id for a key: a collision (about 1 in 2^64 per pair of keys held at once) is ignored. */
+function lockIdOf(key: string): string {
+  return createHash('sha256').update(key).digest().readBigInt64BE(0).toString();
+}
+
 /** PostgreSQL's SQLSTATE for a deadlock. */
 const DEADLOCK = '40P01';
 
@@ -20,36 +26,51 @@ export interface PgBossQueueOptions {
   connectionString: string;
   /** The PostgreSQL schema pg-boss keeps its tables in (created and migrated by pg-boss at start). */
   schema?: string;
-  /** Connections pg-boss keeps (its default, 10, when not given). */
+  /** Connections pg-boss keeps (5 when not given). */
   poolSize?: number;
   log: Pick<FastifyBaseLogger, 'error'>;
   /** How often waiting jobs are looked for (pg-boss polls; 0.5 s at the least). */
   pollingSeconds?: number;
   /** How often abandoned jobs (their lease ran out) are made available again. */
   maintenanceSeconds?: number;
+  /** Connections that hold the locks of `tryExclusive` (one per exclusive work running at once on this instance). */
+  lockConnections?: number;
 }
 
 /**
  * Jobs in PostgreSQL with pg-boss (chosen over graphile-worker: see README "Several instances"). Each job is taken by
  * one instance (SELECT … FOR UPDATE SKIP LOCKED inside pg-boss); a job whose instance dies is retried by another once
- * its lease (`leaseSeconds`) has run out; keyed jobs use the `stately` policy, so one job per key waits at a time.
+ * its lease (`leaseSeconds`) has run out. Keyed jobs use the `short` policy: one job per key waits at a time, and
+ * any number may run. Not `stately` (one running per key too): pg-boss 10 takes the oldest waiting jobs without
+ * looking at the running ones, so a job waiting behind a running job of its key makes every fetch of the queue fail
+ * (silently) until that job ends, holding up all the other keys (test/jobs/job-queue.test.ts). Work that must not
+ * run twice at once uses `tryExclusive`: a PostgreSQL advisory lock, held by a connection of its own for as long as
+ * the work runs, and released by PostgreSQL itself when the instance dies.
  */
 export class PgBossQueue implements JobQueue {
   readonly #boss: PgBoss;
   readonly #options: PgBossQueueOptions;
   readonly #created = new Map<string, Promise<void>>();
+  /** This instance's workers of each queue, one woken when a job is added here (else they find it at their next poll). */
+  readonly #workers = new Map<string, { ids: string[]; next: number }>();
+  readonly #locks: pg.Pool;
 
   constructor(options: PgBossQueueOptions) {
     this.#options = options;
     this.#boss = new PgBoss({
       connectionString: options.connectionString,
       schema: options.schema ?? 'pgboss',
-      ...(options.poolSize ? { max: options.poolSize } : {}),
       maintenanceIntervalSeconds: options.maintenanceSeconds ?? 30,
       // The service runs no cron through pg-boss: periodic work is one keyed job per period.
       schedule: false,
+      // Its queries are short (a poll, an insert, a completion): a few connections serve every worker of an instance.
+      max: options.poolSize ?? 5,
     });
     this.#boss.on('error', (error: Error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job queue error'));
+    // Locks are held while a job runs: idle connections are closed soon, not kept for the next burst.
+    this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 8, idleTimeoutMillis: 1000 });
+    // A lock connection that drops loses its locks (see tryExclusive); the pool opens another for the next work.
+    this.#locks.on('error', (error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job lock connection lost'));
   }
 
   async start(): Promise<void> {
@@ -58,30 +79,69 @@ export class PgBossQueue implements JobQueue {
 
   async work<T extends object>(queue: string, handler: (data: T) => Promise<void>, options: WorkOptions = {}): Promise<void> {
     await this.#queue(queue, options);
-    const workOptions = { batchSize: options.concurrency ?? 1, pollingIntervalSeconds: this.#options.pollingSeconds ?? 1 };
-    // One fetch takes up to `concurrency` jobs; they run together and each is completed or failed on its own.
-    await this.#boss.work<T>(queue, workOptions, async (jobs) => {
-      await Promise.all(
-        jobs.map(async (job) => {
-          try {
-            await handler(job.data);
-          } catch (error) {
-            // Failed here, the job is retried (pg-boss completes only the batch's jobs still active).
-            await this.#boss.fail(queue, job.id, { message: (error as Error).message });
+    const workOptions = { batchSize: 1, pollingIntervalSeconds: this.#options.pollingSeconds ?? 1 };
+    // `concurrency` workers taking one job each, not one worker taking batches: pg-boss fetches a worker's next batch
+    // only once every job of the last has ended, so one long job would hold up the others.
+    const workers = await Promise.all(
+      Array.from({ length: options.concurrency ?? 1 }, () =>
+        this.#boss.work<T>(queue, workOptions, async (jobs) => {
+          for (const job of jobs) {
+            try {
+              await handler(job.data);
+            } catch (error) {
+              // Failed here, the job is retried (pg-boss then completes only the jobs still active).
+              await this.#boss.fail(queue, job.id, { message: (error as Error).message });
+            }
           }
         }),
-      );
-    });
+      ),
+    );
+    this.#workers.set(queue, { ids: workers, next: 0 });
   }
 
   async send<T extends object>(queue: string, data: T, options: SendOptions = {}): Promise<void> {
     await this.#queue(queue, {});
-    // `stately` allows one waiting job per key; a job without a key gets a key of its own. A period is pg-boss's
+    // `short` allows one waiting job per key; a job without a key gets a key of its own. A period is pg-boss's
     // throttling slot (by the database's clock): one job per key and slot, whatever its state.
     await this.#boss.send(queue, data, {
       singletonKey: options.key ?? randomUUID(),
       ...(options.key !== undefined && options.periodSeconds ? { singletonSeconds: options.periodSeconds } : {}),
     });
+    // One of this instance's workers looks at once (in turn, so an idle one is likely); the others at their next poll.
+    const workers = this.#workers.get(queue);
+    if (workers) this.#boss.notifyWorker(workers.ids[workers.next++ % workers.ids.length]!);
+  }
+
+  async tryExclusive(key: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
+    const client = await this.#locks.connect();
+    let held = true;
+    const lost = () => {
+      held = false;
+    };
+    client.on('error', lost);
+    // Namespaced by the job schema: two deployments (or test files) on one database never share a lock.
+    const lock = [lockIdOf(`${this.#options.schema ?? 'pgboss'}\u0000${key}`)];
+    let reusable = false;
+    try {
+      const { rows } = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS taken', lock);
+      if (!rows[0]?.taken) {
+        reusable = true;
+        return false;
+      }
+      try {
+        await work(() => held);
+      } finally {
+        reusable = await client.query('SELECT pg_advisory_unlock($1::bigint)', lock).then(
+          () => held,
+          () => false,
+        );
+      }
+      return true;
+    } finally {
+      client.off('error', lost);
+      // A connection in doubt is closed, not reused: closing it releases any lock it still holds.
+      client.release(reusable ? undefined : true);
+    }
   }
 
   /** Jobs are in the database and any instance may take them: there is no "this instance's" backlog to wait for. */
@@ -89,6 +149,7 @@ export class PgBossQueue implements JobQueue {
 
   async stop(): Promise<void> {
     await this.#boss.stop({ graceful: true, wait: true });
+    await this.#locks.end();
   }
 
   /**
@@ -101,7 +162,7 @@ export class PgBossQueue implements JobQueue {
       const create = () =>
         this.#boss.createQueue(name, {
           name,
-          policy: 'stately',
+          policy: 'short',
           retryLimit: options.retries ?? 2,
           retryDelay: 1,
           expireInSeconds: options.leaseSeconds ?? 15 * 60,

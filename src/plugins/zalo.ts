@@ -52,8 +52,10 @@ export const zaloChannelPlugin = fp<{
       client: app.zaloOutbound!.client,
       resolveCommune: communeResolver(o.communes),
       signatures: o.signatures,
+      jobs: app.jobs,
+      leaseSeconds: o.settings.inboxLeaseSeconds,
     });
     app.decorate('zaloInbox', { idle: () => inbox.idle() });
   },
-  { name: 'zalo-channel', dependencies: ['zalo-outbound', 'conversation'] },
+  { name: 'zalo-channel', dependencies: ['jobs', 'zalo-outbound', 'conversation'] },
 );

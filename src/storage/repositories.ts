@@ -65,6 +65,8 @@ export interface JournalRepository {
    */
   advance(id: string, state: JournalRecord['state'], outcome?: string, pendingReplies?: JournalRecord['pendingReplies']): Promise<void>;
   unfinished(): Promise<JournalRecord[]>;
+  /** One citizen's unfinished entries, at most `limit`, in the order received. */
+  unfinishedOf(citizenId: string, limit: number): Promise<JournalRecord[]>;
   forgetCitizen(citizenId: string): Promise<number>;
   purgeBefore(before: Date): Promise<number>;
 }

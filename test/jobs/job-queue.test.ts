@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InProcessJobQueue, type JobQueue } from '../../src/jobs/job-queue.js';
@@ -21,6 +22,19 @@ async function instance(): Promise<PgBossQueue> {
   return queue;
 }
 
+/** Ends the server side of the connections holding an advisory lock in the test's database (as when an instance dies). */
+async function killLockConnections(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // Only in this test's own database: the server is shared with other tests (and their migrations' locks).
+  await client.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_locks
+     WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  await client.end();
+}
+
 const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((r) => setTimeout(r, 50));
 };
@@ -40,6 +54,17 @@ describe('in-process job queue (one instance)', () => {
     });
     await queue.idle();
     expect(seen).toEqual([1, 2, 4]);
+  });
+
+  it('runs exclusive work of one key once at a time, other keys alongside', async () => {
+    const queue = new InProcessJobQueue();
+    let release!: () => void;
+    const running = queue.tryExclusive('citizen-1', () => new Promise<void>((r) => (release = r)));
+    expect(await queue.tryExclusive('citizen-1', async () => {})).toBe(false);
+    expect(await queue.tryExclusive('citizen-2', async () => {})).toBe(true);
+    release();
+    expect(await running).toBe(true);
+    expect(await queue.tryExclusive('citizen-1', async () => {})).toBe(true);
   });
 
   it('adds a periodic keyed job once per period, even after it has run', async () => {
@@ -83,6 +108,59 @@ describe('pg-boss job queue shared by instances (PostgreSQL)', () => {
     await a.send('publish-due', { slot: 2 }, { key: 'slot-2' });
     await until(() => handled.includes(2));
     expect(handled.sort()).toEqual([1, 2]);
+  }, 120_000);
+
+  it('a keyed job waiting behind a running job of its key does not hold up the jobs of other keys', async () => {
+    const [busy, free] = [await instance(), await instance()];
+    const started: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const handler = async ({ job }: { job: string }) => {
+      started.push(job);
+      if (job === 'a1') await held;
+    };
+    await busy.work('inbox', handler);
+    await busy.send('inbox', { job: 'a1' }, { key: 'a' });
+    await until(() => started.includes('a1'));
+    await free.work('inbox', handler);
+    await free.send('inbox', { job: 'a2' }, { key: 'a' });
+    await free.send('inbox', { job: 'b1' }, { key: 'b' });
+    // With pg-boss's `stately` policy every fetch of the free instance failed on a2 (its key running) until a1 ended.
+    await until(() => started.includes('b1'));
+    release();
+    await until(() => started.includes('a2'));
+  }, 120_000);
+
+  it('exclusive work of one key runs on one instance at a time; the lock goes when its connection does', async () => {
+    const [a, b] = [await instance(), await instance()];
+    let release!: () => void;
+    let started!: () => void;
+    const onA = new Promise<void>((r) => (started = r));
+    const running = a.tryExclusive('citizen-1', () => {
+      started();
+      return new Promise<void>((r) => (release = r));
+    });
+    await onA;
+    expect(await b.tryExclusive('citizen-1', async () => {})).toBe(false);
+    expect(await b.tryExclusive('citizen-2', async () => {})).toBe(true);
+    release();
+    expect(await running).toBe(true);
+    expect(await b.tryExclusive('citizen-1', async () => {})).toBe(true);
+
+    // An instance that dies holding a lock: PostgreSQL ends its connection, and the lock with it.
+    let heldAfter: boolean | undefined;
+    let lost!: () => void;
+    const lockLost = new Promise<void>((r) => (lost = r));
+    const dying = a.tryExclusive('citizen-3', async (held) => {
+      await killLockConnections(database.url);
+      await until(() => !held());
+      heldAfter = held();
+      lost();
+    });
+    await lockLost;
+    expect(heldAfter).toBe(false);
+    expect(await b.tryExclusive('citizen-3', async () => {})).toBe(true);
+    expect(await dying).toBe(true);
   }, 120_000);
 
   it('a periodic keyed job runs once per period across instances, even after it has run', async () => {

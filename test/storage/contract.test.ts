@@ -187,6 +187,17 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect(ids(await (await adapter.reopen()).journal.unfinished())).toEqual(['e3', 'e2']);
     });
 
+    it("lists one citizen's unfinished entries in the order received, at most as many as asked", async () => {
+      for (const [id, citizenId] of [['e1', 'zalo:1'], ['e2', 'zalo:2'], ['e3', 'zalo:1'], ['e4', 'zalo:1'], ['e5', 'zalo:1']]) {
+        await storage.journal.recordIfNew(entry(id!, citizenId));
+      }
+      await storage.journal.advance('e3', 'replying', undefined, replies);
+      await storage.journal.advance('e1', 'done', 'replied');
+      expect(ids(await storage.journal.unfinishedOf('zalo:1', 2))).toEqual(['e3', 'e4']);
+      expect(ids(await (await adapter.reopen()).journal.unfinishedOf('zalo:1', 10))).toEqual(['e3', 'e4', 'e5']);
+      expect(await storage.journal.unfinishedOf('zalo:3', 10)).toEqual([]);
+    });
+
     it('forgets a citizen: their events end done, without the event', async () => {
       await storage.journal.recordIfNew(entry('e1', 'zalo:1'));
       await storage.journal.recordIfNew(entry('e2', 'zalo:1'));

@@ -30,6 +30,10 @@ export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobi
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        // A target killed mid-answer: the client sees its connection cut, as behind nginx (pipe alone would hang).
+        answer.on('close', () => {
+          if (!answer.complete) res.destroy();
+        });
       },
     );
     upstream.on('error', () => {

@@ -40,6 +40,8 @@ export interface ZaloHistory {
 
 /** Zalo returns at most 10 messages of a conversation per call. */
 const HISTORY_PAGE = 10;
+/** Pages of history read at most to decide a reply cut off by a crash. */
+const HISTORY_PAGES = 5;
 const conversationData = z.array(z.object({ src: z.number(), time: z.number(), message: z.unknown().optional() }).loose());
 
 export interface RetryPolicy {
@@ -114,15 +116,23 @@ export class ZaloClient implements ZaloSender, ZaloHistory {
   }
 
   async oaMessagesSince(userId: string, sinceMs: number): Promise<{ text: string | null }[] | null> {
-    const outcome = await this.#call('GET', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count: HISTORY_PAGE });
-    const data = outcome.ok ? conversationData.safeParse(outcome.data) : null;
-    if (!data?.success) return null;
-    // A full page all from after `sinceMs` may not reach back to it: older messages could be missing.
-    if (data.data.length >= HISTORY_PAGE && data.data.every((m) => m.time >= sinceMs)) return null;
-    // src 0: sent by the OA; 1: by the user. A text message's `message` is its text.
-    return data.data
-      .filter((m) => m.src === 0 && m.time >= sinceMs)
-      .map((m) => ({ text: typeof m.message === 'string' ? m.message : null }));
+    const messages: z.infer<typeof conversationData> = [];
+    // Page by page (newest first) until a page reaches back to `sinceMs` or is the last: after a burst of one
+    // citizen's messages and their answers, one page may not reach back to the event being decided.
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const offset = page * HISTORY_PAGE;
+      const outcome = await this.#call('GET', '/v2.0/oa/conversation', { user_id: userId, offset, count: HISTORY_PAGE });
+      const data = outcome.ok ? conversationData.safeParse(outcome.data) : null;
+      if (!data?.success) return null;
+      messages.push(...data.data);
+      const reachesBack = data.data.length < HISTORY_PAGE || data.data.some((m) => m.time < sinceMs);
+      // src 0: sent by the OA; 1: by the user. A text message's `message` is its text.
+      if (reachesBack) {
+        return messages.filter((m) => m.src === 0 && m.time >= sinceMs).map((m) => ({ text: typeof m.message === 'string' ? m.message : null }));
+      }
+    }
+    // Every page read is from after `sinceMs`: older messages could be missing.
+    return null;
   }
 
   #post(path: string, body: unknown): Promise<CallOutcome> {

@@ -8,6 +8,7 @@ import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { ConversationEngine } from '../../engine/engine.js';
 import { sendError } from '../../http/errors.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
 import type { Storage } from '../../storage/repositories.js';
 import type { ZaloClient } from './client.js';
 import { classifyZaloEvent } from './events.js';
@@ -27,6 +28,10 @@ export interface ZaloChannelDeps {
   resolveCommune?: CommuneResolver;
   /** Rate-limits, logs (sampled) and alerts on refused posts. */
   signatures: SignatureWatch;
+  /** Where journalled events become work (ZaloInbox). */
+  jobs: JobQueue;
+  /** See ZaloInboxOptions.leaseSeconds. */
+  leaseSeconds?: number;
 }
 
 export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
@@ -43,8 +48,9 @@ const ACK = { ok: true } as const;
 
 /**
  * The Zalo OA channel: `POST /webhooks/zalo` verifies the signature over the raw body, records each new event in the
- * inbound journal and answers 200 at once; the event is handled afterwards (ZaloInbox). Also resumes events a
- * previous run left unfinished, and on close finishes the events being handled.
+ * inbound journal, adds its citizen's job and answers 200; the event is handled afterwards, by whichever instance
+ * takes the job (ZaloInbox). Also resumes events a previous run left unfinished, and on close finishes the events
+ * being handled.
  */
 export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps): ZaloInbox {
   const { settings, storage, clock, client } = deps;
@@ -54,9 +60,11 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
     history: client,
     citizens: deps.citizens,
     journal: storage.journal,
+    jobs: deps.jobs,
     clock,
     log: app.log,
     resolveCommune: deps.resolveCommune,
+    leaseSeconds: deps.leaseSeconds,
   });
 
   async function acknowledge(request: FastifyRequest, reply: FastifyReply) {
@@ -107,8 +115,10 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       event,
       citizenId: citizenKey('zalo', event.userId),
     });
-    if (isNew) inbox.accept(journalId, event);
-    else request.log.info({ journalId, kind: event.kind }, 'Zalo event redelivered; already handled');
+    if (!isNew) request.log.info({ journalId, kind: event.kind }, 'Zalo event redelivered; already journalled');
+    // A redelivery adds the citizen's job too: the first delivery may have failed between journalling and adding it
+    // (a job that finds nothing unfinished ends at once).
+    await inbox.accept(event.userId);
     return ACK;
   }
 
@@ -129,6 +139,7 @@ export function registerZaloWebhook(app: FastifyInstance, deps: ZaloChannelDeps)
       (request, reply) => inbox.acknowledge(() => acknowledge(request, reply)),
     );
     scope.addHook('onReady', async () => {
+      await inbox.start();
       await inbox.recover();
     });
     scope.addHook('onClose', async () => {

@@ -187,6 +187,8 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
         });
       },
       unfinished: async () => journal.filter((e) => e.state !== 'done'),
+      // `done` entries have no citizen, so this finds the unfinished ones.
+      unfinishedOf: async (citizenId, limit) => journal.filter((e) => e.citizenId === citizenId && e.state !== 'done').slice(0, limit),
       forgetCitizen: async (citizenId) => {
         const mine = journal.filter((e) => e.citizenId === citizenId);
         await journal.putMany(

@@ -160,6 +160,8 @@ export function postgresStorage(pool: pg.Pool): Storage {
         );
       },
       unfinished: () => t.journal.select(pool, "state <> 'done'"),
+      // journal_citizen_id holds only unfinished entries (a `done` one has no citizen).
+      unfinishedOf: (citizenId, limit) => t.journal.select(pool, "citizen_id = $1 AND state <> 'done'", [citizenId], limited('seq', limit)),
       forgetCitizen: async (citizenId) => {
         const result = await pool.query(
           `UPDATE journal SET record = record || '{"state":"done","event":null,"citizenId":null,"pendingReplies":null,"outcome":"deleted"}'::jsonb

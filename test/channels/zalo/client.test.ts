@@ -252,7 +252,7 @@ describe('Zalo sending', () => {
 });
 
 describe('Zalo conversation history', () => {
-  it('lists the OA’s messages since a time with their texts, and says it cannot tell when 10 do not reach back', async () => {
+  it('lists the OA’s messages since a time with their texts, page by page, and says it cannot tell when 5 pages do not reach back', async () => {
     const { mock, client, clock, user } = await clientAgainstMock();
     const userId = '3000000000000000010';
     user(userId);
@@ -261,9 +261,12 @@ describe('Zalo conversation history', () => {
     for (const text of ['Một', 'Hai']) await client.sendText(userId, { text });
     expect(await client.oaMessagesSince(userId, since)).toEqual(expect.arrayContaining([{ text: 'Một' }, { text: 'Hai' }]));
     expect(await client.oaMessagesSince(userId, since)).toHaveLength(2);
-    for (let i = 0; i < 8; i++) await client.sendText(userId, { text: `Tin ${i}` });
-    // Ten messages, all since `since`: the page may not reach back to it.
-    expect(mock.messagesTo(userId)).toHaveLength(10);
+    for (let i = 0; i < 10; i++) await client.sendText(userId, { text: `Tin ${i}` });
+    // Twelve messages, all since `since`: a second page reaches back.
+    expect(await client.oaMessagesSince(userId, since)).toHaveLength(12);
+    for (let i = 10; i < 48; i++) await client.sendText(userId, { text: `Tin ${i}` });
+    // Fifty, all since `since`: five pages may not reach back to it.
+    expect(mock.messagesTo(userId)).toHaveLength(50);
     expect(await client.oaMessagesSince(userId, since)).toBeNull();
     expect(await client.oaMessagesSince(userId, since + 60_000)).toEqual([]);
   });

@@ -13,6 +13,7 @@ import { systemClock } from '../../../src/clock.js';
 import { loadConfig, zaloSettings } from '../../../src/config.js';
 import { ConversationEngine } from '../../../src/engine/engine.js';
 import { SessionStore } from '../../../src/engine/session-store.js';
+import { InProcessJobQueue } from '../../../src/jobs/job-queue.js';
 import type { Parser } from '../../../src/nlu/types.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
 import { openTestStorage } from '../../support/storage.js';
@@ -23,7 +24,9 @@ const parser: Parser = {
 };
 
 let mock: MockZalo | undefined;
+let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
+  await close?.();
   await mock?.close();
 });
 
@@ -41,21 +44,27 @@ async function startInbox() {
     clock: systemClock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
   });
-  const inbox = new ZaloInbox({ engine, sender: client, history: client, citizens: new CitizenRegistry(storage.citizens), journal: storage.journal, clock: systemClock, log });
+  const jobs = new InProcessJobQueue();
+  const inbox = new ZaloInbox({ engine, sender: client, history: client, citizens: new CitizenRegistry(storage.citizens), journal: storage.journal, jobs, clock: systemClock, log });
+  await inbox.start();
+  close = async () => {
+    await inbox.stop();
+    await storage.close();
+  };
   const userId = '4000000000000000001';
   mock.setUser(userId, { lastInteractionAt: Date.now() });
   const event = { kind: 'text' as const, userId, timestamp: String(Date.now()), text: 'xin chào', msgId: 'm1' };
   await storage.journal.recordIfNew({ id: 'j1', receivedAt: new Date().toISOString(), event, citizenId: `zalo:${userId}` });
-  return { inbox, event, sent: () => mock!.messagesTo(userId).length };
+  return { inbox, userId, sent: () => mock!.messagesTo(userId).length };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** An acknowledgement that accepts the event and is still being written until `release()`. */
-function holdAcknowledgement(inbox: ZaloInbox, event: Parameters<ZaloInbox['accept']>[1]) {
+function holdAcknowledgement(inbox: ZaloInbox, userId: string) {
   let release!: () => void;
   const done = inbox.acknowledge(async () => {
-    inbox.accept('j1', event);
+    await inbox.accept(userId);
     await new Promise<void>((resolve) => {
       release = resolve;
     });
@@ -65,8 +74,8 @@ function holdAcknowledgement(inbox: ZaloInbox, event: Parameters<ZaloInbox['acce
 
 describe('Zalo inbox', () => {
   it('answers an event only once the acknowledgements being written have gone out', async () => {
-    const { inbox, event, sent } = await startInbox();
-    const acknowledgement = holdAcknowledgement(inbox, event);
+    const { inbox, userId, sent } = await startInbox();
+    const acknowledgement = holdAcknowledgement(inbox, userId);
     await sleep(50);
     expect(sent()).toBe(0);
     acknowledgement.release();
@@ -76,8 +85,8 @@ describe('Zalo inbox', () => {
   });
 
   it('does not wait for acknowledgements longer than 200 ms (a steady stream is still answered)', async () => {
-    const { inbox, event, sent } = await startInbox();
-    const acknowledgement = holdAcknowledgement(inbox, event);
+    const { inbox, userId, sent } = await startInbox();
+    const acknowledgement = holdAcknowledgement(inbox, userId);
     const deadline = Date.now() + 2_000;
     while (sent() === 0 && Date.now() < deadline) await sleep(20);
     expect(sent()).toBe(1);

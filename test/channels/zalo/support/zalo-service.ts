@@ -39,6 +39,7 @@ export async function startZaloService(options: { dataDir: string; env: Record<s
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
+    // The storage is the test's (handed in): closed here too, or each service would leave its connections open.
     close: async () => {
       await app.close();
       await storage.close();
