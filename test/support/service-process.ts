@@ -44,6 +44,9 @@ export async function serviceEnv(env: Record<string, string>): Promise<NodeJS.Pr
     RATE_LIMIT_PER_MINUTE: '0',
     // Also for a test that names its own database (two instances, each with a job queue beside its storage).
     DATABASE_POOL_SIZE: String(TEST_POOL_SIZE),
+    // On PostgreSQL an interrupted delivery is decided once its lease has run out (another instance may still be
+    // sending it): seconds here, so a test restarting after a SIGKILL waits for it within its deadline.
+    DELIVERY_LEASE_SECONDS: '10',
     ...(env.DATA_DIR ? await testServiceEnv(env.DATA_DIR) : {}),
     ...env,
   };

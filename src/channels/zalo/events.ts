@@ -5,7 +5,12 @@ import { z } from 'zod';
  * timestamp stay strings: they exceed 2^53. Names, phones and street addresses of `user_submit_info` are dropped
  * here; only the place names that may identify a commune are kept.
  */
-const id = z.string().min(1).max(64);
+// Zalo's ids are digits; no id carries NUL or half of a surrogate pair, which no database or job key can hold.
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\u0000\ud800-\udfff]+$/, 'an id without control or unpaired surrogate characters');
 const timestamp = z.string().regex(/^\d{1,16}$/, 'epoch milliseconds as a string');
 const optionalText = z.string().max(500).optional();
 
