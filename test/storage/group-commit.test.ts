@@ -11,10 +11,13 @@ function controlledWrite() {
   return { writes, write };
 }
 
+/** Past the turn of the event loop in which a write is sent (it is scheduled from a promise callback). */
+const nextTurn = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
 const settled = async (promise: Promise<unknown>) => {
   let state = 'pending';
   promise.then(() => (state = 'resolved'), () => (state = 'rejected'));
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   return state;
 };
 
@@ -23,12 +26,12 @@ describe('groupCommit', () => {
     const { writes, write } = controlledWrite();
     const add = groupCommit(write);
     const first = add([1]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(writes.map((w) => w.items)).toEqual([[1]]);
 
     const second = add([2]);
     const third = add([3, 4]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     // Nothing more goes while the first write runs.
     expect(writes).toHaveLength(1);
     expect(await settled(second)).toBe('pending');
@@ -46,11 +49,11 @@ describe('groupCommit', () => {
     const { writes, write } = controlledWrite();
     const add = groupCommit(write);
     const failing = add([1]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     const after = add([2]);
     writes[0]!.finish(new Error('connection lost'));
     await expect(failing).rejects.toThrow('connection lost');
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(writes.map((w) => w.items)).toEqual([[1], [2]]);
     writes[1]!.finish();
     await expect(after).resolves.toBeUndefined();

@@ -23,6 +23,20 @@ afterAll(async () => {
   await schema.drop();
 });
 
+const citizen = (id: string) => ({
+  id,
+  channel: 'web' as const,
+  userId: id.slice(4),
+  firstSeenAt: '2026-11-28T01:00:00.000Z',
+  lastInteractionAt: '2026-11-28T01:00:00.000Z',
+  noticeShownAt: null,
+  consent: null,
+  following: true,
+  commune: null,
+  subscribed: false,
+  subscribedAt: null,
+});
+
 async function rows(sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: schema.url });
   await client.connect();
@@ -61,6 +75,11 @@ describe('PostgreSQL storage', () => {
     const error = await storage.citizens.get('web:bad').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toMatch(/PostgreSQL table citizens, row "web:bad": record\.channel: .*fix it or delete it/);
+    // Read together with a sound row (one query for both): only the caller of the bad row is refused.
+    await storage.citizens.save({ ...citizen('web:good'), commune: 'xa-a' });
+    const [bad, good] = await Promise.allSettled([storage.citizens.get('web:bad'), storage.citizens.get('web:good')]);
+    expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(StorageError);
+    expect(good.status === 'fulfilled' && good.value?.commune).toBe('xa-a');
     // The query over the table stops at it too, rather than leaving the citizen out unseen.
     await expect(storage.citizens.idleSince(new Date('2027-01-01T00:00:00Z'))).rejects.toThrow(StorageError);
     await rows(`DELETE FROM citizens WHERE id = 'web:bad'`);

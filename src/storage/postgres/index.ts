@@ -19,6 +19,7 @@ import {
 } from '../records.js';
 import type { StatIncrement, Storage } from '../repositories.js';
 import { sumIncrements } from '../stat-counters.js';
+import { batchedReads } from './batched-reads.js';
 import { groupCommit } from './group-commit.js';
 import { type MigrationLog, migrate } from './migrate.js';
 import { storable, storableParams, Table, toJson, transaction } from './table.js';
@@ -99,6 +100,19 @@ export function postgresStorage(pool: pg.Pool): Storage {
     );
   });
 
+  // Read on every chat turn, by every turn at once under load: the keys of concurrent turns go in one query, and
+  // each caller parses its own rows (its own copy; a row failing its schema fails only its callers).
+  const byId = <T extends { id: string }>(table: Table<T>) => {
+    const read = batchedReads((ids: string[]) => table.rowsByKeys(pool, 'id', ids));
+    return async (id: string) => {
+      const [row] = await read(id);
+      return row && table.parse(row);
+    };
+  };
+  const pendingRows = batchedReads((citizenIds: string[]) =>
+    t.handoffs.rowsByKeys(pool, 'citizen_id', citizenIds, `status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]'`),
+  );
+
   return {
     sessions: {
       loadAll: () => t.sessions.select(pool),
@@ -107,7 +121,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
           await client.query('DELETE FROM sessions');
           await t.sessions.putMany(client, records, 'replace');
         }),
-      get: (key) => t.sessions.get(pool, key),
+      get: byId(t.sessions),
       save: async (record) => {
         await t.sessions.put(pool, record);
       },
@@ -118,7 +132,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
       sharedByInstances: true,
     },
     citizens: {
-      get: (id) => t.citizens.get(pool, id),
+      get: byId(t.citizens),
       save: async (citizen) => {
         await t.citizens.put(pool, citizen);
       },
@@ -329,8 +343,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
         return result.rowCount === 1;
       },
       active: () => t.handoffs.select(pool, "status <> 'closed'"),
-      pendingFor: (citizenId) =>
-        t.handoffs.select(pool, `citizen_id = $1 AND (status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]')`, [citizenId]),
+      pendingFor: async (citizenId) => (await pendingRows(citizenId)).map((row) => t.handoffs.parse(row)),
       list: ({ statuses, communes, limit }) =>
         t.handoffs.select(
           pool,

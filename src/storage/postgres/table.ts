@@ -5,6 +5,9 @@ import { StorageError } from '../errors.js';
 /** A pool or a client inside a transaction: whatever runs a query. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+/** A row as read: its id and the record, not yet checked. */
+export type Row = { id: string; record: unknown };
+
 /** Rows per INSERT: the records go as one JSON array parameter, kept to a few megabytes. */
 const BATCH = 2000;
 
@@ -43,7 +46,7 @@ export class Table<T extends { id: string }> {
     readonly schema: z.ZodType<T>,
   ) {}
 
-  parse(row: { id: string; record: unknown }): T {
+  parse(row: Row): T {
     const result = this.schema.safeParse(row.record);
     if (result.success) return result.data;
     const issue = result.error.issues[0]!;
@@ -58,6 +61,22 @@ export class Table<T extends { id: string }> {
   async get(db: Queryable, id: string): Promise<T | undefined> {
     const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE id = $1`, [storable(id)]);
     return rows[0] ? this.parse(rows[0]) : undefined;
+  }
+
+  /**
+   * For each of `keys`, the rows whose `column` holds it and that match `where` (the adapter's SQL, no parameters), in
+   * first-write order: one query for many callers' keys (see batched-reads.ts). Rows, not records: each caller parses
+   * its own (a copy of its own; a row failing its schema fails only the callers that asked for it).
+   */
+  async rowsByKeys(db: Queryable, column: string, keys: readonly string[], where = 'true'): Promise<Row[][]> {
+    const stored = keys.map(storable);
+    const { rows } = await db.query(
+      `SELECT id, record, ${column} AS key FROM ${this.name} WHERE ${column} = ANY($1) AND (${where}) ORDER BY seq`,
+      [[...new Set(stored)]],
+    );
+    const byKey = new Map<string, Row[]>();
+    for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+    return stored.map((key) => byKey.get(key) ?? []);
   }
 
   async select(db: Queryable, where = 'true', params: unknown[] = [], order = 'seq'): Promise<T[]> {
