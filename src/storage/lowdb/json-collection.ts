@@ -156,7 +156,7 @@ export class JsonCollection<T extends { id: string }> {
     this.#compactAsked = false;
     // The snapshot is taken now, together with the changes appended just before it is written: should a crash come
     // between the snapshot's rename and the truncation, replaying the log onto it gives the same records again.
-    const snapshot = compact ? this.#file.serialize(this.#db.data) : null;
+    const snapshot = compact ? [...this.#db.data.values()] : null;
     try {
       await log.append(changes).catch((error: unknown) => {
         // As with a whole-file write, the next write carries what this one failed to (unless changed again since).
@@ -164,7 +164,7 @@ export class JsonCollection<T extends { id: string }> {
         throw error;
       });
       if (snapshot === null) return;
-      await this.#file.writeText(snapshot);
+      await this.#file.writeRecords(snapshot);
       await log.truncate();
     } catch (error) {
       // A compact() waiting on the next write must get the compaction this one failed to make.
