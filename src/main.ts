@@ -12,10 +12,12 @@ const EX_CONFIG = 78;
  * machine with more than 2 GB to give it). An announcement's fan-out makes garbage that outlives the young generation
  * (each batch's records and calls live for its second or two), so a 100,000-subscriber fan-out held ~60–130 MB live
  * and still grew the heap to 300–540 MB (RSS 541–788 MB). At 1.5× the peak stays near 2× what is live, for a few more
- * full collections (docs/performance.md, run 19). Read at every collection, so setting it here is as good as on the
- * command line, whatever starts `dist/main.js`; an engine without the flag ignores it.
+ * full collections (docs/performance.md, run 19); lowdb, holding every citizen and delivery, needs 1.1× to stay under
+ * 300 MB (420 → 294–297 MB with the chunked snapshot writes, "The lowdb fan-out's memory"). Read at every collection,
+ * so setting it here is as good as on the command line, whatever starts `dist/main.js`; an engine without the flag
+ * ignores it.
  */
-setFlagsFromString('--heap-growing-percent=50');
+setFlagsFromString('--heap-growing-percent=10');
 
 /** Process entry: configuration, listen, and a graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
