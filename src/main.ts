@@ -8,14 +8,11 @@ import { StorageError } from './storage/errors.js';
 const EX_CONFIG = 78;
 
 /**
- * V8 lets the old generation grow to up to 4× what survived the last full collection before it collects again (on a
- * machine with more than 2 GB to give it). An announcement's fan-out makes garbage that outlives the young generation
- * (each batch's records and calls live for its second or two), so a 100,000-subscriber fan-out held ~60–130 MB live
- * and still grew the heap to 300–540 MB (RSS 541–788 MB). At 1.5× the peak stays near 2× what is live, for a few more
- * full collections (docs/performance.md, run 19); lowdb, holding every citizen and delivery, needs 1.1× to stay under
- * 300 MB (420 → 294–297 MB with the chunked snapshot writes, "The lowdb fan-out's memory"). Read at every collection,
- * so setting it here is as good as on the command line, whatever starts `dist/main.js`; an engine without the flag
- * ignores it.
+ * V8 lets the old generation grow to several times what survived the last full collection before it collects again.
+ * An announcement's fan-out makes garbage that outlives the young generation, so the heap grew far past what was live;
+ * growing by 10 % keeps a fan-out's peak near what is live, for a few more full collections (figures:
+ * docs/performance.md, runs 19 and 23). Read at every collection, so setting it here is as good as on the command
+ * line, whatever starts `dist/main.js`.
  */
 setFlagsFromString('--heap-growing-percent=10');
 
