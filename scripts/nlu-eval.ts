@@ -4,8 +4,8 @@
  * - 5-fold cross-validation on what the service trains on (intents/ plus the knowledge base's questions, stratified
  *   by intent), then the development set test/nlu/dev-set.yaml (never trained on) with a model trained on all of it.
  * - Last, real questions people asked in public (never trained on), scripts/real-eval.ts: the set
- *   test/eval/real-questions.yaml and, as a separate block, the held-out test/eval/real-questions-holdout.yaml (never
- *   used to tune anything, only reported); for each, topic accuracy (ours, the classifier alone, both peers), entry
+ *   test/eval/real-questions.yaml and, as separate blocks, the held-out test/eval/real-questions-holdout.yaml and
+ *   test/eval/real-questions-holdout-2.yaml (never used to tune anything, only reported); for each, topic accuracy (ours, the classifier alone, both peers), entry
  *   accuracy (the reply's knowledge entry, referral or topic card is one of the expected ones) and the share of
  *   replies holding the essential fact.
  * - Peers: NLP.js (node-nlp, no Vietnamese pack, so it gets the folded text: NFC, lower case, no diacritics, đ → d)

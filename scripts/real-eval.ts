@@ -1,7 +1,7 @@
 /**
  * Understanding measured on real questions people asked in public, each with its source address, never trained on:
- * test/eval/real-questions.yaml and the held-out test/eval/real-questions-holdout.yaml (never used to tune wording or
- * weights either; only reported). For each question, a fresh conversation on the widget's engine, and:
+ * test/eval/real-questions.yaml and the held-out test/eval/real-questions-holdout.yaml and
+ * test/eval/real-questions-holdout-2.yaml (never used to tune wording or weights either; only reported). For each question, a fresh conversation on the widget's engine, and:
  *
  * - topic: the intent the turn was answered as equals the expected topic. Beside ours, the classifier alone and the
  *   topic accuracy of NLP.js and a `natural` Bayes classifier trained on the same data (intents/ plus the knowledge
@@ -13,7 +13,7 @@
  *   "entry, or among Ý bạn là" also counts it when an expected entry is among the candidates offered.
  * - essential fact: every group of key phrases has one phrase in the folded reply.
  *
- * `npm run nlu:real` runs this alone (add `--misses` to list what went wrong on the first set; the held-out set's
+ * `npm run nlu:real` runs this alone (add `--misses` to list what went wrong on the first set; the held-out sets'
  * misses only with `--held-out-misses`, for reviewing the set itself, never while working on content); `npm run
  * nlu:eval` ends with it.
  */
@@ -55,10 +55,11 @@ const questionSchema = z.object({
 });
 export type RealQuestion = z.infer<typeof questionSchema>;
 
-/** The two sets: the first one's misses may guide work on the content; the held-out one is only ever reported. */
+/** The sets: the first one's misses may guide work on the content; the held-out ones are only ever reported. */
 export const REAL_QUESTION_SETS = [
   { name: 'Real questions', file: 'test/eval/real-questions.yaml', heldOut: false },
   { name: 'Held-out real questions', file: 'test/eval/real-questions-holdout.yaml', heldOut: true },
+  { name: 'Second held-out set', file: 'test/eval/real-questions-holdout-2.yaml', heldOut: true },
 ] as const;
 
 export async function loadRealQuestions(file = join(root, REAL_QUESTION_SETS[0].file)): Promise<RealQuestion[]> {
@@ -163,7 +164,7 @@ export interface RealFigures {
   fact: number;
 }
 
-/** Evaluates both sets (the peers trained once) and prints a block per set; returns each set's figures. */
+/** Evaluates every set (the peers trained once) and prints a block per set; returns each set's figures. */
 export async function reportRealQuestions(options: { misses?: boolean; heldOutMisses?: boolean } = {}): Promise<RealFigures[]> {
   const { knowledge, known } = await buildEngine();
   const training = [...(await loadTrainingData(join(root, 'intents'))), ...trainingUtterancesOf(knowledge)];
