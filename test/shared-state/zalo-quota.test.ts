@@ -71,7 +71,7 @@ const stores = {
  */
 function parked(quota: SharedQuota) {
   const state = { allowed: 0, refused: 0, waiting: 0 };
-  let resume = () => undefined as void;
+  let resume: () => void = () => undefined;
   let gate = Promise.resolve();
   const park = () => {
     gate = new Promise<void>((resolve) => {
@@ -119,7 +119,12 @@ describe.each(Object.entries(stores))('Zalo API calls of two instances (%s)', (_
       const settings = zaloSettings(loadConfig({ ...mock.env(), ZALO_MAX_REQUESTS_PER_MINUTE: String(PER_MINUTE) }))!;
       mock.setUser(USER, { lastInteractionAt: mock.clock.now().getTime() });
       let stored: TokenRecord | undefined;
-      const repo = { get: async () => stored, save: async (record: TokenRecord) => void (stored = record) };
+      const repo = {
+        get: async () => stored,
+        save: async (record: TokenRecord) => {
+          stored = record;
+        },
+      };
       const instances = await Promise.all(
         [0, 1].map(async () => {
           const quota = parked(await store.instance());
