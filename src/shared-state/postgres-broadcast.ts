@@ -6,7 +6,7 @@ import type { Broadcast } from './broadcast.js';
 const RECONNECT_MS = 1_000;
 /** PostgreSQL refuses a NOTIFY payload of this many bytes or more. */
 const NOTIFY_LIMIT_BYTES = 8_000;
-/** A notification that names a row of `long_broadcasts` instead of carrying the message (no message starts so). */
+/** Starts a notification that names a row of `long_broadcasts` (a message that itself starts so is stored too). */
 const BY_ID = '@long_broadcasts:';
 /** Kept well past the moment every listening instance reads it; deleted when a later one is written. */
 const KEEP_LONG = "interval '10 minutes'";

@@ -39,7 +39,13 @@ export class LibraryQuota implements SharedQuota {
   }
 
   async hold(ms: number): Promise<void> {
-    await this.#limiter.block(KEY, Math.ceil(ms / 1000)).catch(() => undefined);
+    try {
+      // A block ends in a new window: never sooner than the current window would have ended (its calls still count).
+      const current = await this.#limiter.get(KEY);
+      await this.#limiter.block(KEY, Math.ceil(Math.max(ms, current?.msBeforeNext ?? 0) / 1000));
+    } catch {
+      // Never rejects: the library's insurance limiter already stands in while the store is unreachable.
+    }
   }
 }
 

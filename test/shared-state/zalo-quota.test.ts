@@ -161,4 +161,14 @@ describe.each(Object.entries(stores))('Zalo API calls of two instances (%s)', (_
       await mock.close();
     }
   });
+
+  it("a pause Zalo asks of one instance holds the other's calls, until the minute's end at the soonest", async () => {
+    const [a, b] = [await store.instance(), await store.instance()];
+    await store.nextMinute();
+    expect(await a.take()).toBe(0);
+    await a.hold(1_000);
+    // Not 1 s: ending the pause sooner than the minute would open a new minute's quota early.
+    expect(await b.take()).toBeGreaterThan(30_000);
+    await store.nextMinute();
+  });
 });
