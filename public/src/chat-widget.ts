@@ -6,7 +6,7 @@ import type { WireAnnouncement, WireQuickReply, WireReply } from '../../src/chan
 import { MAX_MESSAGE_LENGTH } from '../../src/channels/web/wire.js';
 import { h, icon, replaceChildren } from './dom.js';
 import { type History, randomId, type StoredMessage } from './history.js';
-import { renderMessage } from './messages.js';
+import { answersOf, pushedId, renderMessage } from './messages.js';
 import { News } from './news.js';
 import { t } from './strings.js';
 import { type Status, Transport } from './transport.js';
@@ -226,21 +226,17 @@ export class ChatWidget {
     this.#addAnswers(id, replies);
   }
 
-  /** Messages the service sent unasked (an officer's reply): shown and kept like answers, once per push id. */
+  /**
+   * Messages the service sent unasked (an officer's reply): shown and kept like answers, once per push id (also when
+   * the same message came with an answer first).
+   */
   #onPush(id: string, replies: WireReply[]): void {
-    const key = `push-${id}`;
-    if (this.history.find(`${key}.0`)) return;
-    this.#addAnswers(key, replies);
+    if (this.history.find(pushedId(id))) return;
+    this.#addAnswers(`push-${id}`, replies);
   }
 
   #addAnswers(id: string, replies: WireReply[]): void {
-    const answers: StoredMessage[] = replies.map((r, i) => ({
-      id: `${id}.${i}`,
-      from: 'bot',
-      text: r.text,
-      quickReplies: r.quickReplies,
-      links: r.links,
-    }));
+    const answers = answersOf(id, replies, (shown) => this.history.find(shown) !== undefined);
     this.history.conversation.messages.push(...answers);
     this.history.save();
     for (const answer of answers) {

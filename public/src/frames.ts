@@ -31,7 +31,8 @@ export function parseReplies(v: unknown): WireReply[] | null {
     const quickReplies = pairs<WireQuickReply>(r.quickReplies, 'title', 'payload');
     const links = pairs<WireLink>(r.links, 'title', 'url');
     if (quickReplies === null || links === null) return null;
-    out.push({ text: r.text, quickReplies, links });
+    if (!optStr(r.pushId)) return null;
+    out.push({ text: r.text, quickReplies, links, pushId: r.pushId });
   }
   return out;
 }

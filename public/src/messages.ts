@@ -1,3 +1,4 @@
+import type { WireReply } from '../../src/channels/web/wire.js';
 import { h } from './dom.js';
 import type { StoredMessage } from './history.js';
 import { safeHref } from './links.js';
@@ -12,6 +13,24 @@ export function progressOf(text: string): { step: number; total: number } | null
   const step = Number(m[1]);
   const total = Number(m[2]);
   return step >= 1 && step <= total ? { step, total } : null;
+}
+
+/** The log's id of the first message of push `id` (the push frame's replies are `push-<id>.0`, `.1`…). */
+export const pushedId = (id: string): string => `push-${id}.0`;
+
+/**
+ * The bot's messages for `replies` (the answer to message `id`, or push `id`), as the log keeps them, less those it
+ * already shows: a reply that repeats a pushed message (`pushId`: no instance confirmed the push in time, so it came
+ * again with the next answer) is kept under the push's id, so the log has it once whichever of the two came first.
+ */
+export function answersOf(id: string, replies: readonly WireReply[], shown: (id: string) => boolean): StoredMessage[] {
+  const answers: StoredMessage[] = [];
+  for (const [i, r] of replies.entries()) {
+    const key = r.pushId === undefined ? `${id}.${i}` : pushedId(r.pushId);
+    if (r.pushId !== undefined && shown(key)) continue;
+    answers.push({ id: key, from: 'bot', text: r.text, quickReplies: r.quickReplies, links: r.links });
+  }
+  return answers;
 }
 
 /** One message of the log. Every string goes in as a text node. */

@@ -35,6 +35,11 @@ export interface Reply {
   expects?: Expectation;
   /** The content the reply renders, for measuring and logs; channels never send it. */
   source?: ReplySource;
+  /**
+   * A message the service sent unasked (an officer's reply) that comes again with this turn because no instance
+   * confirmed in time that a widget got it: the id it was pushed under, so a widget that did get it shows it once.
+   */
+  pushId?: string;
 }
 
 /**

@@ -18,8 +18,12 @@ export type OfficerOutcome = (typeof OFFICER_OUTCOMES)[number];
 
 /** Sends a text to the citizen of a handoff on their channel, when the channel allows it now. */
 export interface CitizenMessenger {
-  /** 'delivered', or 'waiting' (Zalo past its 7-day window, no widget open): it goes with the citizen's next message. */
-  deliver(handoff: HandoffRecord, text: string): Promise<'delivered' | 'waiting'>;
+  /**
+   * 'delivered', or 'waiting' (Zalo past its 7-day window, no widget open): it goes with the citizen's next message.
+   * `id` is the transcript line's: a widget shows a message pushed under it once, even if it also comes with the next
+   * message (its push was confirmed too late).
+   */
+  deliver(handoff: HandoffRecord, message: { id: string; text: string }): Promise<'delivered' | 'waiting'>;
   /** Whether a message sent now would reach the citizen (the console warns when not). */
   reachable(handoff: HandoffRecord): Promise<boolean>;
 }
@@ -155,7 +159,7 @@ export class HandoffService implements OwnershipGate {
     const found = (await this.#turnRead(ctx.session.key)).find((h) => h.status !== 'closed');
     if (!found) return [];
     const now = this.#now();
-    let held: string[] = [];
+    let held: Reply[] = [];
     await this.#update(found, (h) => {
       if (h.status === 'closed') return false;
       if (ctx.text) h.messages.push(message(now, 'citizen', null, ctx.text));
@@ -164,21 +168,21 @@ export class HandoffService implements OwnershipGate {
       held = this.#takeHeld(h);
       return true;
     });
-    return held.map((text) => ({ text }));
+    return held;
   }
 
   async release(ctx: TurnContext): Promise<Reply[]> {
     const found = (await this.#turnRead(ctx.session.key)).find((h) => h.status !== 'closed');
     if (!found) return [];
     const notice = 'Đã hủy yêu cầu gặp cán bộ. Trợ lý tự động tiếp tục hỗ trợ bạn; nhắn "gặp cán bộ" nếu cần gửi lại.';
-    let held: string[] = [];
+    let held: Reply[] = [];
     const h = await this.#update(found, (h) => {
       if (h.status === 'closed') return false;
       held = this.#takeHeld(h);
       this.#end(h, 'cancel', 'cancelled', SYSTEM, notice, 'delivered');
       return true;
     });
-    return h ? [...held.map((text) => ({ text })), { text: notice }] : [];
+    return h ? [...held, { text: notice }] : [];
   }
 
   /** Engine hook: replies still held from a closed handoff go out with the citizen's next message. */
@@ -188,12 +192,12 @@ export class HandoffService implements OwnershipGate {
         const replies: Reply[] = [];
         for (const found of await this.#turnRead(ctx.session.key)) {
           if (found.status !== 'closed') continue;
-          let held: string[] = [];
+          let held: Reply[] = [];
           await this.#update(found, (h) => {
             held = this.#takeHeld(h);
             return held.length > 0;
           });
-          replies.push(...held.map((text) => ({ text })));
+          replies.push(...held);
         }
         return replies;
       },
@@ -237,7 +241,7 @@ export class HandoffService implements OwnershipGate {
       void this.#o.stats.recordStaffResponse({ commune: read.commune, seconds, at: now });
     }
     // Sent once; the transcript records it even if the conversation changed meanwhile (it reached the citizen).
-    line.delivery = await this.#o.messenger.deliver(read, this.#officerText(read, text));
+    line.delivery = await this.#o.messenger.deliver(read, { id: line.id, text: this.#officerText(read, text) });
     const h = await this.#staffUpdate(staff, id, (h) => {
       h.messages.push(line);
       if (h.status === 'open') h.deadlineAt = null;
@@ -365,7 +369,7 @@ export class HandoffService implements OwnershipGate {
   /** Sends the closing notice written by #end, after the write that closed the handoff went in (so once). */
   async #sendNotice(h: HandoffRecord, notice: string): Promise<HandoffRecord> {
     const lineId = h.messages.at(-1)!.id;
-    if ((await this.#o.messenger.deliver(h, notice)) === 'waiting') return h;
+    if ((await this.#o.messenger.deliver(h, { id: lineId, text: notice })) === 'waiting') return h;
     const marked = await this.#update(h, (current) => {
       const line = current.messages.find((m) => m.id === lineId);
       if (line?.delivery !== 'waiting') return false;
@@ -425,11 +429,14 @@ export class HandoffService implements OwnershipGate {
     return `Cán bộ ${this.#o.communeName(h.commune)}: ${text}`;
   }
 
-  /** The texts waiting for the citizen's next message, as the citizen sees them, marked delivered. */
-  #takeHeld(h: HandoffRecord): string[] {
+  /**
+   * The messages waiting for the citizen's next message, as the citizen sees them, marked delivered. Each carries the
+   * id it was pushed under: a widget that showed the push (confirmed too late to count) shows it once.
+   */
+  #takeHeld(h: HandoffRecord): Reply[] {
     const held = h.messages.filter((m) => m.delivery === 'waiting');
     for (const m of held) m.delivery = 'delivered';
-    return held.map((m) => (m.from === 'officer' ? this.#officerText(h, m.text) : m.text));
+    return held.map((m) => ({ text: m.from === 'officer' ? this.#officerText(h, m.text) : m.text, pushId: m.id }));
   }
 
   /** Tells every instance's inbox (through the relay when there is one), once the change is stored. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { insideZaloWindow } from '../announcements/zalo-window.js';
@@ -84,9 +83,9 @@ function messenger(
     return app.zaloOutbound !== null && citizen !== undefined && insideZaloWindow(citizen.lastInteractionAt, clock.now());
   };
   return {
-    async deliver(h, text) {
+    async deliver(h, { id, text }) {
       if (h.channel === 'web') {
-        return (await app.webPush.sendToSession(h.userId, { id: randomUUID(), replies: [{ text }] })) ? 'delivered' : 'waiting';
+        return (await app.webPush.sendToSession(h.userId, { id, replies: [{ text }] })) ? 'delivered' : 'waiting';
       }
       if (!(await zaloOpen(h))) return 'waiting';
       const result = await app.zaloOutbound!.client.sendText(h.userId, text);

@@ -24,7 +24,8 @@ declare module 'fastify' {
 export const zaloOutboundPlugin = fp<{ settings: ZaloSettings | null; storage: Pick<Storage, 'tokens'>; clock: Clock }>(
   async (app, { settings, storage, clock }) => {
     const lock = app.sharedState?.zaloRefreshLock ?? undefined;
-    const outbound = settings ? createZaloOutbound({ settings, tokens: storage.tokens, clock, log: app.log, lock }) : null;
+    const quota = settings ? app.sharedState?.zaloQuota?.(settings.maxRequestsPerMinute) : undefined;
+    const outbound = settings ? createZaloOutbound({ settings, tokens: storage.tokens, clock, log: app.log, lock, quota }) : null;
     if (!outbound) app.log.info('Zalo channel off: ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET_KEY or ZALO_REFRESH_TOKEN not set');
     app.decorate('zaloOutbound', outbound);
     if (!outbound) return;

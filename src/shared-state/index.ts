@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PushRelay } from '../channels/web/push-hub.js';
+import type { SharedQuota } from '../channels/zalo/rate-limiter.js';
 import type { RefreshLock } from '../channels/zalo/token-manager.js';
 import type { SharedSessions } from '../engine/session-store.js';
 import type { HandoffChangeRelay } from '../handoff/handoff-service.js';
@@ -14,8 +15,8 @@ import { RedisSessions } from './redis-sessions.js';
 
 /**
  * What the instances of the service must share, each behind a port its area defines. With Redis, all of it; without
- * Redis but with PostgreSQL, the broadcasts (widget pushes, the staff inbox's changes) through LISTEN/NOTIFY and the
- * Zalo token refresh lock as an advisory lock, the rest null (conversation sessions are then kept per conversation in
+ * Redis but with PostgreSQL, the broadcasts (widget pushes, the staff inbox's changes) through LISTEN/NOTIFY, the
+ * Zalo token refresh lock as an advisory lock and the Zalo API quota in a table, the rest null (conversation sessions are then kept per conversation in
  * the database by the session store; rate limits and sign-in throttling count per instance); with neither,
  * every one is null and each area keeps its in-process default (one instance: lowdb's deployment).
  */
@@ -27,6 +28,8 @@ export interface SharedState {
   widgetPush: PushRelay | null;
   handoffChanges: HandoffChangeRelay | null;
   zaloRefreshLock: RefreshLock | null;
+  /** The Zalo OA's quota of API calls per minute, counted for every instance. */
+  zaloQuota: ((perMinute: number) => SharedQuota) | null;
   sessions: SharedSessions | null;
   /** Releases the connections of its own (not Redis's, which the composition root closes). */
   close(): Promise<void>;
@@ -39,12 +42,17 @@ declare module 'fastify' {
   }
 }
 
+/** Calls are paced one at a time per instance (SharedRateLimiter): one connection, and one spare. */
+const QUOTA_POOL_SIZE = 2;
+
 export async function sharedState(
   shared: { redis: SharedRedis | null; databaseUrl?: string | undefined },
   log: FastifyBaseLogger,
 ): Promise<SharedState> {
   const { redis, databaseUrl } = shared;
   if (redis) {
+    // Loaded only with several instances, as the PostgreSQL driver is below.
+    const { redisZaloQuota } = await import('./zalo-quota.js');
     return {
       redis,
       webBudget: (perMinute) => new RedisAddressBudget(redis, 'web', perMinute),
@@ -52,23 +60,34 @@ export async function sharedState(
       widgetPush: new RedisBroadcast(redis, log, 'widget-push'),
       handoffChanges: new RedisBroadcast(redis, log, 'handoff-changes'),
       zaloRefreshLock: new RedisRefreshLock(redis, log),
+      zaloQuota: (perMinute) => redisZaloQuota(redis, perMinute),
       sessions: new RedisSessions(redis),
       close: async () => undefined,
     };
   }
   const none = { redis, webBudget: null, loginFailures: null, sessions: null };
-  if (!databaseUrl) return { ...none, widgetPush: null, handoffChanges: null, zaloRefreshLock: null, close: async () => undefined };
+  if (!databaseUrl) {
+    return { ...none, widgetPush: null, handoffChanges: null, zaloRefreshLock: null, zaloQuota: null, close: async () => undefined };
+  }
   // Loaded only here, so that the embedded deployment's start-up does not load the PostgreSQL driver.
-  const [{ PostgresBroadcasts }, { PostgresRefreshLock }] = await Promise.all([
+  const [{ PostgresBroadcasts }, { PostgresRefreshLock }, { default: pg }, { postgresZaloQuota }] = await Promise.all([
     import('./postgres-broadcast.js'),
     import('./postgres-refresh-lock.js'),
+    import('pg'),
+    import('./zalo-quota.js'),
   ]);
   const notifications = new PostgresBroadcasts(databaseUrl, log);
+  // The quota's own small pool: connects only when Zalo is on and a call is paced.
+  const quotaPool = new pg.Pool({ connectionString: databaseUrl, max: QUOTA_POOL_SIZE });
+  quotaPool.on('error', (error) => log.warn({ err: { name: error.name, message: error.message } }, 'Zalo quota connection error'));
   return {
     ...none,
     widgetPush: notifications.channel('widget-push'),
     handoffChanges: notifications.channel('handoff-changes'),
     zaloRefreshLock: new PostgresRefreshLock(databaseUrl, log),
-    close: () => notifications.close(),
+    zaloQuota: (perMinute) => postgresZaloQuota(quotaPool, perMinute),
+    close: async () => {
+      await Promise.all([notifications.close(), quotaPool.end()]);
+    },
   };
 }

@@ -4,13 +4,26 @@ import type { Broadcast } from './broadcast.js';
 
 /** How long a lost listening connection waits before it connects again. */
 const RECONNECT_MS = 1_000;
+/** PostgreSQL refuses a NOTIFY payload of this many bytes or more. */
+const NOTIFY_LIMIT_BYTES = 8_000;
+/** Starts a notification that names a row of `long_broadcasts` (a message that itself starts so is stored too). */
+const BY_ID = '@long_broadcasts:';
+/** Kept well past the moment every listening instance reads it; deleted when a later one is written. */
+const KEEP_LONG = "interval '10 minutes'";
+/** Stores the message and notifies its id in one statement: the notification goes out when the row is committed. */
+const STORE_AND_NOTIFY = `
+WITH stored AS (INSERT INTO long_broadcasts (message) VALUES ($2) RETURNING id),
+     expired AS (DELETE FROM long_broadcasts WHERE created_at < now() - ${KEEP_LONG})
+SELECT pg_notify($1, '${BY_ID}' || id) FROM stored`;
 
 /**
  * Broadcasts through PostgreSQL LISTEN/NOTIFY, for instances that share a database but no Redis: one connection per
  * instance listens on every channel and sends the notifications too (a listening session may run other commands).
  * Channels are named after the schema of DATABASE_URL (channels are database-wide, schemas are not), so two
- * deployments on one database never hear each other. As with Redis pub/sub nothing is kept: a message sent while the connection is being re-made is
- * missed. A notification carries at most 8,000 bytes; a longer one is refused and logged.
+ * deployments on one database never hear each other. As with Redis pub/sub nothing is kept: a message sent while the
+ * connection is being re-made is missed. A notification carries less than 8,000 bytes: a longer message (a long
+ * announcement) is written to `long_broadcasts` and the notification carries its id, which each instance reads back,
+ * so every message is delivered whatever its length, in the order sent.
  */
 export class PostgresBroadcasts {
   readonly #url: string;
@@ -18,6 +31,8 @@ export class PostgresBroadcasts {
   readonly #prefix: string;
   readonly #listeners = new Map<string, (message: string) => void>();
   #listening: Promise<pg.Client> | null = null;
+  /** Notifications are handed on one after the other, a long one once read back. */
+  #received: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(url: string, log: Pick<FastifyBaseLogger, 'warn'>) {
@@ -32,7 +47,12 @@ export class PostgresBroadcasts {
       publish: async (message) => {
         if (this.#closed) return;
         try {
-          await (await this.#connection()).query('SELECT pg_notify($1, $2)', [channel, message]);
+          const connection = await this.#connection();
+          if (Buffer.byteLength(message) < NOTIFY_LIMIT_BYTES && !message.startsWith(BY_ID)) {
+            await connection.query('SELECT pg_notify($1, $2)', [channel, message]);
+          } else {
+            await connection.query(STORE_AND_NOTIFY, [channel, message]);
+          }
         } catch (error) {
           this.#warn(error as Error, 'broadcast not relayed (PostgreSQL)', channel);
         }
@@ -59,7 +79,7 @@ export class PostgresBroadcasts {
 
   async #connect(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.#url });
-    client.on('notification', (n) => this.#listeners.get(n.channel)?.(n.payload ?? ''));
+    client.on('notification', (n) => this.#receive(client, n.channel, n.payload ?? ''));
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;
@@ -78,6 +98,24 @@ export class PostgresBroadcasts {
       throw error;
     }
     return client;
+  }
+
+  /** Hands a notification to its channel's listener, after those before it; one naming a stored message, once read. */
+  #receive(client: pg.Client, channel: string, payload: string): void {
+    const deliver = this.#listeners.get(channel);
+    if (!deliver) return;
+    const read = payload.startsWith(BY_ID)
+      ? client.query<{ message: string }>('SELECT message FROM long_broadcasts WHERE id = $1', [payload.slice(BY_ID.length)]).then(
+          ({ rows }) => rows[0]?.message,
+          (error: Error) => this.#warn(error, 'long broadcast not read (PostgreSQL)', channel),
+        )
+      : payload;
+    this.#received = this.#received
+      .then(async () => {
+        const message = await read;
+        if (message !== undefined) deliver(message);
+      })
+      .catch((error: Error) => this.#warn(error, 'broadcast not handled', channel));
   }
 
   /** The listening connection was lost: a new one, with every channel listened to again, a moment later. */

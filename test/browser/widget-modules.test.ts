@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contrastWithWhite, DEFAULT_ACCENT, readableAccent } from '../../public/src/color.js';
 import { listOf, parseAnnouncement, parseCommune, parseServerFrame } from '../../public/src/frames.js';
 import { safeHref } from '../../public/src/links.js';
-import { progressOf } from '../../public/src/messages.js';
+import { answersOf, progressOf, pushedId } from '../../public/src/messages.js';
 
 const own = ['chatbot.haiphong.gov.vn', 'localhost:8080'];
 
@@ -87,5 +87,36 @@ describe('screening progress', () => {
     expect(progressOf('Câu 12 / 15: …')).toEqual({ step: 12, total: 15 });
     expect(progressOf('Câu trả lời chỉ dùng trong cuộc trò chuyện này')).toBeNull();
     expect(progressOf('Câu 10/9')).toBeNull();
+  });
+});
+
+describe('a pushed message that comes again with an answer', () => {
+  const officer = { text: 'Cán bộ xã Thanh Hà: Bác mang sổ hộ khẩu lên nhé.' };
+  const logOf = (frames: ({ push: string } | { reply: string; replies: { text: string; pushId?: string }[] })[]) => {
+    const log: { id: string; text: string }[] = [];
+    const shown = (id: string) => log.some((m) => m.id === id);
+    for (const f of frames) {
+      if ('push' in f) {
+        if (!shown(pushedId(f.push))) log.push(...answersOf(`push-${f.push}`, [officer], shown));
+      } else log.push(...answersOf(f.reply, f.replies, shown));
+    }
+    return log.map((m) => m.text);
+  };
+
+  it('is shown once, whichever of the push and the answer came first', () => {
+    const answer = { reply: 'm1', replies: [{ ...officer, pushId: 'line-1' }, { text: 'Trợ lý: đã ghi nhận.' }] };
+    expect(logOf([{ push: 'line-1' }, answer])).toEqual([officer.text, 'Trợ lý: đã ghi nhận.']);
+    expect(logOf([answer, { push: 'line-1' }])).toEqual([officer.text, 'Trợ lý: đã ghi nhận.']);
+  });
+
+  it('is shown when no push came, and a different push is still shown', () => {
+    expect(logOf([{ reply: 'm1', replies: [{ ...officer, pushId: 'line-1' }] }])).toEqual([officer.text]);
+    expect(logOf([{ push: 'line-2' }, { reply: 'm1', replies: [{ ...officer, pushId: 'line-1' }] }])).toEqual([officer.text, officer.text]);
+  });
+
+  it('keeps pushId through the frame check, and drops a reply whose pushId is not a string', () => {
+    const frame = (pushId: unknown) => JSON.stringify({ type: 'reply', id: 'm1', replies: [{ text: 'a', pushId }] });
+    expect(parseServerFrame(frame('line-1'))).toMatchObject({ replies: [{ text: 'a', pushId: 'line-1' }] });
+    expect(parseServerFrame(frame(7))).toBeNull();
   });
 });

@@ -17,6 +17,8 @@ const MONDAY_9AM = '2026-12-07T02:00:00Z';
 let clock: ManualClock;
 let storage: Storage;
 let sent: string[];
+/** The ids of the messages the messenger was asked to deliver, sent or not. */
+let tried: string[];
 let reachable: boolean;
 let counted: string[];
 const build = () =>
@@ -28,7 +30,8 @@ const build = () =>
     replyMinutes: 30,
     audit: new AuditLog(storage.audit, clock),
     messenger: {
-      deliver: async (_h, text) => {
+      deliver: async (_h, { id, text }) => {
+        tried.push(id);
         if (!reachable) return 'waiting';
         sent.push(text);
         return 'delivered';
@@ -49,6 +52,7 @@ beforeEach(async () => {
   clock = new ManualClock(MONDAY_9AM);
   storage = await openTestStorage(await mkdtemp(join(tmpdir(), 'handoff-service-')));
   sent = [];
+  tried = [];
   counted = [];
   reachable = true;
 });
@@ -87,11 +91,13 @@ describe('HandoffService', () => {
     const h = await service.request({ channel: 'zalo', userId: 'u1', commune: '10813', topic: null, transcript: [] });
     await service.claim(officer, h.id);
     reachable = false;
-    await service.reply(officer, h.id, 'Trả lời');
+    const line = (await service.reply(officer, h.id, 'Trả lời')).messages.at(-1)!;
     expect((await storage.handoffs.get(h.id))?.deadlineAt).toBeNull();
     clock.advance(3 * 3_600_000);
     expect(await service.sweep()).toBe(0);
-    expect(await service.relay(turn('cảm ơn'))).toEqual([{ text: 'Cán bộ xã Thanh Hà: Trả lời' }]);
+    // Tried under the transcript line's id, and held under it too: a widget that got it after all shows it once.
+    expect(tried).toEqual([line.id]);
+    expect(await service.relay(turn('cảm ơn'))).toEqual([{ text: 'Cán bộ xã Thanh Hà: Trả lời', pushId: line.id }]);
     expect(await service.relay(turn('còn gì nữa không'))).toEqual([]);
     expect((await storage.handoffs.get(h.id))?.deadlineAt).not.toBeNull();
   });

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { answersOf, pushedId } from '../../public/src/messages.js';
 import { buildApp } from '../../src/app.js';
+import type { ServerFrame } from '../../src/channels/web/wire.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
@@ -201,6 +203,60 @@ describe.each([
     } finally {
       events.close();
     }
+  });
+
+  it("an officer's reply whose widget's instance confirms it too late is shown once, though it comes again with the next answer", async () => {
+    pair = await startPair(withRedis);
+    const p = pair;
+    const officer = await officerOnB(p);
+    const citizen = citizenOn(p.a);
+    await citizen.handOver();
+    const listed = await p.b.inject({ method: 'GET', url: '/api/staff/conversations', headers: { cookie: officer } });
+    const { id } = (listed.json() as { conversations: { id: string }[] }).conversations[0]!;
+    const claimed = await p.b.inject({ method: 'POST', url: `/api/staff/conversations/${id}/claim`, headers: { cookie: officer } });
+    expect(claimed.statusCode, claimed.body).toBe(200);
+
+    // The citizen's widget socket is held by A, whose answer "I hold it" is late: held back until B stops waiting.
+    const widget = await Client.open(`${p.urls.a.replace('http', 'ws')}/ws/chat`);
+    await widget.hello({ sessionId: citizen.sessionId!, commune: THANH_HA });
+    const relay = p.a.sharedState.widgetPush!;
+    const publish = relay.publish.bind(relay);
+    let answerLate: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => {
+      answerLate = resolve;
+    });
+    relay.publish = async (message) => {
+      if (message.startsWith('{"held"')) await late;
+      return publish(message);
+    };
+
+    const replied = await p.b.inject({
+      method: 'POST',
+      url: `/api/staff/conversations/${id}/messages`,
+      headers: { cookie: officer },
+      payload: { text: 'Bác mang sổ hộ khẩu lên UBND xã nhé.' },
+    });
+    expect(replied.statusCode, replied.body).toBe(200);
+    // No instance said in time that a widget got it: kept for the citizen's next message.
+    expect(replied.json().messages.at(-1)).toMatchObject({ from: 'officer', delivery: 'waiting' });
+    answerLate();
+
+    // Yet the widget did get it live, and gets it again with the answer to its next message.
+    const frames: ServerFrame[] = [await widget.next()];
+    widget.send({ type: 'message', id: 'm1', text: 'vâng ạ' });
+    frames.push(await widget.next());
+    widget.socket.close();
+    expect(frames.map((f) => f.type)).toEqual(['push', 'reply']);
+
+    // What the widget's log shows of these frames, by its own rule: the officer's reply once.
+    const log: { id: string; text: string }[] = [];
+    const shown = (key: string) => log.some((m) => m.id === key);
+    for (const frame of frames) {
+      if (frame.type === 'push' && !shown(pushedId(frame.id))) log.push(...answersOf(`push-${frame.id}`, frame.replies, shown));
+      if (frame.type === 'reply') log.push(...answersOf(frame.id, frame.replies, shown));
+    }
+    const officerLines = log.filter((m) => m.text === 'Cán bộ xã Thanh Hà: Bác mang sổ hộ khẩu lên UBND xã nhé.');
+    expect(officerLines).toHaveLength(1);
   });
 
   it('the sweeper of both instances hands an unclaimed conversation back to the bot once', async () => {

@@ -57,7 +57,8 @@ export async function postgresCollections(dataDir: string): Promise<Map<string, 
   await client.connect();
   try {
     const { rows: tables } = await client.query<{ name: string }>(
-      "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'pgmigrations' ORDER BY 1",
+      // The collections' tables (a `record` each), not the shared state's (the Zalo quota, long broadcasts).
+      "SELECT table_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'record' ORDER BY 1",
     );
     const collections = new Map<string, Record<string, unknown>[]>();
     for (const { name } of tables) {

@@ -24,6 +24,11 @@ export const replySchema = z.object({
   text: z.string(),
   quickReplies: z.array(quickReplySchema).optional(),
   links: z.array(linkSchema).optional(),
+  /**
+   * An officer's message pushed live under this id (the socket's `push` frame) that comes again with the answer,
+   * because no instance confirmed in time that a widget got it: show it once.
+   */
+  pushId: z.string().optional(),
 });
 
 /**

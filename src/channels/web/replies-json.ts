@@ -15,10 +15,11 @@ const escapedTexts = new Memo<string>(2048);
 export function repliesJson(replies: readonly Reply[]): string {
   let json = '[';
   for (let i = 0; i < replies.length; i++) {
-    const { text, quickReplies, links } = replies[i]!;
+    const { text, quickReplies, links, pushId } = replies[i]!;
     json += `${i > 0 ? ',' : ''}{"text":${escapedTexts.get(text, JSON.stringify)}`;
     if (quickReplies) json += `,"quickReplies":${JSON.stringify(quickReplies.map(({ title, payload }) => ({ title, payload })))}`;
     if (links) json += `,"links":${JSON.stringify(links.map(({ title, url }) => ({ title, url })))}`;
+    if (pushId !== undefined) json += `,"pushId":${JSON.stringify(pushId)}`;
     json += '}';
   }
   return `${json}]`;

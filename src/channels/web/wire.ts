@@ -29,6 +29,8 @@ export interface WireReply {
   text: string;
   quickReplies?: WireQuickReply[];
   links?: WireLink[];
+  /** A message pushed under this id that comes again with an answer (its push was confirmed too late): shown once. */
+  pushId?: string;
 }
 export interface WireAnnouncement {
   id: string;

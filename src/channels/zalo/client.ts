@@ -4,7 +4,7 @@ import type { ZaloSettings } from '../../config.js';
 import type { Reply } from '../../engine/types.js';
 import { type ZaloFailureKind, zaloErrorRule } from './errors.js';
 import { renderReply, type ZaloOutgoingMessage } from './message-format.js';
-import { RateLimiter } from './rate-limiter.js';
+import { type CallPacer, RateLimiter, type SharedQuota, SharedRateLimiter } from './rate-limiter.js';
 import { TokenUnavailableError, type ZaloTokenManager } from './token-manager.js';
 
 /** The outcome of one send, as the conversation and the announcement delivery record it. */
@@ -58,6 +58,8 @@ export interface ZaloClientOptions {
   tokens: ZaloTokenManager;
   log: FastifyBaseLogger;
   retry?: Partial<RetryPolicy>;
+  /** Several instances: the OA's quota they share (else this instance paces its own calls). */
+  quota?: SharedQuota;
 }
 
 type Failure = Omit<Extract<SendResult, { ok: false }>, 'sent'>;
@@ -72,17 +74,18 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, exhaustedPau
 /**
  * The OA API on built-in fetch: `access_token` header, application errors read from HTTP-200 bodies and handled by
  * code (reference §5): retried with back-off, answered by one token refresh and one retry, or given up with the
- * reason. Calls are paced by a client-side limiter (ZALO_MAX_REQUESTS_PER_MINUTE) and Zalo's rate-limit headers.
+ * reason. Calls are paced by a client-side limiter (ZALO_MAX_REQUESTS_PER_MINUTE, shared by the instances when a quota
+ * is given) and Zalo's rate-limit headers.
  */
 export class ZaloClient implements ZaloSender, ZaloHistory {
   readonly #options: ZaloClientOptions;
   readonly #retry: RetryPolicy;
-  readonly #limiter: RateLimiter;
+  readonly #limiter: CallPacer;
 
   constructor(options: ZaloClientOptions) {
     this.#options = options;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#limiter = new RateLimiter(options.settings.maxRequestsPerMinute);
+    this.#limiter = options.quota ? new SharedRateLimiter(options.quota) : new RateLimiter(options.settings.maxRequestsPerMinute);
   }
 
   async sendText(userId: string, reply: Reply | string): Promise<SendResult> {

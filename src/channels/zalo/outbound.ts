@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { ZaloSettings } from '../../config.js';
 import type { TokenRepository } from '../../storage/repositories.js';
 import { ZaloClient } from './client.js';
+import type { SharedQuota } from './rate-limiter.js';
 import { type RefreshLock, ZaloTokenManager } from './token-manager.js';
 
 /**
@@ -26,11 +27,13 @@ export function createZaloOutbound(deps: {
   log: FastifyBaseLogger;
   /** Several instances: the refresh lock they share. */
   lock?: RefreshLock;
+  /** Several instances: the OA's quota of calls they share. */
+  quota?: SharedQuota;
 }): ZaloOutbound {
   const { settings, clock, log } = deps;
   const tokens = new ZaloTokenManager({ settings, repo: deps.tokens, clock, log, lock: deps.lock });
   return {
-    client: new ZaloClient({ settings, tokens, log }),
+    client: new ZaloClient({ settings, tokens, log, quota: deps.quota }),
     async start() {
       await tokens.load();
       await warmUpFetch();

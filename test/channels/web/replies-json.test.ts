@@ -28,6 +28,7 @@ describe('replies as JSON', () => {
       { text: 'Câu "1/10"\n\tthu nhập \\ tháng 😀 \u2028 \u0001' },
       { text: '', quickReplies: [extra], links: [{ title: 'Trang', url: 'https://haiphong.gov.vn/?a="b"' }] },
       { text: 'không nút', quickReplies: [], links: [] },
+      { text: 'Cán bộ xã Thanh Hà: "Chào bác"', pushId: '0b9c1f3e-5a7d-4c2e-9f61-2d8e7a4b1c30' },
     ];
     expect(written(replies)).toEqual(schemaJson(replies));
     expect(repliesJson([])).toBe('[]');
