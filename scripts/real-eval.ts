@@ -33,6 +33,7 @@ import { loadTrainingData } from '../src/content/training-data.js';
 import { ConversationEngine } from '../src/engine/engine.js';
 import { SessionStore } from '../src/engine/session-store.js';
 import type { Reply, Skill } from '../src/engine/types.js';
+import type { LinearOptions } from '../src/nlu/linear-classifier.js';
 import { Matcher } from '../src/nlu/matcher.js';
 import { createFaqSkill } from '../src/skills/faq/faq-skill.js';
 import { type FinderTuning, KnowledgeFinder } from '../src/skills/knowledge/knowledge-finder.js';
@@ -103,12 +104,15 @@ export function holdsFacts(reply: string, facts: readonly (readonly string[])[])
   return facts.every((group) => group.some((phrase) => folded.includes(fold(phrase))));
 }
 
-/** The service's conversation engine as the widget gets it, without storage: flows of other skills are stubs. */
-export async function buildEngine(tuning: Partial<FinderTuning> = {}) {
+/**
+ * The service's conversation engine as the widget gets it, without storage: flows of other skills are stubs.
+ * `linear`: the classifier's training options (the seed, for `--seeds`).
+ */
+export async function buildEngine(tuning: Partial<FinderTuning> = {}, linear: Partial<LinearOptions> = {}) {
   const content = join(root, 'content');
   const { cards, knowledge, loanRates } = await loadAnswerContent(content, INTENT_NAMES);
   const communes = await loadCommunes(content);
-  const matcher = Matcher.train([...(await loadTrainingData(join(root, 'intents'))), ...trainingUtterancesOf(knowledge)], communes);
+  const matcher = Matcher.train([...(await loadTrainingData(join(root, 'intents'))), ...trainingUtterancesOf(knowledge)], communes, { linear });
   const rules = await loadPovertyRules(join(content, 'standards'));
   const clock = new ManualClock('2026-12-06T03:00:00Z');
   const ownedElsewhere = new Set(['privacy', 'screening_start', ...SUBSCRIPTION_INTENTS]);
@@ -135,8 +139,12 @@ export function contentIds({ cards, knowledge }: Pick<AnswerContent, 'cards' | '
   return new Set([...knowledge.entries.map((e) => e.id), ...knowledge.referrals.map((r) => r.id), ...[...cards.all()].map((c) => c.id), ...INTENT_NAMES]);
 }
 
-export async function evaluateRealQuestions(questions: readonly RealQuestion[], tuning: Partial<FinderTuning> = {}): Promise<RealOutcome[]> {
-  const { engine, matcher } = await buildEngine(tuning);
+export async function evaluateRealQuestions(
+  questions: readonly RealQuestion[],
+  tuning: Partial<FinderTuning> = {},
+  linear: Partial<LinearOptions> = {},
+): Promise<RealOutcome[]> {
+  const { engine, matcher } = await buildEngine(tuning, linear);
   const outcomes: RealOutcome[] = [];
   for (const [i, question] of questions.entries()) {
     const userId = `eval-${i}`;
@@ -164,8 +172,11 @@ export interface RealFigures {
   fact: number;
 }
 
-/** Evaluates every set (the peers trained once) and prints a block per set; returns each set's figures. */
-export async function reportRealQuestions(options: { misses?: boolean; heldOutMisses?: boolean } = {}): Promise<RealFigures[]> {
+/**
+ * Evaluates every set (the peers trained once) and prints a block per set; returns each set's figures. `seeds`: also
+ * the topic figures of classifiers trained with that many shuffling seeds, as mean and range (see seedSpread).
+ */
+export async function reportRealQuestions(options: { misses?: boolean; heldOutMisses?: boolean; seeds?: number } = {}): Promise<RealFigures[]> {
   const { knowledge, known } = await buildEngine();
   const training = [...(await loadTrainingData(join(root, 'intents'))), ...trainingUtterancesOf(knowledge)];
   const peers = await Promise.all(([nlpJsPeer, naturalBayesPeer] as Contender[]).map(async (p) => ({ name: p.name, classify: await p.train(training) })));
@@ -191,10 +202,31 @@ export async function reportRealQuestions(options: { misses?: boolean; heldOutMi
     console.log(`  entry                        ${pct(entriesRight, questions.length)}`);
     console.log(`  entry, or among Ý bạn là     ${pct(count((o) => entryRight(o) || expects(o, o.offered)), questions.length)}`);
     console.log(`  essential fact in reply      ${pct(factRight, withFacts.length)}`);
+    if (options.seeds && options.seeds > 1) await printSeedSpread(questions, options.seeds);
     if (set.heldOut ? options.heldOutMisses : options.misses) printMisses(outcomes);
     results.push({ name: set.name, questions: questions.length, topic: topicRight / questions.length, entry: entriesRight / questions.length, fact: withFacts.length ? factRight / withFacts.length : 0 });
   }
   return results;
+}
+
+/**
+ * The classifier is trained on shuffled examples, and the shuffle alone moves these figures by a question or two (more
+ * than many changes do): a change is worth keeping when it moves the mean over several seeds, not one run.
+ */
+async function printSeedSpread(questions: readonly RealQuestion[], seeds: number): Promise<void> {
+  const answered: number[] = [];
+  const classifier: number[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const outcomes = await evaluateRealQuestions(questions, {}, { seed });
+    answered.push(outcomes.filter((o) => o.topic === o.question.topic).length);
+    classifier.push(outcomes.filter((o) => o.classifierTopic === o.question.topic).length);
+  }
+  const spread = (counts: readonly number[]) => {
+    const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+    const share = (n: number) => ((100 * n) / questions.length).toFixed(1);
+    return `mean ${share(mean)} % (${mean.toFixed(1)}), ${share(Math.min(...counts))}–${share(Math.max(...counts))} %`;
+  };
+  console.log(`  topic over ${seeds} shuffling seeds: as answered ${spread(answered)}; classifier alone ${spread(classifier)}`);
 }
 
 function printMisses(outcomes: readonly RealOutcome[]): void {
@@ -209,5 +241,10 @@ function printMisses(outcomes: readonly RealOutcome[]): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await reportRealQuestions({ misses: process.argv.includes('--misses'), heldOutMisses: process.argv.includes('--held-out-misses') });
+  const seeds = process.argv.indexOf('--seeds');
+  await reportRealQuestions({
+    misses: process.argv.includes('--misses'),
+    heldOutMisses: process.argv.includes('--held-out-misses'),
+    seeds: seeds >= 0 ? z.coerce.number().int().min(1).max(20).parse(process.argv[seeds + 1]) : undefined,
+  });
 }
