@@ -22,7 +22,7 @@ import { sumIncrements } from '../stat-counters.js';
 import { batchedReads } from './batched-reads.js';
 import { groupCommit } from './group-commit.js';
 import { type MigrationLog, migrate } from './migrate.js';
-import { type KeyedSelect, rowsByKeys, storable, storableParams, Table, toJson, transaction } from './table.js';
+import { type AskedKey, type KeyedSelect, keyedRows, storable, storableParams, Table, toJson, transaction } from './table.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
@@ -108,7 +108,8 @@ export function postgresStorage(pool: pg.Pool): Storage {
     { table: t.citizens, column: 'id' },
     { table: t.handoffs, column: 'citizen_id', where: `status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]'` },
   ];
-  const turnRead = batchedReads((asked: { select: number; key: string }[]) => rowsByKeys(pool, turnSelects, asked));
+  const rowsByKeys = keyedRows(turnSelects);
+  const turnRead = batchedReads((asked: AskedKey[]) => rowsByKeys(pool, asked));
   const rowsOf = (table: Table<{ id: string }>) => {
     const select = turnSelects.findIndex((s) => s.table === table);
     return (key: string) => turnRead({ select, key });

@@ -116,30 +116,49 @@ export interface KeyedSelect {
   where?: string;
 }
 
+/** A key asked of one of the selects given to keyedRows (its index). */
+export type AskedKey = { select: number; key: string };
+
 /**
- * For each asked key, the rows of its select in first-write order: one query for the keys of every select asked (see
- * batched-reads.ts), whatever the tables. Rows, not records: each caller parses its own (a copy of its own; a row
- * failing its schema fails only the callers that asked for it).
+ * Reads by key from several selects: for each asked key, the rows of its select in first-write order, in one query
+ * for the keys of every select asked (see batched-reads.ts), whatever the tables. Rows, not records: each caller
+ * parses its own (a copy of its own; a row failing its schema fails only the callers that asked for it).
  */
-export async function rowsByKeys(db: Queryable, selects: readonly KeyedSelect[], asked: readonly { select: number; key: string }[]): Promise<Row[][]> {
-  const keys = selects.map(() => new Set<string>());
-  for (const { select, key } of asked) keys[select]!.add(storable(key));
-  const parts = selects.flatMap((s, select) => (keys[select]!.size ? [{ ...s, select }] : []));
-  const { rows } = await db.query(
-    `${parts
-      .map(
-        ({ table, column, where = 'true', select }, n) =>
-          `(SELECT ${select} AS part, id, record, ${column} AS key, seq FROM ${table.name} WHERE ${column} = ANY($${n + 1}) AND (${where}))`,
-      )
-      .join(' UNION ALL ')} ORDER BY part, seq`,
-    parts.map(({ select }) => [...keys[select]!]),
-  );
-  const found = new Map<string, Row[]>();
-  for (const row of rows) {
-    const at = `${row.part} ${row.key}`;
-    found.set(at, [...(found.get(at) ?? []), { id: row.id, record: row.record }]);
-  }
-  return asked.map(({ select, key }) => found.get(`${select} ${storable(key)}`) ?? []);
+export function keyedRows(selects: readonly KeyedSelect[]): (db: Queryable, asked: readonly AskedKey[]) => Promise<Row[][]> {
+  // One statement text per combination of selects asked, built once.
+  const statements = new Map<string, string>();
+  const statementFor = (parts: readonly number[]) => {
+    const id = parts.join();
+    let text = statements.get(id);
+    if (text === undefined) {
+      const union = parts.map((select, n) => {
+        const { table, column, where = 'true' } = selects[select]!;
+        return `(SELECT ${select} AS part, id, record, ${column} AS key, seq FROM ${table.name} WHERE ${column} = ANY($${n + 1}) AND (${where}))`;
+      });
+      text = `${union.join(' UNION ALL ')} ORDER BY part, seq`;
+      statements.set(id, text);
+    }
+    return text;
+  };
+  return async (db, asked) => {
+    const keys = selects.map(() => new Set<string>());
+    for (const { select, key } of asked) keys[select]!.add(storable(key));
+    const parts: number[] = [];
+    for (let select = 0; select < selects.length; select++) if (keys[select]!.size) parts.push(select);
+    const { rows } = await db.query(
+      statementFor(parts),
+      parts.map((select) => [...keys[select]!]),
+    );
+    const found = new Map<string, Row[]>();
+    for (const row of rows) {
+      const at = `${row.part} ${row.key}`;
+      const list = found.get(at);
+      const read: Row = { id: row.id, record: row.record };
+      if (list) list.push(read);
+      else found.set(at, [read]);
+    }
+    return asked.map(({ select, key }) => found.get(`${select} ${storable(key)}`) ?? []);
+  };
 }
 
 /** Runs `work` in one transaction on one connection of the pool: committed when it resolves, rolled back if it throws. */
