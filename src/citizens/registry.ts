@@ -42,10 +42,16 @@ export class CitizenRegistry {
 
   /**
    * Records a message from the citizen at `at` (the event's time, never later than now), creating the record on
-   * first contact; resolves once durable.
+   * first contact; resolves once durable. `read` is the citizen's record as the caller read it already (a chat turn
+   * reads it together with its other reads), else it is read now.
    */
-  async recordInteraction(channel: ChannelId, userId: string, at: Date): Promise<CitizenRecord> {
-    const existing = await this.#repo.get(citizenKey(channel, userId));
+  async recordInteraction(
+    channel: ChannelId,
+    userId: string,
+    at: Date,
+    read: Promise<CitizenRecord | undefined> = this.#repo.get(citizenKey(channel, userId)),
+  ): Promise<CitizenRecord> {
+    const existing = await read;
     if (!existing) return this.#create(channel, userId, at, {});
     this.#remember(existing);
     if (at.getTime() - Date.parse(existing.lastInteractionAt) < INTERACTION_GRANULARITY_MS) return existing;

@@ -23,6 +23,12 @@ import type {
 /** Replies added before (or after) the turn's own answer: privacy notice on first contact, pending announcements… */
 export interface TurnHook {
   before?(ctx: TurnContext): Promise<Reply[]> | Reply[];
+  /**
+   * For a `before` that needs reads from storage: started with the turn's own reads (the session, the conversation's
+   * owner), so that with a shared store all of them share one wait; resolves to the `before` to run (instead of
+   * `before`). It only reads: a relayed turn runs no hook.
+   */
+  prepare?(message: InboundMessage): Promise<(ctx: TurnContext) => Promise<Reply[]> | Reply[]>;
   after?(ctx: TurnContext, outcome: { intent: string | null; replies: Reply[] }): Promise<void> | void;
 }
 
@@ -111,10 +117,14 @@ export class ConversationEngine {
   }
 
   async #turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
-    const { sessions, clock, parser, ownership: gate } = this.#options;
+    const { sessions, clock, parser, ownership: gate, hooks } = this.#options;
     const key = citizenKey(message.channel, message.userId);
-    // Two independent reads (the session, who owns the conversation): at once, in one wait instead of two.
-    const [, owner] = await Promise.all([sessions.refresh(key), gate ? gate.ownerOf(key) : ('bot' as Owner)]);
+    // Independent reads (the session, who owns the conversation, what the hooks need): at once, in one wait.
+    const [, owner, ...prepared] = await Promise.all([
+      sessions.refresh(key),
+      gate ? gate.ownerOf(key) : ('bot' as Owner),
+      ...hooks.map((hook) => hook.prepare?.(message)),
+    ]);
     const session = sessions.get(message.channel, message.userId);
     const text = (message.text ?? '').normalize('NFC').trim();
     const payload = message.payload ?? this.#chosenQuickReply(session, text);
@@ -147,7 +157,11 @@ export class ConversationEngine {
     }
 
     const before: Reply[] = [];
-    for (const hook of this.#options.hooks) if (hook.before) before.push(...(await hook.before(ctx)));
+    for (const [i, hook] of hooks.entries()) {
+      const prepare = prepared[i];
+      if (prepare) before.push(...(await prepare(ctx)));
+      else if (hook.before) before.push(...(await hook.before(ctx)));
+    }
     const { intent, result } = await this.#dispatch(ctx, payload);
     if (result.flow !== undefined) session.flow = result.flow;
     const replies = [...before, ...result.replies];
@@ -162,7 +176,7 @@ export class ConversationEngine {
         : null;
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
-    for (const hook of this.#options.hooks) if (hook.after) await hook.after(ctx, { intent, replies });
+    for (const hook of hooks) if (hook.after) await hook.after(ctx, { intent, replies });
     // After the hooks: they change the session too (the question kept for a handoff, the buttons as paged).
     await sessions.publish(session);
     return { intent, replies };

@@ -1,3 +1,4 @@
+import { citizenKey } from '../citizens/identity.js';
 import type { CitizenRegistry } from '../citizens/registry.js';
 import type { TurnHook } from '../engine/engine.js';
 import type { Reply, TurnContext } from '../engine/types.js';
@@ -18,7 +19,7 @@ export function privacyNotice(privacyPageUrl: string): Reply {
 
 /**
  * Runs before every turn on every channel: records the citizen's interaction (creating the record on first
- * contact) and prepends the privacy notice the first time.
+ * contact) and prepends the privacy notice the first time. The citizen's record is read with the turn's other reads.
  */
 export function createPrivacyNoticeHook(options: {
   registry: CitizenRegistry;
@@ -26,12 +27,14 @@ export function createPrivacyNoticeHook(options: {
 }): TurnHook {
   const notice = privacyNotice(options.privacyPageUrl);
   return {
-    async before(ctx: TurnContext): Promise<Reply[]> {
-      const { channel, userId } = ctx.message;
-      const citizen = await options.registry.recordInteraction(channel, userId, ctx.now);
-      if (citizen.noticeShownAt) return [];
-      await options.registry.update(citizen.id, { noticeShownAt: ctx.now.toISOString() });
-      return [structuredClone(notice)];
+    prepare({ channel, userId }) {
+      const read = options.registry.get(citizenKey(channel, userId));
+      return read.then(() => async (ctx: TurnContext): Promise<Reply[]> => {
+        const citizen = await options.registry.recordInteraction(channel, userId, ctx.now, read);
+        if (citizen.noticeShownAt) return [];
+        await options.registry.update(citizen.id, { noticeShownAt: ctx.now.toISOString() });
+        return [structuredClone(notice)];
+      });
     },
   };
 }

@@ -152,6 +152,43 @@ describe('conversation engine', () => {
     expect(await say('next')).toEqual(['Không hiểu']);
   });
 
+  it("starts a hook's prepared reads with the turn's own, runs what they prepared in the hooks' order, and none on a relayed turn", async () => {
+    const events: string[] = [];
+    let owner: 'bot' | 'officer' = 'bot';
+    const withHooks = new ConversationEngine({
+      parser,
+      skills: [faq],
+      sessions,
+      clock,
+      capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
+      ownership: {
+        ownerOf: async () => {
+          events.push('owner read');
+          // The hook's read has started by the time the owner's is answered.
+          await new Promise((r) => setTimeout(r, 5));
+          events.push('owner answered');
+          return owner;
+        },
+        relay: async () => [{ text: 'Đã chuyển' }],
+        release: async () => [],
+      },
+      hooks: [
+        {
+          prepare: async (message) => {
+            events.push(`prepare ${message.userId}`);
+            return (ctx) => [{ text: `prepared for ${ctx.text}` }];
+          },
+        },
+        { before: () => [{ text: 'plain before' }] },
+      ],
+    });
+    const texts = async (text: string) => (await withHooks.handle({ channel: 'web', userId: 'u1', text })).map((r) => r.text);
+    expect(await texts('xin chao')).toEqual(['prepared for xin chao', 'plain before', 'Xin chào']);
+    expect(events).toEqual(['owner read', 'prepare u1', 'owner answered']);
+    owner = 'officer';
+    expect(await texts('alo')).toEqual(['Đã chuyển']);
+  });
+
   it('serialises two concurrent messages of one user and keeps their order', async () => {
     await say('dem');
     const [first, second] = await Promise.all([say('next'), say('next')]);

@@ -4,13 +4,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { openPostgresStorage } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/repositories.js';
 import { createSchema, openPostgresIn, TEST_DATABASE_URL, type TestSchema, urlInSchema } from '../support/postgres.js';
+import { session } from './fixtures.js';
+import { handoff } from './handoff-repository.contract.js';
 
 /** What only the PostgreSQL adapter has: migrations, rows checked on reading, and a database that can go away. */
 let schema: TestSchema;
@@ -83,6 +85,32 @@ describe('PostgreSQL storage', () => {
     // The query over the table stops at it too, rather than leaving the citizen out unseen.
     await expect(storage.citizens.idleSince(new Date('2027-01-01T00:00:00Z'))).rejects.toThrow(StorageError);
     await rows(`DELETE FROM citizens WHERE id = 'web:bad'`);
+  });
+
+  it("reads what chat turns ask for at once (sessions, citizens, pending handoffs) in one query, each caller its own rows", async () => {
+    const storage = await openPostgresIn(schema);
+    opened.push(storage);
+    await storage.sessions.save(session('web:s1'));
+    await storage.citizens.save(citizen('web:s1'));
+    await storage.handoffs.save(handoff('h-open', { citizenId: 'web:s1' }));
+    await storage.handoffs.save(handoff('h-closed', { citizenId: 'web:s1', status: 'closed' }));
+    const queries = vi.spyOn(pg.Pool.prototype, 'query');
+    try {
+      const [sessionRead, citizenRead, pending, none, unknown] = await Promise.all([
+        storage.sessions.get('web:s1'),
+        storage.citizens.get('web:s1'),
+        storage.handoffs.pendingFor('web:s1'),
+        storage.handoffs.pendingFor('web:nobody'),
+        storage.citizens.get('web:nobody'),
+      ]);
+      expect(queries).toHaveBeenCalledTimes(1);
+      expect(sessionRead?.key).toBe('web:s1');
+      expect(citizenRead?.id).toBe('web:s1');
+      expect(pending.map((h) => h.id)).toEqual(['h-open']);
+      expect([none, unknown]).toEqual([[], undefined]);
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   it('stores text with NUL or half a surrogate pair (hostile input) as U+FFFD instead of failing', async () => {

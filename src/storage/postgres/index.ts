@@ -22,7 +22,7 @@ import { sumIncrements } from '../stat-counters.js';
 import { batchedReads } from './batched-reads.js';
 import { groupCommit } from './group-commit.js';
 import { type MigrationLog, migrate } from './migrate.js';
-import { storable, storableParams, Table, toJson, transaction } from './table.js';
+import { type AskedKey, type KeyedSelect, keyedRows, storable, storableParams, Table, toJson, transaction } from './table.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (`?options=-c search_path=…` for another schema than public). */
@@ -100,18 +100,28 @@ export function postgresStorage(pool: pg.Pool): Storage {
     );
   });
 
-  // Read on every chat turn, by every turn at once under load: the keys of concurrent turns go in one query, and
-  // each caller parses its own rows (its own copy; a row failing its schema fails only its callers).
+  // Read at the start of every chat turn, by every turn at once under load: the keys of concurrent turns, whichever of
+  // these they read, go in one query, and each caller parses its own rows (its own copy; a row failing its schema
+  // fails only its callers).
+  const turnSelects: KeyedSelect[] = [
+    { table: t.sessions, column: 'id' },
+    { table: t.citizens, column: 'id' },
+    { table: t.handoffs, column: 'citizen_id', where: `status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]'` },
+  ];
+  const rowsByKeys = keyedRows(turnSelects);
+  const turnRead = batchedReads((asked: AskedKey[]) => rowsByKeys(pool, asked));
+  const rowsOf = (table: Table<{ id: string }>) => {
+    const select = turnSelects.findIndex((s) => s.table === table);
+    return (key: string) => turnRead({ select, key });
+  };
   const byId = <T extends { id: string }>(table: Table<T>) => {
-    const read = batchedReads((ids: string[]) => table.rowsByKeys(pool, 'id', ids));
+    const rows = rowsOf(table);
     return async (id: string) => {
-      const [row] = await read(id);
+      const [row] = await rows(id);
       return row && table.parse(row);
     };
   };
-  const pendingRows = batchedReads((citizenIds: string[]) =>
-    t.handoffs.rowsByKeys(pool, 'citizen_id', citizenIds, `status <> 'closed' OR record->'messages' @> '[{"delivery":"waiting"}]'`),
-  );
+  const pendingRows = rowsOf(t.handoffs);
 
   return {
     sessions: {

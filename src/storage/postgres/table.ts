@@ -63,22 +63,6 @@ export class Table<T extends { id: string }> {
     return rows[0] ? this.parse(rows[0]) : undefined;
   }
 
-  /**
-   * For each of `keys`, the rows whose `column` holds it and that match `where` (the adapter's SQL, no parameters), in
-   * first-write order: one query for many callers' keys (see batched-reads.ts). Rows, not records: each caller parses
-   * its own (a copy of its own; a row failing its schema fails only the callers that asked for it).
-   */
-  async rowsByKeys(db: Queryable, column: string, keys: readonly string[], where = 'true'): Promise<Row[][]> {
-    const stored = keys.map(storable);
-    const { rows } = await db.query(
-      `SELECT id, record, ${column} AS key FROM ${this.name} WHERE ${column} = ANY($1) AND (${where}) ORDER BY seq`,
-      [[...new Set(stored)]],
-    );
-    const byKey = new Map<string, Row[]>();
-    for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-    return stored.map((key) => byKey.get(key) ?? []);
-  }
-
   async select(db: Queryable, where = 'true', params: unknown[] = [], order = 'seq'): Promise<T[]> {
     const { rows } = await db.query(`SELECT id, record FROM ${this.name} WHERE ${where} ORDER BY ${order}`, storableParams(params));
     return rows.map((row) => this.parse(row));
@@ -123,6 +107,58 @@ export class Table<T extends { id: string }> {
     const result = await db.query(`DELETE FROM ${this.name} WHERE ${where}`, storableParams(params));
     return result.rowCount ?? 0;
   }
+}
+
+/** Rows of a table found by a key: those whose `column` holds it and that match `where` (the adapter's SQL, no parameters). */
+export interface KeyedSelect {
+  table: Table<{ id: string }>;
+  column: string;
+  where?: string;
+}
+
+/** A key asked of one of the selects given to keyedRows (its index). */
+export type AskedKey = { select: number; key: string };
+
+/**
+ * Reads by key from several selects: for each asked key, the rows of its select in first-write order, in one query
+ * for the keys of every select asked (see batched-reads.ts), whatever the tables. Rows, not records: each caller
+ * parses its own (a copy of its own; a row failing its schema fails only the callers that asked for it).
+ */
+export function keyedRows(selects: readonly KeyedSelect[]): (db: Queryable, asked: readonly AskedKey[]) => Promise<Row[][]> {
+  // One statement text per combination of selects asked, built once.
+  const statements = new Map<string, string>();
+  const statementFor = (parts: readonly number[]) => {
+    const id = parts.join();
+    let text = statements.get(id);
+    if (text === undefined) {
+      const union = parts.map((select, n) => {
+        const { table, column, where = 'true' } = selects[select]!;
+        return `(SELECT ${select} AS part, id, record, ${column} AS key, seq FROM ${table.name} WHERE ${column} = ANY($${n + 1}) AND (${where}))`;
+      });
+      text = `${union.join(' UNION ALL ')} ORDER BY part, seq`;
+      statements.set(id, text);
+    }
+    return text;
+  };
+  return async (db, asked) => {
+    const keys = selects.map(() => new Set<string>());
+    for (const { select, key } of asked) keys[select]!.add(storable(key));
+    const parts: number[] = [];
+    for (let select = 0; select < selects.length; select++) if (keys[select]!.size) parts.push(select);
+    const { rows } = await db.query(
+      statementFor(parts),
+      parts.map((select) => [...keys[select]!]),
+    );
+    const found = new Map<string, Row[]>();
+    for (const row of rows) {
+      const at = `${row.part} ${row.key}`;
+      const list = found.get(at);
+      const read: Row = { id: row.id, record: row.record };
+      if (list) list.push(read);
+      else found.set(at, [read]);
+    }
+    return asked.map(({ select, key }) => found.get(`${select} ${storable(key)}`) ?? []);
+  };
 }
 
 /** Runs `work` in one transaction on one connection of the pool: committed when it resolves, rolled back if it throws. */
