@@ -2,9 +2,13 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:c
 
 /**
  * Staff passwords are stored as `scrypt$N$r$p$salt$hash` (base64), so the cost can be raised later while old hashes
- * still verify. N = 2^14 keeps a login near 50 ms on a small server.
+ * still verify. N = 2^15 makes scrypt's work area (128·r·N bytes) just over 32 MiB, the most glibc's malloc ever
+ * raises its mmap threshold to: the area is mapped for the call and unmapped after it. At N = 2^14 (16 MiB) the first
+ * hash raised the threshold to 16 MiB for the life of the process, and every thread-pool thread that checked a
+ * password afterwards kept its 16 MiB in its malloc arena (docs/performance.md, run 25). A login costs about twice the
+ * CPU of 2^14.
  */
-const COST = { N: 16384, r: 8, p: 1 };
+const COST = { N: 32768, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
