@@ -35,6 +35,13 @@ const FOLLOW_UP_WORDS = 12;
 /** A message this short that the classifier cannot place is read in the context of the last answer. */
 const VAGUE_WORDS = 6;
 const VAGUE_CONFIDENCE = 0.6;
+/**
+ * A message of this many words that the classifier places outside the programme at least this surely, with nothing
+ * in the knowledge base for it, is a real question for another office: said so, with where to ask.
+ */
+const OUTSIDE_QUESTION_WORDS = 10;
+const OUTSIDE_CONFIDENCE = 0.6;
+const OUTSIDE_CARD = 'fallback.outside';
 const FOLLOW_UP = /^(con|the con|vay con|con neu|neu|con voi|con ho|con truong hop)\b|\b(thi sao|thi the nao|thi sao a|thi duoc khong|thi co duoc khong|thi bao nhieu)$/;
 
 /**
@@ -47,6 +54,7 @@ const FOLLOW_UP = /^(con|the con|vay con|con neu|neu|con voi|con ho|con truong h
 export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSkillOptions): Skill {
   // Fail at start-up, not on the first citizen who asks.
   for (const intent of intents) answers.main(intent);
+  const outsideCard = answers.get(OUTSIDE_CARD);
   const ownIntents = new Set(intents);
 
   const relatedOf = (entry: KnowledgeEntry) =>
@@ -100,6 +108,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
         // "vay 50tr thì mỗi tháng trả lãi bao nhiêu" with no entry found: the arithmetic alone still answers it.
         const line = read.loanAmount !== undefined && parse.intent.name === 'credit' ? interestLine(read.loanAmount, facts, loanRates, ctx.today) : null;
         if (line) return { intent: 'credit', result: { replies: [{ text: line }] } };
+        const outside = parse.intent.name === 'fallback' && parse.intent.confidence >= OUTSIDE_CONFIDENCE;
+        if (outside && outsideCard && wordCount(ctx.text) >= OUTSIDE_QUESTION_WORDS) {
+          return { intent: 'fallback', result: { replies: [renderAnswer(outsideCard)] } };
+        }
         // A bare topic the classifier splits between two ("hộ nghèo vay được bao nhiêu": entitlements or loans?):
         // the card of the runner-up when the entries that hold the words are mostly its.
         const [top, second] = parse.ranking;

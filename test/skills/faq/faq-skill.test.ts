@@ -214,4 +214,24 @@ describe('inside the engine', () => {
     const [tapped] = await engine.handle({ channel: 'web', userId: 'w1', payload: 'answer:housing.disaster' });
     expect(tapped?.text).toContain(finder.entry('housing.disaster')!.answer.split('\n')[0]!);
   });
+
+  it('tells a whole question for another office that nothing fits where to ask, and a short unknown one to rephrase', async () => {
+    const clock = new ManualClock('2026-11-28T03:00:00Z');
+    const parser: Parser = { parse: (text) => ({ text, intent: { name: 'fallback', confidence: 0.9 }, ranking: [{ name: 'fallback', confidence: 0.9 }], entities: [] }) };
+    const engine = new ConversationEngine({
+      parser,
+      skills: [createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: INTENT_NAMES })],
+      sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
+      clock,
+      capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
+    });
+    const long = 'Xin hỏi giá vé xe khách từ Hải Phòng lên Hà Nội hiện nay là bao nhiêu và bến xe nào có chuyến sớm nhất?';
+    const [outside] = await engine.handle({ channel: 'web', userId: 'w1', text: long });
+    expect(outside?.text).toBe(book.get('fallback.outside')!.text);
+    expect(outside?.text).toContain('Bộ phận một cửa');
+    expect(outside?.quickReplies?.[0]?.payload).toBe('intent:human_handoff');
+
+    const [short] = await engine.handle({ channel: 'web', userId: 'w2', text: 'vé xe khách' });
+    expect(short?.text).toBe(book.main('fallback').text);
+  });
 });
