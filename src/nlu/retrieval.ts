@@ -47,6 +47,18 @@ const FUNCTION_WORDS = new Set([
   'gi', 'nao', 'sao', 'nhu', 'va', 'cac', 'nhung', 'mot', 'de', 'u', 'ok', 'nhi', 'ha', 'ak', 'voi', 've', 'ma',
 ]);
 
+/**
+ * "nhe" typed without diacritics is "nhé" (a particle) or "nhẹ" (mild: "khuyet tat nhe"); only the particle typed with
+ * its accent is dropped, so a question about a mild disability typed without accents keeps its word.
+ */
+const CONTENT_UNLESS_ACCENTED = new Map([['nhe', 'nhe1']]);
+
+function isFunctionWord(form: string, typed: string | undefined): boolean {
+  if (!FUNCTION_WORDS.has(form)) return false;
+  const particle = CONTENT_UNLESS_ACCENTED.get(form);
+  return particle === undefined || typed === particle;
+}
+
 /** A chat turn asks for the terms of the same sentences several times (whole message, each question, bare topic). */
 const TERMS = new Memo<readonly string[]>(1024);
 
@@ -66,10 +78,10 @@ function computeTerms(text: string): string[] {
     const { form, typed } = words[i]!;
     // Typed with its accents, a syllable also matches the same accented syllable: "nhẹ" is not "nhé", "thẻ" not "thế".
     if (typed !== undefined) terms.push(`'${typed}`);
-    if (FUNCTION_WORDS.has(form)) continue;
+    if (isFunctionWord(form, typed)) continue;
     terms.push(form);
-    const previous = words[i - 1]?.form;
-    if (previous !== undefined && !FUNCTION_WORDS.has(previous)) terms.push(`${previous} ${form}`);
+    const previous = words[i - 1];
+    if (previous !== undefined && !isFunctionWord(previous.form, previous.typed)) terms.push(`${previous.form} ${form}`);
   }
   return terms;
 }
