@@ -1,9 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import type { SharedSessions } from '../engine/session-store.js';
+import type { HandoffMarks } from '../handoff/handoff-service.js';
 import { type SessionRecord, sessionRecord } from '../storage/records.js';
 import type { SharedRedis } from './redis.js';
 
-/** Conversation sessions in Redis, one key each, expiring after the idle period (every turn writes it again). */
-export class RedisSessions implements SharedSessions {
+/**
+ * How long a handoff mark lives: longer than any session can (idle periods are at most a day, and a session is written
+ * again at every turn), so a session that recorded "no handoff" under a mark never outlives the mark that replaced it.
+ */
+const MARK_TTL_MS = 2 * 24 * 60 * 60_000;
+
+/**
+ * Conversation sessions in Redis, one key each, expiring after the idle period (every turn writes it again); and each
+ * citizen's handoff mark, read with the session, which a handoff request changes (see TurnKnowledge).
+ */
+export class RedisSessions implements SharedSessions, HandoffMarks {
   readonly #redis: SharedRedis;
 
   constructor(redis: SharedRedis) {
@@ -11,17 +22,12 @@ export class RedisSessions implements SharedSessions {
   }
 
   async load(key: string): Promise<SessionRecord | undefined> {
-    const raw = await this.#redis.client.get(this.#key(key));
-    if (raw === null) return undefined;
-    // Validated as a stored record is: a session written by an older version or by hand is dropped, not trusted.
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    const parsed = sessionRecord.safeParse(value);
-    return parsed.success ? parsed.data : undefined;
+    return parseSession(await this.#redis.client.get(this.#key(key)));
+  }
+
+  async loadWithMark(key: string): Promise<{ record: SessionRecord | undefined; mark: string }> {
+    const [raw, mark] = await this.#redis.client.mget(this.#key(key), this.#markKey(key));
+    return { record: parseSession(raw ?? null), mark: mark ?? '' };
   }
 
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
@@ -32,7 +38,33 @@ export class RedisSessions implements SharedSessions {
     await this.#redis.client.del(this.#key(key));
   }
 
+  /** A handoff was stored for the citizen: a value never used before, so no session's "no handoff" matches it. */
+  async handoffRequested(key: string): Promise<void> {
+    await this.#redis.client.set(this.#markKey(key), randomUUID(), 'PX', MARK_TTL_MS);
+  }
+
+  async forgetMark(key: string): Promise<void> {
+    await this.#redis.client.del(this.#markKey(key));
+  }
+
   #key(key: string): string {
     return `${this.#redis.prefix}session:${key}`;
   }
+
+  #markKey(key: string): string {
+    return `${this.#redis.prefix}handoff-mark:${key}`;
+  }
+}
+
+function parseSession(raw: string | null): SessionRecord | undefined {
+  if (raw === null) return undefined;
+  // Validated as a stored record is: a session written by an older version or by hand is dropped, not trusted.
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  const parsed = sessionRecord.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
