@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { SharedSessions } from '../engine/session-store.js';
 import type { HandoffMarks } from '../handoff/handoff-service.js';
 import { type SessionRecord, sessionRecord } from '../storage/records.js';
@@ -31,7 +32,7 @@ export class RedisSessions implements SharedSessions, HandoffMarks {
   }
 
   async save(record: SessionRecord, ttlMs: number): Promise<void> {
-    await this.#redis.client.set(this.#key(record.key), JSON.stringify(record), 'PX', ttlMs);
+    await this.#redis.client.set(this.#key(record.key), sessionJson(record), 'PX', ttlMs);
   }
 
   async delete(key: string): Promise<void> {
@@ -56,15 +57,33 @@ export class RedisSessions implements SharedSessions, HandoffMarks {
   }
 }
 
+/**
+ * What this version writes before each session's JSON: a hash of the session record's schema. A session that starts
+ * with it was written by an instance whose sessions have this very shape (and validated its own record when it read
+ * it), so it is read without validating it again — that was a tenth of a turn's cost on PostgreSQL + Redis (run 27).
+ * Any other session (an older or newer version's, one written by hand) is validated as a stored record is.
+ */
+let stamp: string | undefined;
+function schemaStamp(): string {
+  stamp ??= `~${createHash('sha256').update(JSON.stringify(z.toJSONSchema(sessionRecord))).digest('base64url').slice(0, 16)}~`;
+  return stamp;
+}
+
+function sessionJson(record: SessionRecord): string {
+  return schemaStamp() + JSON.stringify(record);
+}
+
 function parseSession(raw: string | null): SessionRecord | undefined {
   if (raw === null) return undefined;
-  // Validated as a stored record is: a session written by an older version or by hand is dropped, not trusted.
+  const ours = raw.startsWith(schemaStamp());
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = JSON.parse(ours ? raw.slice(schemaStamp().length) : raw);
   } catch {
     return undefined;
   }
+  if (ours) return value as SessionRecord;
+  // Validated as a stored record is: a session written by another version or by hand is dropped, not trusted.
   const parsed = sessionRecord.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
