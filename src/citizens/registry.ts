@@ -54,8 +54,22 @@ export class CitizenRegistry {
     const existing = await read;
     if (!existing) return this.#create(channel, userId, at, {});
     this.#remember(existing);
-    if (at.getTime() - Date.parse(existing.lastInteractionAt) < INTERACTION_GRANULARITY_MS) return existing;
+    if (interactionIsRecorded(existing.lastInteractionAt, at)) return existing;
     return this.#save({ ...existing, lastInteractionAt: at.toISOString() });
+  }
+
+  /**
+   * The citizen's commune as a turn knew it without reading the record (its session's copy, see TurnKnowledge), for
+   * `communeOf` during the turn.
+   */
+  knowCommune(citizenId: string, commune: string | null): void {
+    this.#remember({ id: citizenId, commune });
+  }
+
+  /** The commune of a record this registry read or wrote in the last few seconds; undefined when there is none. */
+  recentCommune(citizenId: string): string | null | undefined {
+    const recent = this.#recent.get(citizenId);
+    return recent && Date.now() - recent.atMs <= RECENT_MS ? recent.commune : undefined;
   }
 
   /**
@@ -106,11 +120,16 @@ export class CitizenRegistry {
     return record;
   }
 
-  #remember(record: CitizenRecord): void {
+  #remember(record: Pick<CitizenRecord, 'id' | 'commune'>): void {
     // Starting over when full is cheaper than LRU bookkeeping; the citizens of the moment are back at their next turn.
     if (this.#recent.size >= RECENT_CAPACITY) this.#recent = new Map();
     this.#recent.set(record.id, { commune: record.commune, atMs: Date.now() });
   }
+}
+
+/** Whether a message at `at` leaves `lastInteractionAt` as it is (recordInteraction writes nothing). */
+export function interactionIsRecorded(lastInteractionAt: string, at: Date): boolean {
+  return at.getTime() - Date.parse(lastInteractionAt) < INTERACTION_GRANULARITY_MS;
 }
 
 const laterOf = (iso: string, at: Date) => (Date.parse(iso) > at.getTime() ? iso : at.toISOString());

@@ -8,7 +8,7 @@ import { isQuestion, readAnswer } from './answer-reader.js';
 import { controlWordOf, ownedConversationWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { botAnswers, type Owner } from './ownership.js';
-import type { SessionStore } from './session-store.js';
+import type { SessionStore, TurnKnowledge } from './session-store.js';
 import type {
   ChannelCapabilities,
   ConversationSession,
@@ -28,9 +28,11 @@ export interface TurnHook {
    * owner), so that with a shared store all of them share one wait; resolves to the `before` to run (instead of
    * `before`). It only reads: a relayed turn runs no hook.
    */
-  prepare?(message: InboundMessage): Promise<(ctx: TurnContext) => Promise<Reply[]> | Reply[]>;
+  prepare?(message: InboundMessage, known?: TurnKnowledge): Promise<(ctx: TurnContext) => Promise<Reply[]> | Reply[]>;
   after?(ctx: TurnContext, outcome: { intent: string | null; replies: Reply[] }): Promise<void> | void;
 }
+
+type Prepared = ((ctx: TurnContext) => Promise<Reply[]> | Reply[]) | undefined;
 
 /**
  * The conversations handed to a person (see ownership.ts). While one is waiting for an officer or owned by one, the
@@ -38,7 +40,7 @@ export interface TurnHook {
  */
 export interface OwnershipGate {
   /** The owner of the citizen's conversation now (read from storage on every turn: any instance may have changed it). */
-  ownerOf(citizenKey: string): Promise<Owner>;
+  ownerOf(citizenKey: string, known?: TurnKnowledge): Promise<Owner>;
   /** A citizen's message while a person owns the conversation: returns what is due to the citizen (held replies). */
   relay(ctx: TurnContext): Promise<Reply[]>;
   /** The citizen asked for the bot back: returns what to tell them. */
@@ -119,12 +121,7 @@ export class ConversationEngine {
   async #turn(message: InboundMessage): Promise<{ intent: string | null; replies: Reply[] }> {
     const { sessions, clock, parser, ownership: gate, hooks } = this.#options;
     const key = citizenKey(message.channel, message.userId);
-    // Independent reads (the session, who owns the conversation, what the hooks need): at once, in one wait.
-    const [, owner, ...prepared] = await Promise.all([
-      sessions.refresh(key),
-      gate ? gate.ownerOf(key) : ('bot' as Owner),
-      ...hooks.map((hook) => hook.prepare?.(message)),
-    ]);
+    const { owner, prepared } = await this.#reads(message, key);
     const session = sessions.get(message.channel, message.userId);
     const text = (message.text ?? '').normalize('NFC').trim();
     const payload = message.payload ?? this.#chosenQuickReply(session, text);
@@ -180,6 +177,28 @@ export class ConversationEngine {
     // After the hooks: they change the session too (the question kept for a handoff, the buttons as paged).
     await sessions.publish(session);
     return { intent, replies };
+  }
+
+  /** The turn's reads: the session, who owns the conversation, what the hooks need. */
+  async #reads(message: InboundMessage, key: string): Promise<{ owner: Owner; prepared: Prepared[] }> {
+    const { sessions, ownership: gate, hooks } = this.#options;
+    if (!sessions.keepsKnowledge) {
+      // Independent: at once, in one wait.
+      const [, owner, ...prepared] = await Promise.all([
+        sessions.refresh(key),
+        gate ? gate.ownerOf(key) : ('bot' as Owner),
+        ...hooks.map((hook) => hook.prepare?.(message)),
+      ]);
+      return { owner, prepared };
+    }
+    // The session first: what it knows of the database may spare the other reads (most turns: all of them).
+    await sessions.refresh(key);
+    const known = sessions.knowledge(sessions.get(message.channel, message.userId));
+    const [owner, ...prepared] = await Promise.all([
+      gate ? gate.ownerOf(key, known) : ('bot' as Owner),
+      ...hooks.map((hook) => hook.prepare?.(message, known)),
+    ]);
+    return { owner, prepared };
   }
 
   /**

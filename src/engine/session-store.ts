@@ -2,7 +2,7 @@ import { type ChannelId, citizenKey } from '../citizens/identity.js';
 import type { Clock } from '../clock.js';
 import type { SessionRecord } from '../storage/records.js';
 import type { SessionRepository } from '../storage/repositories.js';
-import type { ConversationSession } from './types.js';
+import type { ConversationSession, SessionKnown } from './types.js';
 
 /**
  * Sessions shared by the instances of the service (Redis), so a citizen's next message may land on any instance.
@@ -10,6 +10,11 @@ import type { ConversationSession } from './types.js';
  */
 export interface SharedSessions {
   load(key: string): Promise<SessionRecord | undefined>;
+  /**
+   * As `load`, with the citizen's handoff mark read in the same round trip ('' when there is none): a store that has
+   * marks lets turns keep what the database showed them in the session (TurnKnowledge).
+   */
+  loadWithMark?(key: string): Promise<{ record: SessionRecord | undefined; mark: string }>;
   save(record: SessionRecord, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
   /** Deletes the sessions idle since before the date, where records do not expire by themselves. */
@@ -29,6 +34,20 @@ export function storedSessions(repo: Pick<SessionRepository, 'get' | 'save' | 'd
       await repo.purgeIdleSince(before);
     },
   };
+}
+
+/**
+ * What a turn may know without reading the database (PostgreSQL + Redis): the session carries what the last turns'
+ * reads found (`facts`, which this turn's readers update), and the citizen's handoff mark was read with it. Those facts
+ * may be stale: each reader trusts its part only where staleness cannot mislead it — no handoff is trusted only while
+ * the mark is the one it was recorded under (every handoff request changes the mark after storing the handoff, and a
+ * request is the only way into a pending handoff); the citizen's record only within the minute in which a turn would
+ * not write it anyway.
+ */
+export interface TurnKnowledge {
+  facts: SessionKnown;
+  handoffMark: string;
+  now: Date;
 }
 
 /** What the store uses of the session repository: whole snapshots. */
@@ -51,6 +70,8 @@ export class SessionStore {
    * none; `lastActiveAt` is written from it at each snapshot.
    */
   readonly #activeMs = new WeakMap<ConversationSession, number>();
+  /** The handoff mark read with each session by `refresh`, taken by `knowledge` in the same turn. */
+  readonly #marks = new Map<string, string>();
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
 
@@ -109,7 +130,14 @@ export class SessionStore {
    */
   async refresh(key: string): Promise<void> {
     if (!this.#shared) return;
-    const record = await this.#shared.load(key);
+    let record: SessionRecord | undefined;
+    if (this.#shared.loadWithMark) {
+      const read = await this.#shared.loadWithMark(key);
+      record = read.record;
+      this.#marks.set(key, read.mark);
+    } else {
+      record = await this.#shared.load(key);
+    }
     if (!record) {
       this.#sessions.delete(key);
       return;
@@ -122,6 +150,23 @@ export class SessionStore {
     this.#activeMs.delete(session);
     if (this.#expired(session)) this.#sessions.delete(key);
     else this.#sessions.set(key, session);
+  }
+
+  /** Whether turns may know things without reading the database (`knowledge`): the shared store has handoff marks. */
+  get keepsKnowledge(): boolean {
+    return this.#shared?.loadWithMark !== undefined;
+  }
+
+  /**
+   * After `refresh`: what this turn may know of the database, and where its readers record what they find for the
+   * next turns (the session's `known`); undefined when the store keeps no marks.
+   */
+  knowledge(session: ConversationSession): TurnKnowledge | undefined {
+    const handoffMark = this.#marks.get(session.key);
+    if (handoffMark === undefined) return undefined;
+    this.#marks.delete(session.key);
+    session.known ??= {};
+    return { facts: session.known, handoffMark, now: this.#clock.now() };
   }
 
   /** Shared sessions: writes the session after a turn, for whichever instance gets the citizen's next message. */
@@ -142,6 +187,7 @@ export class SessionStore {
 
   async delete(key: string): Promise<void> {
     if (this.#sessions.delete(key)) this.#dirty = true;
+    this.#marks.delete(key);
     await this.#shared?.delete(key);
   }
 

@@ -104,9 +104,16 @@ export interface ConversationSession {
   lastIntent: string | null;
   /** What the citizen said of themselves and the last entry answered; soft state with the session's lifetime. */
   context?: ConversationContext;
+  /** What the database showed the last turns (with Redis only; see TurnKnowledge in session-store.ts). */
+  known?: SessionKnown;
   startedAt: string;
   /** As of the last snapshot (or creation): the session store keeps the live value, see SessionStore.touch. */
   lastActiveAt: string;
+}
+
+export interface SessionKnown {
+  noHandoffAtMark?: string;
+  citizen?: { lastInteractionAt: string; commune: string | null };
 }
 
 export interface ConversationContext {

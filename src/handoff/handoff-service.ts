@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { addOfficeMinutes, describeOpening, isOpen, nextOpening, type OfficeCalendar } from '../domain/office-hours.js';
 import type { OwnershipGate, TurnHook } from '../engine/engine.js';
 import { type Owner, type OwnershipEvent, transition } from '../engine/ownership.js';
+import type { TurnKnowledge } from '../engine/session-store.js';
 import type { Reply, TurnContext } from '../engine/types.js';
 import { AppError } from '../errors.js';
 import type { AuditLog } from '../staff/audit-log.js';
@@ -47,6 +48,19 @@ export interface HandoffChangeRelay {
   listen(deliver: (message: string) => void): Promise<void>;
 }
 
+/**
+ * Each citizen's handoff mark, kept beside their session (Redis): changed by every request, so that a turn which knows
+ * the citizen had no handoff under the mark it reads with the session may skip reading the handoffs (TurnKnowledge).
+ */
+export interface HandoffMarks {
+  handoffRequested(citizenKey: string): Promise<void>;
+  /**
+   * The citizen's data is being erased, their handoffs with it: the mark goes (no mark reads as '', and "no handoff"
+   * is true under any mark once the handoffs are deleted).
+   */
+  forgetMark(citizenKey: string): Promise<void>;
+}
+
 export interface HandoffServiceOptions {
   repo: HandoffRepository;
   clock: Clock;
@@ -57,6 +71,8 @@ export interface HandoffServiceOptions {
   messenger: CitizenMessenger;
   /** Several instances: the inbox's changes go through it to every instance; without it, to this one's listeners. */
   relay?: HandoffChangeRelay | null;
+  /** With Redis: the marks turns read with the session. Without, every turn reads the handoffs. */
+  marks?: HandoffMarks | null;
   /** "xã Thanh Hà" for a commune id. */
   communeName(id: string): string;
   staffAccount(username: string): Promise<StaffRecord | undefined>;
@@ -108,10 +124,18 @@ export class HandoffService implements OwnershipGate {
     return () => this.#listeners.delete(listener);
   }
 
-  async ownerOf(key: string): Promise<Owner> {
+  async ownerOf(key: string, known?: TurnKnowledge): Promise<Owner> {
+    // None pending under the mark read with the session: none since (a request changes the mark once it is stored).
+    if (known && known.facts.noHandoffAtMark === known.handoffMark) {
+      this.#read.set(key, []);
+      return 'bot';
+    }
     const pending = await this.#o.repo.pendingFor(key);
     // Taken by the same turn's relay, release or held replies (one of them follows every turn's question).
     this.#read.set(key, pending);
+    // The mark was read before the handoffs were: a request stored since has changed it, and the next turn reads again.
+    if (known && pending.length === 0) known.facts.noHandoffAtMark = known.handoffMark;
+    else if (known) delete known.facts.noHandoffAtMark;
     return ownerIn(pending);
   }
 
@@ -150,6 +174,8 @@ export class HandoffService implements OwnershipGate {
       revision: 0,
     };
     await this.#o.repo.save(handoff);
+    // After the handoff is stored: a turn that reads the new mark then reads the handoffs and finds it.
+    await this.#o.marks?.handoffRequested(key);
     this.#announce(handoff);
     void this.#o.stats.recordHandoff({ commune: input.commune, topic: input.topic, at: now });
     return handoff;
@@ -324,6 +350,7 @@ export class HandoffService implements OwnershipGate {
   async forget(key: string): Promise<void> {
     this.#read.delete(key);
     for (const h of await this.#o.repo.pendingFor(key)) if (h.status !== 'closed') this.#announce({ ...h, status: 'closed' });
+    await this.#o.marks?.forgetMark(key);
   }
 
   // --- internals --------------------------------------------------------------------------------------------

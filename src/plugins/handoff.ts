@@ -51,6 +51,7 @@ export const handoffPlugin = fp<HandoffPluginOptions>(
       audit: app.audit,
       messenger: messenger(app, storage, clock),
       relay: app.sharedState?.handoffChanges ?? null,
+      marks: app.sharedState?.handoffMarks ?? null,
       communeName,
       staffAccount: (username) => storage.staff.get(username),
       stats: app.stats,

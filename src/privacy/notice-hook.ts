@@ -1,5 +1,5 @@
 import { citizenKey } from '../citizens/identity.js';
-import type { CitizenRegistry } from '../citizens/registry.js';
+import { type CitizenRegistry, interactionIsRecorded } from '../citizens/registry.js';
 import type { TurnHook } from '../engine/engine.js';
 import type { Reply, TurnContext } from '../engine/types.js';
 
@@ -25,16 +25,38 @@ export function createPrivacyNoticeHook(options: {
   registry: CitizenRegistry;
   privacyPageUrl: string;
 }): TurnHook {
+  const { registry } = options;
   const notice = privacyNotice(options.privacyPageUrl);
+  const nothing = async (): Promise<Reply[]> => [];
   return {
-    prepare({ channel, userId }) {
-      const read = options.registry.get(citizenKey(channel, userId));
+    prepare({ channel, userId }, known) {
+      const id = citizenKey(channel, userId);
+      const seen = known?.facts.citizen;
+      // The session knows the record from within the minute, notice shown: this turn would write nothing, and needs
+      // only the commune (the statistics). Changed on another instance meanwhile, it counts a question under the old one.
+      if (seen && interactionIsRecorded(seen.lastInteractionAt, known.now)) {
+        registry.knowCommune(id, seen.commune);
+        return Promise.resolve(nothing);
+      }
+      const read = registry.get(id);
       return read.then(() => async (ctx: TurnContext): Promise<Reply[]> => {
-        const citizen = await options.registry.recordInteraction(channel, userId, ctx.now, read);
-        if (citizen.noticeShownAt) return [];
-        await options.registry.update(citizen.id, { noticeShownAt: ctx.now.toISOString() });
-        return [structuredClone(notice)];
+        const citizen = await registry.recordInteraction(channel, userId, ctx.now, read);
+        let shown = citizen.noticeShownAt !== null;
+        const replies: Reply[] = [];
+        if (!shown) {
+          shown = (await registry.update(citizen.id, { noticeShownAt: ctx.now.toISOString() })) !== undefined;
+          replies.push(structuredClone(notice));
+        }
+        if (known && shown) known.facts.citizen = { lastInteractionAt: citizen.lastInteractionAt, commune: citizen.commune };
+        else if (known) delete known.facts.citizen;
+        return replies;
       });
+    },
+    after(ctx) {
+      // A commune the turn's skills changed (on this instance, so remembered by the registry) is the session's too.
+      const seen = ctx.session.known?.citizen;
+      const commune = seen && registry.recentCommune(citizenKey(ctx.message.channel, ctx.message.userId));
+      if (seen && commune !== undefined) seen.commune = commune;
     },
   };
 }

@@ -3,7 +3,7 @@ import type { PushRelay } from '../channels/web/push-hub.js';
 import type { SharedQuota } from '../channels/zalo/rate-limiter.js';
 import type { RefreshLock } from '../channels/zalo/token-manager.js';
 import type { SharedSessions } from '../engine/session-store.js';
-import type { HandoffChangeRelay } from '../handoff/handoff-service.js';
+import type { HandoffChangeRelay, HandoffMarks } from '../handoff/handoff-service.js';
 import type { RequestBudget } from '../http/address-budget.js';
 import type { FailureLog } from '../staff/login-throttle.js';
 import type { SharedRedis } from './redis.js';
@@ -31,6 +31,8 @@ export interface SharedState {
   /** The Zalo OA's quota of API calls per minute, counted for every instance. */
   zaloQuota: ((perMinute: number) => SharedQuota) | null;
   sessions: SharedSessions | null;
+  /** Each citizen's handoff mark, read with their session (Redis only: without it, turns read the handoffs). */
+  handoffMarks: HandoffMarks | null;
   /** Releases the connections of its own (not Redis's, which the composition root closes). */
   close(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function sharedState(
   if (redis) {
     // Loaded only with several instances, as the PostgreSQL driver is below.
     const { redisZaloQuota } = await import('./zalo-quota.js');
+    const sessions = new RedisSessions(redis);
     return {
       redis,
       webBudget: (perMinute) => new RedisAddressBudget(redis, 'web', perMinute),
@@ -61,11 +64,12 @@ export async function sharedState(
       handoffChanges: new RedisBroadcast(redis, log, 'handoff-changes'),
       zaloRefreshLock: new RedisRefreshLock(redis, log),
       zaloQuota: (perMinute) => redisZaloQuota(redis, perMinute),
-      sessions: new RedisSessions(redis),
+      sessions,
+      handoffMarks: sessions,
       close: async () => undefined,
     };
   }
-  const none = { redis, webBudget: null, loginFailures: null, sessions: null };
+  const none = { redis, webBudget: null, loginFailures: null, sessions: null, handoffMarks: null };
   if (!databaseUrl) {
     return { ...none, widgetPush: null, handoffChanges: null, zaloRefreshLock: null, zaloQuota: null, close: async () => undefined };
   }

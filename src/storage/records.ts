@@ -58,6 +58,18 @@ export const sessionRecord = z.object({
       answersSinceHelpAsked: z.number().int().min(0).optional(),
     })
     .optional(),
+  /**
+   * What the turn's database reads last found, kept where the next turn reads first (Redis), so that it may skip them
+   * (src/engine/session-store.ts, TurnKnowledge). Absent without Redis.
+   */
+  known: z
+    .object({
+      /** No handoff was pending when the citizen's handoff mark (read before) was this one ('' for no mark). */
+      noHandoffAtMark: z.string().optional(),
+      /** The citizen's record as a turn last read or wrote it, once the privacy notice was shown. */
+      citizen: z.object({ lastInteractionAt: isoDate, commune: z.string().nullable() }).optional(),
+    })
+    .optional(),
   startedAt: isoDate,
   lastActiveAt: isoDate,
 });

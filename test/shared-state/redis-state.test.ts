@@ -72,6 +72,33 @@ describe('state shared by instances through Redis', () => {
     await a.refresh('web:s1');
     expect(a.peek('web:s1')).toBeUndefined();
   });
+
+  it("reads its own version's sessions as written, and validates any other: a wrong shape is dropped", async () => {
+    const scope = scoped();
+    const shared = new RedisSessions(scope);
+    const record = {
+      id: 'web:s2',
+      key: 'web:s2',
+      channel: 'web' as const,
+      userId: 's2',
+      flow: null,
+      lastQuickReplies: [],
+      lastIntent: 'greeting',
+      startedAt: '2026-12-07T01:00:00.000Z',
+      lastActiveAt: '2026-12-07T01:00:00.000Z',
+    };
+    await shared.save(record, 60_000);
+    const written = (await scope.client.get(`${scope.prefix}session:web:s2`))!;
+    expect(written).toMatch(/^~[\w-]{16}~\{/);
+    expect(await shared.load('web:s2')).toEqual(record);
+    // Written without the stamp (another version, by hand): validated, then taken or dropped.
+    await scope.client.set(`${scope.prefix}session:web:s2`, JSON.stringify(record));
+    expect(await shared.load('web:s2')).toEqual(record);
+    await scope.client.set(`${scope.prefix}session:web:s2`, JSON.stringify({ ...record, lastQuickReplies: 'none' }));
+    expect(await shared.load('web:s2')).toBeUndefined();
+    await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify({ ...record, flow: 42 })}`);
+    expect(await shared.load('web:s2')).toBeUndefined();
+  });
 });
 
 describe('Zalo token refresh raced by two instances', () => {

@@ -317,3 +317,65 @@ function citizenOnWith(app: FastifyInstance, sessionId: string) {
   citizen.sessionId = sessionId;
   return citizen;
 }
+
+describe('two instances with Redis: what a session knows of the database', () => {
+  const sessionKey = (p: Pair, sessionId: string) => `${p.a.sharedState.redis!.prefix}session:web:${sessionId}`;
+
+  it('a handoff asked on B silences the bot on A at the next turn, even when a turn racing the request writes back a session that knew of none', async () => {
+    pair = await startPair(true);
+    const p = pair;
+    const redis = p.a.sharedState.redis!.client;
+    const onA = citizenOn(p.a);
+    await onA.say('xin chào');
+    await onA.say('hộ nghèo vay vốn được bao nhiêu');
+    const key = sessionKey(p, onA.sessionId!);
+    const knewNone = (await redis.get(key))!;
+    expect(JSON.parse(knewNone.slice(knewNone.indexOf('{'))).known).toMatchObject({ noHandoffAtMark: '', citizen: { commune: null } });
+
+    await citizenOnWith(p.b, onA.sessionId!).handOver();
+    // A turn that read the session before the request writes it back after it (the last writer wins): it says "no
+    // handoff", under the mark the request has since changed.
+    await redis.set(key, knewNone, 'PX', 60_000);
+    expect(await onA.say('cho tôi hỏi thêm')).toBe('');
+    expect(await citizenOnWith(p.b, onA.sessionId!).say('alo')).toBe('');
+    const storage = await openPostgresStorage({ url: p.schema.url, poolSize: 1 });
+    try {
+      const [handoff] = await storage.handoffs.forCitizen(`web:${onA.sessionId}`);
+      expect(handoff!.messages.map((m) => m.text)).toEqual(expect.arrayContaining(['cho tôi hỏi thêm', 'alo']));
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('records the interaction again after a minute on either instance, and a new citizen after erasure sees the notice again', async () => {
+    pair = await startPair(true);
+    const p = pair;
+    const onA = citizenOn(p.a);
+    expect(await onA.say('xin chào')).toMatch(/Về dữ liệu của bạn/);
+    const id = `web:${onA.sessionId}`;
+    const storage = await openPostgresStorage({ url: p.schema.url, poolSize: 1 });
+    try {
+      const first = (await storage.citizens.get(id))!.lastInteractionAt;
+      p.clock.advance(30_000);
+      expect(await citizenOnWith(p.b, onA.sessionId!).say('menu')).not.toMatch(/Về dữ liệu của bạn/);
+      expect((await storage.citizens.get(id))!.lastInteractionAt).toBe(first);
+      p.clock.advance(40_000);
+      await onA.say('menu');
+      expect((await storage.citizens.get(id))!.lastInteractionAt).toBe(p.clock.now().toISOString());
+
+      // Erased on B (the session goes with it): the next message on A is a new citizen's, told of the notice.
+      await citizenOnWith(p.b, onA.sessionId!).say('xóa dữ liệu của tôi');
+      const done = await p.b.inject({
+        method: 'POST',
+        url: '/api/chat',
+        payload: { sessionId: onA.sessionId, payload: 'privacy:delete-confirm' },
+      });
+      expect(done.json().replies[0].text).toMatch(/^Đã xóa toàn bộ dữ liệu của bạn/);
+      expect(await storage.citizens.get(id)).toBeUndefined();
+      expect(await onA.say('menu')).toMatch(/Về dữ liệu của bạn/);
+      expect(await storage.citizens.get(id)).toMatchObject({ lastInteractionAt: p.clock.now().toISOString() });
+    } finally {
+      await storage.close();
+    }
+  });
+});

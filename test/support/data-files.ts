@@ -83,7 +83,8 @@ export async function storedSessions(dataDir: string): Promise<StoredRecord[]> {
       cursor = next;
     } while (cursor !== '0');
     const values = keys.length ? await redis.mget(...keys) : [];
-    return values.flatMap((value) => (value === null ? [] : [parse<StoredRecord>(value, 'a Redis session')]));
+    // Each value is the JSON after the version's schema stamp (src/shared-state/redis-sessions.ts).
+    return values.flatMap((value) => (value === null ? [] : [parse<StoredRecord>(value.slice(value.indexOf('{')), 'a Redis session')]));
   } finally {
     redis.disconnect();
   }
