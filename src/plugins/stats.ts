@@ -12,7 +12,10 @@ declare module 'fastify' {
 /** Decorates `stats` before the plugins that report to it (handoff, conversation) are registered. */
 export const statsPlugin = fp<{ storage: Storage }>(
   async (app, { storage }) => {
-    app.decorate('stats', new StatsRecorder(storage.stats, (error) => app.log.error({ err: error }, 'programme statistics not written')));
+    const stats = new StatsRecorder(storage.stats, (error) => app.log.error({ err: error }, 'programme statistics not written'));
+    app.decorate('stats', stats);
+    // Counts of the last turns are written before the storage they go to is closed.
+    app.addHook('onClose', () => stats.settled());
   },
   { name: 'stats' },
 );

@@ -31,6 +31,11 @@ export interface ProgrammeStats {
   recordStaffResponse(event: { commune: string | null; seconds: number; at: Date }): Promise<void>;
   /** A finished self-assessment and the household category it gave. */
   recordScreening(event: { commune: string | null; category: string; at: Date }): Promise<void>;
+  /**
+   * Resolves once every count recorded so far is written (or its failure logged): turns do not wait for their count,
+   * so shutdown and a reader that must see its own counts wait here.
+   */
+  settled(): Promise<void>;
 }
 
 /** The topic of a handoff whose question is not known. */
@@ -43,6 +48,7 @@ export const UNKNOWN_TOPIC = 'unknown';
 export class StatsRecorder implements ProgrammeStats {
   readonly #repo: StatsRepository;
   readonly #onError: (error: unknown) => void;
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(repo: StatsRepository, onError: (error: unknown) => void) {
     this.#repo = repo;
@@ -69,6 +75,13 @@ export class StatsRecorder implements ProgrammeStats {
   #add(at: Date, commune: string | null, measure: StatIncrement['measure'], key: string, seconds?: number): Promise<void> {
     const increment: StatIncrement = { week: provinceWeek(at), commune: commune ?? '', measure, key, count: 1 };
     if (seconds !== undefined) increment.seconds = seconds;
-    return this.#repo.add([increment]).catch(this.#onError);
+    const written = this.#repo.add([increment]).catch(this.#onError);
+    this.#inFlight.add(written);
+    void written.finally(() => this.#inFlight.delete(written));
+    return written;
+  }
+
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 }

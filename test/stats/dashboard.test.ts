@@ -146,6 +146,8 @@ beforeAll(async () => {
   });
   expect(created.statusCode).toBe(201);
   officerA = await login('canbo-a', 'mat-khau-canbo-a');
+  // A turn does not wait for its count: read the dashboard once every count is written.
+  await app.stats.settled();
 }, 120_000);
 
 afterAll(async () => {
