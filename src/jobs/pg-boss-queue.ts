@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { JobQueue, SendOptions, WorkOptions } from './job-queue.js';
+import { guardCompletions } from './pg-boss-completions.js';
 
 /**
  * The schema pg-boss keeps its tables in: beside the service's own schema when DATABASE_URL picks one with libpq's
@@ -67,6 +68,7 @@ export class PgBossQueue implements JobQueue {
       max: options.poolSize ?? 5,
     });
     this.#boss.on('error', (error: Error) => options.log.error({ err: { name: error.name, message: error.message } }, 'job queue error'));
+    guardCompletions(options.log);
     // Locks are held while a job runs: idle connections are closed soon, not kept for the next burst.
     this.#locks = new pg.Pool({ connectionString: options.connectionString, max: options.lockConnections ?? 8, idleTimeoutMillis: 1000 });
     // A lock connection that drops loses its locks (see tryExclusive); the pool opens another for the next work.
