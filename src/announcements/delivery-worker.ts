@@ -176,7 +176,11 @@ export class DeliveryWorker {
       }
     }
     const results = await mapWithLimit(toSend, this.#o.concurrency, (item) => this.#send(item.record, item.citizen, item.text));
-    const write = this.#o.deliveries.update([...settled, ...results]);
+    // Not recorded (the database went away), the batch stays `sending`: once its lease is over it is decided by the
+    // Zalo conversation history like a dead instance's (#decideInterrupted), so nothing is sent twice or lost.
+    const write = this.#o.deliveries.update([...settled, ...results]).catch((error: Error) => {
+      this.#o.log.warn({ err: { name: error.name, message: error.message }, deliveries: batch.length }, 'delivery results not recorded; decided again after the lease');
+    });
     this.#writes.add(write);
     void write.finally(() => this.#writes.delete(write));
   }

@@ -17,6 +17,12 @@ export interface MigrationLog {
  */
 export async function migrate(pool: pg.Pool, log: MigrationLog = { info: () => undefined }): Promise<string[]> {
   const client = await pool.connect();
+  // Lost while checked out, the connection's 'error' is ours to handle (see transaction()); its query fails.
+  let lost = false;
+  const onLost = () => {
+    lost = true;
+  };
+  client.on('error', onLost);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PG_MIGRATE_LOCK_ID]);
     try {
@@ -38,6 +44,7 @@ export async function migrate(pool: pg.Pool, log: MigrationLog = { info: () => u
       await client.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATE_LOCK_ID]);
     }
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }

@@ -166,6 +166,12 @@ export async function transaction<R>(pool: pg.Pool, work: (client: pg.PoolClient
   const client = await pool.connect();
   // A connection whose rollback failed may still be inside the transaction: the pool must not hand it out again.
   let broken = false;
+  // The pool listens for errors of idle connections only: one lost while checked out here would be an uncaught
+  // 'error' (the process ends). Its query fails too, and that failure is what the caller sees.
+  const lost = () => {
+    broken = true;
+  };
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -177,6 +183,7 @@ export async function transaction<R>(pool: pg.Pool, work: (client: pg.PoolClient
     });
     throw error;
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }
