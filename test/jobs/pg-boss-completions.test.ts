@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 // @ts-expect-error pg-boss 10 ships no types for its internals
 import Manager from 'pg-boss/src/manager.js';
+import { describe, expect, it } from 'vitest';
 import { guardCompletions } from '../../src/jobs/pg-boss-completions.js';
 
 describe('pg-boss job completions', () => {
