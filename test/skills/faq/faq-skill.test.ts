@@ -184,22 +184,27 @@ describe('content is right for today (28/11/2026)', () => {
   });
 });
 
+/** The FAQ skill in an engine whose classifier reads each text as `intentOf` says, with this confidence. */
+function engineWith(intentOf: (text: string) => string, confidence: number): ConversationEngine {
+  const clock = new ManualClock('2026-11-28T03:00:00Z');
+  const parser: Parser = {
+    parse: (text) => {
+      const name = intentOf(text);
+      return { text, intent: { name, confidence }, ranking: [{ name, confidence }], entities: [] };
+    },
+  };
+  return new ConversationEngine({
+    parser,
+    skills: [createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: INTENT_NAMES })],
+    sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
+    clock,
+    capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
+  });
+}
+
 describe('inside the engine', () => {
   it('answers a typed question, a tapped answer button and the menu word', async () => {
-    const clock = new ManualClock('2026-11-28T03:00:00Z');
-    const parser: Parser = {
-      parse: (text) => {
-        const name = /vay/.test(text) ? 'credit' : 'fallback';
-        return { text, intent: { name, confidence: 1 }, ranking: [{ name, confidence: 1 }], entities: [] };
-      },
-    };
-    const engine = new ConversationEngine({
-      parser,
-      skills: [createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: INTENT_NAMES })],
-      sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
-      clock,
-      capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
-    });
+    const engine = engineWith((text) => (/vay/.test(text) ? 'credit' : 'fallback'), 1);
 
     const [typed] = await engine.handle({ channel: 'zalo', userId: 'u1', text: 'sinh vien vay dc bn' });
     expect(typed?.text).toMatch(/4 triệu|4\.000\.000/);
@@ -216,15 +221,7 @@ describe('inside the engine', () => {
   });
 
   it('tells a whole question for another office that nothing fits where to ask, and a short unknown one to rephrase', async () => {
-    const clock = new ManualClock('2026-11-28T03:00:00Z');
-    const parser: Parser = { parse: (text) => ({ text, intent: { name: 'fallback', confidence: 0.9 }, ranking: [{ name: 'fallback', confidence: 0.9 }], entities: [] }) };
-    const engine = new ConversationEngine({
-      parser,
-      skills: [createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: INTENT_NAMES })],
-      sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
-      clock,
-      capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
-    });
+    const engine = engineWith(() => 'fallback', 0.9);
     const long = 'Xin hỏi giá vé xe khách từ Hải Phòng lên Hà Nội hiện nay là bao nhiêu và bến xe nào có chuyến sớm nhất?';
     const [outside] = await engine.handle({ channel: 'web', userId: 'w1', text: long });
     expect(outside?.text).toBe(book.get('fallback.outside')!.text);
