@@ -87,7 +87,7 @@ export class CitizenRegistry {
   /** Changes some fields of an existing record; undefined when the citizen is unknown (e.g. deleted meanwhile). */
   async update(
     citizenId: string,
-    change: Partial<Pick<CitizenRecord, 'noticeShownAt' | 'consent' | 'commune' | 'subscribed' | 'subscribedAt' | 'following'>>,
+    change: Partial<Pick<CitizenRecord, 'noticeShownAt' | 'noticeShownFor' | 'consent' | 'commune' | 'subscribed' | 'subscribedAt' | 'following'>>,
   ): Promise<CitizenRecord | undefined> {
     const existing = await this.#repo.get(citizenId);
     if (!existing) return undefined;

@@ -15,6 +15,11 @@ export interface InboundMessage {
   text?: string;
   /** Machine payload of a tapped quick reply. */
   payload?: string;
+  /**
+   * The channel's own id of this message when it may be handled again after a crash (Zalo's journal): what a turn
+   * recorded for it then was never delivered, so it is given again (the privacy notice).
+   */
+  id?: string;
 }
 
 export interface QuickReply {

@@ -29,22 +29,27 @@ export function createPrivacyNoticeHook(options: {
   const notice = privacyNotice(options.privacyPageUrl);
   const nothing = async (): Promise<Reply[]> => [];
   return {
-    prepare({ channel, userId }, known) {
+    prepare({ channel, userId, id: messageId }, known) {
       const id = citizenKey(channel, userId);
       const seen = known?.facts.citizen;
       // The session knows the record from within the minute, notice shown: this turn would write nothing, and needs
       // only the commune (the statistics). Changed on another instance meanwhile, it counts a question under the old one.
-      if (seen && interactionIsRecorded(seen.lastInteractionAt, known.now)) {
+      // A message the channel may hand over again after a crash is checked against the record itself (see below).
+      if (seen && messageId === undefined && interactionIsRecorded(seen.lastInteractionAt, known.now)) {
         registry.knowCommune(id, seen.commune);
         return Promise.resolve(nothing);
       }
       const read = registry.get(id);
       return read.then(() => async (ctx: TurnContext): Promise<Reply[]> => {
         const citizen = await registry.recordInteraction(channel, userId, ctx.now, read);
-        let shown = citizen.noticeShownAt !== null;
+        // Recorded for this very message, which is being handled again after a crash: its answer never went out.
+        const messageId = ctx.message.id;
+        const again = messageId !== undefined && citizen.noticeShownFor === messageId;
+        let shown = citizen.noticeShownAt !== null && !again;
         const replies: Reply[] = [];
         if (!shown) {
-          shown = (await registry.update(citizen.id, { noticeShownAt: ctx.now.toISOString() })) !== undefined;
+          const change = messageId === undefined ? { noticeShownAt: ctx.now.toISOString() } : { noticeShownAt: ctx.now.toISOString(), noticeShownFor: messageId };
+          shown = (await registry.update(citizen.id, change)) !== undefined;
           replies.push(structuredClone(notice));
         }
         if (known && shown) known.facts.citizen = { lastInteractionAt: citizen.lastInteractionAt, commune: citizen.commune };

@@ -85,6 +85,8 @@ export const citizenRecord = z.object({
   /** Last message from the citizen: Zalo's 48-hour / 7-day windows count from here. */
   lastInteractionAt: isoDate,
   noticeShownAt: isoDate.nullable(),
+  /** The message (InboundMessage.id) the notice was shown in answer to, when the channel names its messages. */
+  noticeShownFor: z.string().optional(),
   /** Consent to keep screening answers and questions beyond the running conversation. */
   consent: z.object({ status: z.enum(['granted', 'refused']), at: isoDate }).nullable(),
   /** Zalo: follows the OA. Widget visitors are always true. */

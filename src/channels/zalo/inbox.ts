@@ -223,7 +223,7 @@ export class ZaloInbox {
     const commune = event.kind === 'submit_info' ? this.#communeOf(event.places) : null;
     const citizen = await this.#recordCitizen(event, commune);
     // Packed before they are journaled, so a resumed send after a crash sends the same messages.
-    const replies = packReplies(await this.#repliesTo(event, citizen, commune));
+    const replies = packReplies(await this.#repliesTo(event, citizen, commune, journalId));
     let outcome = 'no_reply';
     if (replies.length) {
       await journal.advance(journalId, 'replying', undefined, replies);
@@ -266,13 +266,14 @@ export class ZaloInbox {
     return null;
   }
 
-  async #repliesTo(event: ZaloEvent, citizen: CitizenRecord, commune: { name: string } | null): Promise<Reply[]> {
+  /** `journalId` names the message to the engine: handled again after a crash, it gets what it was owed (the notice). */
+  async #repliesTo(event: ZaloEvent, citizen: CitizenRecord, commune: { name: string } | null, journalId: string): Promise<Reply[]> {
     switch (event.kind) {
       case 'text':
-        return this.#ask({ text: event.text.slice(0, MAX_TEXT_LENGTH) }, event.userId);
+        return this.#ask({ text: event.text.slice(0, MAX_TEXT_LENGTH), id: journalId }, event.userId);
       case 'follow':
         // The engine's privacy-notice hook puts the notice before the menu on a first contact.
-        return this.#ask({ payload: intentPayload('help') }, event.userId);
+        return this.#ask({ payload: intentPayload('help'), id: journalId }, event.userId);
       case 'media':
         return [{ text: ONLY_TEXT_UNDERSTOOD }];
       case 'submit_info':
@@ -284,7 +285,7 @@ export class ZaloInbox {
     }
   }
 
-  async #ask(message: { text?: string; payload?: string }, userId: string): Promise<Reply[]> {
+  async #ask(message: { text?: string; payload?: string; id: string }, userId: string): Promise<Reply[]> {
     try {
       return await this.#options.engine.handle({ channel: 'zalo', userId, ...message });
     } catch (error) {

@@ -15,6 +15,7 @@ import { ConversationEngine } from '../../../src/engine/engine.js';
 import { SessionStore } from '../../../src/engine/session-store.js';
 import { InProcessJobQueue } from '../../../src/jobs/job-queue.js';
 import type { Parser } from '../../../src/nlu/types.js';
+import { createPrivacyNoticeHook } from '../../../src/privacy/notice-hook.js';
 import { MockZalo } from '../../support/mock-zalo/server.js';
 import { openTestStorage } from '../../support/storage.js';
 
@@ -30,22 +31,25 @@ afterEach(async () => {
   await mock?.close();
 });
 
-async function startInbox() {
+/** `notice`: the engine shows the privacy notice on first contact, as the service's does. */
+async function startInbox({ notice = false } = {}) {
   mock = await MockZalo.start();
   const settings = zaloSettings(loadConfig({ ...mock.env(), DATA_DIR: 'unused' }))!;
   const storage = await openTestStorage(await mkdtemp(join(tmpdir(), 'inbox-')));
   const log = pino({ level: 'silent' });
   const tokens = new ZaloTokenManager({ settings, repo: storage.tokens, clock: systemClock, log });
   const client = new ZaloClient({ settings, tokens, log });
+  const citizens = new CitizenRegistry(storage.citizens);
   const engine = new ConversationEngine({
     parser,
+    hooks: notice ? [createPrivacyNoticeHook({ registry: citizens, privacyPageUrl: 'https://example.test/privacy' })] : [],
     skills: [{ name: 'answer', intents: ['help', 'fallback'], handleIntent: () => ({ replies: [{ text: 'Menu' }] }) }],
     sessions: new SessionStore({ repo: storage.sessions, clock: systemClock, idleMinutes: 30 }),
     clock: systemClock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
   });
   const jobs = new InProcessJobQueue();
-  const inbox = new ZaloInbox({ engine, sender: client, history: client, citizens: new CitizenRegistry(storage.citizens), journal: storage.journal, jobs, clock: systemClock, log });
+  const inbox = new ZaloInbox({ engine, sender: client, history: client, citizens, journal: storage.journal, jobs, clock: systemClock, log });
   await inbox.start();
   close = async () => {
     await inbox.stop();
@@ -55,7 +59,7 @@ async function startInbox() {
   mock.setUser(userId, { lastInteractionAt: Date.now() });
   const event = { kind: 'text' as const, userId, timestamp: String(Date.now()), text: 'xin chào', msgId: 'm1' };
   await storage.journal.recordIfNew({ id: 'j1', receivedAt: new Date().toISOString(), event, citizenId: `zalo:${userId}` });
-  return { inbox, userId, sent: () => mock!.messagesTo(userId).length };
+  return { inbox, engine, storage, userId, sent: () => mock!.messagesTo(userId).length, texts: () => mock!.messagesTo(userId).map((m) => m.text) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,6 +86,22 @@ describe('Zalo inbox', () => {
     await acknowledgement.done;
     await inbox.idle();
     expect(sent()).toBe(1);
+  });
+
+  it('gives the privacy notice again when the message it was recorded for is handled again after a crash', async () => {
+    const { inbox, engine, storage, userId, texts } = await startInbox({ notice: true });
+    // The first attempt's turn ran and recorded the notice, then the process died before its replies were journalled.
+    const lost = await engine.handle({ channel: 'zalo', userId, text: 'xin chào', id: 'j1' });
+    expect(lost[0]?.text).toContain('Về dữ liệu của bạn');
+    await inbox.accept(userId);
+    await inbox.idle();
+    expect(texts()[0]).toContain('Về dữ liệu của bạn');
+    // The next message is not owed it.
+    const event = { kind: 'text' as const, userId, timestamp: String(Date.now()), text: 'xin chào', msgId: 'm2' };
+    await storage.journal.recordIfNew({ id: 'j2', receivedAt: new Date().toISOString(), event, citizenId: `zalo:${userId}` });
+    await inbox.accept(userId);
+    await inbox.idle();
+    expect(texts().filter((t) => t.includes('Về dữ liệu của bạn'))).toHaveLength(1);
   });
 
   it('does not wait for acknowledgements longer than 200 ms (a steady stream is still answered)', async () => {
