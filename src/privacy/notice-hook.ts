@@ -43,12 +43,11 @@ export function createPrivacyNoticeHook(options: {
       return read.then(() => async (ctx: TurnContext): Promise<Reply[]> => {
         const citizen = await registry.recordInteraction(channel, userId, ctx.now, read);
         // Recorded for this very message, which is being handled again after a crash: its answer never went out.
-        const messageId = ctx.message.id;
         const again = messageId !== undefined && citizen.noticeShownFor === messageId;
         let shown = citizen.noticeShownAt !== null && !again;
         const replies: Reply[] = [];
         if (!shown) {
-          const change = messageId === undefined ? { noticeShownAt: ctx.now.toISOString() } : { noticeShownAt: ctx.now.toISOString(), noticeShownFor: messageId };
+          const change = { noticeShownAt: ctx.now.toISOString(), ...(messageId === undefined ? {} : { noticeShownFor: messageId }) };
           shown = (await registry.update(citizen.id, change)) !== undefined;
           replies.push(structuredClone(notice));
         }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { PG_MIGRATE_LOCK_ID, runner } from 'node-pg-migrate';
 import type pg from 'pg';
+import { withConnection } from './table.js';
 
 /** The SQL migrations (`migrations/`, beside package.json), found from the working directory as content/ is. */
 export const MIGRATIONS_DIR = resolve('migrations');
@@ -15,15 +16,8 @@ export interface MigrationLog {
  * fails when another run holds it, so the same lock is first taken here, waiting (advisory locks are re-entrant within
  * a session, so its own try then succeeds). Returns the names of the migrations run.
  */
-export async function migrate(pool: pg.Pool, log: MigrationLog = { info: () => undefined }): Promise<string[]> {
-  const client = await pool.connect();
-  // Lost while checked out, the connection's 'error' is ours to handle (see transaction()); its query fails.
-  let lost = false;
-  const onLost = () => {
-    lost = true;
-  };
-  client.on('error', onLost);
-  try {
+export function migrate(pool: pg.Pool, log: MigrationLog = { info: () => undefined }): Promise<string[]> {
+  return withConnection(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [PG_MIGRATE_LOCK_ID]);
     try {
       const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
@@ -43,8 +37,5 @@ export async function migrate(pool: pg.Pool, log: MigrationLog = { info: () => u
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATE_LOCK_ID]);
     }
-  } finally {
-    client.off('error', onLost);
-    client.release(lost);
-  }
+  });
 }

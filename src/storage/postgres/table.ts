@@ -161,29 +161,39 @@ export function keyedRows(selects: readonly KeyedSelect[]): (db: Queryable, aske
   };
 }
 
-/** Runs `work` in one transaction on one connection of the pool: committed when it resolves, rolled back if it throws. */
-export async function transaction<R>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+/**
+ * A connection of the pool for `work`, given back after it. The pool listens for errors of idle connections only:
+ * one lost while checked out would be an uncaught 'error' (the process ends); here it marks the connection broken
+ * (its query fails too, and that failure is what the caller sees). `work` may mark it broken itself. A broken
+ * connection is closed, not handed out again.
+ */
+export async function withConnection<R>(pool: pg.Pool, work: (client: pg.PoolClient, markBroken: () => void) => Promise<R>): Promise<R> {
   const client = await pool.connect();
-  // A connection whose rollback failed may still be inside the transaction: the pool must not hand it out again.
   let broken = false;
-  // The pool listens for errors of idle connections only: one lost while checked out here would be an uncaught
-  // 'error' (the process ends). Its query fails too, and that failure is what the caller sees.
-  const lost = () => {
+  const markBroken = () => {
     broken = true;
   };
-  client.on('error', lost);
+  client.on('error', markBroken);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw error;
+    return await work(client, markBroken);
   } finally {
-    client.off('error', lost);
+    client.off('error', markBroken);
     client.release(broken);
   }
+}
+
+/** Runs `work` in one transaction on one connection of the pool: committed when it resolves, rolled back if it throws. */
+export function transaction<R>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+  return withConnection(pool, async (client, markBroken) => {
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection whose rollback failed may still be inside the transaction.
+      await client.query('ROLLBACK').catch(markBroken);
+      throw error;
+    }
+  });
 }
