@@ -63,6 +63,8 @@ export const REAL_QUESTION_SETS = [
   { name: 'Second held-out set', file: 'test/eval/real-questions-holdout-2.yaml', heldOut: true },
   { name: 'Real questions, second design set', file: 'test/eval/real-questions-2.yaml', heldOut: false },
   { name: 'Third held-out set', file: 'test/eval/real-questions-holdout-3.yaml', heldOut: true },
+  { name: 'Real questions, third design set', file: 'test/eval/real-questions-3.yaml', heldOut: false },
+  { name: 'Fourth held-out set', file: 'test/eval/real-questions-holdout-4.yaml', heldOut: true },
 ] as const;
 
 export async function loadRealQuestions(file = join(root, REAL_QUESTION_SETS[0].file)): Promise<RealQuestion[]> {
