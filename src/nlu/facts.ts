@@ -14,7 +14,11 @@ import { normalizeTokens } from './lexicon.js';
 
 export interface MessageFacts {
   facts: CitizenFacts;
-  /** An amount the citizen wants to borrow or owes ("vay 50tr thì lãi bao nhiêu"), đồng. */
+  /**
+   * An amount the citizen wants to borrow or owes, when the message asks about its interest or repayment ("vay 50tr
+   * thì lãi bao nhiêu"), đồng. A loan amount told for another reason ("trước đây được vay 1,5 triệu/tháng, nay
+   * được vay bao nhiêu?") is not one to work the interest out on.
+   */
   loanAmount?: number;
   /** The message asks whether the household is in a category ("có phải hộ nghèo không", "có được xét hộ nghèo"). */
   asksCategory: boolean;
@@ -51,6 +55,10 @@ const INCOME_CUES = [
   'nam duoc',
 ];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
+/** "lãi", "trả", "góp": the message asks what a loan costs or how it is paid back. */
+const REPAYMENT_WORDS = new Set(['lai', 'tra', 'gop']);
+/** Typed with these accents the words are something else: "lại" (again), "trà" (tea). */
+const NOT_REPAYMENT = new Set(['lai5', 'tra2']);
 
 /** Words that make a category the asker's own: "nhà tôi", "hộ em", "gia đình mình", "tôi là/thuộc"… */
 const OWN_MARKERS = [
@@ -183,7 +191,9 @@ function readOnce(text: string): MessageFacts {
   if (has(words, PREGNANCY)) facts.pregnant = true;
   if (has(words, ETHNIC)) facts.ethnicMinority = true;
   const read: MessageFacts = { facts, ownCategory, asksCategory };
-  if (loanAmount !== undefined) read.loanAmount = loanAmount;
+  if (loanAmount !== undefined && words.forms.some((form, i) => REPAYMENT_WORDS.has(form) && !NOT_REPAYMENT.has(normalizedWords[i]!.typed ?? ''))) {
+    read.loanAmount = loanAmount;
+  }
   return read;
 }
 

@@ -13,6 +13,14 @@ describe('facts from the message', () => {
     const read = readFacts('nhà tôi là hộ cận nghèo, vay vốn lãi bao nhiêu');
     expect(read).toMatchObject({ asksCategory: false, ownCategory: true, facts: { category: 'near_poor' } });
   });
+
+  it('reads a loan amount to work its interest out only when the message asks what it costs or how it is repaid', () => {
+    expect(readFacts('vay 50tr thi moi thang tra lai bn').loanAmount).toBe(50_000_000);
+    expect(readFacts('vay 30 triệu, trả góp mỗi tháng bao nhiêu').loanAmount).toBe(30_000_000);
+    // An amount told as background, and "lại" (again) is not "lãi" (interest).
+    expect(readFacts('Trước đây sinh viên được vay 1,5 triệu đồng/tháng, nay được vay bao nhiêu?').loanAmount).toBeUndefined();
+    expect(readFacts('năm ngoái vay 20 triệu, nay muốn vay lại được không').loanAmount).toBeUndefined();
+  });
 });
 
 describe('household size told by its members', () => {
