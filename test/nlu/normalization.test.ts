@@ -149,3 +149,16 @@ describe('teencode and abbreviations', () => {
     expect(normalizeTokens(tokenize('hoa binh'))[0]!.typed).toBeUndefined();
   });
 });
+
+describe('words that read differently in their phrase', () => {
+  it('keeps "điều kiện" (condition) apart from "kiện" (to sue)', () => {
+    expect(words('điều kiện vay vốn là gì')).toBe('dieukien vay von la gi');
+    expect(words('muốn kiện công ty')).toBe('muon kien cong ty');
+  });
+
+  it('drops the formal letter\'s "pháp luật" but keeps it where the law is what is asked for', () => {
+    expect(words('theo quy định của pháp luật thì sao')).toBe('theo quy dinh cua thi sao');
+    expect(words('pháp luật quy định thế nào')).toBe('quy dinh the nao');
+    expect(words('nhà nghèo được tư vấn pháp luật miễn phí không')).toBe('nha ngheo duoc tu van phap luat mien phi khong');
+  });
+});
