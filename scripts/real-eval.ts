@@ -185,6 +185,7 @@ export async function reportRealQuestions(options: { misses?: boolean; heldOutMi
   const training = [...(await loadTrainingData(join(root, 'intents'))), ...trainingUtterancesOf(knowledge)];
   const peers = await Promise.all(([nlpJsPeer, naturalBayesPeer] as Contender[]).map(async (p) => ({ name: p.name, classify: await p.train(training) })));
   const results: RealFigures[] = [];
+  const totals = { design: { questions: 0, topic: 0, seedMean: 0, facts: 0, factRight: 0 }, heldOut: { questions: 0, topic: 0, seedMean: 0, facts: 0, factRight: 0 } };
   for (const set of REAL_QUESTION_SETS) {
     const questions = await loadRealQuestions(join(root, set.file));
     checkExpectedIds(questions, known, set.file);
@@ -206,18 +207,29 @@ export async function reportRealQuestions(options: { misses?: boolean; heldOutMi
     console.log(`  entry                        ${pct(entriesRight, questions.length)}`);
     console.log(`  entry, or among Ý bạn là     ${pct(count((o) => entryRight(o) || expects(o, o.offered)), questions.length)}`);
     console.log(`  essential fact in reply      ${pct(factRight, withFacts.length)}`);
-    if (options.seeds && options.seeds > 1) await printSeedSpread(questions, options.seeds);
+    const seedMean = options.seeds && options.seeds > 1 ? await printSeedSpread(questions, options.seeds) : topicRight;
     if (set.heldOut ? options.heldOutMisses : options.misses) printMisses(outcomes);
+    const total = set.heldOut ? totals.heldOut : totals.design;
+    total.questions += questions.length;
+    total.topic += topicRight;
+    total.seedMean += seedMean;
+    total.facts += withFacts.length;
+    total.factRight += factRight;
     results.push({ name: set.name, questions: questions.length, topic: topicRight / questions.length, entry: entriesRight / questions.length, fact: withFacts.length ? factRight / withFacts.length : 0 });
+  }
+  for (const [name, t] of [['Design sets', totals.design], ['Held-out sets', totals.heldOut]] as const) {
+    const seeds = options.seeds && options.seeds > 1 ? `; mean of ${options.seeds} seeds ${((100 * t.seedMean) / t.questions).toFixed(1)} %` : '';
+    console.log(`\n${name} together: topic as answered ${pct(t.topic, t.questions)}${seeds}; essential fact ${pct(t.factRight, t.facts)}`);
   }
   return results;
 }
 
 /**
  * The classifier is trained on shuffled examples, and the shuffle alone moves these figures by a question or two (more
- * than many changes do): a change is worth keeping when it moves the mean over several seeds, not one run.
+ * than many changes do): a change is worth keeping when it moves the mean over several seeds, not one run. Returns the
+ * mean number of questions answered under the right topic.
  */
-async function printSeedSpread(questions: readonly RealQuestion[], seeds: number): Promise<void> {
+async function printSeedSpread(questions: readonly RealQuestion[], seeds: number): Promise<number> {
   const answered: number[] = [];
   const classifier: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
@@ -231,6 +243,7 @@ async function printSeedSpread(questions: readonly RealQuestion[], seeds: number
     return `mean ${share(mean)} % (${mean.toFixed(1)}), ${share(Math.min(...counts))}–${share(Math.max(...counts))} %`;
   };
   console.log(`  topic over ${seeds} shuffling seeds: as answered ${spread(answered)}; classifier alone ${spread(classifier)}`);
+  return answered.reduce((a, b) => a + b, 0) / seeds;
 }
 
 function printMisses(outcomes: readonly RealOutcome[]): void {
