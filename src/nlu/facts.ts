@@ -191,7 +191,7 @@ function readOnce(text: string): MessageFacts {
   if (has(words, PREGNANCY)) facts.pregnant = true;
   if (has(words, ETHNIC)) facts.ethnicMinority = true;
   const read: MessageFacts = { facts, ownCategory, asksCategory };
-  if (loanAmount !== undefined && words.forms.some((form, i) => REPAYMENT_WORDS.has(form) && !NOT_REPAYMENT.has(normalizedWords[i]!.typed ?? ''))) {
+  if (loanAmount !== undefined && normalizedWords.some((w) => REPAYMENT_WORDS.has(w.form) && !NOT_REPAYMENT.has(w.typed ?? ''))) {
     read.loanAmount = loanAmount;
   }
   return read;

@@ -150,32 +150,35 @@ function contextualExpansion(token: Token, folded: string, i: number, tokens: re
 const NUMBER_FORMS: Forms = [{ form: '#' }];
 const NO_FORMS: Forms = [];
 const CONDITION_FORMS: Forms = [{ form: 'dieukien' }];
+
 /**
- * "theo quy định của pháp luật", "pháp luật quy định", "pháp luật hiện hành": how formal letters speak of any subject;
- * read as words, they made a letter about land or a pension look like a request for legal aid. "Tư vấn pháp luật",
- * "giúp đỡ về pháp luật" keep them.
+ * Words read by their phrase, or undefined: "điều kiện" (condition) is one word, whose "kiện" is not "kiện" (to sue);
+ * "theo quy định của pháp luật", "pháp luật quy định / hiện hành / về" are how formal letters speak of any subject
+ * and are dropped. Read as words, both made a letter about land or a pension look like a request for legal aid;
+ * "muốn kiện", "tư vấn pháp luật" keep theirs.
  */
-function isLawFormula(tokens: readonly Token[], i: number, folded: string): boolean {
-  const at = folded === 'phap' && tokens[i + 1]?.folded === 'luat' ? i : folded === 'luat' && tokens[i - 1]?.folded === 'phap' ? i - 1 : -1;
-  if (at < 0) return false;
-  const before = tokens[at - 1]?.folded;
-  const after = tokens[at + 2]?.folded;
-  return before === 'cua' || before === 'theo' || before === 'dinh' || after === 'quy' || after === 'hien' || after === 've';
+function phraseForms(tokens: readonly Token[], i: number, folded: string): Forms | undefined {
+  if (folded === 'dieu' && tokens[i + 1]?.folded === 'kien') return NO_FORMS;
+  if (folded === 'kien' && tokens[i - 1]?.folded === 'dieu') return CONDITION_FORMS;
+  const law = folded === 'phap' && tokens[i + 1]?.folded === 'luat' ? i : folded === 'luat' && tokens[i - 1]?.folded === 'phap' ? i - 1 : -1;
+  if (law < 0) return undefined;
+  const before = tokens[law - 1]?.folded;
+  const after = tokens[law + 2]?.folded;
+  const formula = before === 'cua' || before === 'theo' || before === 'dinh' || after === 'quy' || after === 'hien' || after === 've';
+  return formula ? NO_FORMS : undefined;
 }
 
 /**
- * The forms of token `i` when they depend on more than its own text: a number ("#"), a word its neighbours rewrite,
- * a capital single letter inside a sentence (a label: "phiếu A, phiếu B", not "bạn"). Undefined for every other
- * token, whose forms are `formsOf(token)` wherever it stands.
+ * The forms of token `i` when they depend on more than its own text: a number ("#"), a word read by its phrase, a word
+ * its neighbours rewrite, a capital single letter inside a sentence (a label: "phiếu A, phiếu B", not "bạn").
+ * Undefined for every other token, whose forms are `formsOf(token)` wherever it stands.
  */
 export function contextualForms(tokens: readonly Token[], i: number): Forms | undefined {
   const token = tokens[i]!;
   if (token.isNumber) return NUMBER_FORMS;
   const folded = unstretch(token.folded);
-  // "điều kiện" (condition) is one word: its "kiện" is not "kiện" (to sue), which reads as legal aid.
-  if (folded === 'dieu' && tokens[i + 1]?.folded === 'kien') return NO_FORMS;
-  if (folded === 'kien' && tokens[i - 1]?.folded === 'dieu') return CONDITION_FORMS;
-  if (isLawFormula(tokens, i, folded)) return NO_FORMS;
+  const phrase = phraseForms(tokens, i, folded);
+  if (phrase !== undefined) return phrase;
   const expansion = contextualExpansion(token, folded, i, tokens);
   if (expansion !== undefined) return expansion.split(' ').map((form) => ({ form }));
   if (folded.length === 1 && token.capitalised && i > 0) return contextFreeForms(token.text, token.folded, folded, false);
