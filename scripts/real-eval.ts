@@ -65,6 +65,8 @@ export const REAL_QUESTION_SETS = [
   { name: 'Third held-out set', file: 'test/eval/real-questions-holdout-3.yaml', heldOut: true },
   { name: 'Real questions, third design set', file: 'test/eval/real-questions-3.yaml', heldOut: false },
   { name: 'Fourth held-out set', file: 'test/eval/real-questions-holdout-4.yaml', heldOut: true },
+  { name: 'Real questions, fourth design set', file: 'test/eval/real-questions-4.yaml', heldOut: false },
+  { name: 'Fifth held-out set', file: 'test/eval/real-questions-holdout-5.yaml', heldOut: true },
 ] as const;
 
 export async function loadRealQuestions(file = join(root, REAL_QUESTION_SETS[0].file)): Promise<RealQuestion[]> {
