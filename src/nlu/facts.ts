@@ -24,6 +24,8 @@ export interface MessageFacts {
   asksCategory: boolean;
   /** The household category is said of the asker's own household ("nhà tôi là hộ cận nghèo"), not just asked about. */
   ownCategory: boolean;
+  /** The one household category the message names, told or asked about ("hộ cận nghèo vay được bao nhiêu"). */
+  namedCategory?: HouseholdCategory;
 }
 
 /** Folded word sequences, longest first within each list. */
@@ -110,23 +112,34 @@ const has = (words: Words, phrases: readonly string[]) => phrases.some((p) => fi
  * "nghe nói hộ nghèo được hỗ trợ nhiều, nhà tôi có được xét hộ nghèo không" asks, though its first mention does not.
  */
 function categoryOf(words: Words): { category?: HouseholdCategory; at: number; asked: boolean } {
-  const found = new Map<HouseholdCategory, number>();
-  const taken = new Set<number>();
-  let asked = false;
-  for (const [phrase, category] of CATEGORY_PHRASES) {
-    const parts = phrase.split(' ');
-    for (let i = 0; i + parts.length <= words.forms.length; i++) {
-      if (!parts.every((w, j) => words.forms[i + j] === w)) continue;
-      if (parts.some((_, j) => taken.has(i + j))) continue;
-      for (let j = 0; j < parts.length; j++) taken.add(i + j);
-      if (!found.has(category)) found.set(category, i);
-      asked ||= askedAt(words, i);
-    }
-  }
+  const found = mentionsOf(words.forms);
   // "hộ nghèo và cận nghèo": a question about both says nothing of the asker.
   if (found.size !== 1) return { at: -1, asked: false };
   const [category, at] = [...found][0]!;
-  return { category, at, asked };
+  return { category, at, asked: at.some((i) => askedAt(words, i)) ? true : false }.category
+    ? { category, at: at[0]!, asked: at.some((i) => askedAt(words, i)) }
+    : { at: -1, asked: false };
+}
+
+/** Each household category the folded words name, with where (a longer phrase takes its words from a shorter one). */
+function mentionsOf(forms: readonly string[]): Map<HouseholdCategory, number[]> {
+  const found = new Map<HouseholdCategory, number[]>();
+  const taken = new Set<number>();
+  for (const [phrase, category] of CATEGORY_PHRASES) {
+    const parts = phrase.split(' ');
+    for (let i = 0; i + parts.length <= forms.length; i++) {
+      if (!parts.every((w, j) => forms[i + j] === w)) continue;
+      if (parts.some((_, j) => taken.has(i + j))) continue;
+      for (let j = 0; j < parts.length; j++) taken.add(i + j);
+      found.set(category, [...(found.get(category) ?? []), i]);
+    }
+  }
+  return found;
+}
+
+/** Every household category a text names ("hộ nghèo, cận nghèo" names two). */
+export function categoriesNamed(text: string): HouseholdCategory[] {
+  return [...mentionsOf(normalizeTokens(tokenize(text.normalize('NFC'))).map((w) => w.form)).keys()];
 }
 
 /**
@@ -191,6 +204,7 @@ function readOnce(text: string): MessageFacts {
   if (has(words, PREGNANCY)) facts.pregnant = true;
   if (has(words, ETHNIC)) facts.ethnicMinority = true;
   const read: MessageFacts = { facts, ownCategory, asksCategory };
+  if (category) read.namedCategory = category;
   if (loanAmount !== undefined && normalizedWords.some((w) => REPAYMENT_WORDS.has(w.form) && !NOT_REPAYMENT.has(w.typed ?? ''))) {
     read.loanAmount = loanAmount;
   }

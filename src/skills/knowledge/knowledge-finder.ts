@@ -1,5 +1,6 @@
-import type { KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
+import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { Memo } from '../../memo.js';
+import { categoriesNamed, readFacts } from '../../nlu/facts.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
@@ -71,6 +72,12 @@ const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
 /** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
 const ANSWER_WEIGHT = 0.3;
+/**
+ * An entry whose question is about one household category ("Hộ nghèo được vay…") weighs this much for a message that
+ * names another ("hộ cận nghèo vay làm ăn được bao nhiêu") when an entry about that one is a candidate too: the words
+ * the two share outweigh the one that differs. (Only then: many questions say "hộ nghèo" for the review as a whole.)
+ */
+const OTHER_CATEGORY = 0.6;
 
 interface Scored extends Hit {
   combined: number;
@@ -81,6 +88,12 @@ interface Scored extends Hit {
 export class KnowledgeFinder {
   readonly #entries = new Map<string, KnowledgeEntry>();
   readonly #referrals = new Map<string, Referral>();
+  /**
+   * The household categories an entry is about, when its question names one: that one and any its answer names too
+   * ("Sinh viên thuộc hộ nghèo…" answered for poor and near-poor households). Entries with a variant per category are
+   * about every category.
+   */
+  #categories: Map<string, HouseholdCategory[]> | null = null;
   #index: RetrievalIndex | null = null;
   readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
@@ -105,6 +118,7 @@ export class KnowledgeFinder {
    */
   warm(): void {
     this.#index ??= new RetrievalIndex(this.#documents());
+    this.#categories ??= entryCategories(this.#entries.values());
   }
 
   entry(id: string): KnowledgeEntry | undefined {
@@ -134,7 +148,9 @@ export class KnowledgeFinder {
     if (sentences.length === 0) return { kind: 'none' };
     const questions = questionsOf(sentences);
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
-    const whole = this.#rank([...weighted(sentences, this.#tuning.contextWeight), ...extra], ranking).filter((h) => h.id !== followUp?.id);
+    const category = readFacts(text).namedCategory;
+    const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category);
+    const whole = rank([...weighted(sentences, this.#tuning.contextWeight), ...extra]).filter((h) => h.id !== followUp?.id);
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
@@ -152,7 +168,7 @@ export class KnowledgeFinder {
       // The first few question sentences: a long letter's later ones mostly restate the first.
       for (const q of questions.slice(0, MAX_QUESTION_SENTENCES)) {
         const story = sentences.filter((s) => s.role === 'context');
-        const own = this.#decide(this.#rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra], ranking), fallbackProbability, long);
+        const own = this.#decide(rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra]), fallbackProbability, long);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
         if (answered.length === MAX_QUESTIONS) break;
       }
@@ -176,16 +192,22 @@ export class KnowledgeFinder {
     return [...weight].sort((a, b) => b[1] - a[1])[0]?.[0];
   }
 
-  /** The retrieval hits with the classifier's view of each hit's topic folded in, best first. */
-  #rank(query: readonly WeightedText[], ranking: readonly IntentScore[]): Scored[] {
+  /**
+   * The retrieval hits with the classifier's view of each hit's topic folded in, best first. `category`: the household
+   * category the message names: where a hit is about that category, hits about another weigh less.
+   */
+  #rank(query: readonly WeightedText[], ranking: readonly IntentScore[], category: HouseholdCategory | undefined): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
-    return this.#index!
-      .search(query, 8)
+    const hits = this.#index!.search(query, 8);
+    const about = (id: string) => this.#categories!.get(id);
+    const contrast = category !== undefined && hits.some((h) => about(h.id)?.includes(category));
+    return hits
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
         const probability = topicProbability.get(topic) ?? 0;
-        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) };
+        const other = contrast && about(hit.id)?.includes(category) === false;
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) * (other ? OTHER_CATEGORY : 1) };
       })
       .sort((a, b) => b.combined - a.combined);
   }
@@ -228,6 +250,16 @@ export class KnowledgeFinder {
     const alternatives = close.filter((c) => c.entry.topic === entry.topic).map((c) => c.entry);
     return { kind: 'entries', entries: [entry], coverage, alternatives: alternatives.slice(0, MAX_CHOICES - 1) };
   }
+}
+
+/** See #categories. */
+function entryCategories(entries: Iterable<KnowledgeEntry>): Map<string, HouseholdCategory[]> {
+  const categories = new Map<string, HouseholdCategory[]>();
+  for (const e of entries) {
+    const category = readFacts(e.question).namedCategory;
+    if (category && !e.variants.some((v) => v.when.category)) categories.set(e.id, [category, ...categoriesNamed(e.answer)]);
+  }
+  return categories;
 }
 
 /** "còn hộ nghèo thì sao" → "hộ nghèo": the words that say it is a follow-up ("còn" also reads as "con", child). */

@@ -153,6 +153,34 @@ describe('answering from the knowledge base', () => {
     expect(finding.kind === 'entries' && finding.entries.map((e) => e.id)).toEqual(['entitlements_overview.electricity', 'credit.student_loan']);
   });
 
+  it('weighs an entry about one household category against a question about another', () => {
+    const poor = entry({
+      id: 'credit.poor',
+      question: 'Hộ nghèo được vay vốn làm ăn bao nhiêu?',
+      paraphrases: ['ho ngheo vay von lam an duoc bao nhieu', 'ho ngheo vay von san xuat kinh doanh', 'nha ngheo vay von lam an', 'vay von lam an toi da bao nhieu'],
+      answer: 'Hộ nghèo vay tối đa 100 triệu đồng, lãi suất 6,24%/năm.',
+    });
+    const nearPoor = entry({
+      id: 'credit.near_poor',
+      question: 'Hộ cận nghèo được vay bao nhiêu?',
+      paraphrases: ['ho can ngheo vay duoc bao nhieu', 'can ngheo co duoc vay khong', 'can ngheo vay nhcsxh', 'hộ cận nghèo vay ngân hàng chính sách'],
+      answer: 'Hộ cận nghèo vay tối đa 100 triệu đồng, lãi suất 7,488%/năm.',
+    });
+    const finder = new KnowledgeFinder([poor, nearPoor], []);
+    const credit = [{ name: 'credit', confidence: 0.9 }];
+    const first = (text: string) => {
+      const finding = finder.find(text, credit);
+      return finding.kind === 'entries' ? finding.entries[0]!.id : finding.kind;
+    };
+    // The poor households' entry shares more words ("vay vốn làm ăn") with the question; the category decides.
+    expect(first('ho can ngheo vay von lam an dc bao nhieu')).toBe('credit.near_poor');
+    expect(first('ho ngheo vay von lam an dc bao nhieu')).toBe('credit.poor');
+    // An entry whose answer covers the category asked about is not weighed against it.
+    const both = entry({ ...poor, answer: 'Hộ nghèo và hộ cận nghèo vay tối đa 100 triệu đồng.' });
+    const finding = new KnowledgeFinder([both, nearPoor], []).find('ho can ngheo vay von lam an dc bao nhieu', credit);
+    expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('credit.poor');
+  });
+
   it('does not let the story decide: the question sentence does', async () => {
     const { say } = service();
     const reply = await say(
