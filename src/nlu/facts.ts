@@ -49,8 +49,10 @@ const CATEGORY_PHRASES: [string, HouseholdCategory][] = [
 ];
 
 /** Right before a category, these make it the question ("có phải hộ nghèo không"), not a fact. */
-const ASKING = ['co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet', 'duoc vao', 'vao dien', 'cong nhan', 'duoc cong nhan', 'xet cong nhan', 'xet vao']
-  .map((m) => m.split(' '));
+const ASKING = [
+  'co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet', 'duoc vao',
+  'vao dien', 'cong nhan', 'duoc cong nhan', 'xet cong nhan', 'xet vao', 'xep', 'xep la', 'xep vao',
+].map((m) => m.split(' '));
 /** Words that say an amount is income, or a loan. */
 const INCOME_CUES = [
   'thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan', 'thang duoc', 'thang co',

@@ -49,6 +49,7 @@ const REWRITES: Record<string, string> = {
   vsmt: 've sinh moi truong', nsvsmt: 'nuoc sach ve sinh moi truong', ctxh: 'cong tac xa hoi', hssv: 'hoc sinh sinh vien',
   dh: 'dai hoc', cd: 'cao dang', thpt: 'trung hoc pho thong', thcs: 'trung hoc co so', hdld: 'hop dong lao dong',
   dvc: 'dich vu cong', tthc: 'thu tuc hanh chinh',
+  nkt: 'nguoi khuyet tat', dtts: 'dan toc thieu so', btxh: 'bao tro xa hoi', tcxh: 'tro cap xa hoi', nct: 'nguoi cao tuoi',
 };
 
 /** Acronyms and loanwords that look like Telex residue ("eps" is the Korean work programme, not "ép"). */
@@ -150,14 +151,16 @@ function contextualExpansion(token: Token, folded: string, i: number, tokens: re
 const NUMBER_FORMS: Forms = [{ form: '#' }];
 const NO_FORMS: Forms = [];
 const CONDITION_FORMS: Forms = [{ form: 'dieukien' }];
+const BUILD_FORMS: Forms = [{ form: 'xay' }];
 
 /**
- * Words read by their phrase, or undefined: "điều kiện" (condition) is one word, whose "kiện" is not "kiện" (to sue);
- * "theo quy định của pháp luật", "pháp luật quy định / hiện hành / về" are how formal letters speak of any subject
- * and are dropped. Read as words, both made a letter about land or a pension look like a request for legal aid;
+ * Words read by their phrase, or undefined: "cất nhà" is the South's "xây nhà" (to build a house); "điều kiện"
+ * (condition) is one word, whose "kiện" is not "kiện" (to sue); "theo quy định của pháp luật", "pháp luật quy định /
+ * hiện hành / về" are how formal letters speak of any subject and are dropped. Read as words, both made a letter about land or a pension look like a request for legal aid;
  * "muốn kiện", "tư vấn pháp luật" keep theirs.
  */
 function phraseForms(tokens: readonly Token[], i: number, folded: string): Forms | undefined {
+  if (folded === 'cat' && tokens[i + 1]?.folded === 'nha') return BUILD_FORMS;
   if (folded === 'dieu' && tokens[i + 1]?.folded === 'kien') return NO_FORMS;
   if (folded === 'kien' && tokens[i - 1]?.folded === 'dieu') return CONDITION_FORMS;
   const law = folded === 'phap' && tokens[i + 1]?.folded === 'luat' ? i : folded === 'luat' && tokens[i - 1]?.folded === 'phap' ? i - 1 : -1;

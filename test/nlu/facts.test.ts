@@ -9,6 +9,13 @@ describe('facts from the message', () => {
     expect(read.facts.monthlyIncome).toBe(3_000_000);
   });
 
+  it('hears "được xếp vào / xếp là hộ nghèo" as a question about the category', () => {
+    const read = readFacts('hai vợ chồng tôi đều khuyết tật nặng, có được xếp là hộ nghèo không');
+    expect(read.asksCategory).toBe(true);
+    expect(read.facts.category).toBeUndefined();
+    expect(read.namedCategory).toBe('poor');
+  });
+
   it('reads a stated category as a fact of the asker', () => {
     const read = readFacts('nhà tôi là hộ cận nghèo, vay vốn lãi bao nhiêu');
     expect(read).toMatchObject({ asksCategory: false, ownCategory: true, facts: { category: 'near_poor' } });

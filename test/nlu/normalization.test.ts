@@ -156,6 +156,11 @@ describe('words that read differently in their phrase', () => {
     expect(words('muốn kiện công ty')).toBe('muon kien cong ty');
   });
 
+  it('reads the South\'s "cất nhà" as "xây nhà" (to build a house)', () => {
+    expect(words('hộ nghèo không có đất thì không được cất nhà')).toBe('ho ngheo khong co dat thi khong duoc xay nha');
+    expect(words('cất tiền')).toBe('cat tien');
+  });
+
   it('drops the formal letter\'s "pháp luật" but keeps it where the law is what is asked for', () => {
     expect(words('theo quy định của pháp luật thì sao')).toBe('theo quy dinh cua thi sao');
     expect(words('pháp luật quy định thế nào')).toBe('quy dinh the nao');
