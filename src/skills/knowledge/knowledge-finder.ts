@@ -73,11 +73,16 @@ const FULL_MATCH = 0.95;
 /** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
 const ANSWER_WEIGHT = 0.3;
 /**
- * An entry whose question is about one household category ("Hộ nghèo được vay…") weighs this much for a message that
- * names another ("hộ cận nghèo vay làm ăn được bao nhiêu") when an entry about that one is a candidate too: the words
- * the two share outweigh the one that differs. (Only then: many questions say "hộ nghèo" for the review as a whole.)
+ * For a message that names a household category ("hộ cận nghèo vay làm ăn được bao nhiêu"), an entry whose question
+ * is about that category weighs this much more, and one about another category (answered for it alone) this much
+ * less when an entry about the named one is a candidate too: the words the entries share otherwise outweigh the one
+ * that differs, and an entry for the asker's category can rank below generic ones that share more of the wording.
+ * No more for "hộ nghèo": questions about the programme as a whole say it ("làm thế nào để được công nhận hộ nghèo").
  */
+const SAME_CATEGORY = 1.5;
 const OTHER_CATEGORY = 0.6;
+/** Retrieval hits weighed; twice as many are looked at when the category may lift one from further down. */
+const HITS = 8;
 
 interface Scored extends Hit {
   combined: number;
@@ -194,22 +199,28 @@ export class KnowledgeFinder {
 
   /**
    * The retrieval hits with the classifier's view of each hit's topic folded in, best first. `category`: the household
-   * category the message names: where a hit is about that category, hits about another weigh less.
+   * category the message names: where a hit is about that category, it weighs more and hits about another less.
    */
   #rank(query: readonly WeightedText[], ranking: readonly IntentScore[], category: HouseholdCategory | undefined): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
-    const hits = this.#index!.search(query, 8);
+    const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
     const about = (id: string) => this.#categories!.get(id);
     const contrast = category !== undefined && hits.some((h) => about(h.id)?.includes(category));
+    const agreement = (id: string) => {
+      const categories = about(id);
+      if (!contrast || !categories) return 1;
+      if (categories[0] === category) return category === 'poor' ? 1 : SAME_CATEGORY;
+      return categories.includes(category!) ? 1 : OTHER_CATEGORY;
+    };
     return hits
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
         const probability = topicProbability.get(topic) ?? 0;
-        const other = contrast && about(hit.id)?.includes(category) === false;
-        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) * (other ? OTHER_CATEGORY : 1) };
+        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id) };
       })
-      .sort((a, b) => b.combined - a.combined);
+      .sort((a, b) => b.combined - a.combined)
+      .slice(0, HITS);
   }
 
   /** `long`: the message is long enough to tell a story around its question. */

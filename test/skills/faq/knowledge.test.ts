@@ -181,6 +181,28 @@ describe('answering from the knowledge base', () => {
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('credit.poor');
   });
 
+  it('lifts the entry for the category the question names above generic ones that share more of its words', () => {
+    const elderly = entry({
+      id: 'health_insurance.elderly',
+      question: 'Người cao tuổi có được cấp thẻ bảo hiểm y tế miễn phí không?',
+      paraphrases: ['nguoi gia co duoc bhyt mien phi khong', 'ong ba tren 80 tuoi co the bhyt mien phi ko', 'người cao tuổi được cấp bhyt miễn phí', 'bhyt mien phi cho nguoi gia'],
+      answer: 'Người cao tuổi hưởng trợ cấp xã hội được Nhà nước đóng BHYT.',
+    });
+    const nearPoor = entry({
+      id: 'health_insurance.near_poor',
+      question: 'Người thuộc hộ cận nghèo được hỗ trợ bảo hiểm y tế như thế nào?',
+      paraphrases: [
+        'hộ cận nghèo được hỗ trợ mua bảo hiểm y tế bao nhiêu',
+        'ho can ngheo co dc ho tro bhyt ko',
+        'nha e la ho can ngheo, 5 ng, muon biet mua the kham benh dc nha nuoc cho bao nhieu va di kham dc huong bao nhieu',
+        'nhà cận nghèo thì thẻ bhyt có phải tự bỏ tiền ra mua không',
+      ],
+      answer: 'Người thuộc hộ cận nghèo được hỗ trợ ít nhất 70% tiền đóng BHYT.',
+    });
+    const finding = new KnowledgeFinder([elderly, nearPoor], []).find('can ngheo co dc bhyt mien phi ko', [{ name: 'health_insurance', confidence: 0.9 }]);
+    expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('health_insurance.near_poor');
+  });
+
   it('does not let the story decide: the question sentence does', async () => {
     const { say } = service();
     const reply = await say(
