@@ -125,6 +125,8 @@ export interface ConversationContext {
   facts: CitizenFacts;
   /** The knowledge entry last answered, so "còn hộ cận nghèo thì sao" can re-answer it for another case. */
   lastEntryId?: string;
+  /** The topic whose card was last answered (then no entry was): a follow-up stays in that topic. */
+  lastCardTopic?: string;
   /** The citizen's last question answered (or not understood): what "gặp cán bộ" offers to hand to staff. */
   lastQuestion?: string;
   /** Knowledge answers since "did it help?" was last asked (the handoff skill asks every few answers). */

@@ -64,6 +64,7 @@ const AFTER_NUMBER: Record<string, string> = {
 const QUANTITY_BEFORE = new Set([
   'la', 'duoc', 'dc', 'het', 'mat', 'tra', 'vay', 'phi', 'tien', 'gia', 'luong', 'nhap', 'muc', 'khoang', 'lai', 'chuan',
   'tro', 'toi', 'da', 'sdt', 'thoai', 'so', 'nhieu', 'nam', 'thang', 'huong', 'cao', 'dong', 'nop', 'giam', 'bi', 'can',
+  'suat',
 ]);
 const QUANTITY_AFTER = new Set([
   'tien', 'tuoi', 'nguoi', 'thang', 'nam', 'ngay', 'lau', 'phan', 'trieu', 'nghin', 'lan', 'khau', 'dong', 'k', 'tr', 'ho',

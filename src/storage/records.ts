@@ -54,6 +54,7 @@ export const sessionRecord = z.object({
         ethnicMinority: z.literal(true).optional(),
       }),
       lastEntryId: z.string().optional(),
+      lastCardTopic: z.string().optional(),
       lastQuestion: z.string().optional(),
       answersSinceHelpAsked: z.number().int().min(0).optional(),
     })

@@ -1,4 +1,4 @@
-import type { AnswerBook } from '../../content/answers.js';
+import type { Answer, AnswerBook } from '../../content/answers.js';
 import type { LoanRates } from '../../domain/knowledge/interest.js';
 import type { CitizenFacts, KnowledgeEntry } from '../../domain/knowledge/types.js';
 import { variantFor } from '../../domain/knowledge/variants.js';
@@ -73,8 +73,16 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const offered = [...(options.alternatives ?? []), ...relatedOf(entry)].filter((e) => e.id !== entry.id);
       return renderEntry(entry, facts, offered, line ?? undefined);
     });
-    contextOf(ctx).lastEntryId = entries.at(-1)!.id;
+    const context = contextOf(ctx);
+    context.lastEntryId = entries.at(-1)!.id;
+    delete context.lastCardTopic;
     return { replies };
+  };
+  const answerCard = (ctx: TurnContext, card: Answer): SkillResult => {
+    const context = contextOf(ctx);
+    delete context.lastEntryId;
+    context.lastCardTopic = card.intent;
+    return { replies: [renderAnswer(card)] };
   };
 
   return {
@@ -96,11 +104,14 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       }
       const last = context.lastEntryId ? knowledge.entry(context.lastEntryId) : undefined;
       // A short message right after an answer, with no topic of its own ("lãi suất bao nhiêu" after the student loan),
-      // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic.
+      // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic; after a topic's
+      // card ("hộ nghèo vay được bao nhiêu" → the loans card), the question the card answered is what is followed up.
       const vague = wordCount(ctx.text) <= VAGUE_WORDS && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE);
-      const followUp = last && (isFollowUp(ctx.text) || vague) ? last : undefined;
+      const followsUp = isFollowUp(ctx.text) || vague;
+      const afterCard = context.lastCardTopic ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' } : undefined;
+      const followUp = followsUp ? (last ?? afterCard) : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
-      if (followUp && variantFor(followUp, read.facts)) return { intent: followUp.topic, result: answerEntries(ctx, [followUp], facts) };
+      if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
       const finding = knowledge.find(ctx.text, parse.ranking, followUp);
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
@@ -116,7 +127,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
         // the card of the runner-up when the entries that hold the words are mostly its.
         const [top, second] = parse.ranking;
         const split = top && second && second.name === finding.topic && top.confidence - second.confidence < SPLIT_MARGIN;
-        return split && ownIntents.has(second.name) ? { intent: second.name, result: { replies: [renderAnswer(answers.main(second.name))] } } : null;
+        return split && ownIntents.has(second.name) ? { intent: second.name, result: answerCard(ctx, answers.main(second.name)) } : null;
       }
       const topic = finding.entries[0]!.topic;
       const classified = parse.intent;
@@ -136,8 +147,8 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       return { intent: topic, result: answerEntries(ctx, finding.entries, facts, { loan: read.loanAmount, alternatives: finding.alternatives }) };
     },
 
-    handleIntent(_ctx, intent) {
-      return { replies: [renderAnswer(answers.main(intent))] };
+    handleIntent(ctx, intent) {
+      return answerCard(ctx, answers.main(intent));
     },
 
     handlePayload(ctx, payload) {
@@ -146,7 +157,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const entry = knowledge.entry(id);
       if (entry) return answerEntries(ctx, [entry], contextOf(ctx).facts);
       const card = answers.get(id);
-      return card ? { replies: [renderAnswer(card)] } : null;
+      return card ? answerCard(ctx, card) : null;
     },
   };
 }

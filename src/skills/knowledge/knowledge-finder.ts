@@ -23,6 +23,9 @@ export type Finding =
   /** `topic`: for a bare topic, the topic most of the entries that hold it belong to. */
   | { kind: 'none'; topic?: string };
 
+/** What a follow-up follows: the entry answered last, or the question a topic's card answered (no id). */
+export type FollowedUp = Pick<KnowledgeEntry, 'id' | 'topic' | 'question'>;
+
 export interface FinderTuning {
   /** The story around the question counts this much of the question sentence itself. */
   contextWeight: number;
@@ -77,7 +80,8 @@ const ANSWER_WEIGHT = 0.3;
  * is about that category weighs this much more, and one about another category (answered for it alone) this much
  * less when an entry about the named one is a candidate too: the words the entries share otherwise outweigh the one
  * that differs, and an entry for the asker's category can rank below generic ones that share more of the wording.
- * No more for "hộ nghèo": questions about the programme as a whole say it ("làm thế nào để được công nhận hộ nghèo").
+ * No more for "hộ nghèo" in a first question: questions about the programme as a whole say it ("làm thế nào để được
+ * công nhận hộ nghèo"); in a follow-up it names the case ("còn hộ nghèo thì sao").
  */
 const SAME_CATEGORY = 1.5;
 const OTHER_CATEGORY = 0.6;
@@ -136,16 +140,18 @@ export class KnowledgeFinder {
 
   /**
    * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `followUp`: the
-   * entry the message follows up ("còn hộ cận nghèo thì sao", "học đại học thì sao"): its question is searched
-   * alongside, its topic counts as likely, and it is not the answer again (the citizen asks about another case).
+   * entry (or the question a topic's card answered) the message follows up ("còn hộ cận nghèo thì sao", "học đại học
+   * thì sao"): its question is searched alongside, its topic counts as likely, and it is not the answer again (the
+   * citizen asks about another case).
    */
-  find(text: string, ranking: readonly IntentScore[], followUp?: KnowledgeEntry): Finding {
+  find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp): Finding {
     // A pure function of the text (the ranking is the matcher's reading of that same text) and of the entry followed
     // up: citizens ask the same short questions again and again.
-    return this.#findings.get(`${followUp?.id ?? ''}\u0000${text}`, () => this.#find(text, ranking, followUp));
+    const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}` : '';
+    return this.#findings.get(`${followed}\u0000${text}`, () => this.#find(text, ranking, followUp));
   }
 
-  #find(text: string, ranking: readonly IntentScore[], followUp?: KnowledgeEntry): Finding {
+  #find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp): Finding {
     if (followUp) ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...ranking.filter((r) => r.name !== followUp.topic)];
     const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
@@ -154,13 +160,14 @@ export class KnowledgeFinder {
     const questions = questionsOf(sentences);
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
     const category = readFacts(text).namedCategory;
-    const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category);
+    // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
+    const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category, followUp !== undefined);
     const whole = rank([...weighted(sentences, this.#tuning.contextWeight), ...extra]).filter((h) => h.id !== followUp?.id);
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
     const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
-    if (!context && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
+    if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
     const long = contentWords(text) > STORY_WORDS;
@@ -200,8 +207,9 @@ export class KnowledgeFinder {
   /**
    * The retrieval hits with the classifier's view of each hit's topic folded in, best first. `category`: the household
    * category the message names: where a hit is about that category, it weighs more and hits about another less.
+   * `anyCategory`: "hộ nghèo" lifts its entries too (see SAME_CATEGORY).
    */
-  #rank(query: readonly WeightedText[], ranking: readonly IntentScore[], category: HouseholdCategory | undefined): Scored[] {
+  #rank(query: readonly WeightedText[], ranking: readonly IntentScore[], category: HouseholdCategory | undefined, anyCategory: boolean): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
     const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
@@ -210,7 +218,7 @@ export class KnowledgeFinder {
     const agreement = (id: string) => {
       const categories = about(id);
       if (!contrast || !categories) return 1;
-      if (categories[0] === category) return category === 'poor' ? 1 : SAME_CATEGORY;
+      if (categories[0] === category) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
       return categories.includes(category!) ? 1 : OTHER_CATEGORY;
     };
     return hits
