@@ -65,6 +65,9 @@ describe('two instances sharing Redis', () => {
     expect(await say(b, 'xa')).toContain('Câu 2/15');
     expect(await say(a, 'nha 3 ng')).toContain('Câu 3/15');
     expect(await say(b, 'thu nhap 3tr')).toContain('Câu 4/15');
+    // Back to the question before, with the answer given on the other instance; then on again.
+    expect(await say(a, 'quay lai')).toMatch(/Lần trước bạn trả lời: 3\.000\.000[\s\S]*Câu 3\/15/);
+    expect(await say(b, '4tr')).toContain('Câu 4/15');
   });
 
   it('an address has one request budget over both instances', async () => {
