@@ -61,7 +61,8 @@ export class RedisSessions implements SharedSessions, HandoffMarks {
  * What this version writes before each session's JSON: the session record's schema stamp. A session that starts
  * with it was written by an instance whose sessions have this very shape (and validated its own record when it read
  * it), so it is read without validating it again — that was a tenth of a turn's cost on PostgreSQL + Redis (run 27).
- * Any other session (an older or newer version's, one written by hand) is validated as a stored record is.
+ * Any other session (an older or newer version's, whatever stamp precedes its JSON; one written by hand) is validated
+ * as a stored record is, so that a rolling restart to a version with another stamp keeps the conversations going.
  */
 const recordStamp = schemaStamp(sessionRecord);
 let prefix: string | undefined;
@@ -79,12 +80,13 @@ function parseSession(raw: string | null): SessionRecord | undefined {
   const ours = raw.startsWith(schemaPrefix());
   let value: unknown;
   try {
-    value = JSON.parse(ours ? raw.slice(schemaPrefix().length) : raw);
+    // A stamp is a hash in base64url: the JSON starts at the first brace.
+    value = JSON.parse(ours ? raw.slice(schemaPrefix().length) : raw.slice(raw.indexOf('{')));
   } catch {
     return undefined;
   }
   if (ours) return value as SessionRecord;
-  // Validated as a stored record is: a session written by another version or by hand is dropped, not trusted.
+  // Validated as a stored record is: a session of another shape is dropped, not trusted.
   const parsed = sessionRecord.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }

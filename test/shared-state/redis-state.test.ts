@@ -126,12 +126,16 @@ describe('state shared by instances through Redis', () => {
     const written = (await scope.client.get(`${scope.prefix}session:web:s2`))!;
     expect(written).toMatch(/^~[\w-]{16}~\{/);
     expect(await shared.load('web:s2')).toEqual(record);
-    // Written without the stamp (another version, by hand): validated, then taken or dropped.
+    // Written without this stamp (by another version, with its stamp or none; by hand): validated, then taken or dropped.
     await scope.client.set(`${scope.prefix}session:web:s2`, JSON.stringify(record));
     expect(await shared.load('web:s2')).toEqual(record);
     await scope.client.set(`${scope.prefix}session:web:s2`, JSON.stringify({ ...record, lastQuickReplies: 'none' }));
     expect(await shared.load('web:s2')).toBeUndefined();
+    await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify(record)}`);
+    expect(await shared.load('web:s2')).toEqual(record);
     await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify({ ...record, flow: 42 })}`);
+    expect(await shared.load('web:s2')).toBeUndefined();
+    await scope.client.set(`${scope.prefix}session:web:s2`, 'not a session');
     expect(await shared.load('web:s2')).toBeUndefined();
   });
 });
