@@ -4,10 +4,13 @@
  *
  * - `/api/chat` per CPU-second of the instances (their /proc CPU times summed): one lowdb instance, one PostgreSQL
  *   instance, and one and two PostgreSQL instances behind a round-robin proxy (test/support/round-robin-proxy.ts, in
- *   the load generator's process, on its core). Each round measures the four in turn, so each ratio's two sides see
+ *   the load generator's process, on its core). Each round measures them in turn, so each ratio's two sides see
  *   the same spell of the machine: PostgreSQL against lowdb (both straight to the instance) and two instances
  *   against one (both through the proxy). The yardstick is CPU time because the instances share one core here, so
  *   requests per wall second cannot grow with a second instance; what the ratio shows is what a second instance costs.
+ *   Two instances are measured with each conversation's turns going to each instance in turn, as a load balancer
+ *   without affinity sends them (nginx's round robin, docs/deployment.md), where every turn takes the session another
+ *   instance wrote; and, for comparison, with each conversation staying on one instance, as with affinity.
  * - Zalo webhook acknowledgement p99 under bursts of 200 events, one instance on PostgreSQL;
  * - the 100,000-subscriber fan-out on two instances (bench/announcements.ts).
  *
@@ -44,17 +47,20 @@ export async function measureChat(seconds: number, rounds: number): Promise<Figu
     const toBoth = await startRoundRobinProxy([first.url, second.url]);
     try {
       const lowdbBodies = await chatRequestBodies(lowdb.url);
-      // Conversations in Redis, each turn going to either instance.
+      // Conversations in Redis. 200 of them: behind the round robin over two instances each stays on one instance.
       const postgresBodies = await chatRequestBodies(first.url);
+      // 201: each conversation's next turn goes to the other instance.
+      const alternatingBodies = await chatRequestBodies(first.url, 201);
       const chat = (url: string, bodies: string[], serving: RunningService[]) => () =>
         load({ url: `${url}/api/chat`, method: 'POST', bodies, seconds, serverPids: serving.map((s) => s.process.pid!) });
       const measure = {
         lowdb: chat(lowdb.url, lowdbBodies, [lowdb]),
         postgres: chat(first.url, postgresBodies, [first]),
         proxiedOne: chat(toFirst.url, postgresBodies, [first]),
-        proxiedTwo: chat(toBoth.url, postgresBodies, [first, second]),
+        proxiedTwo: chat(toBoth.url, alternatingBodies, [first, second]),
+        proxiedTwoSticky: chat(toBoth.url, postgresBodies, [first, second]),
       };
-      const runs: Record<keyof typeof measure, LoadResult[]> = { lowdb: [], postgres: [], proxiedOne: [], proxiedTwo: [] };
+      const runs: Record<keyof typeof measure, LoadResult[]> = { lowdb: [], postgres: [], proxiedOne: [], proxiedTwo: [], proxiedTwoSticky: [] };
       // Warm-up, not counted: the JIT compiles the hot paths, connections to PostgreSQL and Redis open. The second
       // instance then serves as many warm-up turns as the first did (which had the straight and the proxied loads), or
       // its rounds would count its compiling what the first has compiled already: a cost of starting, not of scaling.
@@ -67,6 +73,7 @@ export async function measureChat(seconds: number, rounds: number): Promise<Figu
       }
       const postgres = ratioOfRounds(runs.postgres, (i) => capacity(runs.lowdb[i]!), 'lowdb');
       const two = ratioOfRounds(runs.proxiedTwo, (i) => capacity(runs.proxiedOne[i]!), 'one instance');
+      const sticky = ratioOfRounds(runs.proxiedTwoSticky, (i) => capacity(runs.proxiedOne[i]!), 'one instance');
       const failures = (results: LoadResult[]) => (notOk(results) ? `; ${notOk(results)} not 2xx` : '');
       return {
         '/api/chat, lowdb, 1 instance (median of rounds; range)': { value: `${describeLoads(runs.lowdb)}${failures(runs.lowdb)}` },
@@ -76,10 +83,13 @@ export async function measureChat(seconds: number, rounds: number): Promise<Figu
           met: notOk(runs.postgres) === 0 && postgres.ratio >= POSTGRES_FLOOR,
         },
         '/api/chat via proxy, PostgreSQL + Redis, 1 instance': { value: `${describeLoads(runs.proxiedOne)}${failures(runs.proxiedOne)}` },
-        '/api/chat via proxy, PostgreSQL + Redis, 2 instances': {
+        '/api/chat via proxy, PostgreSQL + Redis, 2 instances, turns alternating instances': {
           value: `${describeLoads(runs.proxiedTwo)} = ${two.text}${failures(runs.proxiedTwo)}`,
           budget: `≥ ${pct(TWO_INSTANCES_FLOOR)} of one per CPU-second`,
           met: notOk(runs.proxiedTwo) === 0 && notOk(runs.proxiedOne) === 0 && two.ratio >= TWO_INSTANCES_FLOOR,
+        },
+        '/api/chat via proxy, PostgreSQL + Redis, 2 instances, each conversation on one instance': {
+          value: `${describeLoads(runs.proxiedTwoSticky)} = ${sticky.text}${failures(runs.proxiedTwoSticky)}`,
         },
       };
     } finally {

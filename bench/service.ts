@@ -76,12 +76,14 @@ export const CHAT_TEXTS = [
 ];
 
 /**
- * `/api/chat` request bodies for a load: 200 conversations on session ids the service at `url` issued (an id it did
- * not issue would start a new one each time), cycling through CHAT_TEXTS.
+ * `/api/chat` request bodies for a load: `conversations` conversations (200 unless given) on session ids the service at
+ * `url` issued (an id it did not issue would start a new one each time), three turns each, cycling through CHAT_TEXTS.
+ * A conversation's turns are `conversations` bodies apart, the cycle's wrap included: behind a round robin over two
+ * instances an even number keeps each conversation on one instance, an odd one sends its turns to each in turn.
  */
-export async function chatRequestBodies(url: string): Promise<string[]> {
+export async function chatRequestBodies(url: string, conversations = 200): Promise<string[]> {
   const sessionIds: string[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < conversations; i++) {
     const response = await fetch(`${url}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -89,9 +91,11 @@ export async function chatRequestBodies(url: string): Promise<string[]> {
     });
     sessionIds.push(((await response.json()) as { sessionId: string }).sessionId);
   }
-  return Array.from({ length: 600 }, (_, i) =>
-    JSON.stringify({ sessionId: sessionIds[i % sessionIds.length], text: CHAT_TEXTS[i % CHAT_TEXTS.length] }),
-  );
+  return Array.from({ length: 3 * conversations }, (_, i) => {
+    const conversation = i % conversations;
+    const turn = Math.floor(i / conversations);
+    return JSON.stringify({ sessionId: sessionIds[conversation], text: CHAT_TEXTS[(conversation + 2 * turn) % CHAT_TEXTS.length] });
+  });
 }
 
 /** A port nothing listens on now, chosen by the system (a random pick once collided with a load connection's). */

@@ -54,22 +54,27 @@ export interface TurnKnowledge {
 type SnapshotRepository = Pick<SessionRepository, 'loadAll' | 'replaceAll'>;
 
 /**
+ * A live session with its last activity in milliseconds, the live value: the check on every message parses no date
+ * and a turn formats none (`lastActiveAt` is written from it when the session is written). Beside the session, not in
+ * a map keyed by it: with shared sessions each turn may hand the store a fresh copy.
+ */
+interface Live {
+  session: ConversationSession;
+  activeMs: number;
+}
+
+/**
  * Chat-session state is soft: kept in memory, snapshotted every few seconds when it changed, and dropped after the
  * idle period. A crash loses at most the last snapshot interval of conversation state. With `shared` (several
  * instances) a turn reads the session from there first and writes it back after, and nothing is snapshotted: the
  * shared store holds every session until it has been idle for the idle period.
  */
 export class SessionStore {
-  readonly #sessions = new Map<string, ConversationSession>();
+  readonly #sessions = new Map<string, Live>();
   readonly #shared: SharedSessions | null;
   readonly #repo: SnapshotRepository;
   readonly #clock: Clock;
   readonly #idleMs: number;
-  /**
-   * Last activity in milliseconds, the live value: the check on every message parses no date and a turn formats
-   * none; `lastActiveAt` is written from it at each snapshot.
-   */
-  readonly #activeMs = new WeakMap<ConversationSession, number>();
   /** The handoff mark read with each session by `refresh`, taken by `knowledge` in the same turn. */
   readonly #marks = new Map<string, string>();
   #dirty = false;
@@ -85,7 +90,8 @@ export class SessionStore {
   async restore(): Promise<void> {
     if (this.#shared) return;
     for (const session of await this.#repo.loadAll()) {
-      if (!this.#expired(session)) this.#sessions.set(session.key, session);
+      const activeMs = Date.parse(session.lastActiveAt);
+      if (!this.#expired(activeMs)) this.#sessions.set(session.key, { session, activeMs });
     }
   }
 
@@ -95,20 +101,17 @@ export class SessionStore {
     this.#timer.unref();
   }
 
-  #lastActive(session: ConversationSession): number {
-    return this.#activeMs.get(session) ?? Date.parse(session.lastActiveAt);
-  }
-
-  #expired(session: ConversationSession): boolean {
-    return this.#clock.now().getTime() - this.#lastActive(session) > this.#idleMs;
+  #expired(activeMs: number): boolean {
+    return this.#clock.now().getTime() - activeMs > this.#idleMs;
   }
 
   /** The live session, or a fresh one when there is none or it has been idle too long. */
   get(channel: ChannelId, userId: string): ConversationSession {
     const key = citizenKey(channel, userId);
     const existing = this.#sessions.get(key);
-    if (existing && !this.#expired(existing)) return existing;
-    const now = this.#clock.now().toISOString();
+    if (existing && !this.#expired(existing.activeMs)) return existing.session;
+    const now = this.#clock.now();
+    const iso = now.toISOString();
     const fresh: ConversationSession = {
       key,
       channel,
@@ -117,10 +120,10 @@ export class SessionStore {
       lastQuickReplies: [],
       pending: null,
       lastIntent: null,
-      startedAt: now,
-      lastActiveAt: now,
+      startedAt: iso,
+      lastActiveAt: iso,
     };
-    this.#sessions.set(key, fresh);
+    this.#sessions.set(key, { session: fresh, activeMs: now.getTime() });
     return fresh;
   }
 
@@ -144,12 +147,11 @@ export class SessionStore {
     }
     // Nobody wrote it since this instance did: the live copy stays, with the soft state skills keep beside it
     // (the buttons behind "Khác", when "did it help?" was last asked), which a copy read from the store has not.
-    const live = this.#sessions.get(key);
-    if (live && new Date(this.#lastActive(live)).toISOString() === record.lastActiveAt) return;
+    const activeMs = Date.parse(record.lastActiveAt);
+    if (this.#sessions.get(key)?.activeMs === activeMs) return;
     const { id: _id, ...session } = record;
-    this.#activeMs.delete(session);
-    if (this.#expired(session)) this.#sessions.delete(key);
-    else this.#sessions.set(key, session);
+    if (this.#expired(activeMs)) this.#sessions.delete(key);
+    else this.#sessions.set(key, { session, activeMs });
   }
 
   /** Whether turns may know things without reading the database (`knowledge`): the shared store has handoff marks. */
@@ -172,16 +174,19 @@ export class SessionStore {
   /** Shared sessions: writes the session after a turn, for whichever instance gets the citizen's next message. */
   async publish(session: ConversationSession): Promise<void> {
     // A session deleted during the turn (the citizen's data erased) is not written back.
-    if (this.#shared && this.#sessions.get(session.key) === session) await this.#shared.save(this.#record(session), this.#idleMs);
+    const live = this.#sessions.get(session.key);
+    if (this.#shared && live?.session === session) await this.#shared.save(this.#record(live), this.#idleMs);
   }
 
   peek(key: string): ConversationSession | undefined {
-    const session = this.#sessions.get(key);
-    return session && !this.#expired(session) ? session : undefined;
+    const live = this.#sessions.get(key);
+    return live && !this.#expired(live.activeMs) ? live.session : undefined;
   }
 
   touch(session: ConversationSession): void {
-    this.#activeMs.set(session, this.#clock.now().getTime());
+    const live = this.#sessions.get(session.key);
+    // A session dropped during its turn (the citizen's data erased) stays dropped.
+    if (live?.session === session) live.activeMs = this.#clock.now().getTime();
     this.#dirty = true;
   }
 
@@ -197,8 +202,8 @@ export class SessionStore {
 
   /** Writes live sessions and forgets expired ones (shared: deletes those every instance left idle). */
   async snapshot(force = false): Promise<void> {
-    for (const [key, session] of this.#sessions) {
-      if (this.#expired(session)) {
+    for (const [key, live] of this.#sessions) {
+      if (this.#expired(live.activeMs)) {
         this.#sessions.delete(key);
         this.#dirty = true;
       }
@@ -209,11 +214,11 @@ export class SessionStore {
     }
     if (!this.#dirty && !force) return;
     this.#dirty = false;
-    await this.#repo.replaceAll([...this.#sessions.values()].map((s) => this.#record(s)));
+    await this.#repo.replaceAll([...this.#sessions.values()].map((live) => this.#record(live)));
   }
 
-  #record(session: ConversationSession): SessionRecord {
-    return { id: session.key, ...session, lastActiveAt: new Date(this.#lastActive(session)).toISOString() };
+  #record({ session, activeMs }: Live): SessionRecord {
+    return { id: session.key, ...session, lastActiveAt: new Date(activeMs).toISOString() };
   }
 
   async stop(): Promise<void> {

@@ -92,6 +92,11 @@ export interface FlowState {
   data: Record<string, unknown>;
   /** Previous steps, so "quay lại" can return to them. */
   history?: { step: string; data: Record<string, unknown> }[];
+  /**
+   * The schema stamp of the data, where the skill writes one (src/schema-stamp.ts): a flow carrying the stamp its
+   * skill has now is read as written, wherever the session was kept; any other is validated.
+   */
+  stamp?: string;
 }
 
 /** Soft state: in memory, snapshotted every few seconds, expires after the idle period. */

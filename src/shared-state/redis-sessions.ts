@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import type { SharedSessions } from '../engine/session-store.js';
 import type { HandoffMarks } from '../handoff/handoff-service.js';
+import { schemaStamp } from '../schema-stamp.js';
 import { type SessionRecord, sessionRecord } from '../storage/records.js';
 import type { SharedRedis } from './redis.js';
 
@@ -58,32 +58,35 @@ export class RedisSessions implements SharedSessions, HandoffMarks {
 }
 
 /**
- * What this version writes before each session's JSON: a hash of the session record's schema. A session that starts
+ * What this version writes before each session's JSON: the session record's schema stamp. A session that starts
  * with it was written by an instance whose sessions have this very shape (and validated its own record when it read
  * it), so it is read without validating it again — that was a tenth of a turn's cost on PostgreSQL + Redis (run 27).
- * Any other session (an older or newer version's, one written by hand) is validated as a stored record is.
+ * Any other session (an older or newer version's, whatever stamp precedes its JSON; one written by hand) is validated
+ * as a stored record is, so that a rolling restart to a version with another stamp keeps the conversations going.
  */
-let stamp: string | undefined;
-function schemaStamp(): string {
-  stamp ??= `~${createHash('sha256').update(JSON.stringify(z.toJSONSchema(sessionRecord))).digest('base64url').slice(0, 16)}~`;
-  return stamp;
+const recordStamp = schemaStamp(sessionRecord);
+let prefix: string | undefined;
+function schemaPrefix(): string {
+  prefix ??= `~${recordStamp()}~`;
+  return prefix;
 }
 
 function sessionJson(record: SessionRecord): string {
-  return schemaStamp() + JSON.stringify(record);
+  return schemaPrefix() + JSON.stringify(record);
 }
 
 function parseSession(raw: string | null): SessionRecord | undefined {
   if (raw === null) return undefined;
-  const ours = raw.startsWith(schemaStamp());
+  const ours = raw.startsWith(schemaPrefix());
   let value: unknown;
   try {
-    value = JSON.parse(ours ? raw.slice(schemaStamp().length) : raw);
+    // A stamp is a hash in base64url: the JSON starts at the first brace.
+    value = JSON.parse(ours ? raw.slice(schemaPrefix().length) : raw.slice(raw.indexOf('{')));
   } catch {
     return undefined;
   }
   if (ours) return value as SessionRecord;
-  // Validated as a stored record is: a session written by another version or by hand is dropped, not trusted.
+  // Validated as a stored record is: a session of another shape is dropped, not trusted.
   const parsed = sessionRecord.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }

@@ -28,6 +28,7 @@ export const sessionRecord = z.object({
       step: z.string(),
       data: z.record(z.string(), z.unknown()),
       history: z.array(flowSnapshot).optional(),
+      stamp: z.string().optional(),
     })
     .nullable(),
   lastQuickReplies: z.array(quickReply),

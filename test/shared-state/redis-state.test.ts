@@ -73,6 +73,41 @@ describe('state shared by instances through Redis', () => {
     expect(a.peek('web:s1')).toBeUndefined();
   });
 
+  it('a conversation alternating instances: each takes the copy the other wrote, keeps its own while current, expires on the last activity', async () => {
+    const shared = new RedisSessions(scoped());
+    const clock = new ManualClock();
+    const none: Pick<SessionRepository, 'loadAll' | 'replaceAll'> = { loadAll: async () => [], replaceAll: async () => undefined };
+    const [a, b] = [
+      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
+      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
+    ];
+    const turn = async (store: SessionStore, intent: string) => {
+      await store.refresh('web:s3');
+      const session = store.get('web', 's3');
+      session.lastIntent = intent;
+      store.touch(session);
+      await store.publish(session);
+      return session;
+    };
+    const onA = await turn(a, 'first');
+    // Nobody wrote since: A keeps its live copy (and what skills keep beside it).
+    await a.refresh('web:s3');
+    expect(a.get('web', 's3')).toBe(onA);
+    clock.advance(20 * 60_000);
+    await turn(b, 'second');
+    clock.advance(20 * 60_000);
+    // 40 minutes after A's turn, 20 after B's: alive, and B's.
+    await a.refresh('web:s3');
+    expect(a.peek('web:s3')).not.toBe(onA);
+    expect(a.peek('web:s3')?.lastIntent).toBe('second');
+    const third = await turn(a, 'third');
+    expect((await shared.load('web:s3'))?.lastActiveAt).toBe(clock.now().toISOString());
+    expect(third.startedAt).toBe(onA.startedAt);
+    clock.advance(31 * 60_000);
+    await b.refresh('web:s3');
+    expect(b.peek('web:s3')).toBeUndefined();
+  });
+
   it("reads its own version's sessions as written, and validates any other: a wrong shape is dropped", async () => {
     const scope = scoped();
     const shared = new RedisSessions(scope);
@@ -91,12 +126,16 @@ describe('state shared by instances through Redis', () => {
     const written = (await scope.client.get(`${scope.prefix}session:web:s2`))!;
     expect(written).toMatch(/^~[\w-]{16}~\{/);
     expect(await shared.load('web:s2')).toEqual(record);
-    // Written without the stamp (another version, by hand): validated, then taken or dropped.
+    // Written without this stamp (by another version, with its stamp or none; by hand): validated, then taken or dropped.
     await scope.client.set(`${scope.prefix}session:web:s2`, JSON.stringify(record));
     expect(await shared.load('web:s2')).toEqual(record);
     await scope.client.set(`${scope.prefix}session:web:s2`, JSON.stringify({ ...record, lastQuickReplies: 'none' }));
     expect(await shared.load('web:s2')).toBeUndefined();
+    await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify(record)}`);
+    expect(await shared.load('web:s2')).toEqual(record);
     await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify({ ...record, flow: 42 })}`);
+    expect(await shared.load('web:s2')).toBeUndefined();
+    await scope.client.set(`${scope.prefix}session:web:s2`, 'not a session');
     expect(await shared.load('web:s2')).toBeUndefined();
   });
 });

@@ -65,6 +65,27 @@ describe('two instances sharing Redis', () => {
     expect(await say(b, 'xa')).toContain('Câu 2/15');
     expect(await say(a, 'nha 3 ng')).toContain('Câu 3/15');
     expect(await say(b, 'thu nhap 3tr')).toContain('Câu 4/15');
+    // Back to the question before, with the answer given on the other instance; then on again.
+    expect(await say(a, 'quay lai')).toMatch(/Lần trước bạn trả lời: 3\.000\.000[\s\S]*Câu 3\/15/);
+    expect(await say(b, '4tr')).toContain('Câu 4/15');
+  });
+
+  it('"did it help?" follows the first answer, then one in three new ones, counted over both instances', async () => {
+    const helped = 'Câu trả lời có giúp được bạn không?';
+    let sessionId: string | undefined;
+    const ask = async (app: FastifyInstance, text: string) => {
+      const res = await chat(app, { ...(sessionId ? { sessionId } : {}), text }, '10.0.0.3');
+      expect(res.statusCode).toBe(200);
+      sessionId = (res.json() as { sessionId: string }).sessionId;
+      return (res.json() as { replies: { text: string }[] }).replies.map((r) => r.text);
+    };
+    expect(await ask(a, 'lai suat vay von ho ngheo bao nhieu')).toContain(helped);
+    expect(await ask(b, 'có')).toContain('Cảm ơn bạn! Bạn cần hỏi gì thêm cứ nhắn nhé.');
+    expect(await ask(a, 'hoc phi cho con ho ngheo duoc mien khong')).not.toContain(helped);
+    // The same entry again is not a new answer: not counted.
+    expect(await ask(b, 'hoc phi cho con ho ngheo duoc mien khong')).not.toContain(helped);
+    expect(await ask(a, 'lai suat vay von ho ngheo bao nhieu')).not.toContain(helped);
+    expect(await ask(b, 'hoc phi cho con ho ngheo duoc mien khong')).toContain(helped);
   });
 
   it('an address has one request budget over both instances', async () => {

@@ -207,14 +207,20 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
     },
   };
 
-  /** The knowledge entry answered before the turn: an entry answered in it is one "did it help?" may follow. */
-  const entryBefore = new WeakMap<object, string | undefined>();
+  /**
+   * The knowledge entry answered before each turn in progress, by session key (a citizen's turns run one at a time;
+   * shared sessions give each turn a fresh copy of the session): an entry answered in the turn is one "did it help?"
+   * may follow. A turn that fails before its end leaves its entry to the citizen's next turn, which replaces it.
+   */
+  const entryBefore = new Map<string, string | undefined>();
   const hook: TurnHook = {
     before(ctx) {
-      entryBefore.set(ctx.session, ctx.session.context?.lastEntryId);
+      entryBefore.set(ctx.session.key, ctx.session.context?.lastEntryId);
       return [];
     },
     after(ctx, { intent, replies }) {
+      const previousEntry = entryBefore.get(ctx.session.key);
+      entryBefore.delete(ctx.session.key);
       if (!intent || !ctx.text) return;
       const answered = answerIntents.has(intent);
       if (answered || intent === fallbackIntent) {
@@ -225,7 +231,7 @@ export function createHandoffSkill(options: HandoffSkillOptions): { skill: Skill
       // The count is in the session (not beside it), so that it holds whichever instance takes the next message.
       const context = ctx.session.context;
       const entry = context?.lastEntryId;
-      if (!context || !answered || !entry || entry === entryBefore.get(ctx.session) || ctx.session.flow || ctx.session.pending) return;
+      if (!context || !answered || !entry || entry === previousEntry || ctx.session.flow || ctx.session.pending) return;
       if ((replies.at(-1)?.text.length ?? 0) > MAX_ANSWER_FOR_QUESTION) return;
       const count = (context.answersSinceHelpAsked ?? HELPFUL_EVERY - 1) + 1;
       if (count < HELPFUL_EVERY) {

@@ -4,6 +4,8 @@ import { nextIndicatorToAsk, remainingIndicatorBound } from '../../domain/povert
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Indicator, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState } from '../../engine/types.js';
+import { perObject } from '../../memo.js';
+import { schemaStamp } from '../../schema-stamp.js';
 
 export const SCREENING_SKILL = 'screening';
 
@@ -81,34 +83,36 @@ export function progress(state: ScreeningState): { number: number; total: number
 }
 
 /**
- * Flows this process wrote, with their state: read back on the next turn without validating them again (a zod
- * pass over the data and every history entry, each turn). Flows restored from a snapshot are not in here and are
- * validated by readState. Flows are replaced on every step, never changed in place.
+ * Every flow toFlow writes carries its data's schema stamp. A flow with this version's stamp is read as written: its
+ * data and history have this very shape, whether this process wrote it or another instance handed the session over
+ * (Redis); validating it again (a zod pass over the data and every history entry) cost each handed-over turn. Any
+ * other flow (a snapshot of an older version's) is validated. The content checks hold for both: instances may run
+ * different content, and content changes across a restart. Flows are replaced on every step, never changed in place.
  */
-const written = new WeakMap<FlowState, ScreeningState>();
+const flowStamp = schemaStamp(flowDataSchema);
 
 export function toFlow(state: ScreeningState, step: QuestionStep): FlowState {
   const history = state.history.map((h) => ({ step: h.step, data: h.data }));
-  const flow: FlowState = { skill: SCREENING_SKILL, step: stepName(step), data: state.data, history };
-  written.set(flow, { standard: state.standard, data: state.data, history });
-  return flow;
+  return { skill: SCREENING_SKILL, step: stepName(step), data: state.data, history, stamp: flowStamp() };
 }
+
+const indicatorIds = perObject((standard: Standard) => new Set(indicatorsOf(standard).map((i) => i.id)));
 
 /** The state kept in the session, or null when it cannot be used any more (changed content, damaged snapshot). */
 export function readState(rules: PovertyRules, flow: FlowState): ScreeningState | null {
-  const known = written.get(flow);
-  if (known) return known;
-  const data = flowDataSchema.safeParse(flow.data);
-  if (!data.success) return null;
-  const standard = rules.standards.find((s) => s.id === data.data.standardId);
-  if (!standard || standardOn(rules.standards, data.data.date) !== standard) return null;
-  const indicators = new Set(indicatorsOf(standard).map((i) => i.id));
-  if (Object.keys(data.data.answers).some((id) => !indicators.has(id))) return null;
+  const asWritten = flow.stamp === flowStamp();
+  const data = asWritten ? (flow.data as FlowData) : flowDataSchema.safeParse(flow.data).data;
+  if (!data) return null;
+  const standard = rules.standards.find((s) => s.id === data.standardId);
+  if (!standard || standardOn(rules.standards, data.date) !== standard) return null;
+  const indicators = indicatorIds(standard);
+  if (Object.keys(data.answers).some((id) => !indicators.has(id))) return null;
+  if (asWritten) return { standard, data, history: (flow.history ?? []) as ScreeningState['history'] };
   const history: ScreeningState['history'] = [];
   for (const entry of flow.history ?? []) {
     const parsed = flowDataSchema.safeParse(entry.data);
     if (!parsed.success) return null;
     history.push({ step: entry.step, data: parsed.data });
   }
-  return { standard, data: data.data, history };
+  return { standard, data, history };
 }
