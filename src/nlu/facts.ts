@@ -5,6 +5,7 @@
  */
 import type { CitizenFacts, HouseholdCategory, SchoolLevel } from '../domain/knowledge/types.js';
 import { Memo } from '../memo.js';
+import { fold } from '../text/fold.js';
 import { tokenize } from '../text/tokenize.js';
 import { findAreas } from './entities/area.js';
 import { findCounts } from './entities/count.js';
@@ -139,9 +140,13 @@ function mentionsOf(forms: readonly string[]): Map<HouseholdCategory, number[]> 
   return found;
 }
 
-/** Every household category a text names ("hộ nghèo, cận nghèo" names two). */
+/**
+ * Every household category a text of our own names ("hộ nghèo, cận nghèo" names two), first named first: read on its
+ * folded words, as the knowledge base is written in full (no teencode to expand), at a fraction of a parse's cost.
+ */
 export function categoriesNamed(text: string): HouseholdCategory[] {
-  return [...mentionsOf(normalizeTokens(tokenize(text.normalize('NFC'))).map((w) => w.form)).keys()];
+  const named = mentionsOf(fold(text).split(/[^a-z0-9]+/).filter(Boolean));
+  return [...named].sort((a, b) => a[1][0]! - b[1][0]!).map(([category]) => category);
 }
 
 /**

@@ -102,7 +102,7 @@ export class KnowledgeFinder {
    * ("Sinh viên thuộc hộ nghèo…" answered for poor and near-poor households). Entries with a variant per category are
    * about every category.
    */
-  #categories: Map<string, HouseholdCategory[]> | null = null;
+  readonly #categories = new Map<string, readonly HouseholdCategory[] | null>();
   #index: RetrievalIndex | null = null;
   readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
@@ -127,7 +127,6 @@ export class KnowledgeFinder {
    */
   warm(): void {
     this.#index ??= new RetrievalIndex(this.#documents());
-    this.#categories ??= entryCategories(this.#entries.values());
   }
 
   entry(id: string): KnowledgeEntry | undefined {
@@ -213,7 +212,7 @@ export class KnowledgeFinder {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
     const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
-    const about = (id: string) => this.#categories!.get(id);
+    const about = (id: string) => this.#categoriesOf(id);
     const contrast = category !== undefined && hits.some((h) => about(h.id)?.includes(category));
     const agreement = (id: string) => {
       const categories = about(id);
@@ -229,6 +228,18 @@ export class KnowledgeFinder {
       })
       .sort((a, b) => b.combined - a.combined)
       .slice(0, HITS);
+  }
+
+  /** See #categories; read when first needed (few messages name a category, and only their hits are read). */
+  #categoriesOf(id: string): readonly HouseholdCategory[] | undefined {
+    let categories = this.#categories.get(id);
+    if (categories === undefined) {
+      const entry = this.#entries.get(id);
+      const named = entry && !entry.variants.some((v) => v.when.category) ? categoriesNamed(entry.question) : [];
+      categories = named.length === 1 ? [named[0]!, ...categoriesNamed(entry!.answer)] : null;
+      this.#categories.set(id, categories);
+    }
+    return categories ?? undefined;
   }
 
   /** `long`: the message is long enough to tell a story around its question. */
@@ -269,16 +280,6 @@ export class KnowledgeFinder {
     const alternatives = close.filter((c) => c.entry.topic === entry.topic).map((c) => c.entry);
     return { kind: 'entries', entries: [entry], coverage, alternatives: alternatives.slice(0, MAX_CHOICES - 1) };
   }
-}
-
-/** See #categories. */
-function entryCategories(entries: Iterable<KnowledgeEntry>): Map<string, HouseholdCategory[]> {
-  const categories = new Map<string, HouseholdCategory[]>();
-  for (const e of entries) {
-    const category = readFacts(e.question).namedCategory;
-    if (category && !e.variants.some((v) => v.when.category)) categories.set(e.id, [category, ...categoriesNamed(e.answer)]);
-  }
-  return categories;
 }
 
 /** "còn hộ nghèo thì sao" → "hộ nghèo": the words that say it is a follow-up ("còn" also reads as "con", child). */
