@@ -112,7 +112,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const followUp = followsUp ? (last ?? afterCard) : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
-      const finding = knowledge.find(ctx.text, parse.ranking, followUp);
+      const finding = knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
       if (finding.kind === 'none') {

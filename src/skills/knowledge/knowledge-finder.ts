@@ -1,6 +1,6 @@
 import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
 import { Memo } from '../../memo.js';
-import { categoriesNamed, readFacts } from '../../nlu/facts.js';
+import { categoriesNamed } from '../../nlu/facts.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
@@ -141,16 +141,16 @@ export class KnowledgeFinder {
    * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `followUp`: the
    * entry (or the question a topic's card answered) the message follows up ("còn hộ cận nghèo thì sao", "học đại học
    * thì sao"): its question is searched alongside, its topic counts as likely, and it is not the answer again (the
-   * citizen asks about another case).
+   * citizen asks about another case). `category`: the household category the message names (`readFacts`), if any.
    */
-  find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp): Finding {
-    // A pure function of the text (the ranking is the matcher's reading of that same text) and of the entry followed
-    // up: citizens ask the same short questions again and again.
+  find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp, category?: HouseholdCategory): Finding {
+    // A pure function of the text (the ranking is the matcher's reading of that same text, the category what the
+    // message itself names) and of the entry followed up: citizens ask the same short questions again and again.
     const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}` : '';
-    return this.#findings.get(`${followed}\u0000${text}`, () => this.#find(text, ranking, followUp));
+    return this.#findings.get(`${followed}\u0000${text}`, () => this.#find(text, ranking, followUp, category));
   }
 
-  #find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp): Finding {
+  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, category: HouseholdCategory | undefined): Finding {
     if (followUp) ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...ranking.filter((r) => r.name !== followUp.topic)];
     const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
@@ -158,7 +158,6 @@ export class KnowledgeFinder {
     if (sentences.length === 0) return { kind: 'none' };
     const questions = questionsOf(sentences);
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
-    const category = readFacts(text).namedCategory;
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
     const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category, followUp !== undefined);
     const whole = rank([...weighted(sentences, this.#tuning.contextWeight), ...extra]).filter((h) => h.id !== followUp?.id);
@@ -215,8 +214,9 @@ export class KnowledgeFinder {
     const about = (id: string) => this.#categoriesOf(id);
     const contrast = category !== undefined && hits.some((h) => about(h.id)?.includes(category));
     const agreement = (id: string) => {
+      if (!contrast) return 1;
       const categories = about(id);
-      if (!contrast || !categories) return 1;
+      if (!categories) return 1;
       if (categories[0] === category) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
       return categories.includes(category!) ? 1 : OTHER_CATEGORY;
     };

@@ -6,6 +6,7 @@ import { AnswerBook } from '../../../src/content/answers.js';
 import type { KnowledgeEntry, Referral } from '../../../src/domain/knowledge/types.js';
 import { ConversationEngine } from '../../../src/engine/engine.js';
 import { SessionStore } from '../../../src/engine/session-store.js';
+import { readFacts } from '../../../src/nlu/facts.js';
 import type { Parser } from '../../../src/nlu/types.js';
 import { createFaqSkill } from '../../../src/skills/faq/faq-skill.js';
 import { KnowledgeFinder } from '../../../src/skills/knowledge/knowledge-finder.js';
@@ -169,7 +170,7 @@ describe('answering from the knowledge base', () => {
     const finder = new KnowledgeFinder([poor, nearPoor], []);
     const credit = [{ name: 'credit', confidence: 0.9 }];
     const first = (text: string) => {
-      const finding = finder.find(text, credit);
+      const finding = finder.find(text, credit, undefined, readFacts(text).namedCategory);
       return finding.kind === 'entries' ? finding.entries[0]!.id : finding.kind;
     };
     // The poor households' entry shares more words ("vay vốn làm ăn") with the question; the category decides.
@@ -177,7 +178,7 @@ describe('answering from the knowledge base', () => {
     expect(first('ho ngheo vay von lam an dc bao nhieu')).toBe('credit.poor');
     // An entry whose answer covers the category asked about is not weighed against it.
     const both = entry({ ...poor, answer: 'Hộ nghèo và hộ cận nghèo vay tối đa 100 triệu đồng.' });
-    const finding = new KnowledgeFinder([both, nearPoor], []).find('ho can ngheo vay von lam an dc bao nhieu', credit);
+    const finding = new KnowledgeFinder([both, nearPoor], []).find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, 'near_poor');
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('credit.poor');
   });
 
@@ -199,7 +200,8 @@ describe('answering from the knowledge base', () => {
       ],
       answer: 'Người thuộc hộ cận nghèo được hỗ trợ ít nhất 70% tiền đóng BHYT.',
     });
-    const finding = new KnowledgeFinder([elderly, nearPoor], []).find('can ngheo co dc bhyt mien phi ko', [{ name: 'health_insurance', confidence: 0.9 }]);
+    const text = 'can ngheo co dc bhyt mien phi ko';
+    const finding = new KnowledgeFinder([elderly, nearPoor], []).find(text, [{ name: 'health_insurance', confidence: 0.9 }], undefined, readFacts(text).namedCategory);
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('health_insurance.near_poor');
   });
 
