@@ -21,6 +21,15 @@ let scopes = 0;
 /** Each test's keys apart from the others'. */
 const scoped = () => ({ ...redis, prefix: `${redis.prefix}${++scopes}:` });
 
+/** Two instances' session stores sharing one Redis scope, on one clock. */
+function twoInstancesSessions() {
+  const shared = new RedisSessions(scoped());
+  const clock = new ManualClock();
+  const none: Pick<SessionRepository, 'loadAll' | 'replaceAll'> = { loadAll: async () => [], replaceAll: async () => undefined };
+  const store = () => new SessionStore({ repo: none, clock, idleMinutes: 30, shared });
+  return { shared, clock, a: store(), b: store() };
+}
+
 const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((r) => setTimeout(r, 10));
 };
@@ -53,13 +62,7 @@ describe('state shared by instances through Redis', () => {
   });
 
   it('a conversation continues on the other instance', async () => {
-    const shared = new RedisSessions(scoped());
-    const clock = new ManualClock();
-    const none: Pick<SessionRepository, 'loadAll' | 'replaceAll'> = { loadAll: async () => [], replaceAll: async () => undefined };
-    const [a, b] = [
-      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
-      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
-    ];
+    const { a, b } = twoInstancesSessions();
     await a.refresh('web:s1');
     const session = a.get('web', 's1');
     session.flow = { skill: 'screening', step: 'household_size', data: { area: 'rural' } };
@@ -74,13 +77,7 @@ describe('state shared by instances through Redis', () => {
   });
 
   it('a conversation alternating instances: each takes the copy the other wrote, keeps its own while current, expires on the last activity', async () => {
-    const shared = new RedisSessions(scoped());
-    const clock = new ManualClock();
-    const none: Pick<SessionRepository, 'loadAll' | 'replaceAll'> = { loadAll: async () => [], replaceAll: async () => undefined };
-    const [a, b] = [
-      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
-      new SessionStore({ repo: none, clock, idleMinutes: 30, shared }),
-    ];
+    const { shared, clock, a, b } = twoInstancesSessions();
     const turn = async (store: SessionStore, intent: string) => {
       await store.refresh('web:s3');
       const session = store.get('web', 's3');

@@ -218,7 +218,9 @@ export class KnowledgeFinder {
       const categories = about(id);
       if (!categories) return 1;
       if (categories[0] === category) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
-      return categories.includes(category!) ? 1 : OTHER_CATEGORY;
+      // Answers name "hộ nghèo" as the reference ("chỉ dành cho con em hộ nghèo" in the newly escaped's entry): for it,
+      // only the question's category counts.
+      return category !== 'poor' && categories.includes(category!) ? 1 : OTHER_CATEGORY;
     };
     return hits
       .map((hit) => {
