@@ -119,9 +119,7 @@ function categoryOf(words: Words): { category?: HouseholdCategory; at: number; a
   // "hộ nghèo và cận nghèo": a question about both says nothing of the asker.
   if (found.size !== 1) return { at: -1, asked: false };
   const [category, at] = [...found][0]!;
-  return { category, at, asked: at.some((i) => askedAt(words, i)) ? true : false }.category
-    ? { category, at: at[0]!, asked: at.some((i) => askedAt(words, i)) }
-    : { at: -1, asked: false };
+  return { category, at: at[0]!, asked: at.some((i) => askedAt(words, i)) };
 }
 
 /** Each household category the folded words name, with where (a longer phrase takes its words from a shorter one). */

@@ -157,8 +157,8 @@ const BUILD_FORMS: Forms = [{ form: 'xay' }];
 /**
  * Words read by their phrase, or undefined: "cất nhà" is the South's "xây nhà" (to build a house); "điều kiện"
  * (condition) is one word, whose "kiện" is not "kiện" (to sue); "theo quy định của pháp luật", "pháp luật quy định /
- * hiện hành / về" are how formal letters speak of any subject and are dropped. Read as words, both made a letter about land or a pension look like a request for legal aid;
- * "muốn kiện", "tư vấn pháp luật" keep theirs.
+ * hiện hành / về" are how formal letters speak of any subject and are dropped. Read as words, the last two made a
+ * letter about land or a pension look like a request for legal aid; "muốn kiện", "tư vấn pháp luật" keep theirs.
  */
 function phraseForms(tokens: readonly Token[], i: number, folded: string): Forms | undefined {
   if (folded === 'cat' && tokens[i + 1]?.folded === 'nha') return BUILD_FORMS;

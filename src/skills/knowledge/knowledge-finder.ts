@@ -211,16 +211,14 @@ export class KnowledgeFinder {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
     const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
-    const about = (id: string) => this.#categoriesOf(id);
-    const contrast = category !== undefined && hits.some((h) => about(h.id)?.includes(category));
+    const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.includes(category));
     const agreement = (id: string) => {
-      if (!contrast) return 1;
-      const categories = about(id);
-      if (!categories) return 1;
+      const categories = contrast ? this.#categoriesOf(id) : undefined;
+      if (!categories || !category) return 1;
       if (categories[0] === category) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
       // Answers name "hộ nghèo" as the reference ("chỉ dành cho con em hộ nghèo" in the newly escaped's entry): for it,
       // only the question's category counts.
-      return category !== 'poor' && categories.includes(category!) ? 1 : OTHER_CATEGORY;
+      return category !== 'poor' && categories.includes(category) ? 1 : OTHER_CATEGORY;
     };
     return hits
       .map((hit) => {
