@@ -77,7 +77,9 @@ const FULL_MATCH = 0.95;
 const ANSWER_WEIGHT = 0.3;
 /**
  * For a message that names a household category ("hộ cận nghèo vay làm ăn được bao nhiêu"), an entry whose question
- * is about that category weighs this much more, and one about another category (answered for it alone) this much
+ * is about that category, or that has an answer for it ("hộ mới thoát nghèo có được vay sinh viên không": the student
+ * loan's entry answers newly escaped households apart), weighs this much more, and one about another category
+ * (answered for it alone) this much
  * less when an entry about the named one is a candidate too: the words the entries share otherwise outweigh the one
  * that differs, and an entry for the asker's category can rank below generic ones that share more of the wording.
  * No more for "hộ nghèo" in a first question: questions about the programme as a whole say it ("làm thế nào để được
@@ -87,6 +89,12 @@ const SAME_CATEGORY = 1.5;
 const OTHER_CATEGORY = 0.6;
 /** Retrieval hits weighed; twice as many are looked at when the category may lift one from further down. */
 const HITS = 8;
+
+/** See KnowledgeFinder's #categories. */
+interface EntryCategories {
+  about: readonly HouseholdCategory[];
+  named: readonly HouseholdCategory[] | 'any';
+}
 
 interface Scored extends Hit {
   combined: number;
@@ -98,11 +106,12 @@ export class KnowledgeFinder {
   readonly #entries = new Map<string, KnowledgeEntry>();
   readonly #referrals = new Map<string, Referral>();
   /**
-   * The household categories an entry is about, when its question names one: that one and any its answer names too
-   * ("Sinh viên thuộc hộ nghèo…" answered for poor and near-poor households). Entries with a variant per category are
-   * about every category.
+   * The household categories an entry is about (`about`), when its question names one, and those it answers for
+   * (`named`): the question's and any its answer names too ("Sinh viên thuộc hộ nghèo…" answered for poor and
+   * near-poor households). An entry with an answer per category is about each of those categories and answers for
+   * any other as well (its general answer).
    */
-  readonly #categories = new Map<string, readonly HouseholdCategory[] | null>();
+  readonly #categories = new Map<string, EntryCategories | null>();
   #index: RetrievalIndex | null = null;
   readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
@@ -211,14 +220,14 @@ export class KnowledgeFinder {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
     const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
-    const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.includes(category));
+    const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.about.includes(category));
     const agreement = (id: string) => {
       const categories = contrast ? this.#categoriesOf(id) : undefined;
       if (!categories || !category) return 1;
-      if (categories[0] === category) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
+      if (categories.about.includes(category)) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
       // Answers name "hộ nghèo" as the reference ("chỉ dành cho con em hộ nghèo" in the newly escaped's entry): for it,
       // only the question's category counts.
-      return category !== 'poor' && categories.includes(category) ? 1 : OTHER_CATEGORY;
+      return categories.named === 'any' || (category !== 'poor' && categories.named.includes(category)) ? 1 : OTHER_CATEGORY;
     };
     return hits
       .map((hit) => {
@@ -231,12 +240,17 @@ export class KnowledgeFinder {
   }
 
   /** See #categories; read when first needed (few messages name a category, and only their hits are read). */
-  #categoriesOf(id: string): readonly HouseholdCategory[] | undefined {
+  #categoriesOf(id: string): EntryCategories | undefined {
     let categories = this.#categories.get(id);
     if (categories === undefined) {
+      categories = null;
       const entry = this.#entries.get(id);
-      const named = entry && !entry.variants.some((v) => v.when.category) ? categoriesNamed(entry.question) : [];
-      categories = named.length === 1 ? [named[0]!, ...categoriesNamed(entry!.answer)] : null;
+      const answered = entry?.variants.flatMap((v) => v.when.category ?? []) ?? [];
+      if (answered.length > 0) categories = { about: answered, named: 'any' };
+      else if (entry) {
+        const named = categoriesNamed(entry.question);
+        if (named.length === 1) categories = { about: named, named: [named[0]!, ...categoriesNamed(entry.answer)] };
+      }
       this.#categories.set(id, categories);
     }
     return categories ?? undefined;
