@@ -106,10 +106,17 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // A short message right after an answer, with no topic of its own ("lãi suất bao nhiêu" after the student loan),
       // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic; after a topic's
       // card ("hộ nghèo vay được bao nhiêu" → the loans card), the question the card answered is what is followed up.
-      const vague = wordCount(ctx.text) <= VAGUE_WORDS && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE);
-      const followsUp = isFollowUp(ctx.text) || vague;
+      const short = wordCount(ctx.text) <= VAGUE_WORDS;
+      const vague = short && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE);
+      // After a topic's card, a short question in that topic asks for one thing of it ("lãi suất bn" after the loans
+      // card), unless it is the card's own question again.
+      const inCardTopic = short && parse.intent.name === context.lastCardTopic && fold(ctx.text) !== fold(context.lastQuestion ?? '');
+      const anotherCase = isFollowUp(ctx.text);
+      const followsUp = anotherCase || vague || inCardTopic;
       const afterCard = context.lastCardTopic ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' } : undefined;
-      const followUp = followsUp ? (last ?? afterCard) : undefined;
+      // A vague question may be answered by the entry just given again ("bn tiền 1 tháng" after the allowance's amount).
+      const followed = last ?? afterCard;
+      const followUp = followsUp && followed ? { id: followed.id, topic: followed.topic, question: followed.question, anotherCase } : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
       const finding = knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);

@@ -24,7 +24,10 @@ export type Finding =
   | { kind: 'none'; topic?: string };
 
 /** What a follow-up follows: the entry answered last, or the question a topic's card answered (no id). */
-export type FollowedUp = Pick<KnowledgeEntry, 'id' | 'topic' | 'question'>;
+export type FollowedUp = Pick<KnowledgeEntry, 'id' | 'topic' | 'question'> & {
+  /** The message says it asks about another case ("còn hộ cận nghèo thì sao"): the entry followed up is not its answer. */
+  anotherCase: boolean;
+};
 
 export interface FinderTuning {
   /** The story around the question counts this much of the question sentence itself. */
@@ -64,8 +67,16 @@ const STORY_WORDS = 15;
 const MIN_MATCHED = 2;
 /** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
 const FOLLOW_UP_TOPIC = 0.8;
+/**
+ * At most this much "outside the programme" in a follow-up: a short message with no topic of its own reads as outside
+ * to the classifier ("chi phí hết bao nhiêu" after the labour-export card got the drug rehabilitation referral); the
+ * referral still answers when its words fit clearly better.
+ */
+const FOLLOW_UP_OUTSIDE = 0.4;
 /** The followed-up question's words count this much: they carry the subject, the new words the case. */
 const FOLLOW_UP_CONTEXT = 0.35;
+/** In a follow-up, the entries looked at for sharing words with the message itself. */
+const OWN_WORDS_HITS = 64;
 /** A referral is answered when the classifier gives "outside the programme" this much, or it matches this well. */
 const REFERRAL_FALLBACK = 0.2;
 const REFERRAL_COVERAGE = 0.6;
@@ -77,9 +88,7 @@ const FULL_MATCH = 0.95;
 const ANSWER_WEIGHT = 0.3;
 /**
  * For a message that names a household category ("hộ cận nghèo vay làm ăn được bao nhiêu"), an entry whose question
- * is about that category, or that has an answer for it ("hộ mới thoát nghèo có được vay sinh viên không": the student
- * loan's entry answers newly escaped households apart), weighs this much more, and one about another category
- * (answered for it alone) this much
+ * is about that category weighs this much more, and one about another category (answered for it alone) this much
  * less when an entry about the named one is a candidate too: the words the entries share otherwise outweigh the one
  * that differs, and an entry for the asker's category can rank below generic ones that share more of the wording.
  * No more for "hộ nghèo" in a first question: questions about the programme as a whole say it ("làm thế nào để được
@@ -87,6 +96,13 @@ const ANSWER_WEIGHT = 0.3;
  */
 const SAME_CATEGORY = 1.5;
 const OTHER_CATEGORY = 0.6;
+/**
+ * An entry about something else with an answer for the named category ("hộ mới thoát nghèo có được vay sinh viên
+ * không": the student loan's entry answers newly escaped households apart) weighs this much more: enough to pass an
+ * entry about the category that fits the rest of the message less, not one that fits it as well ("còn hộ nghèo thì
+ * sao" after a BHYT answer is the poor households' BHYT, not the students', which has a case for them).
+ */
+const ANSWERED_CATEGORY = 1.25;
 /** Retrieval hits weighed; twice as many are looked at when the category may lift one from further down. */
 const HITS = 8;
 
@@ -94,6 +110,8 @@ const HITS = 8;
 interface EntryCategories {
   about: readonly HouseholdCategory[];
   named: readonly HouseholdCategory[] | 'any';
+  /** Weight when the message names one of `about`. */
+  lift: number;
 }
 
 interface Scored extends Hit {
@@ -155,12 +173,15 @@ export class KnowledgeFinder {
   find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp, category?: HouseholdCategory): Finding {
     // A pure function of the text (the ranking is the matcher's reading of that same text, the category what the
     // message itself names) and of the entry followed up: citizens ask the same short questions again and again.
-    const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}` : '';
+    const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}` : '';
     return this.#findings.get(`${followed}\u0000${text}`, () => this.#find(text, ranking, followUp, category));
   }
 
   #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, category: HouseholdCategory | undefined): Finding {
-    if (followUp) ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...ranking.filter((r) => r.name !== followUp.topic)];
+    if (followUp) {
+      const others = ranking.filter((r) => r.name !== followUp.topic);
+      ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...others.map((r) => (r.name === 'fallback' ? { ...r, confidence: Math.min(r.confidence, FOLLOW_UP_OUTSIDE) } : r))];
+    }
     const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
     const sentences = sentencesOf(followUp ? withoutFollowUpMarkers(text) : text);
@@ -169,7 +190,14 @@ export class KnowledgeFinder {
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
     const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category, followUp !== undefined);
-    const whole = rank([...weighted(sentences, this.#tuning.contextWeight), ...extra]).filter((h) => h.id !== followUp?.id);
+    const own = weighted(sentences, this.#tuning.contextWeight);
+    let whole = rank([...own, ...extra]).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
+    if (context) {
+      // The followed-up question's words lift every entry of its topic: one must share words with the message itself
+      // too ("tách hộ ở đâu" after the costs of working abroad is no question about working abroad).
+      const sharing = new Set(this.#index!.search(own, OWN_WORDS_HITS).map((h) => h.id));
+      whole = whole.filter((h) => sharing.has(h.id));
+    }
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
@@ -224,7 +252,7 @@ export class KnowledgeFinder {
     const agreement = (id: string) => {
       const categories = contrast ? this.#categoriesOf(id) : undefined;
       if (!categories || !category) return 1;
-      if (categories.about.includes(category)) return category === 'poor' && !anyCategory ? 1 : SAME_CATEGORY;
+      if (categories.about.includes(category)) return category === 'poor' && !anyCategory ? 1 : categories.lift;
       // Answers name "hộ nghèo" as the reference ("chỉ dành cho con em hộ nghèo" in the newly escaped's entry): for it,
       // only the question's category counts.
       return categories.named === 'any' || (category !== 'poor' && categories.named.includes(category)) ? 1 : OTHER_CATEGORY;
@@ -246,10 +274,10 @@ export class KnowledgeFinder {
       categories = null;
       const entry = this.#entries.get(id);
       const answered = entry?.variants.flatMap((v) => v.when.category ?? []) ?? [];
-      if (answered.length > 0) categories = { about: answered, named: 'any' };
+      if (answered.length > 0) categories = { about: answered, named: 'any', lift: ANSWERED_CATEGORY };
       else if (entry) {
         const named = categoriesNamed(entry.question);
-        if (named.length === 1) categories = { about: named, named: [named[0]!, ...categoriesNamed(entry.answer)] };
+        if (named.length === 1) categories = { about: named, named: [named[0]!, ...categoriesNamed(entry.answer)], lift: SAME_CATEGORY };
       }
       this.#categories.set(id, categories);
     }
