@@ -4,8 +4,8 @@
  * way for every skill. Skills get the reading, never the raw guesswork.
  */
 
-import { incomeBasis } from '../nlu/entities/income.js';
-import { extractCount, extractMoney } from '../nlu/entities/index.js';
+import { householdAmount, incomeBasis } from '../nlu/entities/income.js';
+import { extractCount } from '../nlu/entities/index.js';
 import { sentencesOf } from '../nlu/question-focus.js';
 import type { ParseResult } from '../nlu/types.js';
 import { readOption, readYesNo } from '../text/answer-words.js';
@@ -27,7 +27,8 @@ export function readAnswer(question: Expectation, text: string, nlu: () => Parse
     }
     case 'money': {
       // Without its period and person words: read alone, "240 triệu một năm" would be 240,100,000 ("một" = 100,000).
-      const value = extractMoney(incomeBasis(text).amountText);
+      // Several earners' amounts are the household's together.
+      const value = householdAmount(incomeBasis(text).amountText);
       return value === undefined ? null : { kind: 'money', value };
     }
     case 'commune': {

@@ -3,6 +3,7 @@
  * the screening flow and by the facts read from any message.
  */
 import { fold } from '../../text/fold.js';
+import { findMoney } from './money.js';
 
 const NO_INCOME = /^(0|0 dong|khong|khong co|khong co gi|khong co thu nhap|chua co|chua co thu nhap|khong co dong nao)$/;
 
@@ -43,4 +44,19 @@ export function incomeBasis(text: string): IncomeBasis {
     none: NO_INCOME.test(fold(text).replace(/^(da|vang|u)\s+/, '').replace(/\s+(a|nhe|nha)$/, '')),
     amountText: plainAmount(normalized.replace(PER, ' ').replace(/\s+/g, ' ').trim()),
   };
+}
+
+/** Words right before an amount that say it is already the household's total ("tổng 6tr", "cả nhà được 6tr"). */
+const TOTAL = /(?<![\p{L}])(tổng|tong|tất cả|tat ca|cả nhà|ca nha|cả hộ|ca ho|cộng lại|cong lai|gộp lại|gop lai)(?![\p{L}])[^\d]{0,15}$/iu;
+
+/**
+ * The household's amount in an answer about its income (`amountText` of incomeBasis), which may name several earners
+ * or sources ("chồng phụ hồ 5tr, em bán rau 1tr" → 6tr): their amounts added up, unless one is said to be the total
+ * ("… tổng cộng 6tr").
+ */
+export function householdAmount(amountText: string): number | undefined {
+  const amounts = findMoney(amountText).map((m) => ({ start: m.start, value: m.value as number }));
+  if (amounts.length <= 1) return amounts[0]?.value;
+  const total = amounts.find((a) => TOTAL.test(amountText.slice(0, a.start)));
+  return total ? total.value : amounts.reduce((sum, a) => sum + a.value, 0);
 }

@@ -12,7 +12,7 @@ import { findMoney } from './money.js';
 import { mentionsNumber } from './numbers.js';
 
 export { extractCount, findCounts } from './count.js';
-export { extractMoney, findMoney } from './money.js';
+export { findMoney } from './money.js';
 
 /** `text` must be NFC; offsets in the entities refer to it. Sorted by position. */
 export function extractEntities(text: string, communes: CommuneDirectory, tokens: readonly Token[] = tokenize(text)): Entity[] {

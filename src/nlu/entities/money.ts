@@ -49,12 +49,3 @@ export function findMoney(text: string, tokens: readonly Token[] = tokenize(text
   }
   return found;
 }
-
-/**
- * The first amount of money in `text`, in đồng, or undefined. For the screening flow: "thu nhap 4tr5/thang" → 4500000,
- * "bốn triệu rưỡi" → 4500000, "4.500.000đ" → 4500000, "4500000" → 4500000; "4" alone → undefined (ask again).
- */
-export function extractMoney(text: string): number | undefined {
-  const value = findMoney(text.normalize('NFC'))[0]?.value;
-  return typeof value === 'number' ? value : undefined;
-}

@@ -45,12 +45,12 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
   },
   adult_education: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc', 'bo ngang'],
-    good: ['dang hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
+    good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
     nobody: [...NOBODY_OF_AGE, 'khong co ai'],
   },
   child_schooling: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc'],
-    good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca'],
+    good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca', 'deu di hoc', 'van di hoc'],
     nobody: [...NO_CHILDREN, ...NOBODY_OF_AGE],
   },
   housing_quality: {
@@ -119,11 +119,12 @@ function phrasesOf(words: IndicatorWords): [string, boolean][] {
   return phrases;
 }
 
-export type Statement = 'deprived' | 'not_deprived' | null;
+export type Statement = 'deprived' | 'not_deprived' | 'mixed' | null;
 
 /**
- * What the answer states about indicator `id`: deprived, not deprived, or nothing (no word of the indicator, or
- * words both ways). `householdSize` lets "20 mét vuông mà 5 người ở" be worked out against the 8 m² a person.
+ * What the answer states about indicator `id`: deprived, not deprived, words both ways ("mixed": "nhà cấp 4 cũ dột"),
+ * or nothing (no word of the indicator). `householdSize` lets "20 mét vuông mà 5 người ở" be worked out against the
+ * 8 m² a person.
  */
 export function readIndicatorStatement(id: string, text: string, householdSize?: number): Statement {
   const words = WORDS[id];
@@ -153,7 +154,8 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     }
   }
   if (words.anyGood && fine) return 'not_deprived';
-  if (deprived === fine) return null;
+  if (deprived && fine) return 'mixed';
+  if (!deprived && !fine) return null;
   return deprived ? 'deprived' : 'not_deprived';
 }
 

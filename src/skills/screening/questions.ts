@@ -132,7 +132,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'children_only',
+  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only',
 ): string {
   switch (step.kind) {
     case 'area':
@@ -152,6 +152,10 @@ export function retryHint(
       if (reason === 'unsure') {
         return `Nếu không chắc, bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`;
       }
+      if (reason === 'mixed') {
+        return `Câu trả lời kể cả điều đủ và điều thiếu nên mình chưa chọn được. Bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`;
+      }
+      if (reason === 'other_question') return `Câu trả lời có vẻ dành cho một câu hỏi khác. ${YES_NO_HINT}`;
       return reason === 'contradiction'
         ? `Mình chưa rõ ý bạn: câu trả lời vừa nói "có"/"không" vừa kể điều ngược lại. ${YES_NO_HINT}`
         : `Mình chưa hiểu câu trả lời. ${YES_NO_HINT}`;

@@ -5,6 +5,7 @@ import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Category, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
+import { isQuestion } from '../../engine/answer-reader.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
@@ -232,6 +233,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         });
         // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
         const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
+        if (stated === 'mixed') return { kind: 'retry', reason: 'mixed' };
         if (stated) {
           const deprived = stated === 'deprived';
           // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
@@ -239,6 +241,10 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
           return said && (said === 'yes') !== deprived ? { kind: 'retry', reason: 'contradiction' } : record(deprived);
         }
         if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        // "có đt thông minh" to the schooling question: a fact for another question, not a yes to this one.
+        // A question of its own ("thẻ bhyt hộ cận nghèo được hỗ trợ bao nhiêu?") is no answer: the engine answers it.
+        const other = leadingYesNo(text) || isQuestion(text) ? null : otherQuestionsOutcome(state, step.indicator.id, text);
+        if (other) return other;
         if (answer?.kind === 'yes' || answer?.kind === 'no') return record(answer.kind === 'yes');
         break;
       }
@@ -350,6 +356,29 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       return { replies: [askRestart('Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn.')] };
     },
   };
+}
+
+/**
+ * An answer that states facts for other questions instead of the one asked ("nước giếng khoan" while the housing
+ * question is open: villagers tell what they know in their own order): those not answered yet are recorded, with a
+ * line saying so, and the question asked stays open. A retry when it only speaks of questions already answered;
+ * null when it states nothing for another question.
+ */
+function otherQuestionsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
+  const stated = indicatorsOf(state.standard)
+    .filter((i) => i.id !== asked)
+    .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize) }))
+    .filter((s) => s.statement !== null);
+  if (stated.length === 0) return null;
+  const answers = { ...state.data.answers };
+  const lines: string[] = [];
+  for (const { indicator, statement } of stated) {
+    if (indicator.id in answers || statement === 'mixed') continue;
+    answers[indicator.id] = statement === 'deprived';
+    lines.push(`• ${indicator.label}: ${statement === 'deprived' ? 'có thiếu hụt' : 'không thiếu hụt'}.`);
+  }
+  if (lines.length === 0) return { kind: 'retry', reason: 'other_question' };
+  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, 'Còn câu mình đang hỏi:'].join('\n') };
 }
 
 /**

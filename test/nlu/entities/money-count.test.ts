@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extractCount, extractMoney, findCounts, findMoney } from '../../../src/nlu/entities/index.js';
+import { householdAmount, incomeBasis } from '../../../src/nlu/entities/income.js';
+import { extractCount, findCounts, findMoney } from '../../../src/nlu/entities/index.js';
+
+const firstAmount = (text: string) => findMoney(text.normalize('NFC'))[0]?.value;
 
 describe('money', () => {
   it.each([
@@ -37,16 +40,16 @@ describe('money', () => {
     ['2 tỷ', 2_000_000_000],
     ['thu nhập 3,5tr/tháng', 3_500_000],
   ])('%s → %d đồng', (text, value) => {
-    expect(extractMoney(text)).toBe(value);
+    expect(firstAmount(text)).toBe(value);
   });
 
   it('is not fooled by years, phone numbers, counts or words that are also numbers', () => {
-    expect(extractMoney('năm 2024')).toBeUndefined();
-    expect(extractMoney('sdt 0912345678')).toBeUndefined();
-    expect(extractMoney('nhà 4 người')).toBeUndefined();
-    expect(extractMoney('4')).toBeUndefined();
-    expect(extractMoney('ba tôi ốm')).toBeUndefined();
-    expect(extractMoney('cái áo cũ')).toBeUndefined();
+    expect(firstAmount('năm 2024')).toBeUndefined();
+    expect(firstAmount('sdt 0912345678')).toBeUndefined();
+    expect(firstAmount('nhà 4 người')).toBeUndefined();
+    expect(firstAmount('4')).toBeUndefined();
+    expect(firstAmount('ba tôi ốm')).toBeUndefined();
+    expect(firstAmount('cái áo cũ')).toBeUndefined();
   });
 
   it('gives each amount with its place in the text', () => {
@@ -93,5 +96,19 @@ describe('count', () => {
   it('spans the number and the person word', () => {
     const [entity] = findCounts('nhà em có 4 nhân khẩu ạ');
     expect(entity).toMatchObject({ entity: 'count', value: 4, text: '4 nhân khẩu', start: 10, end: 21 });
+  });
+});
+
+describe('householdAmount', () => {
+  const amount = (text: string) => householdAmount(incomeBasis(text).amountText);
+  it.each([
+    ['thu nhập 6 triệu', 6_000_000],
+    ['chong lam phu ho dc 5tr, e ban rau dc 1tr', 6_000_000],
+    ['chồng 4tr5, vợ 2 triệu, bà nội lương hưu 1tr', 7_500_000],
+    ['chong 5tr, e 1tr, tong cong 6tr', 6_000_000],
+    ['tầm 4 5 triệu', 4_500_000],
+    ['mỗi tháng 5tr', 5_000_000],
+  ])('%s → %d đồng', (text, value) => {
+    expect(amount(text)).toBe(value);
   });
 });

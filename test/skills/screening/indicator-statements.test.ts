@@ -32,6 +32,7 @@ describe('deprivation answers that state the fact', () => {
     ['nutrition', 'nha ko co tre con', 'not_deprived'],
     ['nutrition', 'be nha e bi coi', 'deprived'],
     ['child_schooling', 'nha ko co tre tuoi di hoc', 'not_deprived'],
+    ['adult_education', '2 dua deu di hoc', 'not_deprived'],
     ['household_waste', 'tu dot rac', 'deprived'],
     ['household_waste', 'ko, xa thu gom', 'not_deprived'],
   ] as const)('%s: %j → %s', (id, text, expected) => {
@@ -42,11 +43,16 @@ describe('deprivation answers that state the fact', () => {
     ['drinking_water', 'co'],
     ['telecom', 'ko'],
     ['housing_quality', 'nha o que'],
-    // Words both ways in one answer: not a guess.
-    ['drinking_water', 'nuoc may nhung hay dung nuoc ao'],
     ['unknown_indicator', 'nuoc mua'],
   ])('%s: %j states nothing', (id, text) => {
     expect(readIndicatorStatement(id, text, 5)).toBeNull();
+  });
+
+  it.each([
+    ['drinking_water', 'nuoc may nhung hay dung nuoc ao'],
+    ['housing_quality', 'nha cap 4 cu dot'],
+  ])('%s: %j says both: not a guess', (id, text) => {
+    expect(readIndicatorStatement(id, text, 5)).toBe('mixed');
   });
 
   it('a yes or no of its own before the fact', () => {
