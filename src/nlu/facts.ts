@@ -9,7 +9,7 @@ import { fold } from '../text/fold.js';
 import { tokenize } from '../text/tokenize.js';
 import { findAreas } from './entities/area.js';
 import { findCounts } from './entities/count.js';
-import { incomeBasis } from './entities/income.js';
+import { addedUp, incomeBasis } from './entities/income.js';
 import { findMoney } from './entities/money.js';
 import { normalizeTokens } from './lexicon.js';
 
@@ -57,7 +57,7 @@ const ASKING = [
 /** Words that say an amount is income, or a loan. */
 const INCOME_CUES = [
   'thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan', 'thang duoc', 'thang co',
-  'nam duoc',
+  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc',
 ];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
 /** "lãi", "trả", "góp": the message asks what a loan costs or how it is paid back. */
@@ -189,12 +189,17 @@ function readOnce(text: string): MessageFacts {
   const size = countedSize(normalized, tokens) ?? membersOf(words, tokens);
   if (typeof size === 'number') facts.householdSize = size;
   let loanAmount: number | undefined;
+  const incomes: { start: number; value: number }[] = [];
   for (const money of findMoney(normalized, tokens)) {
     const cue = cueBefore(normalizedWords, money.start);
     if (cue === 'loan') loanAmount ??= money.value as number;
-    if (cue !== 'income' || facts.monthlyIncome !== undefined) continue;
+    if (cue === 'income') incomes.push({ start: money.start, value: money.value as number });
+  }
+  if (incomes.length > 0) {
+    // "chồng làm được 5tr, em làm được 2tr": the household's income is both.
+    const amount = addedUp(incomes, normalized);
     const basis = incomeBasis(normalized);
-    const monthly = basis.perYear ? Math.round((money.value as number) / 12) : (money.value as number);
+    const monthly = basis.perYear ? Math.round(amount / 12) : amount;
     if (basis.perPerson && !facts.householdSize) facts.incomePerPerson = monthly;
     else facts.monthlyIncome = basis.perPerson ? monthly * facts.householdSize! : monthly;
   }

@@ -9,6 +9,13 @@ describe('facts from the message', () => {
     expect(read.facts.monthlyIncome).toBe(3_000_000);
   });
 
+  it('adds up the income of several earners, unless one amount is said to be the total', () => {
+    expect(readFacts('nha e 4 ng, chong lam dc 5tr, e lam dc 2tr, co phai ho ngheo ko').facts.monthlyIncome).toBe(7_000_000);
+    expect(readFacts('chồng lương 5tr, em bán được 2tr, tổng thu nhập 7tr').facts.monthlyIncome).toBe(7_000_000);
+    // A loan beside the income is no income.
+    expect(readFacts('thu nhập 6tr, muốn vay 50tr').facts.monthlyIncome).toBe(6_000_000);
+  });
+
   it('hears "được xếp vào / xếp là hộ nghèo" as a question about the category', () => {
     const read = readFacts('hai vợ chồng tôi đều khuyết tật nặng, có được xếp là hộ nghèo không');
     expect(read.asksCategory).toBe(true);

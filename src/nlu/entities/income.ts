@@ -57,6 +57,11 @@ const TOTAL = /(?<![\p{L}])(tổng|tong|tất cả|tat ca|cả nhà|ca nha|cả 
 export function householdAmount(amountText: string): number | undefined {
   const amounts = findMoney(amountText).map((m) => ({ start: m.start, value: m.value as number }));
   if (amounts.length <= 1) return amounts[0]?.value;
-  const total = amounts.find((a) => TOTAL.test(amountText.slice(0, a.start)));
+  return addedUp(amounts, amountText);
+}
+
+/** Amounts of one household's income in `text` added up, or the one said to be the total. */
+export function addedUp(amounts: readonly { start: number; value: number }[], text: string): number {
+  const total = amounts.find((a) => TOTAL.test(text.slice(0, a.start)));
   return total ? total.value : amounts.reduce((sum, a) => sum + a.value, 0);
 }
