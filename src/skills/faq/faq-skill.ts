@@ -111,8 +111,12 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // After a topic's card, a short question in that topic asks for one thing of it ("lãi suất bn" after the loans
       // card), unless it is the card's own question again.
       const inCardTopic = short && parse.intent.name === context.lastCardTopic && fold(ctx.text) !== fold(context.lastQuestion ?? '');
-      const anotherCase = isFollowUp(ctx.text);
-      const followsUp = anotherCase || vague || inCardTopic;
+      const saysFollowUp = isFollowUp(ctx.text);
+      // "nhà e hộ cận nghèo" right after an answer: the asker's case, for that answer.
+      const tellsCase = short && read.ownCategory;
+      const followsUp = saysFollowUp || vague || inCardTopic || tellsCase;
+      // "còn … thì sao", or a household category said after the answer ("nhà e hộ cận nghèo"): another case.
+      const anotherCase = saysFollowUp || read.namedCategory !== undefined;
       const afterCard = context.lastCardTopic ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' } : undefined;
       // A vague question may be answered by the entry just given again ("bn tiền 1 tháng" after the allowance's amount).
       const followed = last ?? afterCard;

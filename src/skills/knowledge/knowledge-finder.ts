@@ -67,12 +67,6 @@ const STORY_WORDS = 15;
 const MIN_MATCHED = 2;
 /** The probability a follow-up's topic is given: the topic of the conversation, unless the words say otherwise. */
 const FOLLOW_UP_TOPIC = 0.8;
-/**
- * At most this much "outside the programme" in a follow-up: a short message with no topic of its own reads as outside
- * to the classifier ("chi phí hết bao nhiêu" after the labour-export card got the drug rehabilitation referral); the
- * referral still answers when its words fit clearly better.
- */
-const FOLLOW_UP_OUTSIDE = 0.4;
 /** The followed-up question's words count this much: they carry the subject, the new words the case. */
 const FOLLOW_UP_CONTEXT = 0.35;
 /** In a follow-up, the entries looked at for sharing words with the message itself. */
@@ -179,8 +173,15 @@ export class KnowledgeFinder {
 
   #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, category: HouseholdCategory | undefined): Finding {
     if (followUp) {
-      const others = ranking.filter((r) => r.name !== followUp.topic);
-      ranking = [{ name: followUp.topic, confidence: FOLLOW_UP_TOPIC }, ...others.map((r) => (r.name === 'fallback' ? { ...r, confidence: Math.min(r.confidence, FOLLOW_UP_OUTSIDE) } : r))];
+      // The conversation's topic, unless the words say otherwise: the classifier's reading of the message alone counts
+      // for the rest. A short message with no topic of its own reads as outside the programme to the classifier
+      // ("chi phí hết bao nhiêu" after the labour-export card got the drug rehabilitation referral).
+      const own = ranking.find((r) => r.name === followUp.topic)?.confidence ?? 0;
+      const rest = 1 - FOLLOW_UP_TOPIC;
+      ranking = [
+        { name: followUp.topic, confidence: FOLLOW_UP_TOPIC + rest * own },
+        ...ranking.filter((r) => r.name !== followUp.topic).map((r) => ({ ...r, confidence: rest * r.confidence })),
+      ];
     }
     const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
