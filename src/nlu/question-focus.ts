@@ -75,9 +75,28 @@ function split(text: string): Sentence[] {
     rest = rest.slice(end);
     const content = withoutFormulas(raw.replace(TRAILING_END, ' ').trim());
     if (!content) continue;
-    sentences.push({ text: content, role: raw.includes('?') || asksSomething(content) ? 'question' : 'context' });
+    const clauses = askingClauses(content);
+    if (clauses) for (const clause of clauses) sentences.push({ text: clause, role: 'question' });
+    else sentences.push({ text: content, role: raw.includes('?') || asksSomething(content) ? 'question' : 'context' });
   }
   return sentences;
+}
+
+/** "và" between two clauses: "hộ nghèo vay được bao nhiêu và bhyt có được miễn phí không" asks two things. */
+const AND = /\s*,?\s+(?:và|va)\s+/iu;
+const MIN_CLAUSE_WORDS = 3;
+
+/**
+ * The two questions of a sentence that joins them with "và", when each side asks something of its own and is no mere
+ * noun ("hộ nghèo và cận nghèo có được vay không" asks one thing); null otherwise.
+ */
+function askingClauses(sentence: string): [string, string] | null {
+  const match = AND.exec(sentence);
+  if (!match) return null;
+  const first = sentence.slice(0, match.index).trim();
+  const second = sentence.slice(match.index + match[0].length).trim();
+  const long = (clause: string) => clause.split(/\s+/).length >= MIN_CLAUSE_WORDS;
+  return long(first) && long(second) && asksSomething(first) && asksSomething(second) ? [first, second] : null;
 }
 
 /** Formulas that greet someone: the name or title after them, up to a comma, is whom the letter is for. */

@@ -118,6 +118,13 @@ interface ChannelBed {
 
 const NOTICE_OPENING = fold('Về dữ liệu của bạn:');
 const isNotice = (text: string) => fold(text).startsWith(NOTICE_OPENING);
+const PRIVACY_LINK = fold('Chính sách bảo vệ dữ liệu cá nhân:');
+/** A Zalo message without the first-contact notice and its link, which a long turn merges with the answer. */
+const withoutNotice = (text: string) => {
+  const paragraphs = text.split('\n\n');
+  while (paragraphs.length > 0 && (isNotice(paragraphs[0]!) || fold(paragraphs[0]!).startsWith(PRIVACY_LINK))) paragraphs.shift();
+  return paragraphs.join('\n\n');
+};
 
 /** Zalo shows quick replies as "Nhắn số để chọn:" followed by "1. title" lines (see renderReply). */
 const MENU_HEADER = 'Nhắn số để chọn:';
@@ -240,8 +247,7 @@ async function startZaloBed(): Promise<ChannelBed> {
           let buttons: string[] = [];
           const bodies: string[] = [];
           bubbles.forEach((bubble, i) => {
-            if (wasFirst && i === 0 && isNotice(bubble)) return;
-            const { body, titles } = splitZaloMenu(bubble);
+            const { body, titles } = splitZaloMenu(wasFirst && i === 0 ? withoutNotice(bubble) : bubble);
             if (titles.length) buttons = titles;
             if (body) bodies.push(body);
           });
