@@ -72,14 +72,17 @@ export function stepName(step: QuestionStep): string {
 /** "Câu 4/15": this question's number, and the most questions the screening can take from here. */
 export function progress(state: ScreeningState): { number: number; total: number } {
   const { standard, data } = state;
-  const number = state.history.length + 1;
-  let left = [data.area, data.householdSize, data.income].filter((v) => v === undefined).length;
+  // Questions answered, not steps taken: a correction or an answer given ahead is a step, not a question.
+  const known = [data.area, data.householdSize, data.income].filter((v) => v !== undefined).length;
+  const answered = known + Object.keys(data.answers).length;
+  const number = answered + 1;
+  let left = 3 - known;
   if (!data.area || !data.householdSize || !data.income) left += indicatorsOf(standard).length;
   else if (deprivationsMatter(standard, data.area, data.householdSize, data.income.amount)) {
     left += remainingIndicatorBound(standard, data.answers);
   }
   // `left` counts the current question too.
-  return { number, total: state.history.length + left };
+  return { number, total: answered + left };
 }
 
 /**

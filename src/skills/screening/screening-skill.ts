@@ -249,6 +249,11 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
     }
+    // "nhầm, nhà e 5 người" while a later question is open: the household's size corrected, that question asked again.
+    const size = step.kind === 'area' ? undefined : readFacts(text).facts.householdSize;
+    if (size !== undefined && data.householdSize !== undefined && size !== data.householdSize && size <= MAX_HOUSEHOLD_SIZE) {
+      return { kind: 'accept', data: { ...data, householdSize: size }, lead: `Mình đã sửa: hộ ${size} người.` };
+    }
     return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
   };
 
