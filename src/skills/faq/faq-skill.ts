@@ -108,13 +108,14 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // card ("hộ nghèo vay được bao nhiêu" → the loans card), the question the card answered is what is followed up.
       const short = wordCount(ctx.text) <= VAGUE_WORDS;
       const vague = short && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE);
-      // After a topic's card, a short question in that topic asks for one thing of it ("lãi suất bn" after the loans
-      // card), unless it is the card's own question again.
-      const inCardTopic = short && parse.intent.name === context.lastCardTopic && fold(ctx.text) !== fold(context.lastQuestion ?? '');
+      // After an answer or a topic's card, a short question in that topic asks about it ("lãi suất bn" after the loans
+      // card, "bn tiền 1 tháng" after the disability allowance), unless it is the same question again.
+      const lastTopic = last?.topic ?? context.lastCardTopic;
+      const inLastTopic = short && parse.intent.name === lastTopic && fold(ctx.text) !== fold(context.lastQuestion ?? '');
       const saysFollowUp = isFollowUp(ctx.text);
       // "nhà e hộ cận nghèo" right after an answer: the asker's case, for that answer.
       const tellsCase = short && read.ownCategory;
-      const followsUp = saysFollowUp || vague || inCardTopic || tellsCase;
+      const followsUp = saysFollowUp || vague || inLastTopic || tellsCase;
       // "còn … thì sao", or a household category said after the answer ("nhà e hộ cận nghèo"): another case.
       const anotherCase = saysFollowUp || read.namedCategory !== undefined;
       const afterCard = context.lastCardTopic ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' } : undefined;
