@@ -66,10 +66,17 @@ export function findCommunes(text: string, tokens: readonly Token[], communes: C
       const whole = wholeMessage(nameStart, stop);
       const marked = cue !== null || afterPlaceWord || whole || (capitalised && !LARGER_UNIT_WORDS.has(tokens[nameStart - 1]?.folded ?? ''));
       if (!marked) continue;
-      const span = tokens.slice(nameStart, stop);
-      const name = span.map((t) => t.text).join(' ');
-      const matches = communes.matchName(name, { fuzzy: cue !== null || afterPlaceWord || whole, types: cue?.types });
+      let span = tokens.slice(nameStart, stop);
+      let matches = communes.matchName(span.map((t) => t.text).join(' '), { fuzzy: cue !== null || afterPlaceWord || whole, types: cue?.types });
       if (matches.length === 0) continue;
+      // "phuong le chan a": a shorter name that matches exactly beats a longer one that matches with a typo.
+      for (let shorter = length - 1; matches[0]!.distance > 0 && shorter >= (cue === null ? 2 : 1); shorter--) {
+        const exact = communes.matchName(span.slice(0, shorter).map((t) => t.text).join(' '), { fuzzy: false, types: cue?.types });
+        if (exact.length > 0) {
+          matches = exact;
+          span = span.slice(0, shorter);
+        }
+      }
       const start = tokens[i]!.start;
       const end = span[span.length - 1]!.end;
       const [best, ...others] = matches;
@@ -81,7 +88,7 @@ export function findCommunes(text: string, tokens: readonly Token[], communes: C
         end,
         ...(others.length ? { alternatives: others.map((m) => m.commune.id) } : {}),
       });
-      i = nameStart + length - 1;
+      i = nameStart + span.length - 1;
       break;
     }
   }
