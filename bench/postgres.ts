@@ -115,12 +115,14 @@ export async function measureZalo(seconds: number): Promise<Figures> {
   }
 }
 
-/** The rows bench/run.ts prints with `--postgres`. */
+/** The rows bench/run.ts prints with `--postgres`; with BENCH_CHAT_ONLY=1, the `/api/chat` rows alone (A/B runs of a turn). */
 export async function measure(): Promise<Figures> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 2);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+  const chat = await measureChat(seconds, rounds);
+  if (process.env.BENCH_CHAT_ONLY === '1') return chat;
   return {
-    ...(await measureChat(seconds, rounds)),
+    ...chat,
     ...(await measureZalo(Number(process.env.BENCH_SECONDS ?? 5))),
     ...(await measureFanOut(await postgresFanOut())),
   };

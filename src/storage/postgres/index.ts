@@ -61,6 +61,9 @@ const iso = (date: Date) => date.toISOString();
 /** An ORDER BY with its LIMIT (none when `limit` is undefined); the limit is a number the adapter formats itself. */
 const limited = (order: string, limit?: number) => `${order} LIMIT ${limit === undefined ? 'ALL' : Math.max(0, Math.floor(limit))}`;
 
+/** How often, at most, an instance writes its statistics counters while turns keep adding to them. */
+const STATS_SPACING_MS = 100;
+
 /** Opens a pool on DATABASE_URL and brings the schema up to date (migrations/) before anything is read. */
 export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
   // A query waits up to 30 s for a connection (a burst queues behind the pool) before it fails.
@@ -83,7 +86,9 @@ export function postgresStorage(pool: pg.Pool): Storage {
     records.length ? transaction(pool, (client) => table.putMany(client, records, conflict)) : Promise.resolve(0);
 
   // Nearly every turn adds to a counter, most of them to the same few rows: the increments of concurrent turns go
-  // as one statement, summed, rather than one statement each queueing on the row's lock.
+  // as one statement, summed, rather than one statement each queueing on the row's lock. Under load a statement goes
+  // at most every STATS_SPACING_MS: counts a turn does not wait for need not cost a round trip per few turns (each
+  // instance's own, so two instances sent twice as many per turn as one).
   const addStats = groupCommit<StatIncrement>(async (increments) => {
     // One row per counter in the statement (ON CONFLICT may not touch a row twice), summed into what is stored.
     const sums = sumIncrements(increments);
@@ -98,7 +103,7 @@ export function postgresStorage(pool: pg.Pool): Storage {
               ELSE '{}'::jsonb END`,
       [toJson(sums)],
     );
-  });
+  }, { spacingMs: STATS_SPACING_MS });
 
   // Read at the start of every chat turn, by every turn at once under load: the keys of concurrent turns, whichever of
   // these they read, go in one query, and each caller parses its own rows (its own copy; a row failing its schema
