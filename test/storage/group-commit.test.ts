@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { groupCommit } from '../../src/storage/postgres/group-commit.js';
 
 /** A write that finishes when the test says so, recording what each call to it carried. */
@@ -61,49 +61,42 @@ describe('groupCommit', () => {
 
   describe('with spacing', () => {
     // Only the clock the spacing reads and its timer are faked: nextTurn's setImmediate stays real.
-    const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] }));
+    afterEach(() => vi.useRealTimers());
+    const spaced = () => {
+      const { writes, write } = controlledWrite();
+      return { writes, add: groupCommit(write, { spacingMs: 100 }) };
+    };
 
     it('a batch begun while a write runs starts spacingMs after that write started, with what came meanwhile', async () => {
-      fakeClock();
-      try {
-        const { writes, write } = controlledWrite();
-        const add = groupCommit(write, { spacingMs: 100 });
-        const first = add([1]);
-        await nextTurn();
-        const second = add([2]);
-        writes[0]!.finish();
-        expect(await settled(first)).toBe('resolved');
-        const third = add([3]);
-        await vi.advanceTimersByTimeAsync(99);
-        expect(writes.map((w) => w.items)).toEqual([[1]]);
-        await vi.advanceTimersByTimeAsync(1);
-        await nextTurn();
-        expect(writes.map((w) => w.items)).toEqual([[1], [2, 3]]);
-        writes[1]!.finish();
-        expect(await settled(second)).toBe('resolved');
-        expect(await settled(third)).toBe('resolved');
-      } finally {
-        vi.useRealTimers();
-      }
+      const { writes, add } = spaced();
+      const first = add([1]);
+      await nextTurn();
+      const second = add([2]);
+      writes[0]!.finish();
+      expect(await settled(first)).toBe('resolved');
+      const third = add([3]);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(writes.map((w) => w.items)).toEqual([[1]]);
+      await vi.advanceTimersByTimeAsync(1);
+      await nextTurn();
+      expect(writes.map((w) => w.items)).toEqual([[1], [2, 3]]);
+      writes[1]!.finish();
+      expect(await settled(second)).toBe('resolved');
+      expect(await settled(third)).toBe('resolved');
     });
 
     it('does not hold back a write begun when none runs (a caller that awaited its last write)', async () => {
-      fakeClock();
-      try {
-        const { writes, write } = controlledWrite();
-        const add = groupCommit(write, { spacingMs: 100 });
-        const first = add([1]);
-        await nextTurn();
-        writes[0]!.finish();
-        await first;
-        const second = add([2]);
-        await nextTurn();
-        expect(writes.map((w) => w.items)).toEqual([[1], [2]]);
-        writes[1]!.finish();
-        await expect(second).resolves.toBeUndefined();
-      } finally {
-        vi.useRealTimers();
-      }
+      const { writes, add } = spaced();
+      const first = add([1]);
+      await nextTurn();
+      writes[0]!.finish();
+      await first;
+      const second = add([2]);
+      await nextTurn();
+      expect(writes.map((w) => w.items)).toEqual([[1], [2]]);
+      writes[1]!.finish();
+      await expect(second).resolves.toBeUndefined();
     });
   });
 });
