@@ -19,6 +19,8 @@ export function readAnswer(question: Expectation, text: string, nlu: () => Parse
   switch (question.kind) {
     case 'yes_no': {
       const yesNo = readYesNo(text);
+      // "có mất tiền không" after "did it help?" asks a question of its own; a plain "có" or "không ạ" answers.
+      if (yesNo && isQuestion(text) && !readYesNo(text, { strict: true })) return null;
       return yesNo ? { kind: yesNo } : null;
     }
     case 'count': {

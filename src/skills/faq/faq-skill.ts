@@ -34,6 +34,8 @@ const COMPLAINT_WORDS = 6;
 const FOLLOW_UP_WORDS = 12;
 /** A message this short that the classifier cannot place is read in the context of the last answer. */
 const VAGUE_WORDS = 6;
+/** A short message is kept in the last answer's topic when its own words fit an entry there at least this well. */
+const CONTEXT_OWN_COVERAGE = 0.8;
 const VAGUE_CONFIDENCE = 0.6;
 /**
  * A message of this many words that the classifier places outside the programme at least this surely, with nothing
@@ -124,7 +126,16 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const followUp = followsUp && followed ? { id: followed.id, topic: followed.topic, question: followed.question, anotherCase } : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
-      const finding = knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
+      // Any other short message right after an answer is read in its context first, and kept there when its own words
+      // fit an entry of that topic well ("có mất tiền không" after a legal-aid answer is about legal aid, whatever the
+      // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer).
+      const inContext =
+        !followUp && short && followed
+          ? knowledge.find(ctx.text, parse.ranking, { id: followed.id, topic: followed.topic, question: followed.question, anotherCase: false }, read.namedCategory)
+          : undefined;
+      const staysInContext =
+        inContext?.kind === 'entries' && inContext.entries[0]!.topic === followed!.topic && (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
+      const finding = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
       if (finding.kind === 'none') {

@@ -17,7 +17,14 @@ export type Finding =
    * `coverage`: the matched share of the question (see Hit), of the best entry. `alternatives`: entries of the same
    * topic that fit almost as well, offered as buttons beside the answer.
    */
-  | { kind: 'entries'; entries: KnowledgeEntry[]; coverage: number; alternatives: KnowledgeEntry[] }
+  | {
+      kind: 'entries';
+      entries: KnowledgeEntry[];
+      coverage: number;
+      alternatives: KnowledgeEntry[];
+      /** In a follow-up: the matched share of the message's own words (the followed question's aside). */
+      ownCoverage?: number;
+    }
   | { kind: 'choices'; entries: KnowledgeEntry[]; coverage: number }
   | { kind: 'referral'; referral: Referral }
   /** `topic`: for a bare topic, the topic most of the entries that hold it belong to. */
@@ -193,10 +200,12 @@ export class KnowledgeFinder {
     const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category, followUp !== undefined);
     const own = weighted(sentences, this.#tuning.contextWeight);
     let whole = rank([...own, ...extra]).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
+    let ownCoverage: Map<string, number> | undefined;
     if (context) {
       // The followed-up question's words lift every entry of its topic: one must share words with the message itself
       // too ("tách hộ ở đâu" after the costs of working abroad is no question about working abroad).
-      const sharing = new Set(this.#index!.search(own, OWN_WORDS_HITS).map((h) => h.id));
+      ownCoverage = new Map(this.#index!.search(own, OWN_WORDS_HITS).map((h) => [h.id, h.coverage]));
+      const sharing = ownCoverage;
       whole = whole.filter((h) => sharing.has(h.id));
     }
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
@@ -227,6 +236,7 @@ export class KnowledgeFinder {
         return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
       }
     }
+    if (first.kind === 'entries' && ownCoverage) return { ...first, ownCoverage: ownCoverage.get(first.entries[0]!.id) ?? 0 };
     return first;
   }
 
