@@ -6,13 +6,10 @@
 
 import { householdAmount, incomeBasis } from '../nlu/entities/income.js';
 import { extractCount } from '../nlu/entities/index.js';
-import { sentencesOf } from '../nlu/question-focus.js';
+import { isQuestion } from '../nlu/question-focus.js';
 import type { ParseResult } from '../nlu/types.js';
 import { readOption, readYesNo } from '../text/answer-words.js';
 import type { Answer, Expectation } from './types.js';
-
-/** A question needs some content besides its cue: "sao?" or "không ạ" alone is an answer, not a new question. */
-const MIN_QUESTION_WORDS = 3;
 
 /** `text` read as the answer `question` expects, or null when it holds none. */
 export function readAnswer(question: Expectation, text: string, nlu: () => ParseResult): Answer | null {
@@ -49,11 +46,4 @@ export function readAnswer(question: Expectation, text: string, nlu: () => Parse
       return yesNo === 'yes' || yesNo === 'no' ? { kind: yesNo } : null;
     }
   }
-}
-
-/** A question of its own ("hộ nghèo được vay bao nhiêu?"), not an answer to the bot's. */
-export function isQuestion(text: string): boolean {
-  const sentences = sentencesOf(text);
-  const words = sentences.reduce((n, s) => n + s.text.split(/\s+/).length, 0);
-  return words >= MIN_QUESTION_WORDS && sentences.some((s) => s.role === 'question');
 }

@@ -1,10 +1,11 @@
 import { type ChannelId, citizenKey } from '../citizens/identity.js';
 import { type Clock, provinceToday } from '../clock.js';
 import { Memo } from '../memo.js';
+import { isQuestion } from '../nlu/question-focus.js';
 import type { ParseResult, Parser } from '../nlu/types.js';
 import { CONTROL_PAYLOAD_PREFIX, type ControlWord, controlPayload, INTENT_PAYLOAD_PREFIX, payloadOwner } from '../payloads.js';
 import { fold } from '../text/fold.js';
-import { isQuestion, readAnswer } from './answer-reader.js';
+import { readAnswer } from './answer-reader.js';
 import { controlWordOf, ownedConversationWordOf } from './control-words.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { botAnswers, type Owner } from './ownership.js';

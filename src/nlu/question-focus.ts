@@ -154,3 +154,13 @@ export function questionsOf(sentences: readonly Sentence[]): Sentence[] {
   const questions = sentences.filter((s) => s.role === 'question');
   return questions.length > 0 ? questions : [...sentences];
 }
+
+/** A question needs some content besides its cue: "sao?" or "không ạ" alone is an answer, not a new question. */
+const MIN_QUESTION_WORDS = 3;
+
+/** A question of its own ("hộ nghèo được vay bao nhiêu?"), not an answer to the bot's. */
+export function isQuestion(text: string): boolean {
+  const sentences = sentencesOf(text);
+  const words = sentences.reduce((n, s) => n + s.text.split(/\s+/).length, 0);
+  return words >= MIN_QUESTION_WORDS && sentences.some((s) => s.role === 'question');
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isQuestion, readAnswer } from '../../src/engine/answer-reader.js';
+import { readAnswer } from '../../src/engine/answer-reader.js';
 import type { Answer, AnswerKind, QuickReply } from '../../src/engine/types.js';
+import { isQuestion } from '../../src/nlu/question-focus.js';
 import type { Entity, ParseResult } from '../../src/nlu/types.js';
 
 const DELETE: QuickReply[] = [

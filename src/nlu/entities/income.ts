@@ -56,8 +56,7 @@ const TOTAL = /(?<![\p{L}])(tổng|tong|tất cả|tat ca|cả nhà|ca nha|cả 
  */
 export function householdAmount(amountText: string): number | undefined {
   const amounts = findMoney(amountText).map((m) => ({ start: m.start, value: m.value as number }));
-  if (amounts.length <= 1) return amounts[0]?.value;
-  return addedUp(amounts, amountText);
+  return amounts.length > 0 ? addedUp(amounts, amountText) : undefined;
 }
 
 /** Amounts of one household's income in `text` added up, or the one said to be the total. */

@@ -120,21 +120,21 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const followsUp = saysFollowUp || vague || inLastTopic || tellsCase;
       // "còn … thì sao", or a household category said after the answer ("nhà e hộ cận nghèo"): another case.
       const anotherCase = saysFollowUp || read.namedCategory !== undefined;
-      const afterCard = context.lastCardTopic ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' } : undefined;
+      const followed = last
+        ? { id: last.id, topic: last.topic, question: last.question }
+        : context.lastCardTopic
+          ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' }
+          : undefined;
       // A vague question may be answered by the entry just given again ("bn tiền 1 tháng" after the allowance's amount).
-      const followed = last ?? afterCard;
-      const followUp = followsUp && followed ? { id: followed.id, topic: followed.topic, question: followed.question, anotherCase } : undefined;
+      const followUp = followsUp && followed ? { ...followed, anotherCase } : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
       // Any other short message right after an answer is read in its context first, and kept there when its own words
       // fit an entry of that topic well ("có mất tiền không" after a legal-aid answer is about legal aid, whatever the
       // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer).
-      const inContext =
-        !followUp && short && followed
-          ? knowledge.find(ctx.text, parse.ranking, { id: followed.id, topic: followed.topic, question: followed.question, anotherCase: false }, read.namedCategory)
-          : undefined;
+      const inContext = !followUp && short && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, read.namedCategory) : undefined;
       const staysInContext =
-        inContext?.kind === 'entries' && inContext.entries[0]!.topic === followed!.topic && (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
+        inContext?.kind === 'entries' && inContext.entries[0]!.topic === followed?.topic && (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
       const finding = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };

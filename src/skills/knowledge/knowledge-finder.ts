@@ -183,10 +183,10 @@ export class KnowledgeFinder {
       // The conversation's topic, unless the words say otherwise: the classifier's reading of the message alone counts
       // for the rest. A short message with no topic of its own reads as outside the programme to the classifier
       // ("chi phí hết bao nhiêu" after the labour-export card got the drug rehabilitation referral).
-      const own = ranking.find((r) => r.name === followUp.topic)?.confidence ?? 0;
+      const classified = ranking.find((r) => r.name === followUp.topic)?.confidence ?? 0;
       const rest = 1 - FOLLOW_UP_TOPIC;
       ranking = [
-        { name: followUp.topic, confidence: FOLLOW_UP_TOPIC + rest * own },
+        { name: followUp.topic, confidence: FOLLOW_UP_TOPIC + rest * classified },
         ...ranking.filter((r) => r.name !== followUp.topic).map((r) => ({ ...r, confidence: rest * r.confidence })),
       ];
     }
@@ -204,9 +204,9 @@ export class KnowledgeFinder {
     if (context) {
       // The followed-up question's words lift every entry of its topic: one must share words with the message itself
       // too ("tách hộ ở đâu" after the costs of working abroad is no question about working abroad).
-      ownCoverage = new Map(this.#index!.search(own, OWN_WORDS_HITS).map((h) => [h.id, h.coverage]));
-      const sharing = ownCoverage;
+      const sharing = new Map(this.#index!.search(own, OWN_WORDS_HITS).map((h) => [h.id, h.coverage]));
       whole = whole.filter((h) => sharing.has(h.id));
+      ownCoverage = sharing;
     }
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.

@@ -5,9 +5,9 @@ import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { screenHousehold } from '../../domain/poverty/screen.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
 import { AREAS, type Area, type Category, type Household, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
-import { isQuestion } from '../../engine/answer-reader.js';
 import type { FlowState, QuickReply, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { mergeFacts, readFacts } from '../../nlu/facts.js';
+import { isQuestion } from '../../nlu/question-focus.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
 import { areaMentioned, householdMembers, incomeBasis, livesAlone, readAreaWord } from './answers.js';
@@ -363,6 +363,11 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
+/** An indicator's answer recorded from what the citizen told, said back before the next question. */
+const recordedLine = (label: string, deprived: boolean) => `• ${label}: ${deprived ? 'có thiếu hụt' : 'không thiếu hụt'}`;
+/** Said when the question asked stays open after answers recorded for others; it is repeated below. */
+const STILL_ASKED = 'Còn câu mình đang hỏi:';
+
 /**
  * An answer that states facts for other questions instead of the one asked ("nước giếng khoan" while the housing
  * question is open: villagers tell what they know in their own order): those not answered yet are recorded, with a
@@ -380,10 +385,10 @@ function otherQuestionsOutcome(state: ScreeningState, asked: string, text: strin
   for (const { indicator, statement } of stated) {
     if (indicator.id in answers || statement === 'mixed') continue;
     answers[indicator.id] = statement === 'deprived';
-    lines.push(`• ${indicator.label}: ${statement === 'deprived' ? 'có thiếu hụt' : 'không thiếu hụt'}.`);
+    lines.push(`${recordedLine(indicator.label, statement === 'deprived')}.`);
   }
   if (lines.length === 0) return { kind: 'retry', reason: 'other_question' };
-  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, 'Còn câu mình đang hỏi:'].join('\n') };
+  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, STILL_ASKED].join('\n') };
 }
 
 /**
@@ -400,7 +405,7 @@ function factsOutcome(state: ScreeningState, asked: string, text: string): Outco
   for (const fact of known) answers[fact.indicator] = fact.deprived;
   const lines = known.map((f) => {
     const label = indicators.find((i) => i.id === f.indicator)!.label;
-    return `• ${label}: ${f.deprived ? 'có thiếu hụt' : 'không thiếu hụt'} (${f.who}).`;
+    return `${recordedLine(label, f.deprived)} (${f.who}).`;
   });
   if (youngWithoutCard) {
     lines.push(
@@ -408,7 +413,7 @@ function factsOutcome(state: ScreeningState, asked: string, text: string): Outco
     );
   }
   // The question asked is repeated below when the message did not settle it: say it is still open.
-  if (!(asked in answers)) lines.push('Còn câu mình đang hỏi:');
+  if (!(asked in answers)) lines.push(STILL_ASKED);
   return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận:', ...lines].join('\n') };
 }
 
