@@ -113,7 +113,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // After an answer or a topic's card, a short question in that topic asks about it ("lãi suất bn" after the loans
       // card, "bn tiền 1 tháng" after the disability allowance), unless it is the same question again.
       const lastTopic = last?.topic ?? context.lastCardTopic;
-      const inLastTopic = short && parse.intent.name === lastTopic && fold(ctx.text) !== fold(context.lastQuestion ?? '');
+      // The last question again (sent twice, or delivered again after a crash, when the session already holds its
+      // answer) is not read in the context of its own answer: it gets the answer it got the first time.
+      const repeated = fold(ctx.text) === fold(context.lastQuestion ?? '');
+      const inLastTopic = short && parse.intent.name === lastTopic && !repeated;
       const saysFollowUp = isFollowUp(ctx.text);
       // "nhà e hộ cận nghèo" right after an answer: the asker's case, for that answer.
       const tellsCase = short && read.ownCategory;
@@ -132,7 +135,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // Any other short message right after an answer is read in its context first, and kept there when its own words
       // fit an entry of that topic well ("có mất tiền không" after a legal-aid answer is about legal aid, whatever the
       // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer).
-      const inContext = !followUp && short && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, read.namedCategory) : undefined;
+      const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, read.namedCategory) : undefined;
       const staysInContext =
         inContext?.kind === 'entries' && inContext.entries[0]!.topic === followed?.topic && (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
       const finding = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
