@@ -90,7 +90,7 @@ function yearOf(number: string): string | null {
   return /^20[2-3]\d$/.test(number) ? number : null;
 }
 
-const termWeight = (term: string) => (term.includes(' ') ? BIGRAM_BOOST : 1);
+export const termWeight = (term: string) => (term.includes(' ') ? BIGRAM_BOOST : 1);
 
 /**
  * A built index in a form JSON carries cheaply (the build writes the knowledge base's beside the bundle, see retrieval-snapshot.ts):
@@ -214,6 +214,12 @@ export class RetrievalIndex {
       frequencies: toBase64(this.#frequencies),
       lengths: toBase64(this.#lengths),
     };
+  }
+
+  /** A term's IDF; a term no document has weighs as the rarest one. */
+  idf(term: string): number {
+    const t = this.#termIndex.get(term);
+    return t === undefined ? this.#maxIdf : this.#idf[t]!;
   }
 
   get size(): number {

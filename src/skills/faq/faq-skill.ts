@@ -59,6 +59,13 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
   const outsideCard = answers.get(OUTSIDE_CARD);
   const ownIntents = new Set(intents);
 
+  /** The entries a topic's card offers as buttons (`answer:<id>`). */
+  const cardOffers = (topic: string | undefined): Set<string> =>
+    new Set(
+      (topic ? answers.main(topic).quickReplies : [])
+        .filter((q) => q.target.startsWith(ANSWER_PAYLOAD_PREFIX))
+        .map((q) => q.target.slice(ANSWER_PAYLOAD_PREFIX.length)),
+    );
   const relatedOf = (entry: KnowledgeEntry) =>
     entry.related.map((id) => knowledge.entry(id)).filter((e): e is KnowledgeEntry => e !== undefined);
 
@@ -136,8 +143,13 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // fit an entry of that topic well ("có mất tiền không" after a legal-aid answer is about legal aid, whatever the
       // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer).
       const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, read.namedCategory) : undefined;
+      // An entry of another topic that the last answer offered next ("dc vay ko" after the labour-export card, whose
+      // button is the loan for working abroad) is in its context too.
+      const offeredNext = (id: string) => (last ? last.related.includes(id) : cardOffers(context.lastCardTopic).has(id));
       const staysInContext =
-        inContext?.kind === 'entries' && inContext.entries[0]!.topic === followed?.topic && (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
+        inContext?.kind === 'entries' &&
+        (inContext.entries[0]!.topic === followed?.topic || offeredNext(inContext.entries[0]!.id)) &&
+        (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
       const finding = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };

@@ -2,7 +2,7 @@ import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/k
 import { Memo } from '../../memo.js';
 import { categoriesNamed } from '../../nlu/facts.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
-import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, type WeightedText } from '../../nlu/retrieval.js';
+import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, termWeight, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
 import { tokenize } from '../../text/tokenize.js';
 
@@ -45,6 +45,12 @@ export interface FinderTuning {
   minCoverage: number;
   /** Least retrieval score for an entry to be answered. */
   minScore: number;
+  /**
+   * How much the best single question or paraphrase's similarity to the query (0–1) multiplies an entry's score
+   * (1 + w·s): the whole entry's wording is one document, so an entry with many paraphrases, or one that repeats a
+   * phrase, can outrank the entry one of whose questions is the message itself.
+   */
+  textWeight: number;
   /** Entries within this factor of the best are close: offered beside its answer. */
   closeMargin: number;
   /** Close entries of another topic, within this factor of the best, make the message ambiguous: "Ý bạn là…". */
@@ -56,6 +62,7 @@ export const DEFAULT_TUNING: FinderTuning = {
   topicWeight: 4,
   minCoverage: 0.2,
   minScore: 3,
+  textWeight: 0.3,
   closeMargin: 1.15,
   ambiguousMargin: 1.03,
 };
@@ -119,6 +126,8 @@ interface Scored extends Hit {
   combined: number;
   /** The classifier's probability of the hit's topic. */
   topicProbability: number;
+  /** `combined` before the best question's similarity: whether a bare topic has one clear entry is told on this. */
+  base: number;
 }
 
 export class KnowledgeFinder {
@@ -132,6 +141,8 @@ export class KnowledgeFinder {
    */
   readonly #categories = new Map<string, EntryCategories | null>();
   #index: RetrievalIndex | null = null;
+  /** Per entry or referral: each of its questions' terms and IDF mass (see #textSimilarity). */
+  readonly #texts = new Map<string, { terms: ReadonlySet<string>; mass: number }[]>();
   readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
   readonly #tuning: FinderTuning;
@@ -197,9 +208,12 @@ export class KnowledgeFinder {
     const questions = questionsOf(sentences);
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
-    const rank = (query: readonly WeightedText[]) => this.#rank(query, ranking, category, followUp !== undefined);
+    const long = contentWords(text) > STORY_WORDS;
+    // A short message's own words (not the followed question's) are compared with each question of an entry.
+    const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
+      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own);
     const own = weighted(sentences, this.#tuning.contextWeight);
-    let whole = rank([...own, ...extra]).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
+    let whole = rank([...own, ...extra], own).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
     let ownCoverage: Map<string, number> | undefined;
     if (context) {
       // The followed-up question's words lift every entry of its topic: one must share words with the message itself
@@ -211,11 +225,11 @@ export class KnowledgeFinder {
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
-    const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
+    const bases = full.map((h) => h.base).sort((a, b) => b - a);
+    const clearWinner = bases.length >= 2 && bases[0]! > bases[1]! * this.#tuning.closeMargin;
     if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
-    const long = contentWords(text) > STORY_WORDS;
     const first = this.#decide(whole, fallbackProbability, long);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
@@ -225,7 +239,8 @@ export class KnowledgeFinder {
       // The first few question sentences: a long letter's later ones mostly restate the first.
       for (const q of questions.slice(0, MAX_QUESTION_SENTENCES)) {
         const story = sentences.filter((s) => s.role === 'context');
-        const own = this.#decide(rank([{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight), ...extra]), fallbackProbability, long);
+        const asked = [{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight)];
+        const own = this.#decide(rank([...asked, ...extra], asked), fallbackProbability, long);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
         if (answered.length === MAX_QUESTIONS) break;
       }
@@ -255,10 +270,20 @@ export class KnowledgeFinder {
    * category the message names: where a hit is about that category, it weighs more and hits about another less.
    * `anyCategory`: "hộ nghèo" lifts its entries too (see SAME_CATEGORY).
    */
-  #rank(query: readonly WeightedText[], ranking: readonly IntentScore[], category: HouseholdCategory | undefined, anyCategory: boolean): Scored[] {
+  #rank(
+    query: readonly WeightedText[],
+    ranking: readonly IntentScore[],
+    category: HouseholdCategory | undefined,
+    anyCategory: boolean,
+    textQuery: readonly WeightedText[],
+  ): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
     const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
+    const weights = textQuery.length > 0 && this.#tuning.textWeight > 0 ? queryWeights(textQuery) : undefined;
+    let queryMass = 0;
+    for (const [term, weight] of weights ?? []) queryMass += weight * this.#index!.idf(term);
+    const textFit = (id: string) => (weights && queryMass > 0 ? 1 + this.#tuning.textWeight * this.#textSimilarity(id, weights, queryMass) : 1);
     const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.about.includes(category));
     const agreement = (id: string) => {
       const categories = contrast ? this.#categoriesOf(id) : undefined;
@@ -272,10 +297,38 @@ export class KnowledgeFinder {
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
         const probability = topicProbability.get(topic) ?? 0;
-        return { ...hit, topicProbability: probability, combined: hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id) };
+        const base = hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id);
+        return { ...hit, topicProbability: probability, base, combined: base * textFit(hit.id) };
       })
       .sort((a, b) => b.combined - a.combined)
       .slice(0, HITS);
+  }
+
+  /**
+   * The best cosine-like similarity of one of the entry's (or referral's) questions to the query: the IDF mass they
+   * share over the geometric mean of their own masses.
+   */
+  #textSimilarity(id: string, weights: ReadonlyMap<string, number>, queryMass: number): number {
+    let texts = this.#texts.get(id);
+    if (!texts) {
+      const entry = this.#entries.get(id);
+      const referral = this.#referrals.get(id);
+      const sources = entry ? [entry.question, ...entry.paraphrases] : referral ? [referral.request, ...referral.paraphrases] : [];
+      texts = sources.map((t) => {
+        const terms = new Set(termsOf(t));
+        let mass = 0;
+        for (const term of terms) mass += termWeight(term) * this.#index!.idf(term);
+        return { terms, mass };
+      });
+      this.#texts.set(id, texts);
+    }
+    let best = 0;
+    for (const { terms, mass } of texts) {
+      let shared = 0;
+      for (const [term, weight] of weights) if (terms.has(term)) shared += weight * this.#index!.idf(term);
+      if (mass > 0) best = Math.max(best, shared / Math.sqrt(queryMass * mass));
+    }
+    return best;
   }
 
   /** See #categories; read when first needed (few messages name a category, and only their hits are read). */
@@ -369,6 +422,15 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
     })),
     ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
   ];
+}
+
+/** Each term of the query at its highest weight, as the index weighs it. */
+function queryWeights(query: readonly WeightedText[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const { text, weight } of query) {
+    for (const term of termsOf(text)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
+  }
+  return weights;
 }
 
 /** Question sentences at full weight, the story around them at `contextWeight`. */
