@@ -92,6 +92,8 @@ const REFERRAL_COVERAGE = 0.6;
 const BARE_TOPIC_WORDS = 5;
 const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
+/** A short message this similar to one of an entry's questions is that question. */
+const SAME_QUESTION = 0.95;
 /** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
 const ANSWER_WEIGHT = 0.3;
 /**
@@ -126,8 +128,8 @@ interface Scored extends Hit {
   combined: number;
   /** The classifier's probability of the hit's topic. */
   topicProbability: number;
-  /** `combined` before the best question's similarity: whether a bare topic has one clear entry is told on this. */
-  base: number;
+  /** The best similarity of one of the hit's questions to a short message's own words (see #textSimilarity). */
+  textSimilarity: number;
 }
 
 export class KnowledgeFinder {
@@ -208,7 +210,7 @@ export class KnowledgeFinder {
     const questions = questionsOf(sentences);
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
-    const long = contentWords(text) > STORY_WORDS;
+    const long = storyTerms(text) > STORY_WORDS;
     // A short message's own words (not the followed question's) are compared with each question of an entry.
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
       this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own);
@@ -225,9 +227,10 @@ export class KnowledgeFinder {
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
-    const bases = full.map((h) => h.base).sort((a, b) => b - a);
-    const clearWinner = bases.length >= 2 && bases[0]! > bases[1]! * this.#tuning.closeMargin;
-    if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner) {
+    const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
+    // The message is one entry's own question ("vay vốn sinh viên", "trợ cấp người già"): that entry.
+    const asked = full.filter((h) => h.textSimilarity >= SAME_QUESTION).length === 1;
+    if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner && !asked) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
     const first = this.#decide(whole, fallbackProbability, long);
@@ -283,7 +286,7 @@ export class KnowledgeFinder {
     const weights = textQuery.length > 0 && this.#tuning.textWeight > 0 ? queryWeights(textQuery) : undefined;
     let queryMass = 0;
     for (const [term, weight] of weights ?? []) queryMass += weight * this.#index!.idf(term);
-    const textFit = (id: string) => (weights && queryMass > 0 ? 1 + this.#tuning.textWeight * this.#textSimilarity(id, weights, queryMass) : 1);
+    const similarity = (id: string) => (weights && queryMass > 0 ? this.#textSimilarity(id, weights, queryMass) : 0);
     const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.about.includes(category));
     const agreement = (id: string) => {
       const categories = contrast ? this.#categoriesOf(id) : undefined;
@@ -297,8 +300,9 @@ export class KnowledgeFinder {
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
         const probability = topicProbability.get(topic) ?? 0;
-        const base = hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id);
-        return { ...hit, topicProbability: probability, base, combined: base * textFit(hit.id) };
+        const textSimilarity = similarity(hit.id);
+        const combined = hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id) * (1 + this.#tuning.textWeight * textSimilarity);
+        return { ...hit, topicProbability: probability, textSimilarity, combined };
       })
       .sort((a, b) => b.combined - a.combined)
       .slice(0, HITS);
@@ -315,7 +319,7 @@ export class KnowledgeFinder {
       const referral = this.#referrals.get(id);
       const sources = entry ? [entry.question, ...entry.paraphrases] : referral ? [referral.request, ...referral.paraphrases] : [];
       texts = sources.map((t) => {
-        const terms = new Set(termsOf(t));
+        const terms = new Set(termsOf(t).filter(plainTerm));
         let mass = 0;
         for (const term of terms) mass += termWeight(term) * this.#index!.idf(term);
         return { terms, mass };
@@ -402,7 +406,21 @@ function withoutFollowUpMarkers(text: string): string {
 const LEADING_MARKERS = new Set(['con', 'the', 'vay', 'neu', 'truong', 'hop', 'voi', 'a', 'oi']);
 const TRAILING_MARKERS = new Set(['thi', 'sao', 'the', 'nao', 'a', 'vay', 'nhi', 'ha']);
 
+/**
+ * Not the accented form of a syllable that the index keeps beside its folded one ("vốn" gives 'vốn and "von"): a
+ * message typed without diacritics is as like a question, and as long, as the same typed with them.
+ */
+const plainTerm = (term: string) => !term.startsWith("'");
+
 function contentWords(text: string): number {
+  return termsOf(text).filter((t) => !t.includes(' ') && plainTerm(t)).length;
+}
+
+/**
+ * How long a message is, to tell a story from a question: its syllables, a syllable typed with its accent counting
+ * with that form too (the measure STORY_WORDS was set with on the real questions, most of them typed with diacritics).
+ */
+function storyTerms(text: string): number {
   return termsOf(text).filter((t) => !t.includes(' ')).length;
 }
 
@@ -424,11 +442,11 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
   ];
 }
 
-/** Each term of the query at its highest weight, as the index weighs it. */
+/** Each plain term of the query at its highest weight, as the index weighs it. */
 function queryWeights(query: readonly WeightedText[]): Map<string, number> {
   const weights = new Map<string, number>();
   for (const { text, weight } of query) {
-    for (const term of termsOf(text)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
+    for (const term of termsOf(text).filter(plainTerm)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
   }
   return weights;
 }
