@@ -67,6 +67,8 @@ export const REAL_QUESTION_SETS = [
   { name: 'Fourth held-out set', file: 'test/eval/real-questions-holdout-4.yaml', heldOut: true },
   { name: 'Real questions, fourth design set', file: 'test/eval/real-questions-4.yaml', heldOut: false },
   { name: 'Fifth held-out set', file: 'test/eval/real-questions-holdout-5.yaml', heldOut: true },
+  { name: 'Real questions, fifth design set', file: 'test/eval/real-questions-5.yaml', heldOut: false },
+  { name: 'Sixth held-out set', file: 'test/eval/real-questions-holdout-6.yaml', heldOut: true },
 ] as const;
 
 export async function loadRealQuestions(file = join(root, REAL_QUESTION_SETS[0].file)): Promise<RealQuestion[]> {

@@ -23,8 +23,9 @@ describe('real-question evaluation sets', async () => {
       'test/eval/real-questions-holdout-3.yaml': 45,
       'test/eval/real-questions-holdout-4.yaml': 20,
       'test/eval/real-questions-holdout-5.yaml': 15,
+      'test/eval/real-questions-holdout-6.yaml': 25,
     };
-    expect(sets).toHaveLength(9);
+    expect(sets).toHaveLength(11);
     for (const [i, set] of sets.entries()) {
       const others = sets.filter((_, j) => j !== i).flatMap((s) => s.questions);
       const sources = new Set(others.map((q) => q.source));
