@@ -79,7 +79,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const { loan } = options;
       const line = loan !== undefined && entry.topic === 'credit' ? interestLine(loan, facts, loanRates, ctx.today) : null;
       // Close questions first ("is this what you meant?"), then the entry's own related ones.
-      const offered = [...(options.alternatives ?? []), ...relatedOf(entry)].filter((e) => e.id !== entry.id);
+      const offered = [...new Set([...(options.alternatives ?? []), ...relatedOf(entry)])].filter((e) => e.id !== entry.id);
       return renderEntry(entry, facts, offered, line ?? undefined);
     });
     const context = contextOf(ctx);

@@ -20,6 +20,22 @@ export function shortTitle(question: string, max = TITLE_LENGTH): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/**
+ * Button titles for several questions, told apart: two that would read alike once cut ("Trẻ mồ côi được…" twice)
+ * start instead at the words where their questions differ ("…trợ cấp bao nhiêu", "…học miễn phí").
+ */
+export function distinctTitles(questions: readonly string[]): string[] {
+  const titles = questions.map((q) => shortTitle(q));
+  return titles.map((title, i) => {
+    const twins = [...new Set(questions.filter((_, j) => titles[j] === title))];
+    if (twins.length < 2) return title;
+    const words = twins.map((q) => q.replace(/[?.]+$/, '').split(' '));
+    let shared = 0;
+    while (words.every((w) => w[shared] !== undefined && w[shared] === words[0]![shared])) shared++;
+    return shortTitle(`…${questions[i]!.replace(/[?.]+$/, '').split(' ').slice(shared).join(' ')}`);
+  });
+}
+
 export const entryButton = (entry: KnowledgeEntry, title = shortTitle(entry.question)): QuickReply => ({
   title,
   payload: ANSWER_PAYLOAD_PREFIX + entry.id,
@@ -38,7 +54,9 @@ export function renderEntry(
     asOf: entry.asOf,
     where: variant?.where ?? entry.where,
   });
-  const quickReplies = related.slice(0, RELATED_BUTTONS).map((r) => entryButton(r));
+  const shown = related.slice(0, RELATED_BUTTONS);
+  const titles = distinctTitles(shown.map((r) => r.question));
+  const quickReplies = shown.map((r, i) => entryButton(r, titles[i]));
   if (entry.handoff) quickReplies.unshift(HANDOFF_BUTTON);
   const reply: Reply = { text: lead ? `${lead}\n\n${text}` : text, source: { kind: 'entry', ids: [entry.id] } };
   if (quickReplies.length > 0) reply.quickReplies = quickReplies;

@@ -12,7 +12,7 @@ import type { Reply, Skill, TurnContext } from '../../../src/engine/types.js';
 import type { Parser } from '../../../src/nlu/types.js';
 import { createFaqSkill } from '../../../src/skills/faq/faq-skill.js';
 import { renderAnswer, renderAnswerById } from '../../../src/skills/faq/render-answer.js';
-import { renderChoices, renderEntry, renderReferral } from '../../../src/skills/faq/render-entry.js';
+import { distinctTitles, renderChoices, renderEntry, renderReferral } from '../../../src/skills/faq/render-entry.js';
 import { KnowledgeFinder } from '../../../src/skills/knowledge/knowledge-finder.js';
 import { removeDiacritics } from '../../../src/text/fold.js';
 
@@ -122,6 +122,12 @@ describe('rendering', () => {
     // "Gặp cán bộ" first, so it is not behind "Khác" when the buttons are cut to four.
     expect(reply.quickReplies![0]!.payload).toBe('intent:human_handoff');
     expect(reply.quickReplies!.map((q) => q.payload)).toContain('intent:help');
+  });
+
+  it('tells apart two related questions whose buttons would read alike once cut', () => {
+    const titles = distinctTitles(['Trẻ mồ côi được trợ cấp bao nhiêu?', 'Trẻ mồ côi được học miễn phí không?', 'Vay vốn sinh viên ở đâu?']);
+    expect(titles).toEqual(['…trợ cấp bao nhiêu', '…học miễn phí không', 'Vay vốn sinh viên…']);
+    for (const t of titles) expect(t.length).toBeLessThanOrEqual(20);
   });
 
   it('lets other skills render an intro by id', () => {
