@@ -26,6 +26,7 @@ const OWNED_ELSEWHERE_CONFIDENCE = 0.7;
 const SCREENING_INTENT = 'screening_start';
 const UNLIKELY_TOPIC = 0.1;
 const COMPLAINT_COVERAGE = 0.5;
+const ENTRY_QUESTION_SIMILARITY = 0.5;
 /** The classifier's first two intents this close are a split decision. */
 const SPLIT_MARGIN = 0.2;
 /** Shorter messages ("hủy đăng ký") are commands, not complaints. */
@@ -180,7 +181,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const topicProbability = parse.ranking.find((r) => r.name === topic)?.confidence ?? 0;
       const flowIntent = !ownIntents.has(classified.name) && classified.name !== 'fallback';
       const complaint = finding.entries[0]!.handoff && finding.coverage >= COMPLAINT_COVERAGE && wordCount(ctx.text) >= COMPLAINT_WORDS;
-      if (flowIntent && classified.confidence >= OWNED_ELSEWHERE_CONFIDENCE && topicProbability < UNLIKELY_TOPIC && !complaint) return null;
+      // …nor the self-assessment when the message is much like one of the entry's own questions ("nhà có xe máy, ti vi
+      // thì còn là hộ nghèo không" is the scoring's question, however the classifier leans to the self-assessment).
+      const itsQuestion = classified.name === SCREENING_INTENT && finding.kind === 'entries' && finding.similarity >= ENTRY_QUESTION_SIMILARITY;
+      if (flowIntent && classified.confidence >= OWNED_ELSEWHERE_CONFIDENCE && topicProbability < UNLIKELY_TOPIC && !complaint && !itsQuestion) return null;
       if (finding.kind === 'choices') return { intent: topic, result: { replies: [renderChoices(finding.entries)] } };
       return { intent: topic, result: answerEntries(ctx, finding.entries, facts, { loan: read.loanAmount, alternatives: finding.alternatives }) };
     },

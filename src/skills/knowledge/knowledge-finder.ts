@@ -24,6 +24,8 @@ export type Finding =
       alternatives: KnowledgeEntry[];
       /** In a follow-up: the matched share of the message's own words (the followed question's aside). */
       ownCoverage?: number;
+      /** For a short message: how like the best entry's closest question it is (0–1, see #textSimilarity). */
+      similarity: number;
     }
   | { kind: 'choices'; entries: KnowledgeEntry[]; coverage: number }
   | { kind: 'referral'; referral: Referral }
@@ -251,7 +253,7 @@ export class KnowledgeFinder {
         // The entry that fits the whole message leads: it names what the message is mostly about.
         const lead = first.kind === 'entries' ? first.entries[0]!.id : undefined;
         answered.sort((a, b) => Number(b.id === lead) - Number(a.id === lead));
-        return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [] };
+        return { kind: 'entries', entries: answered, coverage: first.kind === 'none' ? 0 : first.coverage, alternatives: [], similarity: 0 };
       }
     }
     if (first.kind === 'entries' && ownCoverage) return { ...first, ownCoverage: ownCoverage.get(first.entries[0]!.id) ?? 0 };
@@ -388,7 +390,7 @@ export class KnowledgeFinder {
       return { kind: 'choices', entries: [entry, ...close.map((c) => c.entry)].slice(0, MAX_CHOICES), coverage };
     }
     const alternatives = close.filter((c) => c.entry.topic === entry.topic).map((c) => c.entry);
-    return { kind: 'entries', entries: [entry], coverage, alternatives: alternatives.slice(0, MAX_CHOICES - 1) };
+    return { kind: 'entries', entries: [entry], coverage, alternatives: alternatives.slice(0, MAX_CHOICES - 1), similarity: best.textSimilarity };
   }
 }
 
