@@ -52,7 +52,7 @@ const CATEGORY_PHRASES: [string, HouseholdCategory][] = [
 /** Right before a category, these make it the question ("có phải hộ nghèo không"), not a fact. */
 const ASKING = [
   'co phai', 'co phai la', 'co thuoc', 'co duoc la', 'co duoc xet', 'co duoc cong nhan', 'duoc xet', 'co la', 'xet', 'duoc vao',
-  'vao dien', 'cong nhan', 'duoc cong nhan', 'xet cong nhan', 'xet vao', 'xep', 'xep la', 'xep vao',
+  'vao dien', 'cong nhan', 'duoc cong nhan', 'xet cong nhan', 'xet vao', 'xep', 'xep la', 'xep vao', 'xet la', 'duoc xet la',
 ].map((m) => m.split(' '));
 /** Words that say an amount is income, or a loan. */
 const INCOME_CUES = [
@@ -116,8 +116,9 @@ const has = (words: Words, phrases: readonly string[]) => phrases.some((p) => fi
  */
 function categoryOf(words: Words): { category?: HouseholdCategory; at: number; asked: boolean } {
   const found = mentionsOf(words.forms);
-  // "hộ nghèo và cận nghèo": a question about both says nothing of the asker.
-  if (found.size !== 1) return { at: -1, asked: false };
+  // "hộ nghèo và cận nghèo": a question about both names no category of the asker's, but may still ask which it is in
+  // ("có được xếp là hộ nghèo hoặc cận nghèo không").
+  if (found.size !== 1) return { at: -1, asked: [...found.values()].flat().some((i) => askedAt(words, i)) };
   const [category, at] = [...found][0]!;
   return { category, at: at[0]!, asked: at.some((i) => askedAt(words, i)) };
 }
@@ -149,12 +150,13 @@ export function categoriesNamed(text: string): HouseholdCategory[] {
 
 /**
  * Whether the words right before position `at` ask about a category there ("có phải hộ nghèo"), not tell of it
- * ("đã được xét hộ nghèo").
+ * ("đã được xét hộ nghèo") nor set it as a condition ("nếu được xét hộ nghèo thì…").
  */
 function askedAt(words: Words, at: number): boolean {
   const before = words.forms.slice(Math.max(0, at - 7), at);
   const marker = ASKING.find((m) => m.every((w, j) => before[before.length - m.length + j] === w));
-  return marker !== undefined && !ALREADY.has(before[before.length - marker.length - 1] ?? '');
+  if (marker === undefined || ALREADY.has(before[before.length - marker.length - 1] ?? '')) return false;
+  return !before.slice(-marker.length - 2).includes('neu');
 }
 const ALREADY = new Set(['da', 'dang', 'vua', 'moi']);
 

@@ -60,4 +60,17 @@ describe('a category told, not asked', () => {
   it('reads "đã được xét hộ nghèo" as a statement', () => {
     expect(readFacts('Gia đình tôi đã được xét hộ nghèo, chồng tôi mất, tôi nuôi 1 đứa con, vậy tôi có được trợ cấp không').asksCategory).toBe(false);
   });
+
+  it('reads "nếu được xét hộ nghèo thì…" as a condition, not a question about the household', () => {
+    expect(readFacts('nếu được xét hộ nghèo thì có được bhyt miễn phí không').asksCategory).toBe(false);
+  });
+});
+
+describe('a category asked', () => {
+  it('asks even when two categories are named, and after "được xét là"', () => {
+    const both = readFacts('hoàn cảnh như vậy thì nhà tôi có được xếp là hộ nghèo hoặc cận nghèo không');
+    expect(both).toMatchObject({ asksCategory: true, facts: {} });
+    expect(both.namedCategory).toBeUndefined();
+    expect(readFacts('vậy tôi có được xét là hộ nghèo không').asksCategory).toBe(true);
+  });
 });

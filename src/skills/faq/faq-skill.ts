@@ -27,6 +27,9 @@ const SCREENING_INTENT = 'screening_start';
 const UNLIKELY_TOPIC = 0.1;
 const COMPLAINT_COVERAGE = 0.5;
 const ENTRY_QUESTION_SIMILARITY = 0.5;
+/** A message this long tells a story around its question (a letter to a newspaper's reader column). */
+const STORY_WORDS = 25;
+const CATEGORY_TOPICS = new Set([SCREENING_INTENT, 'review_process', 'poverty_standard']);
 /** The classifier's first two intents this close are a split decision. */
 const SPLIT_MARGIN = 0.2;
 /** Shorter messages ("hủy đăng ký") are commands, not complaints. */
@@ -170,6 +173,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       }
       const topic = finding.entries[0]!.topic;
       const classified = parse.intent;
+      // "…với hoàn cảnh như vậy, gia đình tôi có được xét hộ nghèo không?": a story of illness or disability that asks
+      // whether the household is poor asks for the self-assessment, not for the allowances its words are about.
+      const story = wordCount(ctx.text) >= STORY_WORDS;
+      if (story && read.asksCategory && !CATEGORY_TOPICS.has(topic)) return { intent: SCREENING_INTENT };
       if (!ownIntents.has(topic)) {
         // An entry of a flow's topic (the self-assessment…) hands the message to that flow.
         return classified.name === topic || classified.name === 'fallback' || classified.confidence < OWNED_ELSEWHERE_CONFIDENCE
