@@ -6,7 +6,7 @@ import type { Claim, ConversationContext, Reply, Skill, SkillResult, TurnContext
 import { readFacts } from '../../nlu/facts.js';
 import { ANSWER_PAYLOAD_PREFIX } from '../../payloads.js';
 import { fold } from '../../text/fold.js';
-import type { KnowledgeFinder } from '../knowledge/knowledge-finder.js';
+import type { Finding, KnowledgeFinder } from '../knowledge/knowledge-finder.js';
 import { FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
 import { interestLine, renderChoices, renderEntry, renderReferral } from './render-entry.js';
 
@@ -154,7 +154,19 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
         inContext?.kind === 'entries' &&
         (inContext.entries[0]!.topic === followed?.topic || offeredNext(inContext.entries[0]!.id)) &&
         (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
-      const finding = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
+      const read1 = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, read.namedCategory);
+      // A short message after an answer read both ways when one reading is another office's business: in the answer's
+      // context ("thẻ hết hạn làm lại ở đâu" after a BHYT answer is about the BHYT card, not a driving licence) and
+      // alone ("làm bằng lái xe ở đâu" after a BHYT answer is about a driving licence); the one its words fit better wins.
+      const other =
+        followed && !repeated && wordCount(ctx.text) <= FOLLOW_UP_WORDS
+          ? read1.kind === 'referral' && !followUp
+            ? (inContext ?? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, read.namedCategory))
+            : read1.kind === 'entries' && followUp
+              ? knowledge.find(ctx.text, parse.ranking, undefined, read.namedCategory)
+              : undefined
+          : undefined;
+      const finding = other ? betterFit(read1, other, followed!.topic, followUp !== undefined) : read1;
 
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
       if (finding.kind === 'none') {
@@ -210,6 +222,21 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
     },
   };
 }
+
+/**
+ * Of a referral and an entry of the conversation's topic read in its context (`ownCoverage`: how much of the message
+ * itself the entry matched), the one that fits more of the message; a message read as a follow-up (`followingUp`)
+ * leaves the conversation only when the entry fits less than half of it ("làm hồ sơ ở đâu" after the disability
+ * allowance is about that allowance, though "hồ sơ" is in the passport office's request too).
+ */
+function betterFit(a: Finding, b: Finding, topic: string, followingUp: boolean): Finding {
+  const [referral, entries] = a.kind === 'referral' ? [a, b] : [b, a];
+  if (referral.kind !== 'referral' || entries.kind !== 'entries' || entries.entries[0]!.topic !== topic) return a;
+  const own = entries.ownCoverage ?? 0;
+  const leaves = followingUp ? own < HALF && referral.coverage > own : referral.coverage > own;
+  return leaves ? referral : entries;
+}
+const HALF = 0.5;
 
 function contextOf(ctx: TurnContext): ConversationContext {
   ctx.session.context ??= { facts: {} };

@@ -28,7 +28,8 @@ export type Finding =
       similarity: number;
     }
   | { kind: 'choices'; entries: KnowledgeEntry[]; coverage: number }
-  | { kind: 'referral'; referral: Referral }
+  /** `coverage`: the matched share of the message (see Hit). */
+  | { kind: 'referral'; referral: Referral; coverage: number }
   /** `topic`: for a bare topic, the topic most of the entries that hold it belong to. */
   | { kind: 'none'; topic?: string };
 
@@ -376,7 +377,7 @@ export class KnowledgeFinder {
       // not when an entry fits the words better and the referral is ahead only for the classifier's "outside"
       // (a story it cannot place).
       const outfitted = good.some((h) => !this.#referrals.has(h.id) && h.score > best.score && h.coverage > best.coverage);
-      if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral };
+      if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral, coverage: best.coverage };
       return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability, long);
     }
     const entry = this.#entries.get(best.id)!;
