@@ -185,13 +185,14 @@ export class KnowledgeFinder {
    * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `followUp`: the
    * entry (or the question a topic's card answered) the message follows up ("còn hộ cận nghèo thì sao", "học đại học
    * thì sao"): its question is searched alongside, its topic counts as likely, and it is not the answer again (the
-   * citizen asks about another case). `category`: the household category the message names (`readFacts`), if any.
+   * citizen asks about another case). `category`: the household category asked for: the one the message names
+   * (`readFacts`), or the asker's own told earlier.
    */
   find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp, category?: HouseholdCategory): Finding {
-    // A pure function of the text (the ranking is the matcher's reading of that same text, the category what the
-    // message itself names) and of the entry followed up: citizens ask the same short questions again and again.
+    // A pure function of the text (the ranking is the matcher's reading of that same text), of the category asked
+    // for and of the entry followed up: citizens ask the same short questions again and again.
     const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}` : '';
-    return this.#findings.get(`${followed}\u0000${text}`, () => this.#find(text, ranking, followUp, category));
+    return this.#findings.get(`${followed}\u0000${category ?? ''}\u0000${text}`, () => this.#find(text, ranking, followUp, category));
   }
 
   #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, category: HouseholdCategory | undefined): Finding {

@@ -180,6 +180,14 @@ describe('answering from the knowledge base', () => {
     const both = entry({ ...poor, answer: 'Hộ nghèo và hộ cận nghèo vay tối đa 100 triệu đồng.' });
     const finding = new KnowledgeFinder([both, nearPoor], []).find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, 'near_poor');
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('credit.poor');
+    // The category asked for is the message's or the asker's told earlier: the same words without it are read anew.
+    const fresh = new KnowledgeFinder([poor, nearPoor], []);
+    const idOf = (category?: 'near_poor') => {
+      const f = fresh.find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, category);
+      return f.kind === 'entries' ? f.entries[0]!.id : f.kind;
+    };
+    expect(idOf('near_poor')).toBe('credit.near_poor');
+    expect(idOf()).toBe('credit.poor');
   });
 
   it('lifts the entry for the category the question names above generic ones that share more of its words', () => {
