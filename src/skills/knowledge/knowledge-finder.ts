@@ -146,7 +146,7 @@ export class KnowledgeFinder {
    */
   readonly #categories = new Map<string, EntryCategories | null>();
   #index: RetrievalIndex | null = null;
-  /** Per entry or referral: each of its questions' terms and IDF mass (see #textSimilarity). */
+  /** Per entry or referral: each of its questions' terms and IDF mass (see #textSimilarity), built by warm(). */
   readonly #texts = new Map<string, { terms: ReadonlySet<string>; mass: number }[]>();
   readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
@@ -166,11 +166,21 @@ export class KnowledgeFinder {
   }
 
   /**
-   * Builds the search index (a quarter of a second for ~350 entries) unless built or given: the service calls it
-   * right after it is ready, so start-up does not wait for it; a question that comes first builds it.
+   * Builds the search index (a quarter of a second for ~350 entries) unless built or given, and each question's terms
+   * (see #textSimilarity): the service calls it right after it is ready, so start-up does not wait for it; a question
+   * that comes first builds them.
    */
   warm(): void {
-    this.#index ??= new RetrievalIndex(this.#documents());
+    if (this.#index && this.#texts.size > 0) return;
+    const index = (this.#index ??= new RetrievalIndex(this.#documents()));
+    const termsAndMass = (text: string) => {
+      const terms = new Set(termsOf(text).filter(plainTerm));
+      let mass = 0;
+      for (const term of terms) mass += termWeight(term) * index.idf(term);
+      return { terms, mass };
+    };
+    for (const [id, e] of this.#entries) this.#texts.set(id, [e.question, ...e.paraphrases].map(termsAndMass));
+    for (const [id, r] of this.#referrals) this.#texts.set(id, [r.request, ...r.paraphrases].map(termsAndMass));
   }
 
   entry(id: string): KnowledgeEntry | undefined {
@@ -287,10 +297,14 @@ export class KnowledgeFinder {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
     const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
-    const weights = textQuery.length > 0 && this.#tuning.textWeight > 0 ? queryWeights(textQuery) : undefined;
+    // Each plain term of a short message's own words with its weighted IDF mass (see #textSimilarity).
+    const masses = new Map<string, number>();
+    if (textQuery.length > 0 && this.#tuning.textWeight > 0) {
+      for (const [term, weight] of queryWeights(textQuery)) masses.set(term, weight * this.#index!.idf(term));
+    }
     let queryMass = 0;
-    for (const [term, weight] of weights ?? []) queryMass += weight * this.#index!.idf(term);
-    const similarity = (id: string) => (weights && queryMass > 0 ? this.#textSimilarity(id, weights, queryMass) : 0);
+    for (const mass of masses.values()) queryMass += mass;
+    const similarity = (id: string) => (queryMass > 0 ? this.#textSimilarity(id, masses, queryMass) : 0);
     const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.about.includes(category));
     const agreement = (id: string) => {
       const categories = contrast ? this.#categoriesOf(id) : undefined;
@@ -316,24 +330,11 @@ export class KnowledgeFinder {
    * The best cosine-like similarity of one of the entry's (or referral's) questions to the query: the IDF mass they
    * share over the geometric mean of their own masses.
    */
-  #textSimilarity(id: string, weights: ReadonlyMap<string, number>, queryMass: number): number {
-    let texts = this.#texts.get(id);
-    if (!texts) {
-      const entry = this.#entries.get(id);
-      const referral = this.#referrals.get(id);
-      const sources = entry ? [entry.question, ...entry.paraphrases] : referral ? [referral.request, ...referral.paraphrases] : [];
-      texts = sources.map((t) => {
-        const terms = new Set(termsOf(t).filter(plainTerm));
-        let mass = 0;
-        for (const term of terms) mass += termWeight(term) * this.#index!.idf(term);
-        return { terms, mass };
-      });
-      this.#texts.set(id, texts);
-    }
+  #textSimilarity(id: string, masses: ReadonlyMap<string, number>, queryMass: number): number {
     let best = 0;
-    for (const { terms, mass } of texts) {
+    for (const { terms, mass } of this.#texts.get(id) ?? []) {
       let shared = 0;
-      for (const [term, weight] of weights) if (terms.has(term)) shared += weight * this.#index!.idf(term);
+      for (const [term, termMass] of masses) if (terms.has(term)) shared += termMass;
       if (mass > 0) best = Math.max(best, shared / Math.sqrt(queryMass * mass));
     }
     return best;
