@@ -172,7 +172,8 @@ export class KnowledgeFinder {
    */
   warm(): void {
     if (this.#index && this.#texts.size > 0) return;
-    const index = (this.#index ??= new RetrievalIndex(this.#documents()));
+    this.#index ??= new RetrievalIndex(this.#documents());
+    const index = this.#index;
     const termsAndMass = (text: string) => {
       const terms = new Set(termsOf(text).filter(plainTerm));
       let mass = 0;
