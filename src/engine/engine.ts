@@ -124,6 +124,10 @@ export class ConversationEngine {
     const key = citizenKey(message.channel, message.userId);
     const { owner, prepared } = await this.#reads(message, key);
     const session = sessions.get(message.channel, message.userId);
+    // The same message again: its channel lost the replies (a crash after this session was saved). It gets them
+    // again; run again, it would be read in the context of its own answer, and counted twice.
+    const done = session.lastTurn;
+    if (message.id !== undefined && done?.id === message.id) return { intent: done.intent, replies: done.replies };
     const text = (message.text ?? '').normalize('NFC').trim();
     const payload = message.payload ?? this.#chosenQuickReply(session, text);
     let parsed: ParseResult | undefined;
@@ -149,6 +153,7 @@ export class ConversationEngine {
       const replies = word === 'release' ? await gate.release(ctx) : await gate.relay(ctx);
       session.lastQuickReplies = replies.at(-1)?.quickReplies ?? [];
       session.pending = null;
+      this.#remember(session, message, null, replies);
       sessions.touch(session);
       await sessions.publish(session);
       return { intent: null, replies };
@@ -175,9 +180,17 @@ export class ConversationEngine {
     if (intent) session.lastIntent = intent;
     sessions.touch(session);
     for (const hook of hooks) if (hook.after) await hook.after(ctx, { intent, replies });
-    // After the hooks: they change the session too (the question kept for a handoff, the buttons as paged).
+    // After the hooks: they change the session and the replies too (the question kept for a handoff, the buttons as
+    // paged).
+    this.#remember(session, message, intent, replies);
     await sessions.publish(session);
     return { intent, replies };
+  }
+
+  /** Keeps the turn's replies with the session for a message with an id, saved with it (see `lastTurn`). */
+  #remember(session: ConversationSession, message: InboundMessage, intent: string | null, replies: Reply[]): void {
+    if (message.id === undefined) delete session.lastTurn;
+    else session.lastTurn = { id: message.id, intent, replies };
   }
 
   /** The turn's reads: the session, who owns the conversation, what the hooks need. */

@@ -5,7 +5,7 @@
 import type { ChannelId } from '../citizens/identity.js';
 import type { CitizenFacts } from '../domain/knowledge/types.js';
 import type { ParseResult } from '../nlu/types.js';
-import type { ANSWER_KINDS } from '../storage/records.js';
+import type { ANSWER_KINDS, REPLY_SOURCE_KINDS } from '../storage/records.js';
 
 export interface InboundMessage {
   channel: ChannelId;
@@ -16,8 +16,10 @@ export interface InboundMessage {
   /** Machine payload of a tapped quick reply. */
   payload?: string;
   /**
-   * The channel's own id of this message when it may be handled again after a crash (Zalo's journal): what a turn
-   * recorded for it then was never delivered, so it is given again (the privacy notice).
+   * The channel's own id of this message when it may be handled again after a crash (Zalo's journal): the turn's key.
+   * A message whose turn saved the session is answered again with that turn's replies (ConversationSession.lastTurn);
+   * one whose turn did not runs again, and what that turn recorded for it was never delivered, so it is given again
+   * (the privacy notice).
    */
   id?: string;
 }
@@ -52,7 +54,7 @@ export interface Reply {
  * a topic card (content ids).
  */
 export interface ReplySource {
-  kind: 'entry' | 'choices' | 'referral' | 'card';
+  kind: (typeof REPLY_SOURCE_KINDS)[number];
   ids: readonly string[];
 }
 
@@ -112,6 +114,11 @@ export interface ConversationSession {
   /** The question the bot is waiting for an answer to (null when none); replaced or cleared on every turn. */
   pending?: Expectation | null;
   lastIntent: string | null;
+  /**
+   * The last turn, when its message had an id (InboundMessage.id): the same message again gets this turn's replies
+   * instead of a turn read in the context of its own answer (a flow's next question, a follow-up).
+   */
+  lastTurn?: { id: string; intent: string | null; replies: Reply[] };
   /** What the citizen said of themselves and the last entry answered; soft state with the session's lifetime. */
   context?: ConversationContext;
   /** What the database showed the last turns (with Redis only; see TurnKnowledge in session-store.ts). */

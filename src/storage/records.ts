@@ -16,6 +16,22 @@ const flowSnapshot = z.object({
 
 /** The kinds of answer a bot's question can expect (the engine's `Expectation`). */
 export const ANSWER_KINDS = ['yes_no', 'count', 'money', 'commune', 'option', 'consent', 'confirm'] as const;
+/** What a reply's content can be (the engine's `ReplySource`). */
+export const REPLY_SOURCE_KINDS = ['entry', 'choices', 'referral', 'card'] as const;
+const expectation = z.object({ kind: z.enum(ANSWER_KINDS), owner: z.string(), options: z.array(quickReply).optional() });
+
+/** A reply as a channel sends it (the engine's `Reply` without what only the engine and logs read). */
+const sentReply = z.object({
+  text: z.string(),
+  quickReplies: z.array(quickReply).optional(),
+  links: z.array(z.object({ title: z.string(), url: z.string() })).optional(),
+});
+/** The engine's whole `Reply`. */
+const reply = sentReply.extend({
+  expects: expectation.optional(),
+  source: z.object({ kind: z.enum(REPLY_SOURCE_KINDS), ids: z.array(z.string()).readonly() }).optional(),
+  pushId: z.string().optional(),
+});
 
 export const sessionRecord = z.object({
   id: z.string(),
@@ -35,11 +51,13 @@ export const sessionRecord = z.object({
   /** The quick replies behind the last reply's "Khác"; absent in snapshots written before it existed. */
   hiddenQuickReplies: z.array(quickReply).optional(),
   /** The question the next message is read as an answer to; absent in snapshots written before it existed. */
-  pending: z
-    .object({ kind: z.enum(ANSWER_KINDS), owner: z.string(), options: z.array(quickReply).optional() })
-    .nullable()
-    .optional(),
+  pending: expectation.nullable().optional(),
   lastIntent: z.string().nullable(),
+  /**
+   * The last turn of a message its channel may hand over again (the engine's `InboundMessage.id`): its id, intent and
+   * replies; absent when the last message had no id, and in sessions written before it existed.
+   */
+  lastTurn: z.object({ id: z.string(), intent: z.string().nullable(), replies: z.array(reply) }).optional(),
   context: z
     .object({
       facts: z.object({
@@ -111,10 +129,7 @@ export const journalRecord = z.object({
   citizenId: z.string().nullable(),
   outcome: z.string().nullable(),
   /** While `replying`: the replies being sent, so a restart can finish them if Zalo shows they did not go out. */
-  pendingReplies: z
-    .array(z.object({ text: z.string(), quickReplies: z.array(quickReply).optional(), links: z.array(z.object({ title: z.string(), url: z.string() })).optional() }))
-    .nullable()
-    .optional(),
+  pendingReplies: z.array(sentReply).nullable().optional(),
 });
 export type JournalRecord = z.infer<typeof journalRecord>;
 

@@ -130,6 +130,10 @@ describe('state shared by instances through Redis', () => {
     expect(await shared.load('web:s2')).toBeUndefined();
     await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify(record)}`);
     expect(await shared.load('web:s2')).toEqual(record);
+    // An older version's session has no last turn; a newer one's keeps it (the replies a message handled again gets).
+    const lastTurn = { id: 'j1', intent: 'greeting', replies: [{ text: 'Xin chào', quickReplies: [{ title: 'Menu', payload: 'intent:help' }] }] };
+    await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify({ ...record, lastTurn })}`);
+    expect(await shared.load('web:s2')).toEqual({ ...record, lastTurn });
     await scope.client.set(`${scope.prefix}session:web:s2`, `~another-version~${JSON.stringify({ ...record, flow: 42 })}`);
     expect(await shared.load('web:s2')).toBeUndefined();
     await scope.client.set(`${scope.prefix}session:web:s2`, 'not a session');

@@ -216,7 +216,9 @@ export class ZaloInbox {
 
   /**
    * Handles a `received` event. What throws here (the storage failing) fails the job, which is tried again later:
-   * before the replies are journalled the event is still `received`, after it the retry finds it `replying`.
+   * before the replies are journalled the event is still `received`, after it the retry finds it `replying`. A
+   * `received` event handled again gets from the engine what its first turn answered, if that turn saved the
+   * conversation (the journal id is the turn's key): the crash may come between the two.
    */
   async #handle(journalId: string, event: ZaloEvent): Promise<void> {
     const { journal } = this.#options;
@@ -266,7 +268,10 @@ export class ZaloInbox {
     return null;
   }
 
-  /** `journalId` names the message to the engine: handled again after a crash, it gets what it was owed (the notice). */
+  /**
+   * `journalId` names the message to the engine: handled again after a crash, it gets the replies of its turn, or
+   * (that turn's session lost) what it was owed (the notice).
+   */
   async #repliesTo(event: ZaloEvent, citizen: CitizenRecord, commune: { name: string } | null, journalId: string): Promise<Reply[]> {
     switch (event.kind) {
       case 'text':

@@ -69,6 +69,36 @@ describe('Zalo events after a crash', () => {
     expect(mock.messagesTo(received.userId)).toHaveLength(before);
   });
 
+  it('answers a "received" event whose turn had saved the session before the crash as that turn did, once', async () => {
+    const bed = await startZaloTestBed();
+    cleanup.push(() => bed.close());
+    const { clock, mock, service } = bed;
+    const victim = '4000000000000000301';
+    const control = '4000000000000000302';
+    // Both in a self-assessment, asked question 2 (how many people): "4" answers it, and question 3 follows.
+    for (const userId of [victim, control]) {
+      for (const text of ['tu danh gia ho ngheo', 'xa']) {
+        await mock.userSendsText(userId, text);
+        await bed.settle();
+      }
+    }
+    await mock.userSendsText(control, '4');
+    await bed.settle();
+    // The victim's "4" was journalled and its turn ran, saving the session (as the inbox runs it: under the journal
+    // id); the instance died before the entry became "replying".
+    const event: ZaloEvent = { kind: 'text', userId: victim, msgId: 'crash-window', text: '4', timestamp: String(clock.now().getTime()) };
+    const id = createHash('sha256').update('msg:crash-window').digest('hex');
+    await service.storage.journal.recordIfNew({ id, receivedAt: clock.now().toISOString(), event, citizenId: `zalo:${victim}` });
+    await service.app.engine.handle({ channel: 'zalo', userId: victim, text: '4', id });
+
+    await bed.restart();
+    await bed.settle();
+    const texts = (userId: string) => mock.messagesTo(userId).map((m) => m.text);
+    expect(texts(control).at(-1)).toContain('Câu 3/15');
+    expect(texts(victim).at(-1)).toContain('Câu 3/15');
+    expect(texts(victim)).toEqual(texts(control));
+  });
+
   it('stops cleanly in the middle of a burst and answers every event exactly once after the restart', async () => {
     const bed = await startZaloTestBed();
     cleanup.push(() => bed.close());
