@@ -310,6 +310,8 @@ describe('programme dashboard', () => {
     }
     const last = await app.engine.handle({ channel: 'web', userId: 'a16', text: 'co' });
     expect(last[0]!.text).toContain('có khả năng thuộc diện hộ nghèo');
+    // The result is counted after the turn (group commit): read once written.
+    await app.stats.settled();
     const counters = await storage.stats.between('2026-W50', '2026-W50', [COMMUNE_A]);
     expect(counters.filter((r) => r.measure === 'screening').map(({ key, count }) => ({ key, count }))).toEqual([{ key: 'poor', count: 1 }]);
     const report = (await inject('/api/staff/dashboard?from=2026-12-07&to=2026-12-13', officerA)).json();
