@@ -124,8 +124,8 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // After an answer or a topic's card, a short question in that topic asks about it ("lãi suất bn" after the loans
       // card, "bn tiền 1 tháng" after the disability allowance), unless it is the same question again.
       const lastTopic = last?.topic ?? context.lastCardTopic;
-      // The last question again (sent twice, or delivered again after a crash, when the session already holds its
-      // answer) is not read in the context of its own answer: it gets the answer it got the first time.
+      // The last question typed again is not read in the context of its own answer: it gets the answer it got the
+      // first time. (A message delivered again after a crash is the engine's: it replays the turn kept under its id.)
       const repeated = fold(ctx.text) === fold(context.lastQuestion ?? '');
       const inLastTopic = short && parse.intent.name === lastTopic && !repeated;
       const saysFollowUp = isFollowUp(ctx.text);
