@@ -195,10 +195,11 @@ function readOnce(text: string): MessageFacts {
     if (cue === 'loan') loanAmount ??= money.value as number;
     if (cue === 'income') incomes.push({ start: money.start, value: money.value as number });
   }
-  if (incomes.length > 0) {
+  const basis = incomeBasis(normalized);
+  // "phụ hồ 200k 1 ngày" is no month's income until the days worked are known: the self-assessment asks them.
+  if (incomes.length > 0 && !basis.perDay) {
     // "chồng làm được 5tr, em làm được 2tr": the household's income is both.
     const amount = addedUp(incomes, normalized);
-    const basis = incomeBasis(normalized);
     const monthly = basis.perYear ? Math.round(amount / 12) : amount;
     if (basis.perPerson && !facts.householdSize) facts.incomePerPerson = monthly;
     else facts.monthlyIncome = basis.perPerson ? monthly * facts.householdSize! : monthly;

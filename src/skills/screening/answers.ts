@@ -32,7 +32,7 @@ export function livesAlone(text: string): boolean {
   return /\b(mot|1) minh\b/.test(fold(text));
 }
 
-export { type IncomeBasis, incomeBasis } from '../../nlu/entities/income.js';
+export { type IncomeBasis, type IncomePart, incomeBasis, incomeParts, monthlyIncome } from '../../nlu/entities/income.js';
 
 const SMALL_NUMBERS: Readonly<Record<string, number>> = {
   mot: 1, hai: 2, ba: 3, bon: 4, tu: 4, nam: 5, sau: 6, bay: 7, tam: 8, chin: 9, muoi: 10,

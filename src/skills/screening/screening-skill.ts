@@ -10,7 +10,8 @@ import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { isQuestion } from '../../nlu/question-focus.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
-import { areaMentioned, householdMembers, incomeBasis, livesAlone, readAreaWord } from './answers.js';
+import { fold } from '../../text/fold.js';
+import { areaMentioned, householdMembers, type IncomePart, incomeBasis, incomeParts, livesAlone, monthlyIncome, readAreaWord } from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -183,6 +184,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         const range = incomeRanges(state.standard, data.area!, data.householdSize!)[Number(value)];
         return range ? { kind: 'accept', data: { ...data, income: { amount: range.amount, range: range.words } } } : { kind: 'stale' };
       }
+      case 'days':
+        return workedDays(state, Number(value)) ?? { kind: 'stale' };
       case 'indicator':
         if (value !== step.indicator.id || (answer !== 'yes' && answer !== 'no')) return { kind: 'stale' };
         return { kind: 'accept', data: { ...data, answers: { ...data.answers, [value]: answer === 'yes' } } };
@@ -213,14 +216,16 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'income': {
-        const basis = incomeBasis(text);
-        if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
-        if (answer?.kind === 'money') {
-          const monthly = (answer.value * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
-          return { kind: 'accept', data: { ...data, income: { amount: Math.round(monthly) } } };
-        }
+        if (incomeBasis(text).none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        const told = typedIncome(state.standard, data, text);
+        if (told) return told;
         const bare = Number(text.replace(',', '.'));
         if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
+        break;
+      }
+      case 'days': {
+        const days = readDays(text);
+        if (days !== null) return workedDays(state, days) ?? { kind: 'retry', reason: 'unsure' };
         break;
       }
       case 'indicator': {
@@ -363,6 +368,52 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
+/**
+ * A typed income, each amount by its own period and person ("1 năm bán lợn 30tr, làm thuê 2tr 1 tháng"), said back
+ * with the check against the line when it took working out; an income by the day asks the days worked next. Null
+ * when the answer names no amount.
+ */
+function typedIncome(standard: Standard, data: FlowData, text: string): Outcome | null {
+  const parts = incomeParts(text);
+  if (parts.length === 0) return null;
+  const size = data.householdSize!;
+  const { monthly, daily } = monthlyIncome(parts, size);
+  if (daily > 0) return { kind: 'accept', data: { ...data, daily: { perDay: daily, monthly } } };
+  const next = { ...data, income: { amount: monthly } };
+  const workedOut = parts.length > 1 || parts.some((p) => p.perPerson || p.period !== 'month');
+  const said = workedOut ? `Mình tính thu nhập cả hộ: ${parts.map((p) => partWords(p, size)).join(' + ')} = ${formatDong(monthly)} đồng/tháng.` : undefined;
+  return { kind: 'accept', data: next, lead: [said, incomeCheck(standard, next)].filter(Boolean).join('\n') };
+}
+
+function partWords(part: IncomePart, size: number): string {
+  const per = { day: 'ngày', month: 'tháng', year: 'năm' }[part.period];
+  const amount = `${formatDong(part.value)} đồng/${part.perPerson ? 'người/' : ''}${per}`;
+  const times = part.perPerson ? ` × ${size} người` : '';
+  return part.period === 'year' ? `${amount}${times} ÷ 12 tháng` : `${amount}${times}`;
+}
+
+/** "22 ngày", "tầm 20", "ngày nào cũng làm": the days worked in a month, or null. */
+function readDays(text: string): number | null {
+  const folded = fold(text);
+  if (/\b(ngay nao cung|ca thang|quanh nam|suot|deu deu|thang nao cung du)\b/.test(folded)) return DAYS_IN_MONTH;
+  const said = /(?<![\d.,])(\d{1,2})(?![\d.,])/.exec(folded);
+  return said ? Number(said[1]) : null;
+}
+const DAYS_IN_MONTH = 30;
+
+/** The income once the days worked a month are known: said back, with the check against the line. */
+function workedDays(state: ScreeningState, days: number): Outcome | null {
+  const { data } = state;
+  if (!data.daily || !Number.isInteger(days) || days < 1 || days > 31) return null;
+  const { perDay, monthly } = data.daily;
+  const amount = Math.round(perDay * days + monthly);
+  const { daily: _done, ...rest } = data;
+  const next = { ...rest, income: { amount } };
+  const besides = monthly > 0 ? ` + ${formatDong(monthly)} đồng` : '';
+  const said = `Mình tính thu nhập cả hộ: ${formatDong(perDay)} đồng × ${days} ngày${besides} = ${formatDong(amount)} đồng/tháng.`;
+  return { kind: 'accept', data: next, lead: [said, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
+}
+
 /** An indicator's answer recorded from what the citizen told, said back before the next question. */
 const recordedLine = (label: string, deprived: boolean) => `• ${label}: ${deprived ? 'có thiếu hụt' : 'không thiếu hụt'}`;
 /** Said when the question asked stays open after answers recorded for others; it is repeated below. */
@@ -436,8 +487,16 @@ function toldFacts(
   const size = data.householdSize ?? told;
   if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
   const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined);
-  if (!data.income && income !== undefined) {
+  if (data.income || data.daily) return out;
+  if (income !== undefined) {
     out.push({ step: 'income', data: { income: { amount: income } }, words: `thu nhập cả hộ ${formatDong(income)} đồng/tháng` });
+    return out;
+  }
+  // "chồng phụ hồ 200k 1 ngày": the days worked are asked before the income is known.
+  const parts = text ? incomeParts(text) : [];
+  if (size && parts.some((p) => p.period === 'day')) {
+    const { monthly, daily } = monthlyIncome(parts, size);
+    out.push({ step: 'income', data: { daily: { perDay: daily, monthly } }, words: `thu nhập ${formatDong(daily)} đồng một ngày` });
   }
   return out;
 }
