@@ -27,6 +27,25 @@ export function areaMentioned(text: string): 'rural' | 'urban' | null {
   return m[1] === 'xa' || m[1] === 'nong thon' ? 'rural' : 'urban';
 }
 
+/**
+ * "thôi ko làm nữa", "e ko muốn làm nữa", "dừng lại thôi": the citizen wants to stop the self-assessment (the engine's
+ * control words take only the bare "hủy", "thôi").
+ */
+export function wantsToStop(text: string): boolean {
+  const c = answerCore(text).replace(/^(thoi|thoi thi|e|em|toi|tui|minh|chau|con)\s+/g, '');
+  return (
+    /^(?:(?:e|em|toi|tui|minh|chau)\s+)?(?:khong|ko|k|kh|hong|chang|chua)\s+(?:muon|can|thich)?\s*(?:lam|hoi|tra loi|danh gia|kiem tra|tu danh gia)(?:\s+(?:bai nay|cai nay|nay))?\s+(?:nua|tiep)(?:\s+(?:nua|dau|thoi|day|a|nhe))*$/.test(c) ||
+    /^(?:dung|ngung|nghi|bo|thoi)\s+(?:lai|o day|thoi|di|khong lam nua|ko lam nua)(?:\s+(?:thoi|nhe|a|di))*$/.test(c)
+  );
+}
+
+/** "bỏ qua", "qua câu khác", "ko muốn trả lời câu này": the citizen would rather not answer the question asked. */
+export function wantsToSkip(text: string): boolean {
+  return /^(?:bo qua|qua cau (?:nay|khac|tiep)|sang cau (?:khac|tiep)|cau (?:khac|tiep|tiep theo)|bo cau nay|skip|next|(?:khong|ko|k) (?:muon )?tra loi)(?: (?:cau nay|cau do|di|nhe|a|duoc khong|dc ko|dc k|duoc ko))*$/.test(
+    answerCore(text),
+  );
+}
+
 /** "một mình", "sống 1 mình": a household of one. */
 export function livesAlone(text: string): boolean {
   return /\b(mot|1) minh\b/.test(fold(text));
@@ -40,7 +59,9 @@ const SMALL_NUMBERS: Readonly<Record<string, number>> = {
 const NUMBER = String.raw`(\d{1,2}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)`;
 /** Members named in pairs or one by one: "2 vợ chồng", "ông bà", "bố mẹ", "mẹ chồng". */
 const PAIRS = /\b(?:(?:2|hai)\s+)?(?:vo chong|ong ba|bo me|ba me|cha me|ong ba noi|ong ba ngoai)\b/g;
-const SINGLES = /\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me chong|bo chong|me vo|bo vo|me gia|bo gia|ong|ba cu|em trai|em gai)\b/g;
+const SINGLES = /\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me chong|bo chong|me vo|bo vo|me gia|bo gia|ong|ba cu|em trai|em gai|me|bo|cha|chong|vo)\b/g;
+/** "e sống với mẹ già…", "tôi và 2 đứa con": the one answering lives there too (not "vợ chồng em", already counted). */
+const SPEAKER = /^ (?:nha |o nha )?(?:e|em|toi|tui|minh|chau) (?:(?:dang |hien )?(?:song|o) )?(?:voi|va|cung)\b/;
 const CHILDREN = new RegExp(String.raw`\b${NUMBER}\s+(?:dua con|dua nho|dua chau|dua|con|chau|be|nhoc|thang|dua tre)\b`, 'g');
 const NO_CHILDREN = /\bchua co con\b|\bkhong co con\b/;
 
@@ -52,9 +73,9 @@ export type Members = { total: number; words: string } | { childrenOnly: number 
  */
 export function householdMembers(text: string): Members {
   let rest = ` ${fold(text).replace(/\bvk\b/g, 'vo').replace(/\bck\b/g, 'chong')} `;
-  let adults = 0;
+  let adults = SPEAKER.test(rest) ? 1 : 0;
   let children = 0;
-  let parts = 0;
+  let parts = adults;
   const take = (re: RegExp, count: (m: RegExpExecArray) => number, adult: boolean) => {
     rest = rest.replace(re, (...args) => {
       const n = count(args as unknown as RegExpExecArray);

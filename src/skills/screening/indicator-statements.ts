@@ -170,6 +170,22 @@ function areaPerPerson(text: string, householdSize: number | undefined): number 
   return Number(area[1]!.replace(',', '.')) / size;
 }
 
+/**
+ * "có hết", "ai cũng có", "đều có cả": everyone has what the question asks whether anyone lacks ("Trong nhà có ai …
+ * chưa có thẻ bảo hiểm y tế không?"), so the household is not deprived, though the answer opens with "có". Only for
+ * the question asked: to another question these words say nothing.
+ */
+export function everyoneHas(id: string, text: string): boolean {
+  return (
+    ANYONE_LACKING.has(id) &&
+    /^(?:(?:nha|ca nha|moi nguoi|tat ca|ca ho)\s+)?(?:co het|co ca|co du|deu co|ai cung co|co het ca|nguoi nao cung co)(?:\s+(?:the|bhyt|bao hiem|roi|ca|het|a|nhe|ma|luon))*$/.test(
+      fold(text).replace(/[,.!]+/g, ' ').replace(/\s+/g, ' ').trim(),
+    )
+  );
+}
+/** Questions asked as "is anyone lacking…?". */
+const ANYONE_LACKING = new Set(['health_insurance']);
+
 /** The yes or no an answer opens with as a clause of its own ("có, …", "không. …"); null without one. */
 export function leadingYesNo(text: string): 'yes' | 'no' | null {
   const [first, ...rest] = text.split(/[,;.!]+/);

@@ -11,7 +11,18 @@ import { isQuestion } from '../../nlu/question-focus.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
 import { fold } from '../../text/fold.js';
-import { areaMentioned, householdMembers, type IncomePart, incomeBasis, incomeParts, livesAlone, monthlyIncome, readAreaWord } from './answers.js';
+import {
+  areaMentioned,
+  householdMembers,
+  type IncomePart,
+  incomeBasis,
+  incomeParts,
+  livesAlone,
+  monthlyIncome,
+  readAreaWord,
+  wantsToSkip,
+  wantsToStop,
+} from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -25,7 +36,7 @@ import {
 } from './flow-state.js';
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
-import { leadingYesNo, readIndicatorStatement } from './indicator-statements.js';
+import { everyoneHas, leadingYesNo, readIndicatorStatement } from './indicator-statements.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -232,10 +243,14 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         // Facts about members come first: "có 1 đứa 12 tuổi bỏ học" starts with "có" but is not a yes to every question.
         const told = factsOutcome(state, step.indicator.id, text);
         if (told) return told;
-        const record = (deprived: boolean): Outcome => ({
+        const record = (deprived: boolean, lead?: string): Outcome => ({
           kind: 'accept',
           data: { ...data, answers: { ...data.answers, [step.indicator.id]: deprived } },
+          ...(lead ? { lead } : {}),
         });
+        if (everyoneHas(step.indicator.id, text)) return record(false);
+        // Not answered is not deprived: the review's officer asks every question again.
+        if (wantsToSkip(text)) return record(false, `Mình bỏ qua câu đó và tạm tính là không thiếu hụt; khi rà soát, cán bộ sẽ hỏi lại. Muốn trả lời, nhắn "quay lại".`);
         // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
         const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
         if (stated === 'mixed') return { kind: 'retry', reason: 'mixed' };
@@ -254,10 +269,20 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
     }
+    // The area, the size and the income decide against the line: they cannot be skipped.
+    if (wantsToSkip(text)) return { kind: 'retry', reason: 'needed' };
     // "nhầm, nhà e 5 người" while a later question is open: the household's size corrected, that question asked again.
     const size = step.kind === 'area' ? undefined : readFacts(text).facts.householdSize;
     if (size !== undefined && data.householdSize !== undefined && size !== data.householdSize && size <= MAX_HOUSEHOLD_SIZE) {
       return { kind: 'accept', data: { ...data, householdSize: size }, lead: `Mình đã sửa: hộ ${size} người.` };
+    }
+    // "nhầm, thu nhập 4tr thôi" while a deprivation is asked: the income corrected, checked against the line again.
+    if (step.kind === 'indicator' && CORRECTION.test(fold(text))) {
+      const { monthly, daily } = monthlyIncome(incomeParts(text), data.householdSize!);
+      if (monthly > 0 && daily === 0 && monthly !== data.income!.amount) {
+        const next = { ...data, income: { amount: monthly } };
+        return { kind: 'accept', data: next, lead: [`Mình đã sửa: thu nhập cả hộ ${formatDong(monthly)} đồng/tháng.`, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
+      }
     }
     return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
   };
@@ -266,6 +291,12 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   const answerStep = async (ctx: TurnContext, flow: FlowState, payload: string | undefined): Promise<SkillResult> => {
     const state = readState(rules, flow);
     if (!state) return broken();
+    if (!payload && wantsToStop(ctx.text)) {
+      return {
+        replies: [{ text: 'Đã dừng bài tự đánh giá. Khi cần, bạn nhắn "tự đánh giá" để làm lại.', quickReplies: [RESTART_BUTTON, MENU_BUTTON] }],
+        flow: null,
+      };
+    }
     const step = currentStep(state);
     // Only a flow with questions left is saved; should content have changed since, give the result now.
     if (step.kind === 'done') return finish(ctx, state);
@@ -414,6 +445,12 @@ function workedDays(state: ScreeningState, days: number): Outcome | null {
   return { kind: 'accept', data: next, lead: [said, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
 }
 
+/** Words that correct an earlier answer: "nhầm", "sửa lại", "sai rồi". */
+const CORRECTION = /\b(nham|sua lai|sua|sai roi|sai|xin loi|a khong|a ko)\b/;
+
+/** The schooling indicators: the same words ("bỏ học") say one or the other, by the age told. */
+const SCHOOLING = ['adult_education', 'child_schooling'];
+
 /** An indicator's answer recorded from what the citizen told, said back before the next question. */
 const recordedLine = (label: string, deprived: boolean) => `• ${label}: ${deprived ? 'có thiếu hụt' : 'không thiếu hụt'}`;
 /** Said when the question asked stays open after answers recorded for others; it is repeated below. */
@@ -426,10 +463,17 @@ const STILL_ASKED = 'Còn câu mình đang hỏi:';
  * null when it states nothing for another question.
  */
 function otherQuestionsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
-  const stated = indicatorsOf(state.standard)
+  let stated = indicatorsOf(state.standard)
     .filter((i) => i.id !== asked)
     .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize) }))
     .filter((s) => s.statement !== null);
+  // "con e bỏ học năm ngoái": one drop-out of no told age is a child's or a young adult's, not both; their own
+  // questions ask which.
+  const droppedOut = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'deprived');
+  if (droppedOut.length > 1) {
+    stated = stated.filter((s) => !droppedOut.includes(s));
+    if (stated.length === 0) return { kind: 'retry', reason: 'other_question' };
+  }
   if (stated.length === 0) return null;
   const answers = { ...state.data.answers };
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaMentioned, incomeBasis, livesAlone, readAreaWord } from '../../../src/skills/screening/answers.js';
+import { areaMentioned, incomeBasis, livesAlone, readAreaWord, wantsToSkip, wantsToStop } from '../../../src/skills/screening/answers.js';
 import { readYesNo } from '../../../src/text/answer-words.js';
 
 describe('reading yes/no answers', () => {
@@ -90,5 +90,17 @@ describe('reading xã / phường after who lives there', () => {
     expect(areaMentioned('nha e 5 ng o xa, thang dc 6tr, co dc ho ngheo ko')).toBe('rural');
     expect(areaMentioned('nha 4 nguoi o phuong')).toBe('urban');
     expect(areaMentioned('con e di lam o xa lam')).toBeNull();
+  });
+});
+
+describe('a wish to stop or to skip the question, in villagers\' words', () => {
+  it.each(['thoi ko lam nua', 'e ko muon lam nua', 'thoi e ko lam nua dau', 'ko lam tiep nua', 'dung lai'])('"%s" stops', (text) => {
+    expect(wantsToStop(text)).toBe(true);
+  });
+  it.each(['bo qua', 'qua cau khac', 'ko muon tra loi', 'bo qua cau nay di'])('"%s" skips', (text) => {
+    expect(wantsToSkip(text)).toBe(true);
+  });
+  it.each(['ko', 'ko co', 'ko lam dc', 'thoi', 'ko tra loi dc'])('"%s" neither stops nor skips', (text) => {
+    expect(wantsToStop(text) || wantsToSkip(text)).toBe(false);
   });
 });

@@ -70,6 +70,11 @@ describe('a household told by its members', () => {
     ['nha co ong ba, 2 vo chong chua co con', 4],
     ['vk ck e va 2 chau', 4],
     ['2 vo chong', 2],
+    // The one answering lives there too; "vợ chồng em" is already counted.
+    ['e song voi me gia va 1 dua con dang la sv', 3],
+    ['toi va 3 dua con', 4],
+    ['e voi chong va 2 con', 4],
+    ['vo chong e voi 2 dua nho', 4],
   ])('%j → %d people', (text, total) => {
     expect(householdMembers(text)).toMatchObject({ total });
   });
