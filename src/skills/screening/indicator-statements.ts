@@ -133,6 +133,10 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     const perPerson = areaPerPerson(text, householdSize);
     if (perPerson !== null) return perPerson < 8 ? 'deprived' : 'not_deprived';
   }
+  if (id === 'dependants' && householdSize) {
+    const counted = dependantsCounted(text);
+    if (counted !== null) return counted * 2 > householdSize ? 'deprived' : 'not_deprived';
+  }
   let deprived = false;
   let fine = false;
   for (const raw of text.split(CLAUSES)) {
@@ -157,6 +161,23 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
   if (deprived && fine) return 'mixed';
   if (!deprived && !fine) return null;
   return deprived ? 'deprived' : 'not_deprived';
+}
+
+/**
+ * How an answer that gives numbers was worked out, said back with the answer: "Mình tính: 4/4 người là người phụ
+ * thuộc", "Mình tính: 30 m² cho 5 người là 6 m² mỗi người". Undefined when the answer gave no numbers to work with.
+ */
+export function workedOut(id: string, text: string, householdSize: number | undefined): string | undefined {
+  if (!householdSize) return undefined;
+  if (id === 'dependants') {
+    const counted = dependantsCounted(text);
+    if (counted !== null) return `Mình tính: ${counted}/${householdSize} người trong nhà là trẻ em, người già hoặc người không tự làm việc được.`;
+  }
+  if (id === 'housing_area') {
+    const perPerson = areaPerPerson(text, householdSize);
+    if (perPerson !== null) return `Mình tính: khoảng ${String(Math.round(perPerson * 10) / 10).replace('.', ',')} m² mỗi người.`;
+  }
+  return undefined;
 }
 
 /** "nhà 20 mét vuông mà 5 người ở", "30m2": square metres per person, when the answer gives the floor area. */
@@ -185,6 +206,45 @@ export function everyoneHas(id: string, text: string): boolean {
 }
 /** Questions asked as "is anyone lacking…?". */
 const ANYONE_LACKING = new Set(['health_insurance']);
+
+const SMALL_NUMBERS: Readonly<Record<string, number>> = { mot: 1, hai: 2, ba: 3, bon: 4, nam: 5, sau: 6 };
+const COUNT = String.raw`(\d{1,2}|mot|hai|ba|bon|nam|sau)`;
+/** Children told with their number: "2 đứa nhỏ", "3 cháu", "hai bé". */
+const COUNTED_CHILDREN = new RegExp(String.raw`\b${COUNT}\s+(?:dua nho|dua con|con nho|chau nho|dua chau|dua tre|tre con|tre em|tre nho|dua|chau|be|tre)\b`, 'g');
+/** Old or disabled people told with their number: "2 người già", "1 người khuyết tật". */
+const COUNTED_OLD = new RegExp(String.raw`\b${COUNT}\s+(?:nguoi gia|cu gia|ong ba gia|nguoi khuyet tat|nguoi tan tat|nguoi benh)\b`, 'g');
+/** Words for a number of people not told: "nhiều", "mấy đứa", "các cháu", "toàn". */
+const UNCOUNTED = /\b(nhieu|may|cac|toan|dong|lu)\b/;
+/** Old people who still work ("ông bà vẫn làm ruộng được") are no dependants. */
+const STILL_WORKING = String.raw`(?!(?: [a-z]+){0,2} (?:van lam|con lam|deu lam|lam duoc|lam dc|di lam|con khoe|van khoe))`;
+/** A grandparents' couple, one old person: "ông bà", "bà nội", "mẹ già". */
+const OLD_COUPLE = new RegExp(String.raw`\bong ba(?: gia)?\b${STILL_WORKING}`, 'g');
+const OLD_ONE = new RegExp(String.raw`\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me gia|bo gia|ba cu|ong cu)\b${STILL_WORKING}`, 'g');
+
+/**
+ * How many dependants (children, the old, the disabled) an answer counts: "nhà có 2 ông bà già với 2 đứa nhỏ" (4),
+ * "3 đứa con" (3); null when it counts none. Against the household's size it answers whether they are more than half.
+ */
+function dependantsCounted(text: string): number | null {
+  let rest = ` ${fold(text)} `;
+  // "nhiều trẻ con với ông bà già": some are not counted, so the count says nothing.
+  if (UNCOUNTED.test(rest)) return null;
+  let total = 0;
+  let found = false;
+  const take = (re: RegExp, count: (m: string[]) => number) => {
+    rest = rest.replace(re, (...m: string[]) => {
+      total += count(m);
+      found = true;
+      return ' ';
+    });
+  };
+  const number = (word: string) => SMALL_NUMBERS[word] ?? Number(word);
+  take(COUNTED_OLD, (m) => number(m[1]!));
+  take(COUNTED_CHILDREN, (m) => number(m[1]!));
+  take(OLD_COUPLE, () => 2);
+  take(OLD_ONE, () => 1);
+  return found ? total : null;
+}
 
 /** The yes or no an answer opens with as a clause of its own ("có, …", "không. …"); null without one. */
 export function leadingYesNo(text: string): 'yes' | 'no' | null {

@@ -36,7 +36,7 @@ import {
 } from './flow-state.js';
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
-import { everyoneHas, leadingYesNo, readIndicatorStatement } from './indicator-statements.js';
+import { everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -258,7 +258,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
           const deprived = stated === 'deprived';
           // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
           const said = leadingYesNo(text);
-          return said && (said === 'yes') !== deprived ? { kind: 'retry', reason: 'contradiction' } : record(deprived);
+          if (said && (said === 'yes') !== deprived) return { kind: 'retry', reason: 'contradiction' };
+          const worked = workedOut(step.indicator.id, text, data.householdSize);
+          return record(deprived, worked && `${worked}\n${recordedLine(step.indicator.label, deprived)}.`);
         }
         if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
         // "có đt thông minh" to the schooling question: a fact for another question, not a yes to this one.

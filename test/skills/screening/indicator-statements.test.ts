@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { householdMembers } from '../../../src/skills/screening/answers.js';
-import { leadingYesNo, readIndicatorStatement } from '../../../src/skills/screening/indicator-statements.js';
+import { everyoneHas, leadingYesNo, readIndicatorStatement } from '../../../src/skills/screening/indicator-statements.js';
 
 describe('deprivation answers that state the fact', () => {
   it.each([
@@ -35,6 +35,11 @@ describe('deprivation answers that state the fact', () => {
     ['adult_education', '2 dua deu di hoc', 'not_deprived'],
     ['household_waste', 'tu dot rac', 'deprived'],
     ['household_waste', 'ko, xa thu gom', 'not_deprived'],
+    // Dependants counted against the 5 people: more than half, or not; old people who still work are not counted.
+    ['dependants', 'nha co 2 ong ba gia voi 2 dua nho', 'deprived'],
+    ['dependants', '3 dua con', 'deprived'],
+    ['dependants', '2 vo chong, 1 dua nho, 2 ong ba van lam ruong dc', 'not_deprived'],
+    ['dependants', 'co, nha nhieu tre con voi ong ba gia lam', 'deprived'],
   ] as const)('%s: %j → %s', (id, text, expected) => {
     expect(readIndicatorStatement(id, text, 5)).toBe(expected);
   });
@@ -60,6 +65,16 @@ describe('deprivation answers that state the fact', () => {
     expect(leadingYesNo('ko. nha xay')).toBe('no');
     // "có thẻ hết rồi": the "có" belongs to the fact.
     expect(leadingYesNo('co the het roi')).toBeNull();
+  });
+});
+
+describe('"có hết" to a question that asks whether anyone lacks something', () => {
+  it('is everyone has it, for that question only', () => {
+    expect(everyoneHas('health_insurance', 'co het')).toBe(true);
+    expect(everyoneHas('health_insurance', 'ca nha co het the roi')).toBe(true);
+    expect(everyoneHas('health_insurance', 'ai cung co')).toBe(true);
+    expect(everyoneHas('health_insurance', 'co')).toBe(false);
+    expect(everyoneHas('housing_quality', 'co het')).toBe(false);
   });
 });
 
