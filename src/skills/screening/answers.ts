@@ -46,6 +46,23 @@ export function wantsToSkip(text: string): boolean {
   );
 }
 
+/** "bn thì dc hộ nghèo", "thế thì bao nhiêu là nghèo", "chuẩn nghèo là bao nhiêu": what the line is, asked mid-way. */
+export function asksTheLine(text: string): boolean {
+  const c = fold(text);
+  return (
+    /\b(?:bao nhieu|bn|bnhieu|muc nao|duoi bao nhieu|the nao|nhu nao)\s+(?:tien\s+)?(?:(?:thi|la|moi|duoc|dc|coi la|tinh la|xet)\s+)+(?:ho\s+)?(?:can\s+)?ngheo\b/.test(c) ||
+    /\b(?:chuan ngheo|muc ngheo|ngheo|can ngheo)\s+(?:la\s+)?(?:bao nhieu|bn|the nao|nhu nao|la gi)(?:\s+(?:vay|the|a|nhi|ha))*\s*\??$/.test(c)
+  );
+}
+
+/** "sao phải hỏi cái này", "hỏi làm gì", "câu này để làm gì": why the question is asked. */
+export function asksWhy(text: string): boolean {
+  const c = answerCore(text).replace(/\?+$/, '');
+  return /^(?:(?:tai |vi )?sao (?:lai )?(?:phai |can )?hoi(?: (?:cai|cau|chuyen|viec) (?:nay|do|nay lam gi))?|hoi (?:cai nay |cau nay |vay |the )?(?:lam gi|de lam gi|chi)|(?:cai|cau) (?:nay|do) (?:de )?(?:lam gi|hoi chi|co lien quan gi)|de lam gi|lien quan gi)(?: (?:vay|the|a|ha|nhi))*$/.test(
+    c,
+  );
+}
+
 /** "một mình", "sống 1 mình": a household of one. */
 export function livesAlone(text: string): boolean {
   return /\b(mot|1) minh\b/.test(fold(text));

@@ -216,7 +216,7 @@ const COUNTED_OLD = new RegExp(String.raw`\b${COUNT}\s+(?:nguoi gia|cu gia|ong b
 /** Words for a number of people not told: "nhiều", "mấy đứa", "các cháu", "toàn". */
 const UNCOUNTED = /\b(nhieu|may|cac|toan|dong|lu)\b/;
 /** Old people who still work ("ông bà vẫn làm ruộng được") are no dependants. */
-const STILL_WORKING = String.raw`(?!(?: [a-z]+){0,2} (?:van lam|con lam|deu lam|lam duoc|lam dc|di lam|con khoe|van khoe))`;
+const STILL_WORKING = '(?!(?: [a-z]+){0,2} (?:van lam|con lam|deu lam|lam duoc|lam dc|di lam|con khoe|van khoe))';
 /** A grandparents' couple, one old person: "ông bà", "bà nội", "mẹ già". */
 const OLD_COUPLE = new RegExp(String.raw`\bong ba(?: gia)?\b${STILL_WORKING}`, 'g');
 const OLD_ONE = new RegExp(String.raw`\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me gia|bo gia|ba cu|ong cu)\b${STILL_WORKING}`, 'g');

@@ -13,6 +13,8 @@ import type { ConsentService } from '../../privacy/consent.js';
 import { fold } from '../../text/fold.js';
 import {
   areaMentioned,
+  asksTheLine,
+  asksWhy,
   householdMembers,
   type IncomePart,
   incomeBasis,
@@ -302,6 +304,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const step = currentStep(state);
     // Only a flow with questions left is saved; should content have changed since, give the result now.
     if (step.kind === 'done') return finish(ctx, state);
+    // A question about the question, asked mid-way: answered for this household, then the question again.
+    const aside = payload ? null : asideAnswer(state, step, ctx.text);
+    if (aside) return ask(ctx, state, step, aside);
 
     const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
     switch (outcome.kind) {
@@ -445,6 +450,39 @@ function workedDays(state: ScreeningState, days: number): Outcome | null {
   const besides = monthly > 0 ? ` + ${formatDong(monthly)} đồng` : '';
   const said = `Mình tính thu nhập cả hộ: ${formatDong(perDay)} đồng × ${days} ngày${besides} = ${formatDong(amount)} đồng/tháng.`;
   return { kind: 'accept', data: next, lead: [said, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
+}
+
+/**
+ * What the line is ("bn thì dc hộ nghèo"), for this household when its area and size are known; why the question is
+ * asked ("sao phải hỏi cái này"). Null for anything else.
+ */
+function asideAnswer(state: ScreeningState, step: QuestionStep, text: string): string | null {
+  const { standard, data } = state;
+  if (asksTheLine(text)) {
+    if (!data.area || !data.householdSize) return ruleLine(standard, data.area);
+    const rule = standard.areas[data.area];
+    const min = standard.classification.minDeprivationsForPoor;
+    return (
+      `👉 Hộ ${data.householdSize} người ở khu vực ${rule.label}: chuẩn nghèo là ${formatDong(rule.incomeLine)} đồng/người/tháng, tức thu nhập cả ` +
+      `hộ từ ${formatDong(rule.incomeLine * data.householdSize)} đồng/tháng trở xuống. Khi đó thiếu hụt từ ${min} chỉ số trở lên là hộ nghèo, ` +
+      `ít hơn là hộ cận nghèo.`
+    );
+  }
+  if (!asksWhy(text)) return null;
+  const min = standard.classification.minDeprivationsForPoor;
+  switch (step.kind) {
+    case 'area':
+      return 'Chuẩn nghèo ở nông thôn (xã) và thành thị (phường) khác nhau, nên cần biết nhà bạn ở đâu.';
+    case 'size':
+    case 'income':
+    case 'days':
+      return 'Chuẩn nghèo tính theo thu nhập bình quân mỗi người mỗi tháng: thu nhập cả hộ chia cho số người trong hộ.';
+    case 'indicator':
+      return (
+        `Câu này hỏi về chỉ số “${step.indicator.label}”, một trong các chỉ số thiếu hụt dịch vụ xã hội cơ bản của chuẩn nghèo: hộ có ` +
+        `thu nhập từ chuẩn nghèo trở xuống mà thiếu hụt từ ${min} chỉ số trở lên là hộ nghèo, ít hơn là hộ cận nghèo.`
+      );
+  }
 }
 
 /** Words that correct an earlier answer: "nhầm", "sửa lại", "sai rồi". */

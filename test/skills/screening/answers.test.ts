@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaMentioned, incomeBasis, livesAlone, readAreaWord, wantsToSkip, wantsToStop } from '../../../src/skills/screening/answers.js';
+import { areaMentioned, asksTheLine, asksWhy, incomeBasis, livesAlone, readAreaWord, wantsToSkip, wantsToStop } from '../../../src/skills/screening/answers.js';
 import { readYesNo } from '../../../src/text/answer-words.js';
 
 describe('reading yes/no answers', () => {
@@ -103,4 +103,18 @@ describe('a wish to stop or to skip the question, in villagers\' words', () => {
   it.each(['ko', 'ko co', 'ko lam dc', 'thoi', 'ko tra loi dc'])('"%s" neither stops nor skips', (text) => {
     expect(wantsToStop(text) || wantsToSkip(text)).toBe(false);
   });
+});
+
+describe('a question about the question, asked mid-way', () => {
+  it.each(['bn thi dc ho ngheo', 'the thi bao nhieu la ngheo', 'chuan ngheo la bao nhieu', 'thu nhap bao nhieu thi la ho can ngheo'])(
+    '"%s" asks what the line is',
+    (text) => expect(asksTheLine(text)).toBe(true),
+  );
+  it.each(['nha ngheo co dc bao nhieu tien', 'ma ho ngheo dc vay von bao nhieu vay?', 'nha e ngheo lam', 'bao nhieu'])('"%s" does not', (text) =>
+    expect(asksTheLine(text)).toBe(false),
+  );
+  it.each(['sao phai hoi cai nay', 'hoi lam gi', 'cau nay de lam gi', 'tai sao lai hoi cai nay vay'])('"%s" asks why', (text) =>
+    expect(asksWhy(text)).toBe(true),
+  );
+  it.each(['sao', 'ko', 'ko biet'])('"%s" does not', (text) => expect(asksWhy(text)).toBe(false));
 });
