@@ -160,6 +160,9 @@ export function retryHint(
         ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
     case 'income':
+      if (reason === 'unsure') {
+        return 'Nếu không nhớ chính xác, bạn ước lượng trung bình một tháng hoặc chọn khoảng gần đúng nhất bên dưới; xã/phường sẽ kiểm tra lại khi rà soát.';
+      }
       return reason === 'too_small'
         ? 'Số tiền có vẻ quá nhỏ cho thu nhập cả tháng. Bạn nhắn rõ đơn vị nhé, ví dụ: 6 triệu, 6tr hoặc 6.000.000 đồng; nếu hộ không có thu nhập, nhắn "không có".'
         : 'Mình chưa đọc được số tiền. Bạn chọn một khoảng bên dưới, hoặc nhắn ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.';

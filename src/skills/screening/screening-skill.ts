@@ -10,6 +10,7 @@ import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { isQuestion } from '../../nlu/question-focus.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
+import { readYesNo } from '../../text/answer-words.js';
 import { fold } from '../../text/fold.js';
 import {
   areaMentioned,
@@ -234,6 +235,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         if (told) return told;
         const bare = Number(text.replace(',', '.'));
         if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
+        if (readYesNo(text) === 'unsure') return { kind: 'retry', reason: 'unsure' };
         break;
       }
       case 'days': {
