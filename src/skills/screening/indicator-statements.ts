@@ -19,6 +19,11 @@ interface IndicatorWords {
   nobody?: readonly string[];
   /** One of the good things is enough (a phone, a television): any good word not negated settles "not deprived". */
   anyGood?: boolean;
+  /**
+   * Good things that are only one kind among others: having one settles "not deprived", lacking it says only that
+   * ("ko có điện thoại thông minh": a basic phone or a television may still be there).
+   */
+  partial?: readonly string[];
 }
 
 const NO_CHILDREN = ['khong co tre', 'khong co chau', 'khong co be', 'khong co con nho', 'khong co dua nho', 'chua co con', 'khong co con'];
@@ -28,24 +33,26 @@ const NOBODY_OF_AGE = ['khong co ai tuoi', 'khong co ai do tuoi', 'khong co nguo
 const WORDS: Readonly<Record<string, IndicatorWords>> = {
   employment: {
     bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi'],
-    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu'],
+    // Farmers and traders work for themselves: neither unemployed nor wage workers without a contract.
+    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi', 'buon ban', 'ban hang', 'tu lam'],
   },
   dependants: {
     bad: ['nhieu tre con', 'nhieu nguoi gia', 'toan nguoi gia', 'toan tre con', 'toan tre nho', 'nguoi gia voi tre', 'nguoi gia va tre'],
     good: ['toan nguoi lon', 'di lam duoc het', 'deu di lam', 'nguoi lon di lam', 'deu lam duoc'],
   },
   nutrition: {
-    bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com'],
+    bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com', 'gay lam', 'gay qua', 'gay nhom', 'thieu can'],
     good: ['khoe', 'binh thuong', 'du can', 'phat trien tot'],
     nobody: NO_CHILDREN,
   },
   health_insurance: {
-    bad: ['het han', 'the het han', 'chua lam the'],
+    // An expired card is no card: "thẻ bhyt hết hạn" is not also "bảo hiểm y tế" (longest first).
+    bad: ['het han', 'the het han', 'chua lam the', 'bao hiem y te het han', 'bao hiem het han', 'the bao hiem het han', 'the bao hiem y te het han'],
     good: ['bao hiem y te', 'bao hiem', 'co the', 'the roi', 'the het', 'the bao hiem', 'the y te', 'the kcb'],
   },
   adult_education: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc', 'bo ngang'],
-    good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
+    good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'sinh vien', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
     nobody: [...NOBODY_OF_AGE, 'khong co ai'],
   },
   child_schooling: {
@@ -66,18 +73,20 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     good: ['nuoc may', 'gieng khoan', 'gieng dao', 'nuoc gieng', 'gieng', 'nuoc mua', 'nuoc binh', 'nuoc dong binh', 'nuoc dong chai', 'nuoc loc', 'nuoc sach', 'may loc', 'nuoc khe', 'nuoc mo'],
   },
   sanitation: {
-    bad: ['cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam'],
+    bad: ['cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam', 've sinh ngoai vuon', 've sinh ngoai dong'],
     good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay'],
   },
   telecom: {
     bad: [],
-    good: ['dien thoai', 'internet', 'mang', 'wifi', 'zalo', '4g', '3g', 'smartphone', 'facebook', 'chuyen tien', 'di dong'],
+    good: ['dien thoai', 'internet', 'mang', 'wifi', 'zalo', '4g', '3g', 'smartphone', 'facebook', 'chuyen tien', 'di dong', 'dien thoai thong minh'],
     anyGood: true,
+    partial: ['dien thoai thong minh', 'smartphone'],
   },
   information_access: {
     bad: [],
     good: ['tivi', 'ti vi', 'tv', 'dai', 'radio', 'may tinh', 'laptop', 'mang', 'internet', 'wifi', 'smartphone', 'dien thoai thong minh', '4g'],
     anyGood: true,
+    partial: ['dien thoai thong minh', 'smartphone'],
   },
   household_waste: {
     bad: ['vut', 'vat', 'do ra', 'do xuong', 'tu dot', 'dot rac', 'dot', 'chon', 'xa ra', 'nem ra'],
@@ -119,7 +128,8 @@ function phrasesOf(words: IndicatorWords): [string, boolean][] {
   return phrases;
 }
 
-export type Statement = 'deprived' | 'not_deprived' | 'mixed' | null;
+/** `partial`: only one kind of good thing said lacking ("ko có điện thoại thông minh"): the others are to ask. */
+export type Statement = 'deprived' | 'not_deprived' | 'mixed' | 'partial' | null;
 
 /**
  * What the answer states about indicator `id`: deprived, not deprived, words both ways ("mixed": "nhà cấp 4 cũ dột"),
@@ -139,6 +149,7 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
   }
   let deprived = false;
   let fine = false;
+  let lacksOne = false;
   for (const raw of text.split(CLAUSES)) {
     const clause = normalize(raw);
     if (!clause) continue;
@@ -153,13 +164,14 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
       if (at < 0) continue;
       const negated = NEGATION.test(rest.slice(0, at));
       rest = `${rest.slice(0, at)} ${'_'.repeat(phrase.length)} ${rest.slice(at + phrase.length + 1)}`;
-      if (meansDeprived !== negated) deprived = true;
+      if (negated && words.partial?.includes(phrase)) lacksOne = true;
+      else if (meansDeprived !== negated) deprived = true;
       else fine = true;
     }
   }
   if (words.anyGood && fine) return 'not_deprived';
   if (deprived && fine) return 'mixed';
-  if (!deprived && !fine) return null;
+  if (!deprived && !fine) return lacksOne ? 'partial' : null;
   return deprived ? 'deprived' : 'not_deprived';
 }
 

@@ -146,7 +146,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed',
+  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
 ): string {
   if (reason === 'needed') return 'Câu này cần để so với chuẩn nghèo nên không bỏ qua được; nếu không chắc, bạn trả lời gần đúng nhất.';
   switch (step.kind) {
@@ -174,6 +174,9 @@ export function retryHint(
       }
       if (reason === 'mixed') {
         return `Câu trả lời kể cả điều đủ và điều thiếu nên mình chưa chọn được. Bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`;
+      }
+      if (reason === 'partial') {
+        return `Không có điện thoại thông minh chưa chắc đã là thiếu: nếu nhà vẫn có điện thoại thường, tivi, đài hoặc máy tính thì chọn "Không". ${YES_NO_HINT}`;
       }
       if (reason === 'other_question') return `Câu trả lời có vẻ dành cho một câu hỏi khác. ${YES_NO_HINT}`;
       return reason === 'contradiction'

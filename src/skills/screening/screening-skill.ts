@@ -257,7 +257,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         if (wantsToSkip(text)) return record(false, `Mình bỏ qua câu đó và tạm tính là không thiếu hụt; khi rà soát, cán bộ sẽ hỏi lại. Muốn trả lời, nhắn "quay lại".`);
         // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
         const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
-        if (stated === 'mixed') return { kind: 'retry', reason: 'mixed' };
+        if (stated === 'mixed' || stated === 'partial') return { kind: 'retry', reason: stated };
         if (stated) {
           const deprived = stated === 'deprived';
           // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
@@ -520,7 +520,7 @@ function otherQuestionsOutcome(state: ScreeningState, asked: string, text: strin
   const answers = { ...state.data.answers };
   const lines: string[] = [];
   for (const { indicator, statement } of stated) {
-    if (indicator.id in answers || statement === 'mixed') continue;
+    if (indicator.id in answers || statement === 'mixed' || statement === 'partial') continue;
     answers[indicator.id] = statement === 'deprived';
     lines.push(`${recordedLine(indicator.label, statement === 'deprived')}.`);
   }

@@ -40,6 +40,15 @@ describe('deprivation answers that state the fact', () => {
     ['dependants', '3 dua con', 'deprived'],
     ['dependants', '2 vo chong, 1 dua nho, 2 ong ba van lam ruong dc', 'not_deprived'],
     ['dependants', 'co, nha nhieu tre con voi ong ba gia lam', 'deprived'],
+    ['adult_education', 'con e dang la sv', 'not_deprived'],
+    ['health_insurance', 'the bhyt het han roi', 'deprived'],
+    ['sanitation', 'di ve sinh ngoai vuon', 'deprived'],
+    ['employment', 'ca nha lam ruong', 'not_deprived'],
+    ['nutrition', 'chau nha e gay lam', 'deprived'],
+    // Lacking a smartphone says nothing of a basic phone or a television: asked again.
+    ['telecom', 'ko co dien thoai thong minh', 'partial'],
+    ['information_access', 'ko co dien thoai thong minh', 'partial'],
+    ['telecom', 'co dien thoai thong minh', 'not_deprived'],
   ] as const)('%s: %j → %s', (id, text, expected) => {
     expect(readIndicatorStatement(id, text, 5)).toBe(expected);
   });
