@@ -57,7 +57,7 @@ const ASKING = [
 /** Words that say an amount is income, or a loan. */
 const INCOME_CUES = [
   'thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan', 'thang duoc', 'thang co',
-  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc',
+  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc', 'moi nguoi', 'nguoi duoc', 'dau nguoi',
 ];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
 /** "lãi", "trả", "góp": the message asks what a loan costs or how it is paid back. */

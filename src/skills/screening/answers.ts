@@ -22,9 +22,12 @@ export function readAreaWord(text: string): AreaWord {
 
 /** "ở xã", "ở phường" inside a longer message ("nhà e 5 ng ở xã, tháng được 6tr…"); "ở xa lắm" is far, not a xã. */
 export function areaMentioned(text: string): 'rural' | 'urban' | null {
-  const m = /\b(?:o|tai|thuoc) (xa|nong thon|phuong|thanh thi|do thi)\b(?! (?:lam|qua|xoi|nha|ve))/.exec(fold(text));
-  if (!m) return null;
-  return m[1] === 'xa' || m[1] === 'nong thon' ? 'rural' : 'urban';
+  // Clause by clause: in "e ở xã, nhà 5 người" the "nhà" after the comma does not make "ở xa nhà" (far from home).
+  for (const clause of text.split(/[,;.!?\n]+/)) {
+    const m = /\b(?:o|tai|thuoc) (xa|nong thon|phuong|thanh thi|do thi)\b(?! (?:lam|qua|xoi|nha|ve))/.exec(fold(clause));
+    if (m) return m[1] === 'xa' || m[1] === 'nong thon' ? 'rural' : 'urban';
+  }
+  return null;
 }
 
 /**
@@ -77,12 +80,21 @@ const NUMBER = String.raw`(\d{1,2}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)`
 /** Members named in pairs or one by one: "2 vợ chồng", "ông bà", "bố mẹ", "mẹ chồng". */
 const PAIRS = /\b(?:(?:2|hai)\s+)?(?:vo chong|ong ba|bo me|ba me|cha me|ong ba noi|ong ba ngoai)\b/g;
 const SINGLES = /\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me chong|bo chong|me vo|bo vo|me gia|bo gia|ong|ba cu|em trai|em gai|me|bo|cha|chong|vo)\b/g;
+/** The single words a pair already counts. */
+const PAIR_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  'vo chong': ['vo', 'chong'],
+  'bo me': ['bo', 'me'],
+  'ba me': ['me'],
+  'cha me': ['cha', 'me'],
+  'ong ba': ['ong'],
+};
 /** "e sống với mẹ già…", "tôi và 2 đứa con": the one answering lives there too (not "vợ chồng em", already counted). */
 const SPEAKER = /^ (?:nha |o nha )?(?:e|em|toi|tui|minh|chau) (?:(?:dang |hien )?(?:song|o) )?(?:voi|va|cung)\b/;
 const CHILDREN = new RegExp(String.raw`\b${NUMBER}\s+(?:dua con|dua nho|dua chau|dua|con|chau|be|nhoc|thang|dua tre)\b`, 'g');
 const NO_CHILDREN = /\bchua co con\b|\bkhong co con\b/;
 
-export type Members = { total: number; words: string } | { childrenOnly: number } | null;
+/** `groups`: how many kinds of members were named ("2 vợ chồng" one, "2 vợ chồng và 3 đứa con" two). */
+export type Members = { total: number; words: string; groups: number } | { childrenOnly: number } | null;
 
 /**
  * A household told by its members instead of its size: "2 vợ chồng và 3 đứa con" (5), "nhà có ông bà, 2 vợ chồng với
@@ -96,19 +108,29 @@ export function householdMembers(text: string): Members {
   const take = (re: RegExp, count: (m: RegExpExecArray) => number, adult: boolean) => {
     rest = rest.replace(re, (...args) => {
       const n = count(args as unknown as RegExpExecArray);
+      if (n === 0) return ' ';
       if (adult) adults += n;
       else children += n;
       parts += 1;
       return ' ';
     });
   };
-  take(PAIRS, () => 2, true);
+  // A member said again is the same one: "vợ chồng e … chồng phụ hồ" is two people, "mẹ già … mẹ ốm" one.
+  const named = new Set<string>();
+  take(PAIRS, (m) => {
+    for (const word of PAIR_MEMBERS[m[0]!.replace(/^(?:2|hai)\s+/, '')] ?? []) named.add(word);
+    return 2;
+  }, true);
   take(CHILDREN, (m) => SMALL_NUMBERS[m[1]!] ?? Number(m[1]), false);
-  take(SINGLES, () => 1, true);
+  take(SINGLES, (m) => {
+    if (named.has(m[0]!)) return 0;
+    named.add(m[0]!);
+    return 1;
+  }, true);
   if (NO_CHILDREN.test(rest)) parts += 1;
   if (adults === 0) return children > 0 ? { childrenOnly: children } : null;
   // One grandparent alone ("ông") is not an answer; a couple is.
   if (parts < 2 && adults !== 2) return null;
   const total = adults + children;
-  return { total, words: children > 0 ? `${adults} người lớn và ${children} con/cháu: ${total} người` : `${total} người` };
+  return { total, words: children > 0 ? `${adults} người lớn và ${children} con/cháu: ${total} người` : `${total} người`, groups: parts };
 }

@@ -569,7 +569,10 @@ function toldFacts(
   const out: { step: string; data: Partial<FlowData>; words: string }[] = [];
   const area = data.area ?? named ?? (text ? areaMentioned(text) : null) ?? known.area;
   if (!data.area && area) out.push({ step: 'area', data: { area }, words: `khu vực ${standard.areas[area].label}` });
-  const told = known.householdSize !== undefined && known.householdSize <= MAX_HOUSEHOLD_SIZE ? known.householdSize : undefined;
+  // "vợ chồng e với 2 đứa nhỏ": members told in passing are the size too; "vợ chồng em" alone is who asks, not all.
+  const members = text ? householdMembers(text) : null;
+  const counted = known.householdSize ?? (members && 'total' in members && members.groups > 1 ? members.total : undefined);
+  const told = counted !== undefined && counted <= MAX_HOUSEHOLD_SIZE ? counted : undefined;
   const size = data.householdSize ?? told;
   if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
   const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined);
@@ -580,8 +583,8 @@ function toldFacts(
   }
   // "chồng phụ hồ 200k 1 ngày": the days worked are asked before the income is known.
   const parts = text ? incomeParts(text) : [];
-  if (size && parts.some((p) => p.period === 'day')) {
-    const { monthly, daily } = monthlyIncome(parts, size);
+  if (parts.some((p) => p.period === 'day') && (size || !parts.some((p) => p.perPerson))) {
+    const { monthly, daily } = monthlyIncome(parts, size ?? 1);
     out.push({ step: 'income', data: { daily: { perDay: daily, monthly } }, words: `thu nhập ${formatDong(daily)} đồng một ngày` });
   }
   return out;

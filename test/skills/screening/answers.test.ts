@@ -89,6 +89,8 @@ describe('reading xã / phường after who lives there', () => {
   it('in a longer message', () => {
     expect(areaMentioned('nha e 5 ng o xa, thang dc 6tr, co dc ho ngheo ko')).toBe('rural');
     expect(areaMentioned('nha 4 nguoi o phuong')).toBe('urban');
+    // "nhà" after the comma is the next clause, not "ở xa nhà" (far from home).
+    expect(areaMentioned('e o xa, nha 5 ng, chong lam dc 5tr')).toBe('rural');
     expect(areaMentioned('con e di lam o xa lam')).toBeNull();
   });
 });

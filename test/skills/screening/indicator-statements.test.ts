@@ -99,6 +99,8 @@ describe('a household told by its members', () => {
     ['toi va 3 dua con', 4],
     ['e voi chong va 2 con', 4],
     ['vo chong e voi 2 dua nho', 4],
+    // A member said again is the same one.
+    ['vo chong e voi 2 dua nho o xa, chong phu ho 200k 1 ngay', 4],
   ])('%j → %d people', (text, total) => {
     expect(householdMembers(text)).toMatchObject({ total });
   });
