@@ -57,9 +57,14 @@ const ASKING = [
 /** Words that say an amount is income, or a loan. */
 const INCOME_CUES = [
   'thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan', 'thang duoc', 'thang co',
-  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc', 'moi nguoi', 'nguoi duoc', 'dau nguoi',
+  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc', 'nguoi duoc',
 ];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
+/**
+ * Nearer than an income cue, these make an amount a support or a cost: "mỗi người được hỗ trợ 500k", "mua bảo hiểm
+ * mỗi người 1tr2".
+ */
+const NOT_INCOME_CUES = ['ho tro', 'hoc phi', 'bao hiem', 'mua'];
 /** "lãi", "trả", "góp": the message asks what a loan costs or how it is paid back. */
 const REPAYMENT_WORDS = new Set(['lai', 'tra', 'gop']);
 /** Typed with these accents the words are something else: "lại" (again), "trà" (tea). */
@@ -227,6 +232,7 @@ function cueBefore(words: readonly { form: string; end: number }[], start: numbe
   const before = words.filter((w) => w.end <= start).map((w) => w.form).slice(-8);
   for (let end = before.length; end > 0; end--) {
     const tail = (cue: string) => cue.split(' ').every((w, j, all) => before[end - all.length + j] === w);
+    if (NOT_INCOME_CUES.some(tail)) return null;
     if (INCOME_CUES.some(tail)) return 'income';
     if (LOAN_CUES.some(tail)) return 'loan';
   }
