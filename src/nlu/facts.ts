@@ -57,9 +57,14 @@ const ASKING = [
 /** Words that say an amount is income, or a loan. */
 const INCOME_CUES = [
   'thu nhap', 'luong', 'kiem', 'kiem duoc', 'lam ra', 'thu', 'lai duoc', 'tong thu', 'binh quan', 'thang duoc', 'thang co',
-  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc',
+  'nam duoc', 'lam duoc', 'lam thue duoc', 'ban duoc', 'thu duoc', 'nguoi duoc',
 ];
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
+/**
+ * Nearer than an income cue, these make an amount a support or a cost: "mỗi người được hỗ trợ 500k", "mua bảo hiểm
+ * mỗi người 1tr2".
+ */
+const NOT_INCOME_CUES = ['ho tro', 'hoc phi', 'bao hiem', 'mua'];
 /** "lãi", "trả", "góp": the message asks what a loan costs or how it is paid back. */
 const REPAYMENT_WORDS = new Set(['lai', 'tra', 'gop']);
 /** Typed with these accents the words are something else: "lại" (again), "trà" (tea). */
@@ -197,10 +202,11 @@ function readOnce(text: string): MessageFacts {
     if (cue === 'loan') loanAmount ??= money.value as number;
     if (cue === 'income') incomes.push({ start: money.start, value: money.value as number });
   }
-  if (incomes.length > 0) {
+  const basis = incomeBasis(normalized);
+  // "phụ hồ 200k 1 ngày" is no month's income until the days worked are known: the self-assessment asks them.
+  if (incomes.length > 0 && !basis.perDay) {
     // "chồng làm được 5tr, em làm được 2tr": the household's income is both.
     const amount = addedUp(incomes, normalized);
-    const basis = incomeBasis(normalized);
     const monthly = basis.perYear ? Math.round(amount / 12) : amount;
     if (basis.perPerson && !facts.householdSize) facts.incomePerPerson = monthly;
     else facts.monthlyIncome = basis.perPerson ? monthly * facts.householdSize! : monthly;
@@ -228,6 +234,7 @@ function cueBefore(words: readonly { form: string; end: number }[], start: numbe
   const before = words.filter((w) => w.end <= start).map((w) => w.form).slice(-8);
   for (let end = before.length; end > 0; end--) {
     const tail = (cue: string) => cue.split(' ').every((w, j, all) => before[end - all.length + j] === w);
+    if (NOT_INCOME_CUES.some(tail)) return null;
     if (INCOME_CUES.some(tail)) return 'income';
     if (LOAN_CUES.some(tail)) return 'loan';
   }

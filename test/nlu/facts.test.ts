@@ -9,6 +9,13 @@ describe('facts from the message', () => {
     expect(read.facts.monthlyIncome).toBe(3_000_000);
   });
 
+  it('reads an income said per person ("mỗi ng dc 1tr2")', () => {
+    expect(readFacts('nha 3 ng, moi ng dc 1tr2, o xa').facts).toMatchObject({ householdSize: 3, monthlyIncome: 3_600_000 });
+    // A support or a cost said per person is no income.
+    expect(readFacts('moi nguoi duoc ho tro 500k a').facts.incomePerPerson).toBeUndefined();
+    expect(readFacts('mua bhyt moi nguoi 1tr2 a').facts.incomePerPerson).toBeUndefined();
+  });
+
   it('adds up the income of several earners, unless one amount is said to be the total', () => {
     expect(readFacts('nha e 4 ng, chong lam dc 5tr, e lam dc 2tr, co phai ho ngheo ko').facts.monthlyIncome).toBe(7_000_000);
     expect(readFacts('chồng lương 5tr, em bán được 2tr, tổng thu nhập 7tr').facts.monthlyIncome).toBe(7_000_000);

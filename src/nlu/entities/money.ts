@@ -26,7 +26,7 @@ function looksLikePhone(token: Token): boolean {
 export function findMoney(text: string, tokens: readonly Token[] = tokenize(text)): Entity[] {
   const found: Entity[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const reading = readNumber(tokens, i);
+    const reading = readNumber(tokens, i, text);
     if (!reading || (reading.ambiguousWord && !isCurrency(tokens[reading.end]))) continue;
     let end = reading.end;
     const next = tokens[end];

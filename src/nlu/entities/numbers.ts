@@ -96,11 +96,15 @@ function integerDigits(value: number): number {
   return Math.max(1, Math.floor(Math.log10(Math.max(1, Math.floor(value)))) + 1);
 }
 
+/** Punctuation between two tokens of `text`: "30tr, lam thue" is thirty million, then "làm thuê", not 30.5 million. */
+const PUNCTUATION = /[,;.!?:()\n]/;
+
 /**
- * Reads the longest number phrase starting at tokens[start], or null when none starts there.
+ * Reads the longest number phrase starting at tokens[start], or null when none starts there. With `text` (the text
+ * the tokens were read from), a phrase stops at punctuation.
  * Arithmetic follows speech: `total` holds what is complete at a scale ≥ 1,000, `group` the part below 1,000.
  */
-export function readNumber(tokens: readonly Token[], start: number): NumberReading | null {
+export function readNumber(tokens: readonly Token[], start: number, text?: string): NumberReading | null {
   const first = tokens[start];
   if (!first) return null;
   const firstWord = numberWord(first);
@@ -132,6 +136,7 @@ export function readNumber(tokens: readonly Token[], start: number): NumberReadi
     const word = numberWord(token);
     const countsSomethingElse = i > start && COUNTED_NOUNS.has(tokens[i + 1]?.folded ?? '');
     if (closed && !(word?.kind === 'scale')) break;
+    if (text !== undefined && i > start && PUNCTUATION.test(text.slice(previous!.end, token.start))) break;
     if (token.isNumber) {
       if (pending || countsSomethingElse || (i > start && !token.glued && lastUnit === 0 && !afterTensOrFiller)) break;
       // A numeral after a scale is a trailing part ("5 triệu 2", "2tr5") unless a scale of its own follows.

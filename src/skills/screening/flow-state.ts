@@ -27,6 +27,11 @@ const flowDataSchema = z.object({
       range: z.string().optional(),
     })
     .optional(),
+  /**
+   * Income said by the day ("phụ hồ 200k 1 ngày"), until the days worked in a month are told: what a day worked
+   * brings the household, and what it earns a month besides (other earners, other sources).
+   */
+  daily: z.object({ perDay: z.number().positive(), monthly: z.number().min(0) }).optional(),
   /** Indicator id → deprived, in the order asked. */
   answers: z.record(z.string(), z.boolean()),
   /** Unusable answers in a row to the current question. */
@@ -38,6 +43,8 @@ export type QuestionStep =
   | { kind: 'area' }
   | { kind: 'size' }
   | { kind: 'income' }
+  /** After an income said by the day: how many days a month are worked. */
+  | { kind: 'days' }
   | { kind: 'indicator'; indicator: Indicator };
 /** `done`: nothing left to ask can change the result. */
 export type Step = QuestionStep | { kind: 'done' };
@@ -57,7 +64,7 @@ export function currentStep(state: Pick<ScreeningState, 'standard' | 'data'>): S
   const { standard, data } = state;
   if (!data.area) return { kind: 'area' };
   if (!data.householdSize) return { kind: 'size' };
-  if (!data.income) return { kind: 'income' };
+  if (!data.income) return data.daily ? { kind: 'days' } : { kind: 'income' };
   if (deprivationsMatter(standard, data.area, data.householdSize, data.income.amount)) {
     const indicator = nextIndicatorToAsk(standard, data.answers);
     if (indicator) return { kind: 'indicator', indicator };

@@ -19,6 +19,11 @@ interface IndicatorWords {
   nobody?: readonly string[];
   /** One of the good things is enough (a phone, a television): any good word not negated settles "not deprived". */
   anyGood?: boolean;
+  /**
+   * Good things that are only one kind among others: having one settles "not deprived", lacking it says only that
+   * ("ko có điện thoại thông minh": a basic phone or a television may still be there).
+   */
+  partial?: readonly string[];
 }
 
 const NO_CHILDREN = ['khong co tre', 'khong co chau', 'khong co be', 'khong co con nho', 'khong co dua nho', 'chua co con', 'khong co con'];
@@ -28,24 +33,26 @@ const NOBODY_OF_AGE = ['khong co ai tuoi', 'khong co ai do tuoi', 'khong co nguo
 const WORDS: Readonly<Record<string, IndicatorWords>> = {
   employment: {
     bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi'],
-    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu'],
+    // Farmers and traders work for themselves: neither unemployed nor wage workers without a contract.
+    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi', 'buon ban', 'ban hang', 'tu lam'],
   },
   dependants: {
     bad: ['nhieu tre con', 'nhieu nguoi gia', 'toan nguoi gia', 'toan tre con', 'toan tre nho', 'nguoi gia voi tre', 'nguoi gia va tre'],
     good: ['toan nguoi lon', 'di lam duoc het', 'deu di lam', 'nguoi lon di lam', 'deu lam duoc'],
   },
   nutrition: {
-    bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com'],
+    bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com', 'gay lam', 'gay qua', 'gay nhom', 'thieu can'],
     good: ['khoe', 'binh thuong', 'du can', 'phat trien tot'],
     nobody: NO_CHILDREN,
   },
   health_insurance: {
-    bad: ['het han', 'the het han', 'chua lam the'],
+    // An expired card is no card: "thẻ bhyt hết hạn" is not also "bảo hiểm y tế" (longest first).
+    bad: ['het han', 'the het han', 'chua lam the', 'bao hiem y te het han', 'bao hiem het han', 'the bao hiem het han', 'the bao hiem y te het han'],
     good: ['bao hiem y te', 'bao hiem', 'co the', 'the roi', 'the het', 'the bao hiem', 'the y te', 'the kcb'],
   },
   adult_education: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc', 'bo ngang'],
-    good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
+    good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'sinh vien', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
     nobody: [...NOBODY_OF_AGE, 'khong co ai'],
   },
   child_schooling: {
@@ -66,18 +73,20 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     good: ['nuoc may', 'gieng khoan', 'gieng dao', 'nuoc gieng', 'gieng', 'nuoc mua', 'nuoc binh', 'nuoc dong binh', 'nuoc dong chai', 'nuoc loc', 'nuoc sach', 'may loc', 'nuoc khe', 'nuoc mo'],
   },
   sanitation: {
-    bad: ['cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam'],
+    bad: ['cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam', 've sinh ngoai vuon', 've sinh ngoai dong'],
     good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay'],
   },
   telecom: {
     bad: [],
-    good: ['dien thoai', 'internet', 'mang', 'wifi', 'zalo', '4g', '3g', 'smartphone', 'facebook', 'chuyen tien', 'di dong'],
+    good: ['dien thoai', 'internet', 'mang', 'wifi', 'zalo', '4g', '3g', 'smartphone', 'facebook', 'chuyen tien', 'di dong', 'dien thoai thong minh'],
     anyGood: true,
+    partial: ['dien thoai thong minh', 'smartphone'],
   },
   information_access: {
     bad: [],
     good: ['tivi', 'ti vi', 'tv', 'dai', 'radio', 'may tinh', 'laptop', 'mang', 'internet', 'wifi', 'smartphone', 'dien thoai thong minh', '4g'],
     anyGood: true,
+    partial: ['dien thoai thong minh', 'smartphone'],
   },
   household_waste: {
     bad: ['vut', 'vat', 'do ra', 'do xuong', 'tu dot', 'dot rac', 'dot', 'chon', 'xa ra', 'nem ra'],
@@ -119,7 +128,8 @@ function phrasesOf(words: IndicatorWords): [string, boolean][] {
   return phrases;
 }
 
-export type Statement = 'deprived' | 'not_deprived' | 'mixed' | null;
+/** `partial`: only one kind of good thing said lacking ("ko có điện thoại thông minh"): the others are to ask. */
+export type Statement = 'deprived' | 'not_deprived' | 'mixed' | 'partial' | null;
 
 /**
  * What the answer states about indicator `id`: deprived, not deprived, words both ways ("mixed": "nhà cấp 4 cũ dột"),
@@ -133,8 +143,13 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     const perPerson = areaPerPerson(text, householdSize);
     if (perPerson !== null) return perPerson < 8 ? 'deprived' : 'not_deprived';
   }
+  if (id === 'dependants' && householdSize) {
+    const counted = dependantsCounted(text);
+    if (counted !== null) return counted * 2 > householdSize ? 'deprived' : 'not_deprived';
+  }
   let deprived = false;
   let fine = false;
+  let lacksOne = false;
   for (const raw of text.split(CLAUSES)) {
     const clause = normalize(raw);
     if (!clause) continue;
@@ -149,14 +164,32 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
       if (at < 0) continue;
       const negated = NEGATION.test(rest.slice(0, at));
       rest = `${rest.slice(0, at)} ${'_'.repeat(phrase.length)} ${rest.slice(at + phrase.length + 1)}`;
-      if (meansDeprived !== negated) deprived = true;
+      if (negated && words.partial?.includes(phrase)) lacksOne = true;
+      else if (meansDeprived !== negated) deprived = true;
       else fine = true;
     }
   }
   if (words.anyGood && fine) return 'not_deprived';
   if (deprived && fine) return 'mixed';
-  if (!deprived && !fine) return null;
+  if (!deprived && !fine) return lacksOne ? 'partial' : null;
   return deprived ? 'deprived' : 'not_deprived';
+}
+
+/**
+ * How an answer that gives numbers was worked out, said back with the answer: "Mình tính: 4/4 người là người phụ
+ * thuộc", "Mình tính: 30 m² cho 5 người là 6 m² mỗi người". Undefined when the answer gave no numbers to work with.
+ */
+export function workedOut(id: string, text: string, householdSize: number | undefined): string | undefined {
+  if (!householdSize) return undefined;
+  if (id === 'dependants') {
+    const counted = dependantsCounted(text);
+    if (counted !== null) return `Mình tính: ${counted}/${householdSize} người trong nhà là trẻ em, người già hoặc người không tự làm việc được.`;
+  }
+  if (id === 'housing_area') {
+    const perPerson = areaPerPerson(text, householdSize);
+    if (perPerson !== null) return `Mình tính: khoảng ${String(Math.round(perPerson * 10) / 10).replace('.', ',')} m² mỗi người.`;
+  }
+  return undefined;
 }
 
 /** "nhà 20 mét vuông mà 5 người ở", "30m2": square metres per person, when the answer gives the floor area. */
@@ -168,6 +201,61 @@ function areaPerPerson(text: string, householdSize: number | undefined): number 
   const size = people ? Number(people[1]) : householdSize;
   if (!size) return null;
   return Number(area[1]!.replace(',', '.')) / size;
+}
+
+/**
+ * "có hết", "ai cũng có", "đều có cả": everyone has what the question asks whether anyone lacks ("Trong nhà có ai …
+ * chưa có thẻ bảo hiểm y tế không?"), so the household is not deprived, though the answer opens with "có". Only for
+ * the question asked: to another question these words say nothing.
+ */
+export function everyoneHas(id: string, text: string): boolean {
+  return (
+    ANYONE_LACKING.has(id) &&
+    /^(?:(?:nha|ca nha|moi nguoi|tat ca|ca ho)\s+)?(?:co het|co ca|co du|deu co|ai cung co|co het ca|nguoi nao cung co)(?:\s+(?:the|bhyt|bao hiem|roi|ca|het|a|nhe|ma|luon))*$/.test(
+      fold(text).replace(/[,.!]+/g, ' ').replace(/\s+/g, ' ').trim(),
+    )
+  );
+}
+/** Questions asked as "is anyone lacking…?". */
+const ANYONE_LACKING = new Set(['health_insurance']);
+
+const SMALL_NUMBERS: Readonly<Record<string, number>> = { mot: 1, hai: 2, ba: 3, bon: 4, nam: 5, sau: 6 };
+const COUNT = String.raw`(\d{1,2}|mot|hai|ba|bon|nam|sau)`;
+/** Children told with their number: "2 đứa nhỏ", "3 cháu", "hai bé". */
+const COUNTED_CHILDREN = new RegExp(String.raw`\b${COUNT}\s+(?:dua nho|dua con|con nho|chau nho|dua chau|dua tre|tre con|tre em|tre nho|dua|chau|be|tre)\b`, 'g');
+/** Old or disabled people told with their number: "2 người già", "1 người khuyết tật". */
+const COUNTED_OLD = new RegExp(String.raw`\b${COUNT}\s+(?:nguoi gia|cu gia|ong ba gia|nguoi khuyet tat|nguoi tan tat|nguoi benh)\b`, 'g');
+/** Words for a number of people not told: "nhiều", "mấy đứa", "các cháu", "toàn". */
+const UNCOUNTED = /\b(nhieu|may|cac|toan|dong|lu)\b/;
+/** Old people who still work ("ông bà vẫn làm ruộng được") are no dependants. */
+const STILL_WORKING = '(?!(?: [a-z]+){0,2} (?:van lam|con lam|deu lam|lam duoc|lam dc|di lam|con khoe|van khoe))';
+/** A grandparents' couple, one old person: "ông bà", "bà nội", "mẹ già". */
+const OLD_COUPLE = new RegExp(String.raw`\bong ba(?: gia)?\b${STILL_WORKING}`, 'g');
+const OLD_ONE = new RegExp(String.raw`\b(?:ong noi|ba noi|ong ngoai|ba ngoai|me gia|bo gia|ba cu|ong cu)\b${STILL_WORKING}`, 'g');
+
+/**
+ * How many dependants (children, the old, the disabled) an answer counts: "nhà có 2 ông bà già với 2 đứa nhỏ" (4),
+ * "3 đứa con" (3); null when it counts none. Against the household's size it answers whether they are more than half.
+ */
+function dependantsCounted(text: string): number | null {
+  let rest = ` ${fold(text)} `;
+  // "nhiều trẻ con với ông bà già": some are not counted, so the count says nothing.
+  if (UNCOUNTED.test(rest)) return null;
+  let total = 0;
+  let found = false;
+  const take = (re: RegExp, count: (m: string[]) => number) => {
+    rest = rest.replace(re, (...m: string[]) => {
+      total += count(m);
+      found = true;
+      return ' ';
+    });
+  };
+  const number = (word: string) => SMALL_NUMBERS[word] ?? Number(word);
+  take(COUNTED_OLD, (m) => number(m[1]!));
+  take(COUNTED_CHILDREN, (m) => number(m[1]!));
+  take(OLD_COUPLE, () => 2);
+  take(OLD_ONE, () => 1);
+  return found ? total : null;
 }
 
 /** The yes or no an answer opens with as a clause of its own ("có, …", "không. …"); null without one. */

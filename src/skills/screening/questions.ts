@@ -9,6 +9,7 @@ const payloads = {
   area: (area: Area) => `${SCREENING_SKILL}:area:${area}`,
   size: (n: number) => `${SCREENING_SKILL}:size:${n}`,
   income: (index: number) => `${SCREENING_SKILL}:income:${index}`,
+  days: (n: number) => `${SCREENING_SKILL}:days:${n}`,
   indicator: (id: string, deprived: boolean) => `${SCREENING_SKILL}:indicator:${id}:${deprived ? 'yes' : 'no'}`,
 };
 
@@ -19,6 +20,8 @@ const MAX_TITLE = 20;
  * count; a larger household types its size.
  */
 const SIZE_BUTTONS = 4;
+/** Days a month offered for an income said by the day; any other number is typed. */
+const DAY_BUTTONS = [10, 15, 20, 26];
 
 interface IncomeRange {
   /** Button title. */
@@ -115,6 +118,17 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
         expects: { kind: 'money', owner: SCREENING_SKILL },
       };
     }
+    case 'days': {
+      const { perDay, monthly } = data.daily!;
+      const besides = monthly > 0 ? ` (ngoài ${formatDong(monthly)} đồng/tháng của các khoản khác)` : '';
+      return {
+        text:
+          `${head}. Thu nhập ${formatDong(perDay)} đồng một ngày${besides}: một tháng thường làm được khoảng bao nhiêu ` +
+          'ngày? Nếu mỗi tháng một khác, tính trung bình. Chọn bên dưới hoặc nhắn số ngày, ví dụ: 22 ngày.',
+        quickReplies: DAY_BUTTONS.slice(0, maxButtons).map((n): QuickReply => ({ title: `${n} ngày`, payload: payloads.days(n) })),
+        expects: { kind: 'count', owner: SCREENING_SKILL },
+      };
+    }
     case 'indicator': {
       const dimension = dimensionOf(standard, step.indicator.id);
       return {
@@ -132,8 +146,9 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only',
+  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
 ): string {
+  if (reason === 'needed') return 'Câu này cần để so với chuẩn nghèo nên không bỏ qua được; nếu không chắc, bạn trả lời gần đúng nhất.';
   switch (step.kind) {
     case 'area':
       return reason === 'special_zone'
@@ -145,15 +160,23 @@ export function retryHint(
         ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
     case 'income':
+      if (reason === 'unsure') {
+        return 'Nếu không nhớ chính xác, bạn ước lượng trung bình một tháng hoặc chọn khoảng gần đúng nhất bên dưới; xã/phường sẽ kiểm tra lại khi rà soát.';
+      }
       return reason === 'too_small'
         ? 'Số tiền có vẻ quá nhỏ cho thu nhập cả tháng. Bạn nhắn rõ đơn vị nhé, ví dụ: 6 triệu, 6tr hoặc 6.000.000 đồng; nếu hộ không có thu nhập, nhắn "không có".'
         : 'Mình chưa đọc được số tiền. Bạn chọn một khoảng bên dưới, hoặc nhắn ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.';
+    case 'days':
+      return 'Mình chưa hiểu số ngày. Bạn nhắn số ngày làm trong một tháng (từ 1 đến 31), ví dụ: 22 ngày.';
     case 'indicator':
       if (reason === 'unsure') {
         return `Nếu không chắc, bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`;
       }
       if (reason === 'mixed') {
         return `Câu trả lời kể cả điều đủ và điều thiếu nên mình chưa chọn được. Bạn chọn câu trả lời gần đúng nhất; xã/phường sẽ kiểm tra lại khi rà soát. ${YES_NO_HINT}`;
+      }
+      if (reason === 'partial') {
+        return `Không có điện thoại thông minh chưa chắc đã là thiếu: nếu nhà vẫn có điện thoại thường, tivi, đài hoặc máy tính thì chọn "Không". ${YES_NO_HINT}`;
       }
       if (reason === 'other_question') return `Câu trả lời có vẻ dành cho một câu hỏi khác. ${YES_NO_HINT}`;
       return reason === 'contradiction'
@@ -172,6 +195,8 @@ export function describeAnswer(standard: Standard, step: QuestionStep, after: Sc
       return after.householdSize ? `${after.householdSize} người` : null;
     case 'income':
       return after.income ? (after.income.range ?? `${formatDong(after.income.amount)} đồng`) : null;
+    case 'days':
+      return null;
     case 'indicator': {
       const answer = after.answers[step.indicator.id];
       return answer === undefined ? null : answer ? 'Có' : 'Không';

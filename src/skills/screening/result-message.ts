@@ -23,6 +23,8 @@ const ENTITLEMENTS_FOR_INDICATOR: Readonly<Record<string, readonly string[]>> = 
   drinking_water: ['clean_water_loan'],
   sanitation: ['clean_water_loan'],
 };
+/** The summary's pointer to the review (the form and the calendar are in the full result's next steps). */
+const APPLY_LINE = '👉 Để được xét công nhận, bạn làm giấy đề nghị rà soát, nộp tại UBND xã/phường nơi cư trú.';
 /** Deprivation-related entitlements named before the category's headline one. */
 const RELATED_FIRST = 2;
 
@@ -51,10 +53,13 @@ export function resultSummary(rules: PovertyRules, state: ScreeningState, result
   // The caveat about the shortened questions belongs with the full details, not in the verdict.
   const notes = result.notes.filter((n) => n !== rules.guidance.notes.unconfirmedIndicators).map((n) => `• Lưu ý: ${n}`);
   const ranked = byValueFor(result);
+  // Where to go is said with the verdict, not only behind the button: only the commune's review recognises a household.
+  const next = result.category === 'poor' || result.category === 'near_poor' ? APPLY_LINE : undefined;
   const compose = (noteCount: number, shown: number) => {
     const lines = [...facts, ...notes.slice(0, noteCount)];
     if (ranked.length === 0) lines.push(`Hộ ${label} nên không có các hỗ trợ dành riêng cho hộ nghèo, hộ cận nghèo.`);
     else lines.push(supportHeader(result, label), ...ranked.slice(0, shown).map((e) => `• ${e.title}`));
+    if (next) lines.push(next);
     return lines.join('\n');
   };
   // Fewer entitlements first, then fewer notes, until the bubble fits; the full list keeps everything.

@@ -10,7 +10,22 @@ import { mergeFacts, readFacts } from '../../nlu/facts.js';
 import { isQuestion } from '../../nlu/question-focus.js';
 import { controlPayload, intentPayload } from '../../payloads.js';
 import type { ConsentService } from '../../privacy/consent.js';
-import { areaMentioned, householdMembers, incomeBasis, livesAlone, readAreaWord } from './answers.js';
+import { readYesNo } from '../../text/answer-words.js';
+import { fold } from '../../text/fold.js';
+import {
+  areaMentioned,
+  asksTheLine,
+  asksWhy,
+  householdMembers,
+  type IncomePart,
+  incomeBasis,
+  incomeParts,
+  livesAlone,
+  monthlyIncome,
+  readAreaWord,
+  wantsToSkip,
+  wantsToStop,
+} from './answers.js';
 import {
   currentStep,
   type FlowData,
@@ -24,7 +39,7 @@ import {
 } from './flow-state.js';
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
-import { leadingYesNo, readIndicatorStatement } from './indicator-statements.js';
+import { everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -183,6 +198,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         const range = incomeRanges(state.standard, data.area!, data.householdSize!)[Number(value)];
         return range ? { kind: 'accept', data: { ...data, income: { amount: range.amount, range: range.words } } } : { kind: 'stale' };
       }
+      case 'days':
+        return workedDays(state, Number(value)) ?? { kind: 'stale' };
       case 'indicator':
         if (value !== step.indicator.id || (answer !== 'yes' && answer !== 'no')) return { kind: 'stale' };
         return { kind: 'accept', data: { ...data, answers: { ...data.answers, [value]: answer === 'yes' } } };
@@ -213,32 +230,41 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'income': {
-        const basis = incomeBasis(text);
-        if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
-        if (answer?.kind === 'money') {
-          const monthly = (answer.value * (basis.perPerson ? data.householdSize! : 1)) / (basis.perYear ? 12 : 1);
-          return { kind: 'accept', data: { ...data, income: { amount: Math.round(monthly) } } };
-        }
+        if (incomeBasis(text).none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        const told = typedIncome(state.standard, data, text);
+        if (told) return told;
         const bare = Number(text.replace(',', '.'));
         if (Number.isFinite(bare) && bare > 0 && bare < SMALLEST_MONTHLY_INCOME) return { kind: 'retry', reason: 'too_small' };
+        if (readYesNo(text) === 'unsure') return { kind: 'retry', reason: 'unsure' };
+        break;
+      }
+      case 'days': {
+        const days = readDays(text);
+        if (days !== null) return workedDays(state, days) ?? { kind: 'retry', reason: 'unsure' };
         break;
       }
       case 'indicator': {
         // Facts about members come first: "có 1 đứa 12 tuổi bỏ học" starts with "có" but is not a yes to every question.
         const told = factsOutcome(state, step.indicator.id, text);
         if (told) return told;
-        const record = (deprived: boolean): Outcome => ({
+        const record = (deprived: boolean, lead?: string): Outcome => ({
           kind: 'accept',
           data: { ...data, answers: { ...data.answers, [step.indicator.id]: deprived } },
+          ...(lead ? { lead } : {}),
         });
+        if (everyoneHas(step.indicator.id, text)) return record(false);
+        // Not answered is not deprived: the review's officer asks every question again.
+        if (wantsToSkip(text)) return record(false, `Mình bỏ qua câu đó và tạm tính là không thiếu hụt; khi rà soát, cán bộ sẽ hỏi lại. Muốn trả lời, nhắn "quay lại".`);
         // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
         const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
-        if (stated === 'mixed') return { kind: 'retry', reason: 'mixed' };
+        if (stated === 'mixed' || stated === 'partial') return { kind: 'retry', reason: stated };
         if (stated) {
           const deprived = stated === 'deprived';
           // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
           const said = leadingYesNo(text);
-          return said && (said === 'yes') !== deprived ? { kind: 'retry', reason: 'contradiction' } : record(deprived);
+          if (said && (said === 'yes') !== deprived) return { kind: 'retry', reason: 'contradiction' };
+          const worked = workedOut(step.indicator.id, text, data.householdSize);
+          return record(deprived, worked && `${worked}\n${recordedLine(step.indicator.label, deprived)}.`);
         }
         if (answer?.kind === 'unsure') return { kind: 'retry', reason: 'unsure' };
         // "có đt thông minh" to the schooling question: a fact for another question, not a yes to this one.
@@ -249,10 +275,20 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
     }
+    // The area, the size and the income decide against the line: they cannot be skipped.
+    if (wantsToSkip(text)) return { kind: 'retry', reason: 'needed' };
     // "nhầm, nhà e 5 người" while a later question is open: the household's size corrected, that question asked again.
     const size = step.kind === 'area' ? undefined : readFacts(text).facts.householdSize;
     if (size !== undefined && data.householdSize !== undefined && size !== data.householdSize && size <= MAX_HOUSEHOLD_SIZE) {
       return { kind: 'accept', data: { ...data, householdSize: size }, lead: `Mình đã sửa: hộ ${size} người.` };
+    }
+    // "nhầm, thu nhập 4tr thôi" while a deprivation is asked: the income corrected, checked against the line again.
+    if (step.kind === 'indicator' && CORRECTION.test(fold(text))) {
+      const { monthly, daily } = monthlyIncome(incomeParts(text), data.householdSize!);
+      if (monthly > 0 && daily === 0 && monthly !== data.income!.amount) {
+        const next = { ...data, income: { amount: monthly } };
+        return { kind: 'accept', data: next, lead: [`Mình đã sửa: thu nhập cả hộ ${formatDong(monthly)} đồng/tháng.`, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
+      }
     }
     return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
   };
@@ -261,9 +297,18 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   const answerStep = async (ctx: TurnContext, flow: FlowState, payload: string | undefined): Promise<SkillResult> => {
     const state = readState(rules, flow);
     if (!state) return broken();
+    if (!payload && wantsToStop(ctx.text)) {
+      return {
+        replies: [{ text: 'Đã dừng bài tự đánh giá. Khi cần, bạn nhắn "tự đánh giá" để làm lại.', quickReplies: [RESTART_BUTTON, MENU_BUTTON] }],
+        flow: null,
+      };
+    }
     const step = currentStep(state);
     // Only a flow with questions left is saved; should content have changed since, give the result now.
     if (step.kind === 'done') return finish(ctx, state);
+    // A question about the question, asked mid-way: answered for this household, then the question again.
+    const aside = payload ? null : asideAnswer(state, step, ctx.text);
+    if (aside) return ask(ctx, state, step, aside);
 
     const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
     switch (outcome.kind) {
@@ -363,6 +408,91 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
+/**
+ * A typed income, each amount by its own period and person ("1 năm bán lợn 30tr, làm thuê 2tr 1 tháng"), said back
+ * with the check against the line when it took working out; an income by the day asks the days worked next. Null
+ * when the answer names no amount.
+ */
+function typedIncome(standard: Standard, data: FlowData, text: string): Outcome | null {
+  const parts = incomeParts(text);
+  if (parts.length === 0) return null;
+  const size = data.householdSize!;
+  const { monthly, daily } = monthlyIncome(parts, size);
+  if (daily > 0) return { kind: 'accept', data: { ...data, daily: { perDay: daily, monthly } } };
+  const next = { ...data, income: { amount: monthly } };
+  const workedOut = parts.length > 1 || parts.some((p) => p.perPerson || p.period !== 'month');
+  const said = workedOut ? `Mình tính thu nhập cả hộ: ${parts.map((p) => partWords(p, size)).join(' + ')} = ${formatDong(monthly)} đồng/tháng.` : undefined;
+  return { kind: 'accept', data: next, lead: [said, incomeCheck(standard, next)].filter(Boolean).join('\n') };
+}
+
+function partWords(part: IncomePart, size: number): string {
+  const per = { day: 'ngày', month: 'tháng', year: 'năm' }[part.period];
+  const amount = `${formatDong(part.value)} đồng/${part.perPerson ? 'người/' : ''}${per}`;
+  const times = part.perPerson ? ` × ${size} người` : '';
+  return part.period === 'year' ? `${amount}${times} ÷ 12 tháng` : `${amount}${times}`;
+}
+
+/** "22 ngày", "tầm 20", "ngày nào cũng làm": the days worked in a month, or null. */
+function readDays(text: string): number | null {
+  const folded = fold(text);
+  if (/\b(ngay nao cung|ca thang|quanh nam|suot|deu deu|thang nao cung du)\b/.test(folded)) return DAYS_IN_MONTH;
+  const said = /(?<![\d.,])(\d{1,2})(?![\d.,])/.exec(folded);
+  return said ? Number(said[1]) : null;
+}
+const DAYS_IN_MONTH = 30;
+
+/** The income once the days worked a month are known: said back, with the check against the line. */
+function workedDays(state: ScreeningState, days: number): Outcome | null {
+  const { data } = state;
+  if (!data.daily || !Number.isInteger(days) || days < 1 || days > 31) return null;
+  const { perDay, monthly } = data.daily;
+  const amount = Math.round(perDay * days + monthly);
+  const { daily: _done, ...rest } = data;
+  const next = { ...rest, income: { amount } };
+  const besides = monthly > 0 ? ` + ${formatDong(monthly)} đồng` : '';
+  const said = `Mình tính thu nhập cả hộ: ${formatDong(perDay)} đồng × ${days} ngày${besides} = ${formatDong(amount)} đồng/tháng.`;
+  return { kind: 'accept', data: next, lead: [said, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
+}
+
+/**
+ * What the line is ("bn thì dc hộ nghèo"), for this household when its area and size are known; why the question is
+ * asked ("sao phải hỏi cái này"). Null for anything else.
+ */
+function asideAnswer(state: ScreeningState, step: QuestionStep, text: string): string | null {
+  const { standard, data } = state;
+  if (asksTheLine(text)) {
+    if (!data.area || !data.householdSize) return ruleLine(standard, data.area);
+    const rule = standard.areas[data.area];
+    const min = standard.classification.minDeprivationsForPoor;
+    return (
+      `👉 Hộ ${data.householdSize} người ở khu vực ${rule.label}: chuẩn nghèo là ${formatDong(rule.incomeLine)} đồng/người/tháng, tức thu nhập cả ` +
+      `hộ từ ${formatDong(rule.incomeLine * data.householdSize)} đồng/tháng trở xuống. Khi đó thiếu hụt từ ${min} chỉ số trở lên là hộ nghèo, ` +
+      `ít hơn là hộ cận nghèo.`
+    );
+  }
+  if (!asksWhy(text)) return null;
+  const min = standard.classification.minDeprivationsForPoor;
+  switch (step.kind) {
+    case 'area':
+      return 'Chuẩn nghèo ở nông thôn (xã) và thành thị (phường) khác nhau, nên cần biết nhà bạn ở đâu.';
+    case 'size':
+    case 'income':
+    case 'days':
+      return 'Chuẩn nghèo tính theo thu nhập bình quân mỗi người mỗi tháng: thu nhập cả hộ chia cho số người trong hộ.';
+    case 'indicator':
+      return (
+        `Câu này hỏi về chỉ số “${step.indicator.label}”, một trong các chỉ số thiếu hụt dịch vụ xã hội cơ bản của chuẩn nghèo: hộ có ` +
+        `thu nhập từ chuẩn nghèo trở xuống mà thiếu hụt từ ${min} chỉ số trở lên là hộ nghèo, ít hơn là hộ cận nghèo.`
+      );
+  }
+}
+
+/** Words that correct an earlier answer: "nhầm", "sửa lại", "sai rồi". */
+const CORRECTION = /\b(nham|sua lai|sua|sai roi|sai|xin loi|a khong|a ko)\b/;
+
+/** The schooling indicators: the same words ("bỏ học") say one or the other, by the age told. */
+const SCHOOLING = ['adult_education', 'child_schooling'];
+
 /** An indicator's answer recorded from what the citizen told, said back before the next question. */
 const recordedLine = (label: string, deprived: boolean) => `• ${label}: ${deprived ? 'có thiếu hụt' : 'không thiếu hụt'}`;
 /** Said when the question asked stays open after answers recorded for others; it is repeated below. */
@@ -375,15 +505,22 @@ const STILL_ASKED = 'Còn câu mình đang hỏi:';
  * null when it states nothing for another question.
  */
 function otherQuestionsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
-  const stated = indicatorsOf(state.standard)
+  let stated = indicatorsOf(state.standard)
     .filter((i) => i.id !== asked)
     .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize) }))
     .filter((s) => s.statement !== null);
+  // "con e bỏ học năm ngoái": one drop-out of no told age is a child's or a young adult's, not both; their own
+  // questions ask which.
+  const droppedOut = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'deprived');
+  if (droppedOut.length > 1) {
+    stated = stated.filter((s) => !droppedOut.includes(s));
+    if (stated.length === 0) return { kind: 'retry', reason: 'other_question' };
+  }
   if (stated.length === 0) return null;
   const answers = { ...state.data.answers };
   const lines: string[] = [];
   for (const { indicator, statement } of stated) {
-    if (indicator.id in answers || statement === 'mixed') continue;
+    if (indicator.id in answers || statement === 'mixed' || statement === 'partial') continue;
     answers[indicator.id] = statement === 'deprived';
     lines.push(`${recordedLine(indicator.label, statement === 'deprived')}.`);
   }
@@ -432,12 +569,23 @@ function toldFacts(
   const out: { step: string; data: Partial<FlowData>; words: string }[] = [];
   const area = data.area ?? named ?? (text ? areaMentioned(text) : null) ?? known.area;
   if (!data.area && area) out.push({ step: 'area', data: { area }, words: `khu vực ${standard.areas[area].label}` });
-  const told = known.householdSize !== undefined && known.householdSize <= MAX_HOUSEHOLD_SIZE ? known.householdSize : undefined;
+  // "vợ chồng e với 2 đứa nhỏ": members told in passing are the size too; "vợ chồng em" alone is who asks, not all.
+  const members = text ? householdMembers(text) : null;
+  const counted = known.householdSize ?? (members && 'total' in members && members.groups > 1 ? members.total : undefined);
+  const told = counted !== undefined && counted <= MAX_HOUSEHOLD_SIZE ? counted : undefined;
   const size = data.householdSize ?? told;
   if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
   const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined);
-  if (!data.income && income !== undefined) {
+  if (data.income || data.daily) return out;
+  if (income !== undefined) {
     out.push({ step: 'income', data: { income: { amount: income } }, words: `thu nhập cả hộ ${formatDong(income)} đồng/tháng` });
+    return out;
+  }
+  // "chồng phụ hồ 200k 1 ngày": the days worked are asked before the income is known.
+  const parts = text ? incomeParts(text) : [];
+  if (parts.some((p) => p.period === 'day') && (size || !parts.some((p) => p.perPerson))) {
+    const { monthly, daily } = monthlyIncome(parts, size ?? 1);
+    out.push({ step: 'income', data: { daily: { perDay: daily, monthly } }, words: `thu nhập ${formatDong(daily)} đồng một ngày` });
   }
   return out;
 }

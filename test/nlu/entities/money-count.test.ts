@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { householdAmount, incomeBasis } from '../../../src/nlu/entities/income.js';
+import { householdAmount, incomeBasis, incomeParts, monthlyIncome } from '../../../src/nlu/entities/income.js';
 import { extractCount, findCounts, findMoney } from '../../../src/nlu/entities/index.js';
 
 const firstAmount = (text: string) => findMoney(text.normalize('NFC'))[0]?.value;
@@ -65,6 +65,10 @@ describe('money', () => {
     expect(findMoney('được 3 triệu 2 năm nay').map((e) => e.value)).toEqual([3_000_000]);
   });
 
+  it('ends an amount at punctuation ("30tr, lam thue" is not 30.5 million: "lam" is also "lăm")', () => {
+    expect(findMoney('ban lon dc 30tr, lam thue them 2tr').map((e) => e.value)).toEqual([30_000_000, 2_000_000]);
+  });
+
   it('leaves a following household size to the count', () => {
     expect(findMoney('hai triệu hai người').map((e) => e.value)).toEqual([2_000_000]);
     expect(findCounts('hai triệu hai người').map((e) => e.value)).toEqual([2]);
@@ -110,5 +114,23 @@ describe('householdAmount', () => {
     ['mỗi tháng 5tr', 5_000_000],
   ])('%s → %d đồng', (text, value) => {
     expect(amount(text)).toBe(value);
+  });
+});
+
+describe('incomeParts and monthlyIncome: each amount by its own period', () => {
+  it.each([
+    ['ban lua dc 20tr 1 nam', { monthly: 1_666_667, daily: 0 }],
+    ['1 nam ban lon dc 30tr, lam thue them tam 2tr 1 thang', { monthly: 4_500_000, daily: 0 }],
+    ['chong 5tr, e ban rau 1tr 1 thang', { monthly: 6_000_000, daily: 0 }],
+    ['chong lam phu ho 200k 1 ngay', { monthly: 0, daily: 200_000 }],
+    ['chong di phu ho dc 250k 1 ngay, e ban rau dc 1tr 1 thang', { monthly: 1_000_000, daily: 250_000 }],
+    ['moi ng tam 1tr2 1 thang', { monthly: 4_800_000, daily: 0 }],
+    ['chong 5tr, e 1tr, tong cong 6tr', { monthly: 6_000_000, daily: 0 }],
+  ])('%s (4 people)', (text, expected) => {
+    expect(monthlyIncome(incomeParts(text), 4)).toEqual(expected);
+  });
+
+  it.each(['ko co thu nhap gi', 'chua co dong nao ca', 'ko kiem dc gi', 'khong co tien'])('"%s" is no income', (text) => {
+    expect(incomeBasis(text).none).toBe(true);
   });
 });

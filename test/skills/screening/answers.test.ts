@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaMentioned, incomeBasis, livesAlone, readAreaWord } from '../../../src/skills/screening/answers.js';
+import { areaMentioned, asksTheLine, asksWhy, incomeBasis, livesAlone, readAreaWord, wantsToSkip, wantsToStop } from '../../../src/skills/screening/answers.js';
 import { readYesNo } from '../../../src/text/answer-words.js';
 
 describe('reading yes/no answers', () => {
@@ -89,6 +89,34 @@ describe('reading xã / phường after who lives there', () => {
   it('in a longer message', () => {
     expect(areaMentioned('nha e 5 ng o xa, thang dc 6tr, co dc ho ngheo ko')).toBe('rural');
     expect(areaMentioned('nha 4 nguoi o phuong')).toBe('urban');
+    // "nhà" after the comma is the next clause, not "ở xa nhà" (far from home).
+    expect(areaMentioned('e o xa, nha 5 ng, chong lam dc 5tr')).toBe('rural');
     expect(areaMentioned('con e di lam o xa lam')).toBeNull();
   });
+});
+
+describe('a wish to stop or to skip the question, in villagers\' words', () => {
+  it.each(['thoi ko lam nua', 'e ko muon lam nua', 'thoi e ko lam nua dau', 'ko lam tiep nua', 'dung lai'])('"%s" stops', (text) => {
+    expect(wantsToStop(text)).toBe(true);
+  });
+  it.each(['bo qua', 'qua cau khac', 'ko muon tra loi', 'bo qua cau nay di'])('"%s" skips', (text) => {
+    expect(wantsToSkip(text)).toBe(true);
+  });
+  it.each(['ko', 'ko co', 'ko lam dc', 'thoi', 'ko tra loi dc'])('"%s" neither stops nor skips', (text) => {
+    expect(wantsToStop(text) || wantsToSkip(text)).toBe(false);
+  });
+});
+
+describe('a question about the question, asked mid-way', () => {
+  it.each(['bn thi dc ho ngheo', 'the thi bao nhieu la ngheo', 'chuan ngheo la bao nhieu', 'thu nhap bao nhieu thi la ho can ngheo'])(
+    '"%s" asks what the line is',
+    (text) => expect(asksTheLine(text)).toBe(true),
+  );
+  it.each(['nha ngheo co dc bao nhieu tien', 'ma ho ngheo dc vay von bao nhieu vay?', 'nha e ngheo lam', 'bao nhieu'])('"%s" does not', (text) =>
+    expect(asksTheLine(text)).toBe(false),
+  );
+  it.each(['sao phai hoi cai nay', 'hoi lam gi', 'cau nay de lam gi', 'tai sao lai hoi cai nay vay'])('"%s" asks why', (text) =>
+    expect(asksWhy(text)).toBe(true),
+  );
+  it.each(['sao', 'ko', 'ko biet'])('"%s" does not', (text) => expect(asksWhy(text)).toBe(false));
 });

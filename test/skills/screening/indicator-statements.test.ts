@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { householdMembers } from '../../../src/skills/screening/answers.js';
-import { leadingYesNo, readIndicatorStatement } from '../../../src/skills/screening/indicator-statements.js';
+import { everyoneHas, leadingYesNo, readIndicatorStatement } from '../../../src/skills/screening/indicator-statements.js';
 
 describe('deprivation answers that state the fact', () => {
   it.each([
@@ -35,6 +35,20 @@ describe('deprivation answers that state the fact', () => {
     ['adult_education', '2 dua deu di hoc', 'not_deprived'],
     ['household_waste', 'tu dot rac', 'deprived'],
     ['household_waste', 'ko, xa thu gom', 'not_deprived'],
+    // Dependants counted against the 5 people: more than half, or not; old people who still work are not counted.
+    ['dependants', 'nha co 2 ong ba gia voi 2 dua nho', 'deprived'],
+    ['dependants', '3 dua con', 'deprived'],
+    ['dependants', '2 vo chong, 1 dua nho, 2 ong ba van lam ruong dc', 'not_deprived'],
+    ['dependants', 'co, nha nhieu tre con voi ong ba gia lam', 'deprived'],
+    ['adult_education', 'con e dang la sv', 'not_deprived'],
+    ['health_insurance', 'the bhyt het han roi', 'deprived'],
+    ['sanitation', 'di ve sinh ngoai vuon', 'deprived'],
+    ['employment', 'ca nha lam ruong', 'not_deprived'],
+    ['nutrition', 'chau nha e gay lam', 'deprived'],
+    // Lacking a smartphone says nothing of a basic phone or a television: asked again.
+    ['telecom', 'ko co dien thoai thong minh', 'partial'],
+    ['information_access', 'ko co dien thoai thong minh', 'partial'],
+    ['telecom', 'co dien thoai thong minh', 'not_deprived'],
   ] as const)('%s: %j → %s', (id, text, expected) => {
     expect(readIndicatorStatement(id, text, 5)).toBe(expected);
   });
@@ -63,6 +77,16 @@ describe('deprivation answers that state the fact', () => {
   });
 });
 
+describe('"có hết" to a question that asks whether anyone lacks something', () => {
+  it('is everyone has it, for that question only', () => {
+    expect(everyoneHas('health_insurance', 'co het')).toBe(true);
+    expect(everyoneHas('health_insurance', 'ca nha co het the roi')).toBe(true);
+    expect(everyoneHas('health_insurance', 'ai cung co')).toBe(true);
+    expect(everyoneHas('health_insurance', 'co')).toBe(false);
+    expect(everyoneHas('housing_quality', 'co het')).toBe(false);
+  });
+});
+
 describe('a household told by its members', () => {
   it.each([
     ['2 vo chong va 3 dua con', 5],
@@ -70,6 +94,13 @@ describe('a household told by its members', () => {
     ['nha co ong ba, 2 vo chong chua co con', 4],
     ['vk ck e va 2 chau', 4],
     ['2 vo chong', 2],
+    // The one answering lives there too; "vợ chồng em" is already counted.
+    ['e song voi me gia va 1 dua con dang la sv', 3],
+    ['toi va 3 dua con', 4],
+    ['e voi chong va 2 con', 4],
+    ['vo chong e voi 2 dua nho', 4],
+    // A member said again is the same one.
+    ['vo chong e voi 2 dua nho o xa, chong phu ho 200k 1 ngay', 4],
   ])('%j → %d people', (text, total) => {
     expect(householdMembers(text)).toMatchObject({ total });
   });
