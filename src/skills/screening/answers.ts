@@ -101,7 +101,8 @@ export type Members = { total: number; words: string; groups: number } | { child
  * 1 đứa con" (5). Children alone ("nhà có 3 đứa con") do not say who else lives there: `childrenOnly`, to ask.
  */
 export function householdMembers(text: string): Members {
-  let rest = ` ${fold(text).replace(/\bvk\b/g, 'vo').replace(/\bck\b/g, 'chong')} `;
+  // "cán bộ" (the officer addressed) is no "bố".
+  let rest = ` ${fold(text).replace(/\bvk\b/g, 'vo').replace(/\bck\b/g, 'chong').replace(/\bcan bo\b/g, ' ')} `;
   let adults = SPEAKER.test(rest) ? 1 : 0;
   let children = 0;
   let parts = adults;

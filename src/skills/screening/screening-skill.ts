@@ -352,7 +352,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
     ];
     if (standard.provisional && standard.provisionalNote) intro.push(`Lưu ý: ${standard.provisionalNote}`);
-    if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}. Nếu chưa đúng, nhắn "quay lại".`);
+    // How to correct it was said just above ("quay lại"): a first message that says much is long enough on a phone.
+    if (understood.length) intro.push(`Mình đã ghi nhận: ${understood.join(', ')}.`);
     // Who asks "am I poor?" learns the rule at once: the income check when size and income are known, the lines otherwise.
     intro.push(incomeCheck(standard, state.data) ?? ruleLine(standard, state.data.area));
     return askOrFinish(ctx, state, intro.join('\n'));

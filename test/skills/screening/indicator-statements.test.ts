@@ -101,6 +101,8 @@ describe('a household told by its members', () => {
     ['vo chong e voi 2 dua nho', 4],
     // A member said again is the same one.
     ['vo chong e voi 2 dua nho o xa, chong phu ho 200k 1 ngay', 4],
+    // "cán bộ", the officer addressed, is no "bố".
+    ['Chào cán bộ, vợ chồng tôi đều bị khuyết tật, hai con còn nhỏ', 4],
   ])('%j → %d people', (text, total) => {
     expect(householdMembers(text)).toMatchObject({ total });
   });
