@@ -93,6 +93,19 @@ function yearOf(number: string): string | null {
 export const termWeight = (term: string) => (term.includes(' ') ? BIGRAM_BOOST : 1);
 
 /**
+ * Each term of the query at its highest weight (a term counts once per query: repeating a word in a long story does
+ * not make it the topic), as the index weighs it; `keep` chooses which terms count (all by default).
+ */
+export function queryWeights(query: readonly WeightedText[], keep: (term: string) => boolean = () => true): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const { text, weight } of query) {
+    if (weight <= 0) continue;
+    for (const term of termsOf(text)) if (keep(term)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
+  }
+  return weights;
+}
+
+/**
  * A built index in a form JSON carries cheaply (the build writes the knowledge base's beside the bundle, see retrieval-snapshot.ts):
  * the terms in order, and per term its postings, as base64 of typed arrays.
  */
@@ -228,12 +241,7 @@ export class RetrievalIndex {
 
   /** The best `limit` documents for the weighted query texts, best first; documents matching nothing are left out. */
   search(query: readonly WeightedText[], limit = 5): Hit[] {
-    const weights = new Map<string, number>();
-    for (const { text, weight } of query) {
-      if (weight <= 0) continue;
-      // A term counts once per query at its highest weight: repeating a word in a long story does not make it the topic.
-      for (const term of termsOf(text)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
-    }
+    const weights = queryWeights(query);
     const n = this.#ids.length;
     const scores = new Float64Array(n);
     const masses = new Float64Array(n);

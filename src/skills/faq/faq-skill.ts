@@ -26,9 +26,11 @@ const OWNED_ELSEWHERE_CONFIDENCE = 0.7;
 const SCREENING_INTENT = 'screening_start';
 const UNLIKELY_TOPIC = 0.1;
 const COMPLAINT_COVERAGE = 0.5;
+/** The self-assessment does not take a message at least this like one of the entry's own questions. */
 const ENTRY_QUESTION_SIMILARITY = 0.5;
 /** A message this long tells a story around its question (a letter to a newspaper's reader column). */
-const STORY_WORDS = 25;
+const LETTER_WORDS = 25;
+/** Topics whose entries answer "is my household poor?" themselves; a letter asking it answered by another's is not. */
 const CATEGORY_TOPICS = new Set([SCREENING_INTENT, 'review_process', 'poverty_standard']);
 /** The classifier's first two intents this close are a split decision. */
 const SPLIT_MARGIN = 0.2;
@@ -63,13 +65,18 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
   const outsideCard = answers.get(OUTSIDE_CARD);
   const ownIntents = new Set(intents);
 
-  /** The entries a topic's card offers as buttons (`answer:<id>`). */
-  const cardOffers = (topic: string | undefined): Set<string> =>
-    new Set(
-      (topic ? answers.main(topic).quickReplies : [])
-        .filter((q) => q.target.startsWith(ANSWER_PAYLOAD_PREFIX))
-        .map((q) => q.target.slice(ANSWER_PAYLOAD_PREFIX.length)),
-    );
+  /** Per topic, the entries its card offers as buttons (`answer:<id>`). */
+  const cardOffers = new Map(
+    intents.map((intent) => [
+      intent,
+      new Set(
+        answers
+          .main(intent)
+          .quickReplies.filter((q) => q.target.startsWith(ANSWER_PAYLOAD_PREFIX))
+          .map((q) => q.target.slice(ANSWER_PAYLOAD_PREFIX.length)),
+      ),
+    ]),
+  );
   const relatedOf = (entry: KnowledgeEntry) =>
     entry.related.map((id) => knowledge.entry(id)).filter((e): e is KnowledgeEntry => e !== undefined);
 
@@ -149,7 +156,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, read.namedCategory) : undefined;
       // An entry of another topic that the last answer offered next ("dc vay ko" after the labour-export card, whose
       // button is the loan for working abroad) is in its context too.
-      const offeredNext = (id: string) => (last ? last.related.includes(id) : cardOffers(context.lastCardTopic).has(id));
+      const offeredNext = (id: string) => (last ? last.related.includes(id) : (cardOffers.get(context.lastCardTopic ?? '')?.has(id) ?? false));
       const staysInContext =
         inContext?.kind === 'entries' &&
         (inContext.entries[0]!.topic === followed?.topic || offeredNext(inContext.entries[0]!.id)) &&
@@ -189,8 +196,8 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const classified = parse.intent;
       // "…với hoàn cảnh như vậy, gia đình tôi có được xét hộ nghèo không?": a story of illness or disability that asks
       // whether the household is poor asks for the self-assessment, not for the allowances its words are about.
-      const story = wordCount(ctx.text) >= STORY_WORDS;
-      if (story && read.asksCategory && !CATEGORY_TOPICS.has(topic)) return { intent: SCREENING_INTENT };
+      const letter = wordCount(ctx.text) >= LETTER_WORDS;
+      if (letter && read.asksCategory && !CATEGORY_TOPICS.has(topic)) return { intent: SCREENING_INTENT };
       if (!ownIntents.has(topic)) {
         // An entry of a flow's topic (the self-assessment…) hands the message to that flow.
         return classified.name === topic || classified.name === 'fallback' || classified.confidence < OWNED_ELSEWHERE_CONFIDENCE

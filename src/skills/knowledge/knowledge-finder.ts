@@ -2,7 +2,7 @@ import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/k
 import { Memo } from '../../memo.js';
 import { categoriesNamed } from '../../nlu/facts.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
-import { type Hit, type RetrievalDocument, RetrievalIndex, termsOf, termWeight, type WeightedText } from '../../nlu/retrieval.js';
+import { type Hit, queryWeights, type RetrievalDocument, RetrievalIndex, termsOf, termWeight, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
 import { tokenize } from '../../text/tokenize.js';
 
@@ -257,8 +257,8 @@ export class KnowledgeFinder {
       // The first few question sentences: a long letter's later ones mostly restate the first.
       for (const q of questions.slice(0, MAX_QUESTION_SENTENCES)) {
         const story = sentences.filter((s) => s.role === 'context');
-        const asked = [{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight)];
-        const own = this.#decide(rank([...asked, ...extra], asked), fallbackProbability, long);
+        const question = [{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight)];
+        const own = this.#decide(rank([...question, ...extra], question), fallbackProbability, long);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
         if (answered.length === MAX_QUESTIONS) break;
       }
@@ -301,7 +301,7 @@ export class KnowledgeFinder {
     // Each plain term of a short message's own words with its weighted IDF mass (see #textSimilarity).
     const masses = new Map<string, number>();
     if (textQuery.length > 0 && this.#tuning.textWeight > 0) {
-      for (const [term, weight] of queryWeights(textQuery)) masses.set(term, weight * this.#index!.idf(term));
+      for (const [term, weight] of queryWeights(textQuery, plainTerm)) masses.set(term, weight * this.#index!.idf(term));
     }
     let queryMass = 0;
     for (const mass of masses.values()) queryMass += mass;
@@ -446,15 +446,6 @@ export function knowledgeDocuments(entries: readonly KnowledgeEntry[], referrals
     })),
     ...referrals.map((r) => ({ id: REFERRAL_PREFIX + r.id, fields: [{ texts: [r.request, ...r.paraphrases], weight: 1 }] })),
   ];
-}
-
-/** Each plain term of the query at its highest weight, as the index weighs it. */
-function queryWeights(query: readonly WeightedText[]): Map<string, number> {
-  const weights = new Map<string, number>();
-  for (const { text, weight } of query) {
-    for (const term of termsOf(text).filter(plainTerm)) weights.set(term, Math.max(weights.get(term) ?? 0, weight * termWeight(term)));
-  }
-  return weights;
 }
 
 /** Question sentences at full weight, the story around them at `contextWeight`. */
