@@ -126,7 +126,7 @@ export async function buildEngine(tuning: Partial<FinderTuning> = {}, linear: Pa
   const ownedElsewhere = new Set(['privacy', 'screening_start', ...SUBSCRIPTION_INTENTS]);
   const stub = (name: string, intents: readonly string[]): Skill => ({ name, intents, handleIntent: (_, i) => ({ replies: [{ text: `[${i}]` }] }) });
   const skills: Skill[] = [
-    createFaqSkill({ answers: cards, knowledge: new KnowledgeFinder(knowledge.entries, knowledge.referrals, tuning), loanRates, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }),
+    createFaqSkill({ answers: cards, knowledge: new KnowledgeFinder(knowledge.entries, knowledge.referrals, { ...tuning, classify: (t) => matcher.parse(t).ranking }), loanRates, intents: INTENT_NAMES.filter((i) => !ownedElsewhere.has(i)) }),
     // The evaluation reads replies only: nothing kept, nothing counted.
     createScreeningSkill({ rules, consent: { offerToKeep: async () => [] }, communes, recordResult: async () => {} }),
     stub('privacy', ['privacy']),

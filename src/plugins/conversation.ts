@@ -98,7 +98,7 @@ export const conversationPlugin = fp<ConversationOptions>(
     });
     const pageUrl = privacyPageUrl(config);
     const paging = createQuickReplyPaging();
-    const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals, { index: knowledgeIndex });
+    const finder = new KnowledgeFinder(knowledge.entries, knowledge.referrals, { index: knowledgeIndex, classify: (text) => parser.parse(text).ranking });
     // Without the build's index, it is built just after start-up, not before /health answers ready.
     app.addHook('onReady', async () => {
       setImmediate(() => finder.warm());

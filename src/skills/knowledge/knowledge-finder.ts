@@ -151,14 +151,20 @@ export class KnowledgeFinder {
   readonly #findings = new Memo<Finding>(2048);
   readonly #documents: () => RetrievalDocument[];
   readonly #tuning: FinderTuning;
+  /** The topic classifier, for a long message's question sentences alone (see #find). */
+  readonly #classify: ((text: string) => readonly IntentScore[]) | undefined;
 
-  /** `index`: the index of these entries and referrals built earlier (the build's snapshot), else built on first use. */
+  /**
+   * `index`: the index of these entries and referrals built earlier (the build's snapshot), else built on first use.
+   * `classify`: the topic classifier's ranking of a text (without it, a story's question is not classified apart).
+   */
   constructor(
     entries: readonly KnowledgeEntry[],
     referrals: readonly Referral[],
-    { index, ...tuning }: Partial<FinderTuning> & { index?: RetrievalIndex | null } = {},
+    { index, classify, ...tuning }: Partial<FinderTuning> & { index?: RetrievalIndex | null; classify?: (text: string) => readonly IntentScore[] } = {},
   ) {
     this.#tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.#classify = classify;
     this.#index = index ?? null;
     for (const e of entries) this.#entries.set(e.id, e);
     for (const r of referrals) this.#referrals.set(REFERRAL_PREFIX + r.id, r);
@@ -248,7 +254,11 @@ export class KnowledgeFinder {
     if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner && !asked) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
-    const first = this.#decide(whole, fallbackProbability, long);
+    // A story of deaths, names and places reads as "outside the programme" to the classifier, which sees it whole; its
+    // question sentences alone may still give an entry's topic a fair chance ("… cháu có được hưởng chế độ không?").
+    const askedTopics = long && this.#classify ? this.#classify(questions.map((q) => q.text).join('. ')) : undefined;
+    const plausible = askedTopics ? new Map(askedTopics.map((r) => [r.name, r.confidence])) : undefined;
+    const first = this.#decide(whole, fallbackProbability, long, plausible);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
     // question sentence on its own, with the story as context.
@@ -258,7 +268,7 @@ export class KnowledgeFinder {
       for (const q of questions.slice(0, MAX_QUESTION_SENTENCES)) {
         const story = sentences.filter((s) => s.role === 'context');
         const question = [{ text: q.text, weight: 1 }, ...weighted(story, this.#tuning.contextWeight)];
-        const own = this.#decide(rank([...question, ...extra], question), fallbackProbability, long);
+        const own = this.#decide(rank([...question, ...extra], question), fallbackProbability, long, plausible);
         if (own.kind === 'entries' && !answered.some((e) => e.id === own.entries[0]!.id)) answered.push(own.entries[0]!);
         if (answered.length === MAX_QUESTIONS) break;
       }
@@ -358,8 +368,11 @@ export class KnowledgeFinder {
     return categories ?? undefined;
   }
 
-  /** `long`: the message is long enough to tell a story around its question. */
-  #decide(hits: readonly Scored[], fallbackProbability: number, long: boolean): Finding {
+  /**
+   * `long`: the message is long enough to tell a story around its question. `asked`: for a story, the topics'
+   * probabilities for its question sentences alone.
+   */
+  #decide(hits: readonly Scored[], fallbackProbability: number, long: boolean, asked?: ReadonlyMap<string, number>): Finding {
     const { minCoverage, minScore, closeMargin, ambiguousMargin } = this.#tuning;
     // When the classifier is sure the question is outside the programme, an entry must fit all of it, words the
     // knowledge base never uses included ("thời tiết hôm nay thế nào" shares "thời" and "thẻ" with a BHYT entry) —
@@ -369,7 +382,8 @@ export class KnowledgeFinder {
     // nothing against it; in a short message, it must fit all of it like an entry ("where do I get my washing machine
     // repaired" shares two words with the tax office's referral and is no question for it).
     const outside = (h: Scored) =>
-      fallbackProbability >= SURE_OUTSIDE && (this.#referrals.has(h.id) ? !long : h.topicProbability < PLAUSIBLE_TOPIC);
+      fallbackProbability >= SURE_OUTSIDE &&
+      (this.#referrals.has(h.id) ? !long : Math.max(h.topicProbability, asked?.get(this.#entries.get(h.id)?.topic ?? '') ?? 0) < PLAUSIBLE_TOPIC);
     const fits = (h: Scored) => (outside(h) ? h.strictCoverage >= OUTSIDE_COVERAGE : h.coverage >= minCoverage);
     const good = hits.filter((h) => fits(h) && h.score >= minScore && h.matched >= MIN_MATCHED);
     const best = good[0];
@@ -381,7 +395,7 @@ export class KnowledgeFinder {
       // (a story it cannot place).
       const outfitted = good.some((h) => !this.#referrals.has(h.id) && h.score > best.score && h.coverage > best.coverage);
       if (!outfitted && (fallbackProbability >= REFERRAL_FALLBACK || best.coverage >= REFERRAL_COVERAGE)) return { kind: 'referral', referral, coverage: best.coverage };
-      return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability, long);
+      return this.#decide(hits.filter((h) => !this.#referrals.has(h.id)), fallbackProbability, long, asked);
     }
     const entry = this.#entries.get(best.id)!;
     const close = good

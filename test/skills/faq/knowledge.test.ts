@@ -154,6 +154,24 @@ describe('answering from the knowledge base', () => {
     expect(finding.kind === 'entries' && finding.entries.map((e) => e.id)).toEqual(['entitlements_overview.electricity', 'credit.student_loan']);
   });
 
+  it("classifies a story's question sentences apart when the whole story reads as outside the programme", () => {
+    // A story of a death and a name reads as another office's business as a whole; its question is about the allowance.
+    const story =
+      'Anh trai tôi mất năm ngoái trong một tai nạn giao thông trên quốc lộ, chị dâu tôi đi lấy chồng khác ở xa, để lại cháu Nguyễn Văn An cho ông bà nội đã già yếu nuôi. Hộ nghèo có được hỗ trợ tiền điện không?';
+    const ranking = [
+      { name: 'fallback', confidence: 0.92 },
+      { name: 'entitlements_overview', confidence: 0.05 },
+    ];
+    const questionOnly = (text: string) =>
+      text.includes('Anh trai') ? ranking : [{ name: 'entitlements_overview', confidence: 0.7 }, { name: 'fallback', confidence: 0.3 }];
+    const idOf = (finder: KnowledgeFinder) => {
+      const finding = finder.find(story, ranking);
+      return finding.kind === 'entries' ? finding.entries[0]!.id : finding.kind;
+    };
+    expect(idOf(new KnowledgeFinder(ENTRIES, REFERRALS, { classify: questionOnly }))).toBe('entitlements_overview.electricity');
+    expect(idOf(new KnowledgeFinder(ENTRIES, REFERRALS))).toBe('none');
+  });
+
   it('weighs an entry about one household category against a question about another', () => {
     const poor = entry({
       id: 'credit.poor',
