@@ -69,6 +69,8 @@ export const REAL_QUESTION_SETS = [
   { name: 'Fifth held-out set', file: 'test/eval/real-questions-holdout-5.yaml', heldOut: true },
   { name: 'Real questions, fifth design set', file: 'test/eval/real-questions-5.yaml', heldOut: false },
   { name: 'Sixth held-out set', file: 'test/eval/real-questions-holdout-6.yaml', heldOut: true },
+  { name: 'Real questions, sixth design set', file: 'test/eval/real-questions-6.yaml', heldOut: false },
+  { name: 'Seventh held-out set', file: 'test/eval/real-questions-holdout-7.yaml', heldOut: true },
 ] as const;
 
 export async function loadRealQuestions(file = join(root, REAL_QUESTION_SETS[0].file)): Promise<RealQuestion[]> {

@@ -24,8 +24,9 @@ describe('real-question evaluation sets', async () => {
       'test/eval/real-questions-holdout-4.yaml': 20,
       'test/eval/real-questions-holdout-5.yaml': 15,
       'test/eval/real-questions-holdout-6.yaml': 25,
+      'test/eval/real-questions-holdout-7.yaml': 25,
     };
-    expect(sets).toHaveLength(11);
+    expect(sets).toHaveLength(13);
     for (const [i, set] of sets.entries()) {
       const others = sets.filter((_, j) => j !== i).flatMap((s) => s.questions);
       const sources = new Set(others.map((q) => q.source));
