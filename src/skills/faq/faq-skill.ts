@@ -8,7 +8,7 @@ import { ANSWER_PAYLOAD_PREFIX } from '../../payloads.js';
 import { fold } from '../../text/fold.js';
 import type { Finding, KnowledgeFinder } from '../knowledge/knowledge-finder.js';
 import { FAQ_SKILL_NAME, renderAnswer } from './render-answer.js';
-import { interestLine, renderChoices, renderEntry, renderReferral } from './render-entry.js';
+import { interestLine, renderChoices, renderEntry, renderReferral, renderWhere } from './render-entry.js';
 
 export interface FaqSkillOptions {
   answers: AnswerBook;
@@ -98,6 +98,11 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
     delete context.lastCardTopic;
     return { replies };
   };
+  /** Where to go for the entry just answered, with the questions it offers next. */
+  const answerWhere = (ctx: TurnContext, entry: KnowledgeEntry, where: string): SkillResult => {
+    contextOf(ctx).lastEntryId = entry.id;
+    return { replies: [renderWhere(entry, where, relatedOf(entry))] };
+  };
   const answerCard = (ctx: TurnContext, card: Answer): SkillResult => {
     const context = contextOf(ctx);
     delete context.lastEntryId;
@@ -177,6 +182,13 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
           : undefined;
       const finding = other ? betterFit(read1, other, followed!.topic, followUp !== undefined) : read1;
 
+      // "làm ở đâu" right after an answer asks where to go for that answer, unless what was found is that entry, one it
+      // offers next or how to apply for something of its topic: its own words are too common to find the right entry by
+      // ("làm ở đâu" after the social pension found the disability allowance).
+      const where = last && (variantFor(last, facts)?.where ?? last.where);
+      const found = finding.kind === 'entries' ? finding.entries[0]! : undefined;
+      const foundNext = found && (found.id === last?.id || last?.related.includes(found.id) || (found.topic === last?.topic && isProcedure(found)));
+      if (last && where && !repeated && !foundNext && asksWhereOnly(ctx.text)) return { intent: last.topic, result: answerWhere(ctx, last, where) };
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
       if (finding.kind === 'none') {
         // "vay 50tr thì mỗi tháng trả lãi bao nhiêu" with no entry found: the arithmetic alone still answers it.
@@ -253,6 +265,20 @@ function contextOf(ctx: TurnContext): ConversationContext {
 }
 
 const wordCount = (text: string) => fold(text).split(' ').filter(Boolean).length;
+
+/** "làm ở đâu", "nộp hồ sơ ở đâu ạ", "hỏi ai": where (or to whom) to go, and nothing else. */
+const WHERE = /\b(o dau|cho nao|noi nao|hoi ai|lien he ai|gap ai|den dau|nop dau|lam dau)\b/;
+const PROCEDURE_WORDS = new Set(
+  'lam ho so nop don dang ky xin thu tuc hoi lien he gap den di thi vay a em e minh toi nhan o dau cho nao noi ai can giay to nhu the'.split(' '),
+);
+/** An entry about how or where to apply ("Làm hồ sơ xin trợ cấp xã hội hằng tháng như thế nào?"). */
+const PROCEDURE = /\b(ho so|thu tuc|dang ky|o dau|nop don|giay to)\b/;
+const isProcedure = (entry: KnowledgeEntry) => PROCEDURE.test(fold(entry.question));
+
+function asksWhereOnly(text: string): boolean {
+  const folded = fold(text).replace(/[?.!]+$/, '').trim();
+  return WHERE.test(folded) && folded.split(' ').every((w) => PROCEDURE_WORDS.has(w));
+}
 
 function isFollowUp(text: string): boolean {
   const folded = fold(text).replace(/[?.!]+$/, '').trim();

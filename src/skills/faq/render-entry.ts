@@ -63,6 +63,18 @@ export function renderEntry(
   return reply;
 }
 
+/** Where to go for an entry ("làm ở đâu" after its answer), and the questions it offers next. */
+export function renderWhere(entry: KnowledgeEntry, where: string, related: readonly KnowledgeEntry[]): Reply {
+  const shown = related.slice(0, RELATED_BUTTONS);
+  const titles = distinctTitles(shown.map((r) => r.question));
+  const reply: Reply = {
+    text: `Về “${entry.question.replace(/[?.]+$/, '')}”, bạn hỏi và làm hồ sơ tại: ${where.replace(/[.]?$/, '.')}`,
+    source: { kind: 'entry', ids: [entry.id] },
+  };
+  if (shown.length > 0) reply.quickReplies = shown.map((r, i) => entryButton(r, titles[i]));
+  return reply;
+}
+
 /** "Ý bạn là…": the close candidates, numbered, each a button. */
 export function renderChoices(entries: readonly KnowledgeEntry[]): Reply {
   return {
