@@ -43,6 +43,7 @@ import {
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
 import { everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
+import { readPlace } from './place-words.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { correctedSummary, packMessages, resultDetails, resultSummary } from './result-message.js';
 
@@ -56,8 +57,8 @@ export interface ScreeningSkillDeps {
    * nothing after a refusal. The answers are not written anywhere else.
    */
   consent: Pick<ConsentService, 'offerToKeep'>;
-  /** To tell xã (rural) from phường (urban) when the citizen names the commune. */
-  communes: Pick<CommuneDirectory, 'byId'>;
+  /** To tell xã (rural) from phường (urban) when the citizen names the commune, or a former thị trấn. */
+  communes: Pick<CommuneDirectory, 'byId' | 'search'>;
   /** Counts a finished self-assessment's category for the programme dashboard (no answers, no citizen kept). */
   recordResult(citizenId: string, category: Category, at: Date): Promise<void>;
 }
@@ -76,7 +77,8 @@ const DETAILS_PREFIX = `${SCREENING_SKILL}:details:`;
 type Outcome =
   /** `lead`: what was understood beyond the question's answer, said before the next question. */
   | { kind: 'accept'; data: FlowData; lead?: string }
-  | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
+  /** `note`: said instead of the reason's hint. */
+  | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1]; note?: string }
   /** A button of an earlier question: ask the current one again. */
   | { kind: 'stale' }
   /** "kiểm tra hộ nghèo" again while already screening. */
@@ -227,6 +229,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const { text, answer } = ctx;
     switch (step.kind) {
       case 'area': {
+        const { rural, urban } = state.standard.areas;
+        const place = readPlace(text, communes, { rural: rural.label, urban: urban.label });
+        if (place) return 'ask' in place ? { kind: 'retry', reason: 'place', note: place.ask } : { kind: 'accept', data: { ...data, area: place.area }, lead: place.said };
         const word = readAreaWord(text) ?? areaNamed(ctx);
         if (word === 'special_zone') return { kind: 'retry', reason: 'special_zone' };
         if (word) return { kind: 'accept', data: { ...data, area: word } };
@@ -267,6 +272,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
           data: { ...data, answers: { ...data.answers, [step.indicator.id]: deprived } },
           ...(lead ? { lead } : {}),
         });
+        // "chồng bị bệnh không đi làm được": a sick member is no unemployed one, and counts among the dependants.
+        const sick = sickNote(step.indicator.id, text);
+        if (sick) return { kind: 'retry', reason: 'unsure', note: sick };
         // "có" to "có ai chưa có thẻ…?": read by the question's wording, said back, or asked again when it could mean either.
         const bare = readBareAnswer(step.indicator.id, text);
         if (bare) return 'ask' in bare ? { kind: 'clarify', titles: bare.ask } : record(bare.deprived, bare.said);
@@ -349,7 +357,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       case 'retry': {
         const misses = state.data.misses + 1;
         const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
-        const retry = ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
+        const retry = ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${outcome.note ?? retryHint(step, outcome.reason)}${wayOut}`);
         // An answer the screening could not use ("không biết", "10 người lớn"…) is re-asked; anything else may be new.
         return outcome.reason ? retry : { ...retry, unanswered: true };
       }
@@ -422,7 +430,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       const saved = ctx.session.context?.lastScreening;
       if (!saved || !ctx.text || ctx.session.flow?.skill === SCREENING_SKILL) return null;
       const before = readState(rules, { skill: SCREENING_SKILL, step: 'done', ...saved });
-      if (!before || !before.data.income) return null;
+      if (!before?.data.income) return null;
       const named = () => {
         const area = areaNamed(ctx);
         return area === 'special_zone' ? null : area;
@@ -473,6 +481,25 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       return { replies: [askRestart('Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn.')] };
     },
   };
+}
+
+/** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"). */
+const SICK = /\b(?:benh|om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
+
+/**
+ * A member said too ill to work, to the employment or the dependants question: what it means for that question, and
+ * the question again. Null for any other answer (one that also says "thất nghiệp" is read as it is).
+ */
+function sickNote(id: string, text: string): string | null {
+  const folded = fold(text);
+  if (!SICK.test(folded) || /\bthat nghiep\b/.test(folded) || readBareAnswer(id, text)) return null;
+  if (id === 'employment') {
+    return 'Người ốm không đi làm được không tính là thất nghiệp (thất nghiệp là muốn làm mà không tìm được việc); người như vậy được tính ở câu người phụ thuộc. Ngoài người đó, trong nhà có ai như câu hỏi dưới đây không?';
+  }
+  if (id === 'dependants') {
+    return 'Người ốm không tự làm việc được tính là người phụ thuộc. Cộng cả trẻ dưới 16 tuổi và người già, số người như vậy có hơn một nửa số người trong nhà không?';
+  }
+  return null;
 }
 
 /**
