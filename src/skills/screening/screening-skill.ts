@@ -235,6 +235,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         const word = readAreaWord(text) ?? areaNamed(ctx);
         if (word === 'special_zone') return { kind: 'retry', reason: 'special_zone' };
         if (word) return { kind: 'accept', data: { ...data, area: word } };
+        // "5 ng", "tầm 4tr" before the area is told: kept (advance says so), and the area asked again.
+        if (toldFacts(state.standard, text, data, readFacts(text).facts).length > 0) return { kind: 'accept', data };
         break;
       }
       case 'size': {
