@@ -143,6 +143,11 @@ export interface ConversationContext {
   lastQuestion?: string;
   /** Knowledge answers since "did it help?" was last asked (the handoff skill asks every few answers). */
   answersSinceHelpAsked?: number;
+  /**
+   * The answers of the last self-assessment given a result (the skill's flow data and its schema stamp), so that a
+   * correction said after the result ("à nhầm, nhà 5 người") works it out again instead of starting over.
+   */
+  lastScreening?: { data: Record<string, unknown>; stamp?: string };
 }
 
 export interface TurnContext {

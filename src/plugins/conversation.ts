@@ -116,12 +116,7 @@ export const conversationPlugin = fp<ConversationOptions>(
       skills: [
         // First: its claim (a request for a person) comes before the knowledge base's.
         handoff.skill,
-        createFaqSkill({
-          answers,
-          knowledge: finder,
-          loanRates,
-          intents: faqIntents,
-        }),
+        // Before the knowledge base: its claim (a correction said after a self-assessment's result) comes first.
         createScreeningSkill({
           rules: povertyRules,
           consent,
@@ -130,6 +125,12 @@ export const conversationPlugin = fp<ConversationOptions>(
           recordResult: async (citizenId, category, at) => {
             void stats.recordScreening({ commune: await communeOf(citizenId), category, at });
           },
+        }),
+        createFaqSkill({
+          answers,
+          knowledge: finder,
+          loanRates,
+          intents: faqIntents,
         }),
         createSubscriptionSkill({ registry: citizens, communes, feed: (id, limit) => app.announcements.service.feed(id, limit) }),
         createPrivacySkill({

@@ -76,6 +76,7 @@ export const sessionRecord = z.object({
       lastCardTopic: z.string().optional(),
       lastQuestion: z.string().optional(),
       answersSinceHelpAsked: z.number().int().min(0).optional(),
+      lastScreening: z.object({ data: z.record(z.string(), z.unknown()), stamp: z.string().optional() }).optional(),
     })
     .optional(),
   /**

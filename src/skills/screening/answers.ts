@@ -14,8 +14,9 @@ const WHO_LIVES =
 export function readAreaWord(text: string): AreaWord {
   // "ở xã", "nhà em ở xã ạ", "gia đình tôi sống ở phường": who lives there, then the place.
   const c = answerCore(text).replace(WHO_LIVES, '');
-  if (/^(xa|nong thon|khu vuc nong thon|thon|lang|que)$/.test(c)) return 'rural';
-  if (/^(phuong|thanh thi|do thi|khu vuc thanh thi|khu vuc do thi)$/.test(c)) return 'urban';
+  // "x", "p": the two words as villagers shorten them, answering the question that asks which.
+  if (/^(xa|x|nong thon|khu vuc nong thon|thon|lang|que)$/.test(c)) return 'rural';
+  if (/^(phuong|p|thanh thi|do thi|khu vuc thanh thi|khu vuc do thi)$/.test(c)) return 'urban';
   if (/^dac khu\b/.test(c)) return 'special_zone';
   return null;
 }

@@ -106,6 +106,11 @@ export function toFlow(state: ScreeningState, step: QuestionStep): FlowState {
   return { skill: SCREENING_SKILL, step: stepName(step), data: state.data, history, stamp: flowStamp() };
 }
 
+/** A finished screening's answers, kept with the session for a correction (read back with readState). */
+export function finishedRecord(state: ScreeningState): { data: FlowData; stamp: string } {
+  return { data: state.data, stamp: flowStamp() };
+}
+
 const indicatorIds = perObject((standard: Standard) => new Set(indicatorsOf(standard).map((i) => i.id)));
 
 /** The state kept in the session, or null when it cannot be used any more (changed content, damaged snapshot). */

@@ -73,8 +73,9 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     good: ['nuoc may', 'gieng khoan', 'gieng dao', 'nuoc gieng', 'gieng', 'nuoc mua', 'nuoc binh', 'nuoc dong binh', 'nuoc dong chai', 'nuoc loc', 'nuoc sach', 'may loc', 'nuoc khe', 'nuoc mo'],
   },
   sanitation: {
-    bad: ['cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam', 've sinh ngoai vuon', 've sinh ngoai dong'],
-    good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay'],
+    // "có nhà vệ sinh (rồi)": a toilet of its own, said of one that is not makeshift (longer than "ve sinh tam").
+    bad: ['nha ve sinh tam', 'cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam', 've sinh ngoai vuon', 've sinh ngoai dong'],
+    good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay', 'co nha ve sinh', 'co wc', 'co nha tieu'],
   },
   telecom: {
     bad: [],

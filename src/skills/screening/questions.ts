@@ -77,7 +77,8 @@ export function incomeRanges(standard: Standard, area: Area, size: number): Inco
 const YES_NO_HINT = 'Bạn chọn "Có" hoặc "Không" (hoặc nhắn "có", "không").';
 
 /** The question of a step, with its buttons (no more than the channel shows). */
-export function question(state: ScreeningState, step: QuestionStep, maxButtons = SIZE_BUTTONS): Reply {
+/** `titles`: the indicator's buttons in words (deprived, not deprived), after an answer that could mean either. */
+export function question(state: ScreeningState, step: QuestionStep, maxButtons = SIZE_BUTTONS, titles: [string, string] = ['Có', 'Không']): Reply {
   const { standard, data } = state;
   const { number, total } = progress(state);
   const head = `Câu ${number}/${total}`;
@@ -134,8 +135,8 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
       return {
         text: `${head}${dimension ? ` (${dimension.label})` : ''}. ${step.indicator.question}`,
         quickReplies: [
-          { title: 'Có', payload: payloads.indicator(step.indicator.id, true) },
-          { title: 'Không', payload: payloads.indicator(step.indicator.id, false) },
+          { title: titles[0], payload: payloads.indicator(step.indicator.id, true) },
+          { title: titles[1], payload: payloads.indicator(step.indicator.id, false) },
         ],
         expects: { kind: 'yes_no', owner: SCREENING_SKILL },
       };
@@ -146,7 +147,7 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
+  reason?: 'place' | 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
 ): string {
   if (reason === 'needed') return 'Câu này cần để so với chuẩn nghèo nên không bỏ qua được; nếu không chắc, bạn trả lời gần đúng nhất.';
   switch (step.kind) {

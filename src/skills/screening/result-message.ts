@@ -1,5 +1,5 @@
 import { indicatorsOf } from '../../domain/poverty/standards.js';
-import type { PovertyRules, ScreeningResult, Standard } from '../../domain/poverty/types.js';
+import type { Category, PovertyRules, ScreeningResult, Standard } from '../../domain/poverty/types.js';
 import type { FlowData, ScreeningState } from './flow-state.js';
 import { formatDong } from './format.js';
 
@@ -71,6 +71,27 @@ export function resultSummary(rules: PovertyRules, state: ScreeningState, result
   }
   // Facts alone never come near the limit; should content ever make them, the bubble is cut rather than sent long.
   return compose(0, FEWEST_SUMMARY_ENTITLEMENTS).slice(0, SUMMARY_MAX_LENGTH);
+}
+
+/**
+ * The result worked out again after a correction told once it was given: what changed, the category (and the one
+ * before when it differs), the reason lines. The rest is behind "Xem tất cả quyền lợi" as for the first result.
+ */
+export function correctedSummary(rules: PovertyRules, state: ScreeningState, result: ScreeningResult, before: Category, changes: readonly string[]): string {
+  const { standard, data } = state;
+  const labels = rules.guidance.categoryLabels;
+  const label = labels[result.category];
+  const verdict = result.category === 'none' ? `có khả năng ${label}` : `có khả năng thuộc diện ${label}`;
+  const lines = [
+    `Mình đã sửa: ${changes.join('; ')}.`,
+    before === result.category
+      ? `👉 Tính lại, kết quả không đổi: hộ của bạn vẫn ${verdict}.`
+      : `👉 Tính lại: hộ của bạn ${verdict} (trước: ${labels[before]}).`,
+    incomeLine(standard, data, result),
+  ];
+  if (Object.keys(data.answers).length > 0) lines.push(deprivationLine(standard, data, result));
+  if (result.category === 'poor' || result.category === 'near_poor') lines.push(APPLY_LINE);
+  return lines.join('\n');
 }
 
 /**

@@ -26,9 +26,12 @@ import {
   wantsToSkip,
   wantsToStop,
 } from './answers.js';
+import { readBareAnswer, saidBack } from './bare-answers.js';
+import { CORRECTION, type Correction, readCorrection } from './corrections.js';
 import {
   currentStep,
   type FlowData,
+  finishedRecord,
   freshData,
   type QuestionStep,
   readState,
@@ -40,8 +43,9 @@ import {
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
 import { everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
+import { readPlace } from './place-words.js';
 import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
-import { packMessages, resultDetails, resultSummary } from './result-message.js';
+import { correctedSummary, packMessages, resultDetails, resultSummary } from './result-message.js';
 
 export const SCREENING_INTENT = 'screening_start';
 
@@ -53,8 +57,8 @@ export interface ScreeningSkillDeps {
    * nothing after a refusal. The answers are not written anywhere else.
    */
   consent: Pick<ConsentService, 'offerToKeep'>;
-  /** To tell xã (rural) from phường (urban) when the citizen names the commune. */
-  communes: Pick<CommuneDirectory, 'byId'>;
+  /** To tell xã (rural) from phường (urban) when the citizen names the commune, or a former thị trấn. */
+  communes: Pick<CommuneDirectory, 'byId' | 'search'>;
   /** Counts a finished self-assessment's category for the programme dashboard (no answers, no citizen kept). */
   recordResult(citizenId: string, category: Category, at: Date): Promise<void>;
 }
@@ -73,11 +77,14 @@ const DETAILS_PREFIX = `${SCREENING_SKILL}:details:`;
 type Outcome =
   /** `lead`: what was understood beyond the question's answer, said before the next question. */
   | { kind: 'accept'; data: FlowData; lead?: string }
-  | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1] }
+  /** `note`: said instead of the reason's hint. */
+  | { kind: 'retry'; reason?: Parameters<typeof retryHint>[1]; note?: string }
   /** A button of an earlier question: ask the current one again. */
   | { kind: 'stale' }
   /** "kiểm tra hộ nghèo" again while already screening. */
-  | { kind: 'restart_request' };
+  | { kind: 'restart_request' }
+  /** A bare answer that could mean either: asked again with a button for each reading, in words. */
+  | { kind: 'clarify'; titles: [deprived: string, fine: string] };
 
 /**
  * The conversational self-assessment: area → household members → monthly income → the deprivation questions that
@@ -87,8 +94,8 @@ type Outcome =
 export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   const { rules, consent, communes, recordResult } = deps;
 
-  const ask = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, lead?: string): SkillResult => {
-    const q = question(state, step, ctx.capabilities.maxQuickReplies);
+  const ask = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, lead?: string, titles?: [string, string]): SkillResult => {
+    const q = question(state, step, ctx.capabilities.maxQuickReplies, titles);
     return { replies: [{ ...q, text: lead ? `${lead}\n\n${q.text}` : q.text }], flow: toFlow(state, step) };
   };
 
@@ -109,14 +116,21 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
    * behind "Xem tất cả quyền lợi" on the turn's last bubble (the one whose buttons a Zalo citizen answers by number).
    * The answers go to the consent gate, which keeps them only with consent.
    */
-  const finish = async (ctx: TurnContext, state: ScreeningState): Promise<SkillResult> => {
+  const finish = async (ctx: TurnContext, state: ScreeningState, corrected?: { before: Category; changes: string[] }): Promise<SkillResult> => {
     const household = householdOf(state.standard, state.data);
     const result = screenHousehold(rules, state.standard, household, state.data.date);
     const details: QuickReply = { title: 'Xem tất cả quyền lợi', payload: detailsPayload(state, household) };
-    const replies: Reply[] = [{ text: resultSummary(rules, state, result) }];
+    const summary = corrected
+      ? correctedSummary(rules, state, result, corrected.before, corrected.changes)
+      : resultSummary(rules, state, result);
+    const replies: Reply[] = [{ text: summary }];
     const kept = { ...keptRecord(state, household), category: result.category };
     const citizenId = citizenKey(ctx.message.channel, ctx.message.userId);
-    await recordResult(citizenId, result.category, ctx.now);
+    // A correction is the same household's assessment: the dashboard counted it once.
+    if (!corrected) await recordResult(citizenId, result.category, ctx.now);
+    // Kept with the session (soft state, as the flow was) for a correction said after the result.
+    ctx.session.context ??= { facts: {} };
+    ctx.session.context.lastScreening = finishedRecord(state);
     let offer: Reply[] = [];
     try {
       offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now);
@@ -200,9 +214,12 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       }
       case 'days':
         return workedDays(state, Number(value)) ?? { kind: 'stale' };
-      case 'indicator':
+      case 'indicator': {
         if (value !== step.indicator.id || (answer !== 'yes' && answer !== 'no')) return { kind: 'stale' };
-        return { kind: 'accept', data: { ...data, answers: { ...data.answers, [value]: answer === 'yes' } } };
+        // "Có" to "có ai chưa có thẻ…?": what it was taken to mean, said back.
+        const said = saidBack(value, answer === 'yes') ?? undefined;
+        return { kind: 'accept', data: { ...data, answers: { ...data.answers, [value]: answer === 'yes' } }, ...(said ? { lead: said } : {}) };
+      }
     }
   };
 
@@ -212,9 +229,14 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const { text, answer } = ctx;
     switch (step.kind) {
       case 'area': {
+        const { rural, urban } = state.standard.areas;
+        const place = readPlace(text, communes, { rural: rural.label, urban: urban.label });
+        if (place) return 'ask' in place ? { kind: 'retry', reason: 'place', note: place.ask } : { kind: 'accept', data: { ...data, area: place.area }, lead: place.said };
         const word = readAreaWord(text) ?? areaNamed(ctx);
         if (word === 'special_zone') return { kind: 'retry', reason: 'special_zone' };
         if (word) return { kind: 'accept', data: { ...data, area: word } };
+        // "5 ng", "tầm 4tr" before the area is told: kept (advance says so), and the area asked again.
+        if (toldFacts(state.standard, text, data, readFacts(text).facts).length > 0) return { kind: 'accept', data };
         break;
       }
       case 'size': {
@@ -252,6 +274,12 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
           data: { ...data, answers: { ...data.answers, [step.indicator.id]: deprived } },
           ...(lead ? { lead } : {}),
         });
+        // "chồng bị bệnh không đi làm được": a sick member is no unemployed one, and counts among the dependants.
+        const sick = sickNote(step.indicator.id, text);
+        if (sick) return { kind: 'retry', reason: 'unsure', note: sick };
+        // "có" to "có ai chưa có thẻ…?": read by the question's wording, said back, or asked again when it could mean either.
+        const bare = readBareAnswer(step.indicator.id, text);
+        if (bare) return 'ask' in bare ? { kind: 'clarify', titles: bare.ask } : record(bare.deprived, bare.said);
         if (everyoneHas(step.indicator.id, text)) return record(false);
         // Not answered is not deprived: the review's officer asks every question again.
         if (wantsToSkip(text)) return record(false, `Mình bỏ qua câu đó và tạm tính là không thiếu hụt; khi rà soát, cán bộ sẽ hỏi lại. Muốn trả lời, nhắn "quay lại".`);
@@ -282,12 +310,17 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     if (size !== undefined && data.householdSize !== undefined && size !== data.householdSize && size <= MAX_HOUSEHOLD_SIZE) {
       return { kind: 'accept', data: { ...data, householdSize: size }, lead: `Mình đã sửa: hộ ${size} người.` };
     }
-    // "nhầm, thu nhập 4tr thôi" while a deprivation is asked: the income corrected, checked against the line again.
-    if (step.kind === 'indicator' && CORRECTION.test(fold(text))) {
-      const { monthly, daily } = monthlyIncome(incomeParts(text), data.householdSize!);
-      if (monthly > 0 && daily === 0 && monthly !== data.income!.amount) {
-        const next = { ...data, income: { amount: monthly } };
-        return { kind: 'accept', data: next, lead: [`Mình đã sửa: thu nhập cả hộ ${formatDong(monthly)} đồng/tháng.`, incomeCheck(state.standard, next)].filter(Boolean).join('\n') };
+    // "nhầm, thu nhập 4tr thôi", "nhầm, nhà e ở xã" while a later question is open: corrected, checked again.
+    if (step.kind !== 'area' && CORRECTION.test(fold(text))) {
+      const correction = readCorrection(state, text, () => {
+        const area = areaNamed(ctx);
+        return area === 'special_zone' ? null : area;
+      });
+      if (correction && correction.changes.length > 0) {
+        const next = correction.data;
+        const moved = next.income?.amount !== data.income?.amount || next.area !== data.area || next.householdSize !== data.householdSize;
+        const check = moved ? incomeCheck(state.standard, next) : null;
+        return { kind: 'accept', data: next, lead: [`Mình đã sửa: ${correction.changes.join('; ')}.`, check].filter(Boolean).join('\n') };
       }
     }
     return ctx.nlu().intent.name === SCREENING_INTENT ? { kind: 'restart_request' } : { kind: 'retry' };
@@ -310,22 +343,50 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const aside = payload ? null : asideAnswer(state, step, ctx.text);
     if (aside) return ask(ctx, state, step, aside);
 
-    const outcome = payload ? fromPayload(state, step, payload) : fromText(ctx, state, step);
+    const outcome = (payload && typedBare(state, step, ctx.text)) || (payload ? fromPayload(state, step, payload) : fromText(ctx, state, step));
     switch (outcome.kind) {
       case 'accept':
         return advance(ctx, state, step, outcome.data, outcome.lead);
       case 'stale':
         return ask(ctx, state, step, 'Mình đang hỏi câu này:');
+      case 'clarify': {
+        const [deprived, fine] = outcome.titles;
+        const lead = `Mình chưa rõ ý bạn: “${deprived}” hay “${fine}”? Bạn chọn một nút bên dưới.`;
+        return ask(ctx, { ...state, data: { ...state.data, misses: state.data.misses + 1 } }, step, lead, outcome.titles);
+      }
       case 'restart_request':
         return ask(ctx, state, step, 'Bạn đang làm bài tự đánh giá; mình hỏi tiếp nhé (nhắn "làm lại" nếu muốn bắt đầu lại từ đầu).');
       case 'retry': {
         const misses = state.data.misses + 1;
         const wayOut = misses >= MISSES_BEFORE_WAY_OUT ? ' Nếu muốn dừng, nhắn "hủy"; muốn hỏi việc khác, nhắn "menu".' : '';
-        const retry = ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${retryHint(step, outcome.reason)}${wayOut}`);
+        const retry = ask(ctx, { ...state, data: { ...state.data, misses } }, step, `${outcome.note ?? retryHint(step, outcome.reason)}${wayOut}`);
         // An answer the screening could not use ("không biết", "10 người lớn"…) is re-asked; anything else may be new.
         return outcome.reason ? retry : { ...retry, unanswered: true };
       }
     }
+  };
+
+  /**
+   * A correction said after the result ("à nhầm, nhà 5 người"): the result worked out again and said briefly, or,
+   * when the change makes questions matter that were not asked (an income now under the line), those asked first.
+   */
+  const categoryOf = (state: ScreeningState): Category =>
+    screenHousehold(rules, state.standard, householdOf(state.standard, state.data), state.data.date).category;
+
+  const correct = (ctx: TurnContext, before: ScreeningState, correction: Correction): Promise<SkillResult> | SkillResult => {
+    if (correction.changes.length === 0) {
+      const was = categoryOf(before);
+      const text = `Mình đã tính với ${correction.same.join('; ')} rồi, nên kết quả không đổi: hộ của bạn có khả năng ${was === 'none' ? '' : 'thuộc diện '}${rules.guidance.categoryLabels[was]}.`;
+      return { replies: [{ text, quickReplies: [RESTART_BUTTON, MENU_BUTTON] }] };
+    }
+    const state: ScreeningState = { standard: before.standard, data: { ...correction.data, misses: 0 }, history: [] };
+    const step = currentStep(state);
+    if (step.kind === 'done') {
+      return finish(ctx, state, { before: categoryOf(before), changes: correction.changes });
+    }
+    const check = step.kind === 'indicator' ? incomeCheck(state.standard, state.data) : null;
+    const lead = [`Mình đã sửa: ${correction.changes.join('; ')}.`, check, 'Để tính lại, mình hỏi thêm:'].filter(Boolean).join('\n');
+    return ask(ctx, state, step, lead);
   };
 
   /** A new screening, with what the citizen already said filled in. */
@@ -338,6 +399,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       };
     }
     let state: ScreeningState = { standard, data: freshData(standard, ctx.today), history: [] };
+    if (ctx.session.context) delete ctx.session.context.lastScreening;
     // What the citizen already said — in this message ("nhà 5 người ở xã Thanh Hà…") or earlier in the conversation
     // ("nhà em 4 người, thu nhập 5tr") — is not asked again; "quay lại" can still change it.
     const known = mergeFacts(ctx.session.context?.facts ?? {}, ctx.text ? readFacts(ctx.text).facts : {});
@@ -364,6 +426,20 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     intents: [SCREENING_INTENT],
 
     handleIntent: (ctx) => start(ctx),
+
+    // A correction said after the result: before the knowledge base reads it as a question of its own.
+    async claim(ctx) {
+      const saved = ctx.session.context?.lastScreening;
+      if (!saved || !ctx.text || ctx.session.flow?.skill === SCREENING_SKILL) return null;
+      const before = readState(rules, { skill: SCREENING_SKILL, step: 'done', ...saved });
+      if (!before?.data.income) return null;
+      const named = () => {
+        const area = areaNamed(ctx);
+        return area === 'special_zone' ? null : area;
+      };
+      const correction = readCorrection(before, ctx.text, named);
+      return correction ? { intent: SCREENING_INTENT, result: await correct(ctx, before, correction) } : null;
+    },
 
     // Buttons of the flow; typed answers come through `answer` (the engine skips the flow for text while a question
     // is pending, and a flow without one is resumed by "Tiếp tục").
@@ -407,6 +483,38 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       return { replies: [askRestart('Bài tự đánh giá đó đã kết thúc hoặc đã hết hạn.')] };
     },
   };
+}
+
+/** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"). */
+const SICK = /\b(?:benh|om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
+
+/**
+ * A member said too ill to work, to the employment or the dependants question: what it means for that question, and
+ * the question again. Null for any other answer (one that also says "thất nghiệp" is read as it is).
+ */
+function sickNote(id: string, text: string): string | null {
+  const folded = fold(text);
+  if (!SICK.test(folded) || /\bthat nghiep\b/.test(folded) || readBareAnswer(id, text)) return null;
+  if (id === 'employment') {
+    return 'Người ốm không đi làm được không tính là thất nghiệp (thất nghiệp là muốn làm mà không tìm được việc); người như vậy được tính ở câu người phụ thuộc. Ngoài người đó, trong nhà có ai như câu hỏi dưới đây không?';
+  }
+  if (id === 'dependants') {
+    return 'Người ốm không tự làm việc được tính là người phụ thuộc. Cộng cả trẻ dưới 16 tuổi và người già, số người như vậy có hơn một nửa số người trong nhà không?';
+  }
+  return null;
+}
+
+/**
+ * "có" typed is the "Có" button's title (the engine makes it a tap), but to a negatively worded question it may mean
+ * either: read as typed. Null for a tap (no text, or a Zalo menu number) and for any other answer.
+ */
+function typedBare(state: ScreeningState, step: QuestionStep, text: string): Outcome | null {
+  if (step.kind !== 'indicator' || !text || /^\d/.test(text)) return null;
+  const bare = readBareAnswer(step.indicator.id, text);
+  if (!bare) return null;
+  if ('ask' in bare) return { kind: 'clarify', titles: bare.ask };
+  const { data } = state;
+  return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: bare.deprived } }, lead: bare.said };
 }
 
 /**
@@ -488,8 +596,6 @@ function asideAnswer(state: ScreeningState, step: QuestionStep, text: string): s
   }
 }
 
-/** Words that correct an earlier answer: "nhầm", "sửa lại", "sai rồi". */
-const CORRECTION = /\b(nham|sua lai|sua|sai roi|sai|xin loi|a khong|a ko)\b/;
 
 /** The schooling indicators: the same words ("bỏ học") say one or the other, by the age told. */
 const SCHOOLING = ['adult_education', 'child_schooling'];

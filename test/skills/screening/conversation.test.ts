@@ -21,7 +21,9 @@ describe('screening on /api/chat', () => {
     await c.say('khong'); // employment
     expect(texts(await c.say('co'))).toContain('Câu 6/15 (Y tế)'); // dependants: yes
     await c.say('khong a'); // nutrition
-    expect(texts(await c.say('da co'))).toContain('Câu 8/15 (Giáo dục)'); // health insurance: yes
+    // Health insurance: "dạ có" to "có ai chưa có thẻ…?" may mean either: asked again with a button for each reading.
+    expect(buttons(await c.say('da co'))).toEqual(['Có người chưa có thẻ', 'Ai cũng có thẻ']);
+    expect(texts(await c.tap('Có người chưa có thẻ'))).toContain('Câu 8/15 (Giáo dục)');
     await c.say('ko'); // adult education
     await c.say('không'); // child schooling
     const replies = await c.say('có, nhà dột lắm'); // housing quality: yes → third deprivation
