@@ -4,6 +4,7 @@ import type { CitizenFacts, KnowledgeEntry } from '../../domain/knowledge/types.
 import { variantFor } from '../../domain/knowledge/variants.js';
 import type { Claim, ConversationContext, Reply, Skill, SkillResult, TurnContext } from '../../engine/types.js';
 import { readFacts } from '../../nlu/facts.js';
+import { isQuestion } from '../../nlu/question-focus.js';
 import { ANSWER_PAYLOAD_PREFIX } from '../../payloads.js';
 import { fold } from '../../text/fold.js';
 import type { Finding, KnowledgeFinder } from '../knowledge/knowledge-finder.js';
@@ -50,6 +51,8 @@ const VAGUE_CONFIDENCE = 0.6;
 const OUTSIDE_QUESTION_WORDS = 10;
 const OUTSIDE_CONFIDENCE = 0.6;
 const OUTSIDE_CARD = 'fallback.outside';
+/** `entitlements_overview.<category>`: what households of a category get. */
+const OVERVIEW_PREFIX = 'entitlements_overview.';
 const FOLLOW_UP = /^(con|the con|vay con|con neu|neu|con voi|con ho|con truong hop)\b|\b(thi sao|thi the nao|thi sao a|thi duoc khong|thi co duoc khong|thi bao nhieu)$/;
 
 /**
@@ -151,6 +154,9 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
         : context.lastCardTopic
           ? { id: '', topic: context.lastCardTopic, question: context.lastQuestion ?? '' }
           : undefined;
+      // "nhà e là hộ nghèo" as a first message, asking nothing: what households of that category get.
+      const overview = !followed && tellsCase && facts.category && !isQuestion(ctx.text) ? knowledge.entry(`${OVERVIEW_PREFIX}${facts.category}`) : undefined;
+      if (overview) return { intent: overview.topic, result: answerEntries(ctx, [overview], facts) };
       // A vague question may be answered by the entry just given again ("bn tiền 1 tháng" after the allowance's amount).
       const followUp = followsUp && followed ? { ...followed, anotherCase } : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.

@@ -31,6 +31,11 @@ interface NegativeQuestion {
   deprivedTitle: string;
   fineTitle: string;
   reads: Readonly<Record<Bare, Reading>>;
+  /**
+   * How an answer that could mean either is read when typed again after the two readings were offered: a villager
+   * who types "có" twice means it, and is not asked a third time (what is said back can still be corrected).
+   */
+  again: Readonly<Partial<Record<Bare, 'deprived' | 'fine'>>>;
 }
 
 /** The negatively worded questions of both standards (content/standards/vn-*.yaml), by indicator id. */
@@ -41,6 +46,8 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     deprivedTitle: 'Có người chưa có thẻ',
     fineTitle: 'Ai cũng có thẻ',
     reads: { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    // "Có ai … chưa có thẻ không?" — "có": there is; "không có": there is none.
+    again: { yes: 'deprived', none: 'fine' },
   },
   telecom: {
     deprived: 'cả nhà không ai dùng điện thoại hay internet',
@@ -49,6 +56,8 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     fineTitle: 'Có người dùng',
     // "Có phải … không?" answered "không" is "không phải".
     reads: { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    // "Có phải … không?" — "có": it is so; "không có": it is not.
+    again: { yes: 'deprived', none: 'fine' },
   },
   information_access: {
     deprived: 'nhà không có tivi, đài, máy tính hay điện thoại có internet',
@@ -56,6 +65,7 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     deprivedTitle: 'Không có thứ nào',
     fineTitle: 'Có ít nhất 1 thứ',
     reads: { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    again: { yes: 'deprived', none: 'fine' },
   },
   sanitation: {
     deprived: 'nhà dùng nhà vệ sinh tạm hoặc không có nhà vệ sinh',
@@ -63,6 +73,8 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     deprivedTitle: 'Tạm hoặc không có',
     fineTitle: 'Hợp vệ sinh',
     reads: { yes: 'deprived', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    // "không có" (nhà vệ sinh).
+    again: { none: 'deprived' },
   },
   child_schooling: {
     deprived: 'trong nhà có trẻ từ 3 đến dưới 16 tuổi không đi học',
@@ -70,6 +82,7 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     deprivedTitle: 'Có trẻ không đi học',
     fineTitle: 'Không có trẻ nghỉ',
     reads: { yes: 'deprived', agree: 'deprived', no: 'fine', none: 'fine', not_so: 'fine' },
+    again: {},
   },
   household_waste: {
     deprived: 'rác bị vứt ra ngoài hoặc tự đốt, không được thu gom',
@@ -77,6 +90,7 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     deprivedTitle: 'Vứt hoặc tự đốt',
     fineTitle: 'Được thu gom',
     reads: { yes: 'deprived', agree: 'deprived', no: 'fine', none: 'fine', not_so: 'fine' },
+    again: {},
   },
 };
 
@@ -89,15 +103,16 @@ export type BareReading = { deprived: boolean; said: string } | { ask: [deprived
 
 /**
  * A bare answer to a negatively worded question: the reading with the words that say it back, or the two readings'
- * titles when it could mean either. Null for any other answer, and for a question asked plainly.
+ * titles when it could mean either (`askedBefore`: the question was asked again already). Null for any other answer,
+ * and for a question asked plainly.
  */
-export function readBareAnswer(id: string, text: string): BareReading | null {
+export function readBareAnswer(id: string, text: string, askedBefore = false): BareReading | null {
   const question = NEGATIVE[id];
   if (!question) return null;
   // "có rồi" to the card question: the card, had already.
   const bare = id === 'health_insurance' && /^(?:da |vang )?co roi(?: a)?$/.test(fold(text)) ? 'not_so' : bareOf(text);
   if (!bare) return null;
-  const reading = question.reads[bare];
+  const reading = (askedBefore && question.again[bare]) || question.reads[bare];
   if (reading === 'ask') return { ask: [question.deprivedTitle, question.fineTitle] };
   const deprived = reading === 'deprived';
   return { deprived, said: saidBack(id, deprived)! };

@@ -278,7 +278,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         const sick = sickNote(step.indicator.id, text);
         if (sick) return { kind: 'retry', reason: 'unsure', note: sick };
         // "có" to "có ai chưa có thẻ…?": read by the question's wording, said back, or asked again when it could mean either.
-        const bare = readBareAnswer(step.indicator.id, text);
+        const bare = readBareAnswer(step.indicator.id, text, data.misses > 0);
         if (bare) return 'ask' in bare ? { kind: 'clarify', titles: bare.ask } : record(bare.deprived, bare.said);
         if (everyoneHas(step.indicator.id, text)) return record(false);
         // Not answered is not deprived: the review's officer asks every question again.
@@ -510,10 +510,10 @@ function sickNote(id: string, text: string): string | null {
  */
 function typedBare(state: ScreeningState, step: QuestionStep, text: string): Outcome | null {
   if (step.kind !== 'indicator' || !text || /^\d/.test(text)) return null;
-  const bare = readBareAnswer(step.indicator.id, text);
+  const { data } = state;
+  const bare = readBareAnswer(step.indicator.id, text, data.misses > 0);
   if (!bare) return null;
   if ('ask' in bare) return { kind: 'clarify', titles: bare.ask };
-  const { data } = state;
   return { kind: 'accept', data: { ...data, answers: { ...data.answers, [step.indicator.id]: bare.deprived } }, lead: bare.said };
 }
 
