@@ -311,13 +311,16 @@ function ageOf(words: Words, tokens: ReturnType<typeof tokenize>): number | unde
   return undefined;
 }
 
+const FINISHED = new Set(['xong', 'het', 'nghiep']);
+
 function schoolLevelOf(words: Words, tokens: ReturnType<typeof tokenize>): SchoolLevel | undefined {
   for (const [phrase, level] of SCHOOL_PHRASES) if (findPhrase(words, phrase.split(' ')) >= 0) return level;
   for (let i = 0; i + 1 < words.forms.length; i++) {
     const grade = words.forms[i + 1] === '#' ? Number(tokens[words.tokens[i + 1]!]?.text) : undefined;
     if (grade === undefined || Number.isNaN(grade)) continue;
     if (words.forms[i] === 'cap' && grade >= 1 && grade <= 3) return (['primary', 'lower_secondary', 'upper_secondary'] as const)[grade - 1];
-    if (words.forms[i] === 'lop') return LEVEL_BY_GRADE(grade);
+    // "học xong lớp 9", "hết lớp 12", "tốt nghiệp lớp 9": a grade finished is no level being studied.
+    if (words.forms[i] === 'lop' && !FINISHED.has(words.forms[i - 1] ?? '')) return LEVEL_BY_GRADE(grade);
   }
   return undefined;
 }

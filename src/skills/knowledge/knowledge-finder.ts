@@ -1,6 +1,6 @@
-import type { HouseholdCategory, KnowledgeEntry, Referral } from '../../domain/knowledge/types.js';
+import type { HouseholdCategory, KnowledgeEntry, Referral, SchoolLevel } from '../../domain/knowledge/types.js';
 import { Memo } from '../../memo.js';
-import { categoriesNamed } from '../../nlu/facts.js';
+import { categoriesNamed, readFacts } from '../../nlu/facts.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, queryWeights, type RetrievalDocument, RetrievalIndex, termsOf, termWeight, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
@@ -116,6 +116,11 @@ const OTHER_CATEGORY = 0.6;
  * sao" after a BHYT answer is the poor households' BHYT, not the students', which has a case for them).
  */
 const ANSWERED_CATEGORY = 1.25;
+/**
+ * An entry whose question is about another school level than the message names ("học xong lớp 9 đi trung cấp" for
+ * "con học lớp 3 có được miễn học phí không") weighs this much less, unless it has an answer for the level named.
+ */
+const OTHER_SCHOOL_LEVEL = 0.6;
 /** Retrieval hits weighed; twice as many are looked at when the category may lift one from further down. */
 const HITS = 8;
 
@@ -145,6 +150,8 @@ export class KnowledgeFinder {
    * any other as well (its general answer).
    */
   readonly #categories = new Map<string, EntryCategories | null>();
+  /** The school levels an entry is about: its question's, or those its answers are for (read when first needed). */
+  readonly #levels = new Map<string, readonly SchoolLevel[]>();
   #index: RetrievalIndex | null = null;
   /** Per entry or referral: each of its questions' terms and IDF mass (see #textSimilarity), built by warm(). */
   readonly #texts = new Map<string, { terms: ReadonlySet<string>; mass: number }[]>();
@@ -233,8 +240,9 @@ export class KnowledgeFinder {
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
     const long = storyTerms(text) > STORY_WORDS;
     // A short message's own words (not the followed question's) are compared with each question of an entry.
+    const level = readFacts(text).facts.schoolLevel;
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
-      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own);
+      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, level);
     const own = weighted(sentences, this.#tuning.contextWeight);
     let whole = rank([...own, ...extra], own).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
     let ownCoverage: Map<string, number> | undefined;
@@ -304,6 +312,7 @@ export class KnowledgeFinder {
     category: HouseholdCategory | undefined,
     anyCategory: boolean,
     textQuery: readonly WeightedText[],
+    level?: SchoolLevel,
   ): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
@@ -330,7 +339,10 @@ export class KnowledgeFinder {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
         const probability = topicProbability.get(topic) ?? 0;
         const textSimilarity = similarity(hit.id);
-        const combined = hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id) * (1 + this.#tuning.textWeight * textSimilarity);
+        const levels = level ? this.#levelsOf(hit.id) : [];
+        const levelAgreement = levels.length > 0 && !levels.includes(level!) ? OTHER_SCHOOL_LEVEL : 1;
+        const combined =
+          hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id) * levelAgreement * (1 + this.#tuning.textWeight * textSimilarity);
         return { ...hit, topicProbability: probability, textSimilarity, combined };
       })
       .sort((a, b) => b.combined - a.combined)
@@ -349,6 +361,18 @@ export class KnowledgeFinder {
       if (mass > 0) best = Math.max(best, shared / Math.sqrt(queryMass * mass));
     }
     return best;
+  }
+
+  #levelsOf(id: string): readonly SchoolLevel[] {
+    let levels = this.#levels.get(id);
+    if (!levels) {
+      const entry = this.#entries.get(id);
+      const answered = entry?.variants.flatMap((v) => v.when.schoolLevel ?? []) ?? [];
+      const asked = entry ? readFacts(entry.question).facts.schoolLevel : undefined;
+      levels = asked ? [asked, ...answered] : [];
+      this.#levels.set(id, levels);
+    }
+    return levels;
   }
 
   /** See #categories; read when first needed (few messages name a category, and only their hits are read). */

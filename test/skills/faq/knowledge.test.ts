@@ -172,6 +172,24 @@ describe('answering from the knowledge base', () => {
     expect(idOf(new KnowledgeFinder(ENTRIES, REFERRALS))).toBe('none');
   });
 
+  it('weighs an entry about another school level than the message names less', () => {
+    const afterGrade9 = entry({
+      id: 'education.vocational_after_thcs',
+      question: 'Học xong lớp 9 đi học trung cấp có được miễn học phí không?',
+      paraphrases: ['hoc lop 9 xong di trung cap co mien hoc phi ko', 'hoc trung cap co dc mien hoc phi k', 'trung cap nghe mien hoc phi', 'tot nghiep lop 9 hoc trung cap co phai dong hoc phi'],
+      answer: 'Người tốt nghiệp THCS học tiếp trung cấp được miễn học phí.',
+    });
+    const publicSchool = entry({
+      id: 'education.tuition',
+      question: 'Học sinh trường công có phải đóng học phí không?',
+      paraphrases: ['con e hoc truong cong co dc mien hoc phi ko', 'hoc sinh dong hoc phi bao nhieu', 'mien hoc phi truong cong lap', 'hoc phi truong cong nam nay'],
+      answer: 'Học sinh phổ thông trường công lập được miễn học phí.',
+    });
+    // Two entries alone score low: the least score is lowered for them.
+    const finding = new KnowledgeFinder([afterGrade9, publicSchool], [], { minScore: 1 }).find('con e hoc lop 3 co dc mien hoc phi ko', [{ name: 'education', confidence: 0.9 }]);
+    expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('education.tuition');
+  });
+
   it('weighs an entry about one household category against a question about another', () => {
     const poor = entry({
       id: 'credit.poor',
