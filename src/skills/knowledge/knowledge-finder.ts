@@ -39,6 +39,12 @@ export type FollowedUp = Pick<KnowledgeEntry, 'id' | 'topic' | 'question'> & {
   anotherCase: boolean;
 };
 
+/** What the message (or the conversation) says the question is for. */
+export interface AskedFor {
+  category?: HouseholdCategory;
+  schoolLevel?: SchoolLevel;
+}
+
 export interface FinderTuning {
   /** The story around the question counts this much of the question sentence itself. */
   contextWeight: number;
@@ -209,17 +215,18 @@ export class KnowledgeFinder {
    * The finding for a message. `ranking`: the topic classifier's top intents with probabilities. `followUp`: the
    * entry (or the question a topic's card answered) the message follows up ("còn hộ cận nghèo thì sao", "học đại học
    * thì sao"): its question is searched alongside, its topic counts as likely, and it is not the answer again (the
-   * citizen asks about another case). `category`: the household category asked for: the one the message names
-   * (`readFacts`), or the asker's own told earlier.
+   * citizen asks about another case). `asked.category`: the household category asked for: the one the message names
+   * (`readFacts`), or the asker's own told earlier; `asked.schoolLevel`: the school level the message names.
    */
-  find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp, category?: HouseholdCategory): Finding {
-    // A pure function of the text (the ranking is the matcher's reading of that same text), of the category asked
-    // for and of the entry followed up: citizens ask the same short questions again and again.
+  find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp, asked: AskedFor = {}): Finding {
+    // A pure function of the text (the ranking is the matcher's reading of that same text), of what is asked for and
+    // of the entry followed up: citizens ask the same short questions again and again.
     const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}` : '';
-    return this.#findings.get(`${followed}\u0000${category ?? ''}\u0000${text}`, () => this.#find(text, ranking, followUp, category));
+    const key = `${followed}\u0000${asked.category ?? ''}\u0000${asked.schoolLevel ?? ''}\u0000${text}`;
+    return this.#findings.get(key, () => this.#find(text, ranking, followUp, asked));
   }
 
-  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, category: HouseholdCategory | undefined): Finding {
+  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, { category, schoolLevel: level }: AskedFor): Finding {
     if (followUp) {
       // The conversation's topic, unless the words say otherwise: the classifier's reading of the message alone counts
       // for the rest. A short message with no topic of its own reads as outside the programme to the classifier
@@ -240,7 +247,6 @@ export class KnowledgeFinder {
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
     const long = storyTerms(text) > STORY_WORDS;
     // A short message's own words (not the followed question's) are compared with each question of an entry.
-    const level = readFacts(text).facts.schoolLevel;
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
       this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, level);
     const own = weighted(sentences, this.#tuning.contextWeight);
@@ -264,7 +270,9 @@ export class KnowledgeFinder {
     }
     // A story of deaths, names and places reads as "outside the programme" to the classifier, which sees it whole; its
     // question sentences alone may still give an entry's topic a fair chance ("… cháu có được hưởng chế độ không?").
-    const askedTopics = long && this.#classify ? this.#classify(questions.map((q) => q.text).join('. ')) : undefined;
+    // (Only read where it counts: when the whole reads as surely outside.)
+    const askedTopics =
+      long && fallbackProbability >= SURE_OUTSIDE && this.#classify ? this.#classify(questions.map((q) => q.text).join('. ')) : undefined;
     const plausible = askedTopics ? new Map(askedTopics.map((r) => [r.name, r.confidence])) : undefined;
     const first = this.#decide(whole, fallbackProbability, long, plausible);
 

@@ -186,7 +186,7 @@ describe('answering from the knowledge base', () => {
       answer: 'Học sinh phổ thông trường công lập được miễn học phí.',
     });
     // Two entries alone score low: the least score is lowered for them.
-    const finding = new KnowledgeFinder([afterGrade9, publicSchool], [], { minScore: 1 }).find('con e hoc lop 3 co dc mien hoc phi ko', [{ name: 'education', confidence: 0.9 }]);
+    const finding = new KnowledgeFinder([afterGrade9, publicSchool], [], { minScore: 1 }).find('con e hoc lop 3 co dc mien hoc phi ko', [{ name: 'education', confidence: 0.9 }], undefined, { schoolLevel: 'primary' });
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('education.tuition');
   });
 
@@ -206,7 +206,7 @@ describe('answering from the knowledge base', () => {
     const finder = new KnowledgeFinder([poor, nearPoor], []);
     const credit = [{ name: 'credit', confidence: 0.9 }];
     const first = (text: string) => {
-      const finding = finder.find(text, credit, undefined, readFacts(text).namedCategory);
+      const finding = finder.find(text, credit, undefined, { category: readFacts(text).namedCategory });
       return finding.kind === 'entries' ? finding.entries[0]!.id : finding.kind;
     };
     // The poor households' entry shares more words ("vay vốn làm ăn") with the question; the category decides.
@@ -214,12 +214,12 @@ describe('answering from the knowledge base', () => {
     expect(first('ho ngheo vay von lam an dc bao nhieu')).toBe('credit.poor');
     // An entry whose answer covers the category asked about is not weighed against it.
     const both = entry({ ...poor, answer: 'Hộ nghèo và hộ cận nghèo vay tối đa 100 triệu đồng.' });
-    const finding = new KnowledgeFinder([both, nearPoor], []).find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, 'near_poor');
+    const finding = new KnowledgeFinder([both, nearPoor], []).find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, { category: 'near_poor' });
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('credit.poor');
     // The category asked for is the message's or the asker's told earlier: the same words without it are read anew.
     const fresh = new KnowledgeFinder([poor, nearPoor], []);
     const idOf = (category?: 'near_poor') => {
-      const f = fresh.find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, category);
+      const f = fresh.find('ho can ngheo vay von lam an dc bao nhieu', credit, undefined, { category });
       return f.kind === 'entries' ? f.entries[0]!.id : f.kind;
     };
     expect(idOf('near_poor')).toBe('credit.near_poor');
@@ -245,7 +245,7 @@ describe('answering from the knowledge base', () => {
       answer: 'Người thuộc hộ cận nghèo được hỗ trợ ít nhất 70% tiền đóng BHYT.',
     });
     const text = 'can ngheo co dc bhyt mien phi ko';
-    const finding = new KnowledgeFinder([elderly, nearPoor], []).find(text, [{ name: 'health_insurance', confidence: 0.9 }], undefined, readFacts(text).namedCategory);
+    const finding = new KnowledgeFinder([elderly, nearPoor], []).find(text, [{ name: 'health_insurance', confidence: 0.9 }], undefined, { category: readFacts(text).namedCategory });
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('health_insurance.near_poor');
   });
 
