@@ -283,9 +283,10 @@ const WHERE = /\b(o dau|cho nao|noi nao|hoi ai|lien he ai|gap ai|den dau|nop dau
 const PROCEDURE_WORDS = new Set(
   'lam ho so nop don dang ky xin thu tuc hoi lien he gap den di thi vay a em e minh toi nhan o dau cho nao noi ai can giay to nhu the'.split(' '),
 );
-/** An entry about how or where to apply ("Làm hồ sơ xin trợ cấp xã hội hằng tháng như thế nào?"). */
+/** An entry about how or where to apply ("Làm hồ sơ xin trợ cấp xã hội hằng tháng như thế nào?"), not how long it takes. */
 const PROCEDURE = /\b(ho so|thu tuc|dang ky|o dau|nop don|giay to)\b/;
-const isProcedure = (entry: KnowledgeEntry) => PROCEDURE.test(fold(entry.question));
+const DURATION = /\b(bao lau|khi nao|bao gio)\b/;
+const isProcedure = (entry: KnowledgeEntry) => PROCEDURE.test(fold(entry.question)) && !DURATION.test(fold(entry.question));
 
 function asksWhereOnly(text: string): boolean {
   const folded = fold(text).replace(/[?.!]+$/, '').trim();
