@@ -212,7 +212,12 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // …nor the self-assessment when the message is much like one of the entry's own questions ("nhà có xe máy, ti vi
       // thì còn là hộ nghèo không" is the scoring's question, however the classifier leans to the self-assessment).
       const itsQuestion = classified.name === SCREENING_INTENT && finding.kind === 'entries' && finding.similarity >= ENTRY_QUESTION_SIMILARITY;
-      if (flowIntent && classified.confidence >= OWNED_ELSEWHERE_CONFIDENCE && topicProbability < UNLIKELY_TOPIC && !complaint && !itsQuestion) return null;
+      // …nor when the message only tells the household's case right after an answer ("nhà e hộ cận nghèo"): the
+      // classifier reads it alone as the self-assessment, more or less surely as its training order falls.
+      const tellsCaseOfAnswer = tellsCase && followUp !== undefined;
+      if (flowIntent && classified.confidence >= OWNED_ELSEWHERE_CONFIDENCE && topicProbability < UNLIKELY_TOPIC && !complaint && !itsQuestion && !tellsCaseOfAnswer) {
+        return null;
+      }
       if (finding.kind === 'choices') return { intent: topic, result: { replies: [renderChoices(finding.entries)] } };
       return { intent: topic, result: answerEntries(ctx, finding.entries, facts, { loan: read.loanAmount, alternatives: finding.alternatives }) };
     },

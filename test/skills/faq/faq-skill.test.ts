@@ -191,7 +191,8 @@ describe('content is right for today (28/11/2026)', () => {
 });
 
 /** The FAQ skill in an engine whose classifier reads each text as `intentOf` says, with this confidence. */
-function engineWith(intentOf: (text: string) => string, confidence: number): ConversationEngine {
+/** The engine with the FAQ skill alone, or beside the other skills' stubs when it gets the app's intents only. */
+function engineWith(intentOf: (text: string) => string, confidence: number, { asInTheApp = false } = {}): ConversationEngine {
   const clock = new ManualClock('2026-11-28T03:00:00Z');
   const parser: Parser = {
     parse: (text) => {
@@ -201,7 +202,12 @@ function engineWith(intentOf: (text: string) => string, confidence: number): Con
   };
   return new ConversationEngine({
     parser,
-    skills: [createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: INTENT_NAMES })],
+    skills: asInTheApp
+      ? [
+          createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: FAQ_INTENTS }),
+          { name: 'others', intents: [...OWNED_ELSEWHERE], handleIntent: (_, intent) => ({ replies: [{ text: `[${intent}]` }] }) },
+        ]
+      : [createFaqSkill({ answers: book, knowledge: finder, loanRates: [], intents: INTENT_NAMES })],
     sessions: new SessionStore({ repo: { loadAll: async () => [], replaceAll: async () => {} }, clock, idleMinutes: 30 }),
     clock,
     capabilities: { web: webCapabilities, zalo: zaloCapabilities(false) },
@@ -224,6 +230,17 @@ describe('inside the engine', () => {
 
     const [tapped] = await engine.handle({ channel: 'web', userId: 'w1', payload: 'answer:housing.disaster' });
     expect(tapped?.text).toContain(finder.entry('housing.disaster')!.answer.split('\n')[0]!);
+  });
+
+  it("keeps the household's case told right after an answer for that answer, however surely the classifier reads the self-assessment", async () => {
+    const engine = engineWith((text) => (/ho can ngheo/.test(removeDiacritics(text)) ? 'screening_start' : 'education'), 0.9, { asInTheApp: true });
+    await engine.handle({ channel: 'web', userId: 'w1', text: 'học phí cấp 3' });
+    const [told] = await engine.handle({ channel: 'web', userId: 'w1', text: 'nhà e hộ cận nghèo' });
+    expect(told?.text).not.toBe('[screening_start]');
+    expect(told?.text).toContain('cận nghèo');
+    // Said first, it is still the self-assessment's.
+    const [first] = await engine.handle({ channel: 'web', userId: 'w2', text: 'nhà e hộ cận nghèo' });
+    expect(first?.text).toBe('[screening_start]');
   });
 
   it('tells a whole question for another office that nothing fits where to ask, and a short unknown one to rephrase', async () => {
