@@ -19,7 +19,7 @@ import { freePort } from '../test/support/service-process.js';
 const root = join(import.meta.dirname, '..');
 const out = join(root, 'docs/screenshots');
 /** A rural household of 4 with 4 million a month, answering the questions the way villagers type. */
-const STEPS = ['tu danh gia ho ngheo', 'xa', 'nha 4 ng', 'thu nhap 4tr', 'ko', 'k', 'co', 'ko co', 'co', 'co', 'khong', 'ko', 'k', 'co', 'khong', 'ko'];
+const STEPS = ['tu danh gia ho ngheo', 'xa', 'nha 4 ng', 'thu nhap 4tr', 'ko', 'k', 'co', 'khong', 'co', 'co', 'khong', 'ko', 'k', 'co', 'khong', 'ko'];
 
 async function selfAssessment(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'screenshots-'));

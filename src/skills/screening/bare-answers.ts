@@ -35,8 +35,13 @@ interface NegativeQuestion {
    * How an answer that could mean either is read when typed again after the two readings were offered: a villager
    * who types "có" twice means it, and is not asked a third time (what is said back can still be corrected).
    */
-  again: Readonly<Partial<Record<Bare, 'deprived' | 'fine'>>>;
+  again?: Readonly<Partial<Record<Bare, 'deprived' | 'fine'>>>;
 }
+
+/** A bare "có" or "không có" could mean either; "đúng", "không", "không phải" read one way. */
+const EITHER_WAY: NegativeQuestion['reads'] = { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' };
+/** A bare yes agrees with the question, any no denies it. */
+const AS_ASKED: NegativeQuestion['reads'] = { yes: 'deprived', agree: 'deprived', no: 'fine', none: 'fine', not_so: 'fine' };
 
 /** The negatively worded questions of both standards (content/standards/vn-*.yaml), by indicator id. */
 const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
@@ -45,7 +50,7 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     fine: 'mọi người từ 6 tuổi trở lên đều có thẻ bảo hiểm y tế',
     deprivedTitle: 'Có người chưa có thẻ',
     fineTitle: 'Ai cũng có thẻ',
-    reads: { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    reads: EITHER_WAY,
     // "Có ai … chưa có thẻ không?" — "có": there is; "không có": there is none.
     again: { yes: 'deprived', none: 'fine' },
   },
@@ -55,7 +60,7 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     deprivedTitle: 'Không ai dùng',
     fineTitle: 'Có người dùng',
     // "Có phải … không?" answered "không" is "không phải".
-    reads: { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    reads: EITHER_WAY,
     // "Có phải … không?" — "có": it is so; "không có": it is not.
     again: { yes: 'deprived', none: 'fine' },
   },
@@ -64,7 +69,7 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     fine: 'nhà có tivi, đài, máy tính hoặc điện thoại có internet',
     deprivedTitle: 'Không có thứ nào',
     fineTitle: 'Có ít nhất 1 thứ',
-    reads: { yes: 'ask', agree: 'deprived', no: 'fine', none: 'ask', not_so: 'fine' },
+    reads: EITHER_WAY,
     again: { yes: 'deprived', none: 'fine' },
   },
   sanitation: {
@@ -81,16 +86,14 @@ const NEGATIVE: Readonly<Record<string, NegativeQuestion>> = {
     fine: 'không có trẻ từ 3 đến dưới 16 tuổi nào nghỉ học',
     deprivedTitle: 'Có trẻ không đi học',
     fineTitle: 'Không có trẻ nghỉ',
-    reads: { yes: 'deprived', agree: 'deprived', no: 'fine', none: 'fine', not_so: 'fine' },
-    again: {},
+    reads: AS_ASKED,
   },
   household_waste: {
     deprived: 'rác bị vứt ra ngoài hoặc tự đốt, không được thu gom',
     fine: 'rác được thu gom hoặc xử lý đúng cách',
     deprivedTitle: 'Vứt hoặc tự đốt',
     fineTitle: 'Được thu gom',
-    reads: { yes: 'deprived', agree: 'deprived', no: 'fine', none: 'fine', not_so: 'fine' },
-    again: {},
+    reads: AS_ASKED,
   },
 };
 
@@ -112,7 +115,7 @@ export function readBareAnswer(id: string, text: string, askedBefore = false): B
   // "có rồi" to the card question: the card, had already.
   const bare = id === 'health_insurance' && /^(?:da |vang )?co roi(?: a)?$/.test(fold(text)) ? 'not_so' : bareOf(text);
   if (!bare) return null;
-  const reading = (askedBefore && question.again[bare]) || question.reads[bare];
+  const reading = (askedBefore && question.again?.[bare]) || question.reads[bare];
   if (reading === 'ask') return { ask: [question.deprivedTitle, question.fineTitle] };
   const deprived = reading === 'deprived';
   return { deprived, said: saidBack(id, deprived)! };
