@@ -64,8 +64,16 @@ export class ConsentService {
   /**
    * Keeps the answers if the citizen consented; asks (returning the question to append to the turn's replies) when
    * they have not decided yet; does nothing after a refusal, so the citizen is not asked again and again.
+   * `replacesHeld`: the answers correct the last ones of their kind held for the decision, which are dropped (a
+   * corrected self-assessment is one assessment, not two).
    */
-  async offerToKeep(citizenId: string, kind: KeptKind, data: Record<string, unknown>, now: Date): Promise<Reply[]> {
+  async offerToKeep(
+    citizenId: string,
+    kind: KeptKind,
+    data: Record<string, unknown>,
+    now: Date,
+    { replacesHeld = false }: { replacesHeld?: boolean } = {},
+  ): Promise<Reply[]> {
     const consent = (await this.#registry.get(citizenId))?.consent?.status;
     if (consent === 'granted') {
       await this.#keep(citizenId, kind, data, now);
@@ -74,6 +82,8 @@ export class ConsentService {
     if (consent === 'refused') return [];
     this.#prune(now);
     const pending = this.#pending.get(citizenId) ?? { until: 0, items: [] };
+    const replaced = replacesHeld ? pending.items.findLastIndex((item) => item.kind === kind) : -1;
+    if (replaced >= 0) pending.items.splice(replaced, 1);
     pending.items.push({ kind, data });
     pending.until = now.getTime() + this.#holdMs;
     // Re-inserting keeps the map ordered by deadline, so pruning stops at the first live entry.

@@ -62,6 +62,20 @@ describe('consent to keep answers', () => {
     expect(await h.storage.keptAnswers.forCitizen(citizen)).toHaveLength(2);
   });
 
+  it('keeps a corrected self-assessment once: the correction replaces the result held for the decision', async () => {
+    await h.say('xin chào');
+    await h.consent.offerToKeep(citizen, 'question', { text: 'hỏi trước' }, h.clock.now());
+    await h.consent.offerToKeep(citizen, 'screening', answers, h.clock.now());
+    const corrected = { ...answers, members: 5 };
+    expect(await h.consent.offerToKeep(citizen, 'screening', corrected, h.clock.now(), { replacesHeld: true })).toHaveLength(1);
+    await h.tap(CONSENT_YES_PAYLOAD);
+    const kept = await h.storage.keptAnswers.forCitizen(citizen);
+    expect(kept.map((k) => [k.kind, k.data])).toEqual([
+      ['question', { text: 'hỏi trước' }],
+      ['screening', corrected],
+    ]);
+  });
+
   it('after "Không đồng ý" keeps nothing, does not ask again, and the service goes on as before', async () => {
     await h.say('xin chào');
     await h.consent.offerToKeep(citizen, 'screening', answers, h.clock.now());

@@ -124,7 +124,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       ? correctedSummary(rules, state, result, corrected.before, corrected.changes)
       : resultSummary(rules, state, result);
     const replies: Reply[] = [{ text: summary }];
-    const kept = { ...keptRecord(state, household), category: result.category };
+    // A correction said after the result is marked as one: kept already, the earlier result stays beside it.
+    const kept = { ...keptRecord(state, household), category: result.category, ...(corrected ? { corrects: corrected.before } : {}) };
     const citizenId = citizenKey(ctx.message.channel, ctx.message.userId);
     // A correction is the same household's assessment: the dashboard counted it once.
     if (!corrected) await recordResult(citizenId, result.category, ctx.now);
@@ -133,7 +134,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     ctx.session.context.lastScreening = finishedRecord(state);
     let offer: Reply[] = [];
     try {
-      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now);
+      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now, { replacesHeld: corrected !== undefined });
     } catch {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }

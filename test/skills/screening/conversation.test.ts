@@ -57,6 +57,16 @@ describe('screening on /api/chat', () => {
     expect(buttons(c.last)).toEqual(['Tự đánh giá lại', 'Xem menu']);
   });
 
+  it('a result corrected before the keep-my-answers question is answered is kept once, as corrected', async () => {
+    const c = fresh();
+    for (const text of ['tu danh gia ho ngheo', 'xa', 'nha 3 ng', 'thu nhap 3tr', 'co', 'ko', 'k co', 'co', 'co', 'co']) await c.say(text);
+    expect(texts(c.last)).toContain('có khả năng thuộc diện hộ nghèo');
+    expect(texts(await c.say('à nhầm, nhà 5 người'))).toContain('Mình đã sửa');
+    expect(texts(await c.say('dong y'))).toContain('Cảm ơn bạn. Trợ lý đã lưu câu trả lời vừa rồi.');
+    const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(kept.map((k) => [k.data.householdSize, k.data.corrects])).toEqual([[5, 'poor']]);
+  });
+
   it('with quick replies: a household well above the line gets its answer after three questions', async () => {
     const c = fresh();
     await c.press('intent:screening_start');
