@@ -55,8 +55,9 @@ export function readCorrection(state: ScreeningState, text: string, named: () =>
     data = { ...data, area };
   }
 
+  const told = readFacts(meant).facts;
   const members = householdMembers(meant);
-  const size = readFacts(meant).facts.householdSize ?? (members && 'total' in members && members.groups > 1 ? members.total : undefined);
+  const size = told.householdSize ?? (members && 'total' in members && members.groups > 1 ? members.total : undefined);
   if (size !== undefined && size === data.householdSize) same.push(`hộ ${size} người`);
   else if (size !== undefined && size <= MAX_HOUSEHOLD_SIZE && data.householdSize) {
     changes.push(`hộ ${size} người (trước: ${data.householdSize} người)`);
@@ -64,7 +65,7 @@ export function readCorrection(state: ScreeningState, text: string, named: () =>
   }
 
   // An amount is an income only where the message says so or corrects ("vay 50tr" after the result is a loan).
-  const parts = data.income && (correcting || readFacts(meant).facts.monthlyIncome !== undefined) ? incomeParts(meant) : [];
+  const parts = data.income && (correcting || told.monthlyIncome !== undefined) ? incomeParts(meant) : [];
   if (parts.length > 0) {
     const { monthly, daily } = monthlyIncome(parts, data.householdSize!);
     if (daily > 0) {
