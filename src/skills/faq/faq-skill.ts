@@ -187,7 +187,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
               ? knowledge.find(ctx.text, parse.ranking, undefined, { category: read.namedCategory, schoolLevel })
               : undefined
           : undefined;
-      const finding = other ? betterFit(read1, other, followed!.topic, followUp !== undefined) : read1;
+      const finding = other ? (!vague && namesOtherSubject(read1, other, last, ctx.text) ? other : betterFit(read1, other, followed!.topic, followUp !== undefined)) : read1;
 
       // "làm ở đâu" right after an answer asks where to go for that answer, unless what was found is that entry, one it
       // offers next or how to apply for something of its topic: its own words are too common to find the right entry by
@@ -270,6 +270,33 @@ function betterFit(a: Finding, b: Finding, topic: string, followingUp: boolean):
   return leaves ? referral : entries;
 }
 const HALF = 0.5;
+
+/**
+ * A short question the classifier places in the last answer's topic (not a vague one: "bn tiền 1 tháng" after an
+ * allowance's amount asks for it again) that would get that answer again, while read alone it is wholly another
+ * entry's of the topic and names a subject that entry's questions have and the last one's do not ("bao giờ rà soát"
+ * right after where the list is posted is when the review is, not the posting again).
+ */
+function namesOtherSubject(inContext: Finding, alone: Finding, last: KnowledgeEntry | undefined, text: string): boolean {
+  if (!last || inContext.kind !== 'entries' || alone.kind !== 'entries' || inContext.entries[0]!.id !== last.id) return false;
+  const other = alone.entries[0]!;
+  if (other.id === last.id || other.topic !== last.topic || alone.coverage < FULL_FIT) return false;
+  const asked = pairsOf([other.question, ...other.paraphrases]);
+  const answered = pairsOf([last.question, ...last.paraphrases]);
+  return [...pairsOf([text])].some((pair) => !QUESTION_PAIRS.has(pair) && asked.has(pair) && !answered.has(pair));
+}
+const FULL_FIT = 0.95;
+/** Pairs of syllables that ask rather than name a subject. */
+const QUESTION_PAIRS = new Set(['bao gio', 'bao nhieu', 'the nao', 'nhu the', 'o dau', 'khi nao', 'lam sao', 'co duoc', 'duoc khong', 'co khong', 'lam gi']);
+
+function pairsOf(texts: readonly string[]): Set<string> {
+  const pairs = new Set<string>();
+  for (const text of texts) {
+    const words = fold(text).replace(/[^a-z0-9 ]/g, ' ').split(' ').filter(Boolean);
+    for (let i = 1; i < words.length; i++) pairs.add(`${words[i - 1]} ${words[i]}`);
+  }
+  return pairs;
+}
 
 function contextOf(ctx: TurnContext): ConversationContext {
   ctx.session.context ??= { facts: {} };

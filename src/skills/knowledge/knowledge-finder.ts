@@ -103,6 +103,8 @@ const BARE_TOPIC_ENTRIES = 2;
 const FULL_MATCH = 0.95;
 /** A short message this similar to one of an entry's questions is that question. */
 const SAME_QUESTION = 0.95;
+/** …and no other entry's question this nearly as like it. */
+const SAME_QUESTION_MARGIN = 0.1;
 /** How much an entry's answer counts in retrieval beside its questions (see knowledgeDocuments). */
 const ANSWER_WEIGHT = 0.3;
 /**
@@ -263,8 +265,11 @@ export class KnowledgeFinder {
     // them. A short question one entry fits clearly better ("khuyết tật nhẹ có được trợ cấp không") gets that entry.
     const full = whole.filter((h) => h.coverage >= FULL_MATCH);
     const clearWinner = full.length >= 2 && full[0]!.combined > full[1]!.combined * this.#tuning.closeMargin;
-    // The message is one entry's own question ("vay vốn sinh viên", "trợ cấp người già"): that entry.
-    const asked = full.filter((h) => h.textSimilarity >= SAME_QUESTION).length === 1;
+    // The message is one entry's own question ("vay vốn sinh viên", "trợ cấp người già"): that entry — not when another
+    // entry's question is nearly as like it ("bhyt" is as near "bhyt hộ nghèo" as "bhyt cho trẻ em": the words beside it
+    // are so common that it is no one entry's question).
+    const sims = full.map((h) => h.textSimilarity).sort((a, b) => b - a);
+    const asked = sims[0]! >= SAME_QUESTION && (sims[1] ?? 0) <= sims[0]! - SAME_QUESTION_MARGIN;
     if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner && !asked) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
