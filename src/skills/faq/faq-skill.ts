@@ -130,7 +130,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       if (read.asksCategory && (facts.householdSize || facts.monthlyIncome !== undefined || facts.incomePerPerson !== undefined)) {
         return { intent: SCREENING_INTENT };
       }
-      const { schoolLevel } = read.facts;
+      const { schoolLevel, age } = read.facts;
       const last = context.lastEntryId ? knowledge.entry(context.lastEntryId) : undefined;
       // A short message right after an answer, with no topic of its own ("lãi suất bao nhiêu" after the student loan),
       // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic; after a topic's
@@ -165,7 +165,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // Any other short message right after an answer is read in its context first, and kept there when its own words
       // fit an entry of that topic well ("có mất tiền không" after a legal-aid answer is about legal aid, whatever the
       // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer).
-      const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, { category: read.namedCategory, schoolLevel }) : undefined;
+      const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, { category: read.namedCategory, schoolLevel, age }) : undefined;
       // An entry of another topic that the last answer offered next ("dc vay ko" after the labour-export card, whose
       // button is the loan for working abroad) is in its context too.
       const offeredNext = (id: string) => (last ? last.related.includes(id) : (cardOffers.get(context.lastCardTopic ?? '')?.has(id) ?? false));
@@ -175,16 +175,16 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
         (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
       // The household's category told earlier ("e la ho can ngheo", then "dc vay bn") picks among entries as if said now.
       const askedFor = read.namedCategory ?? context.facts.category;
-      const read1 = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, { category: askedFor, schoolLevel });
+      const read1 = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, { category: askedFor, schoolLevel, age });
       // A short message after an answer read both ways when one reading is another office's business: in the answer's
       // context ("thẻ hết hạn làm lại ở đâu" after a BHYT answer is about the BHYT card, not a driving licence) and
       // alone ("làm bằng lái xe ở đâu" after a BHYT answer is about a driving licence); the one its words fit better wins.
       const other =
         followed && !repeated && wordCount(ctx.text) <= FOLLOW_UP_WORDS
           ? read1.kind === 'referral' && !followUp
-            ? (inContext ?? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, { category: read.namedCategory, schoolLevel }))
+            ? (inContext ?? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, { category: read.namedCategory, schoolLevel, age }))
             : read1.kind === 'entries' && followUp
-              ? knowledge.find(ctx.text, parse.ranking, undefined, { category: read.namedCategory, schoolLevel })
+              ? knowledge.find(ctx.text, parse.ranking, undefined, { category: read.namedCategory, schoolLevel, age })
               : undefined
           : undefined;
       const finding = other ? (!vague && namesOtherSubject(read1, other, last, ctx.text) ? other : betterFit(read1, other, followed!.topic, followUp !== undefined)) : read1;

@@ -4,6 +4,7 @@ import { categoriesNamed, readFacts } from '../../nlu/facts.js';
 import { questionsOf, type Sentence, sentencesOf } from '../../nlu/question-focus.js';
 import { type Hit, queryWeights, type RetrievalDocument, RetrievalIndex, termsOf, termWeight, type WeightedText } from '../../nlu/retrieval.js';
 import type { IntentScore } from '../../nlu/types.js';
+import { fold } from '../../text/fold.js';
 import { tokenize } from '../../text/tokenize.js';
 
 /**
@@ -43,6 +44,8 @@ export type FollowedUp = Pick<KnowledgeEntry, 'id' | 'topic' | 'question'> & {
 export interface AskedFor {
   category?: HouseholdCategory;
   schoolLevel?: SchoolLevel;
+  /** The age of the person asked about ("bé nhà e 2 tuổi"). */
+  age?: number;
 }
 
 export interface FinderTuning {
@@ -129,8 +132,26 @@ const ANSWERED_CATEGORY = 1.25;
  * "con học lớp 3 có được miễn học phí không") weighs this much less, unless it has an answer for the level named.
  */
 const OTHER_SCHOOL_LEVEL = 0.6;
-/** Retrieval hits weighed; twice as many are looked at when the category may lift one from further down. */
+/**
+ * An entry about young children ("trẻ em dưới 6 tuổi", "em bé mới sinh") weighs this much more when the message gives
+ * the age of the child asked about within its group ("bé nhà e 2 tuổi nằm viện bhyt trả bn" is the under-sixes' full
+ * cover, not the general rates), and OTHER_AGE when outside it. (Not "người cao tuổi": an old person's story is as
+ * often about a burial or a pension as about what old people get.)
+ */
+const SAME_AGE = 1.5;
+const OTHER_AGE = 0.6;
+/** The children's age groups entries' questions name. */
+const AGE_GROUPS: readonly { pattern: RegExp; min?: number; max?: number }[] = [
+  { pattern: /\bduoi (\d+) tuoi\b/, max: -1 },
+  { pattern: /\b(moi sinh|so sinh)\b/, max: 0 },
+];
+/** Retrieval hits weighed; twice as many are looked at when the category or the age may lift one from further down. */
 const HITS = 8;
+
+interface AgeRange {
+  min: number;
+  max: number;
+}
 
 /** See KnowledgeFinder's #categories. */
 interface EntryCategories {
@@ -160,6 +181,8 @@ export class KnowledgeFinder {
   readonly #categories = new Map<string, EntryCategories | null>();
   /** The school levels an entry is about: its question's, or those its answers are for (read when first needed). */
   readonly #levels = new Map<string, readonly SchoolLevel[]>();
+  /** The age group an entry's question is about, if any (read when first needed). */
+  readonly #ages = new Map<string, AgeRange | null>();
   #index: RetrievalIndex | null = null;
   /** Per entry or referral: each of its questions' terms and IDF mass (see #textSimilarity), built by warm(). */
   readonly #texts = new Map<string, { terms: ReadonlySet<string>; mass: number }[]>();
@@ -224,11 +247,11 @@ export class KnowledgeFinder {
     // A pure function of the text (the ranking is the matcher's reading of that same text), of what is asked for and
     // of the entry followed up: citizens ask the same short questions again and again.
     const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}` : '';
-    const key = `${followed}\u0000${asked.category ?? ''}\u0000${asked.schoolLevel ?? ''}\u0000${text}`;
+    const key = `${followed}\u0000${asked.category ?? ''}\u0000${asked.schoolLevel ?? ''}\u0000${asked.age ?? ''}\u0000${text}`;
     return this.#findings.get(key, () => this.#find(text, ranking, followUp, asked));
   }
 
-  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, { category, schoolLevel: level }: AskedFor): Finding {
+  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, { category, schoolLevel, age }: AskedFor): Finding {
     if (followUp) {
       // The conversation's topic, unless the words say otherwise: the classifier's reading of the message alone counts
       // for the rest. A short message with no topic of its own reads as outside the programme to the classifier
@@ -250,7 +273,7 @@ export class KnowledgeFinder {
     const long = storyTerms(text) > STORY_WORDS;
     // A short message's own words (not the followed question's) are compared with each question of an entry.
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
-      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, level);
+      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, { schoolLevel, age });
     const own = weighted(sentences, this.#tuning.contextWeight);
     let whole = rank([...own, ...extra], own).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
     let ownCoverage: Map<string, number> | undefined;
@@ -325,11 +348,11 @@ export class KnowledgeFinder {
     category: HouseholdCategory | undefined,
     anyCategory: boolean,
     textQuery: readonly WeightedText[],
-    level?: SchoolLevel,
+    { schoolLevel: level, age }: Omit<AskedFor, 'category'>,
   ): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
-    const hits = this.#index!.search(query, category ? 2 * HITS : HITS);
+    const hits = this.#index!.search(query, category || age !== undefined ? 2 * HITS : HITS);
     // Each plain term of a short message's own words with its weighted IDF mass (see #textSimilarity).
     const masses = new Map<string, number>();
     if (textQuery.length > 0 && this.#tuning.textWeight > 0) {
@@ -354,8 +377,15 @@ export class KnowledgeFinder {
         const textSimilarity = similarity(hit.id);
         const levels = level ? this.#levelsOf(hit.id) : [];
         const levelAgreement = levels.length > 0 && !levels.includes(level!) ? OTHER_SCHOOL_LEVEL : 1;
+        const ages = age === undefined ? null : this.#agesOf(hit.id);
+        const ageAgreement = !ages ? 1 : age! >= ages.min && age! <= ages.max ? SAME_AGE : OTHER_AGE;
         const combined =
-          hit.score * (1 + this.#tuning.topicWeight * probability) * agreement(hit.id) * levelAgreement * (1 + this.#tuning.textWeight * textSimilarity);
+          hit.score *
+          (1 + this.#tuning.topicWeight * probability) *
+          agreement(hit.id) *
+          levelAgreement *
+          ageAgreement *
+          (1 + this.#tuning.textWeight * textSimilarity);
         return { ...hit, topicProbability: probability, textSimilarity, combined };
       })
       .sort((a, b) => b.combined - a.combined)
@@ -386,6 +416,22 @@ export class KnowledgeFinder {
       this.#levels.set(id, levels);
     }
     return levels;
+  }
+
+  #agesOf(id: string): AgeRange | null {
+    let ages = this.#ages.get(id);
+    if (ages === undefined) {
+      const question = fold(this.#entries.get(id)?.question ?? '');
+      const group = AGE_GROUPS.map((g) => ({ g, m: g.pattern.exec(question) })).find((x) => x.m);
+      ages = null;
+      if (group) {
+        // "dưới 6 tuổi": up to 5; a fixed bound otherwise.
+        const max = group.g.max === -1 ? Number(group.m![1]) - 1 : (group.g.max ?? Number.POSITIVE_INFINITY);
+        ages = { min: group.g.min ?? 0, max };
+      }
+      this.#ages.set(id, ages);
+    }
+    return ages;
   }
 
   /** See #categories; read when first needed (few messages name a category, and only their hits are read). */

@@ -190,6 +190,30 @@ describe('answering from the knowledge base', () => {
     expect(finding.kind === 'entries' && finding.entries[0]!.id).toBe('education.tuition');
   });
 
+  it("lifts the entry about young children when the message gives a young child's age, and only then", () => {
+    const underSix = entry({
+      id: 'health_insurance.children_under_6',
+      question: 'Trẻ em dưới 6 tuổi có được cấp thẻ bảo hiểm y tế miễn phí không?',
+      paraphrases: ['tre duoi 6 tuoi co the bhyt mien phi ko', 'be di kham bhyt tra bao nhieu', 'con nho co phai mua bhyt khong', 'the bhyt tre em lam o dau'],
+      answer: 'Trẻ em dưới 6 tuổi được Nhà nước đóng BHYT và được trả 100%.',
+    });
+    const inpatient = entry({
+      id: 'health_insurance.inpatient',
+      question: 'Nằm viện thì bảo hiểm y tế trả bao nhiêu?',
+      paraphrases: ['nam vien bhyt tra bao nhieu', 'di vien bhyt chi tra may phan tram', 'nam vien co mat tien khong', 'bhyt tra tien nam vien the nao'],
+      answer: 'Quỹ trả theo mức hưởng trên thẻ: 80%, 95% hoặc 100%.',
+    });
+    const finder = new KnowledgeFinder([underSix, inpatient], [], { minScore: 1 });
+    const ranking = [{ name: 'health_insurance', confidence: 0.9 }];
+    const found = (text: string) => {
+      const finding = finder.find(text, ranking, undefined, { age: readFacts(text).facts.age });
+      return finding.kind === 'entries' && finding.entries[0]!.id;
+    };
+    expect(found('be 2 tuoi di kham nam vien bhyt tra bao nhieu')).toBe('health_insurance.children_under_6');
+    expect(found('be 8 tuoi di kham nam vien bhyt tra bao nhieu')).toBe('health_insurance.inpatient');
+    expect(found('be di kham nam vien bhyt tra bao nhieu')).toBe('health_insurance.inpatient');
+  });
+
   it('weighs an entry about one household category against a question about another', () => {
     const poor = entry({
       id: 'credit.poor',
