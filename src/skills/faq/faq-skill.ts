@@ -164,8 +164,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
       // Any other short message right after an answer is read in its context first, and kept there when its own words
       // fit an entry of that topic well ("có mất tiền không" after a legal-aid answer is about legal aid, whatever the
-      // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer).
-      const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: false }, { category: read.namedCategory, schoolLevel, age }) : undefined;
+      // classifier makes of it alone); otherwise it is a new question ("bhyt" after a loan answer). Not that answer again:
+      // the classifier places the message elsewhere, so it asks something else ("vay sv dc ko" after the university's
+      // tuition, whose answer mentions the student loan, is no question about tuition).
+      const inContext = !followUp && short && !repeated && followed ? knowledge.find(ctx.text, parse.ranking, { ...followed, anotherCase: true }, { category: read.namedCategory, schoolLevel, age }) : undefined;
       // An entry of another topic that the last answer offered next ("dc vay ko" after the labour-export card, whose
       // button is the loan for working abroad) is in its context too.
       const offeredNext = (id: string) => (last ? last.related.includes(id) : (cardOffers.get(context.lastCardTopic ?? '')?.has(id) ?? false));

@@ -263,6 +263,9 @@ export class KnowledgeFinder {
         ...ranking.filter((r) => r.name !== followUp.topic).map((r) => ({ ...r, confidence: rest * r.confidence })),
       ];
     }
+    // The topics of the questions the last answer offered next are the conversation's as much as its own ("lãi suất
+    // bn" after what loans poor households get, an overview whose next question is the loans' interest rate).
+    const offeredTopics = followUp ? this.#offeredTopics(followUp.id, ranking[0]!.confidence) : undefined;
     const context = followUp?.question;
     const fallbackProbability = ranking.find((r) => r.name === 'fallback')?.confidence ?? 0;
     const sentences = sentencesOf(followUp ? withoutFollowUpMarkers(text) : text);
@@ -273,7 +276,7 @@ export class KnowledgeFinder {
     const long = storyTerms(text) > STORY_WORDS;
     // A short message's own words (not the followed question's) are compared with each question of an entry.
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
-      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, { schoolLevel, age });
+      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, { schoolLevel, age }, offeredTopics);
     const own = weighted(sentences, this.#tuning.contextWeight);
     let whole = rank([...own, ...extra], own).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
     let ownCoverage: Map<string, number> | undefined;
@@ -349,6 +352,7 @@ export class KnowledgeFinder {
     anyCategory: boolean,
     textQuery: readonly WeightedText[],
     { schoolLevel: level, age }: Omit<AskedFor, 'category'>,
+    offeredTopics?: ReadonlyMap<string, number>,
   ): Scored[] {
     const topicProbability = new Map(ranking.map((r) => [r.name, r.confidence]));
     this.warm();
@@ -373,7 +377,7 @@ export class KnowledgeFinder {
     return hits
       .map((hit) => {
         const topic = this.#entries.get(hit.id)?.topic ?? 'fallback';
-        const probability = topicProbability.get(topic) ?? 0;
+        const probability = Math.max(topicProbability.get(topic) ?? 0, offeredTopics?.get(topic) ?? 0);
         const textSimilarity = similarity(hit.id);
         const levels = level ? this.#levelsOf(hit.id) : [];
         const levelAgreement = levels.length > 0 && !levels.includes(level!) ? OTHER_SCHOOL_LEVEL : 1;
@@ -416,6 +420,16 @@ export class KnowledgeFinder {
       this.#levels.set(id, levels);
     }
     return levels;
+  }
+
+  /** The topics of the entries the entry `id` offers next, each given `probability`. */
+  #offeredTopics(id: string, probability: number): Map<string, number> {
+    const topics = new Map<string, number>();
+    for (const related of this.#entries.get(id)?.related ?? []) {
+      const topic = this.#entries.get(related)?.topic;
+      if (topic) topics.set(topic, probability);
+    }
+    return topics;
   }
 
   #agesOf(id: string): AgeRange | null {
