@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
 import type { CitizenFacts } from '../../domain/knowledge/types.js';
@@ -116,25 +117,26 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
    * behind "Xem tất cả quyền lợi" on the turn's last bubble (the one whose buttons a Zalo citizen answers by number).
    * The answers go to the consent gate, which keeps them only with consent.
    */
-  const finish = async (ctx: TurnContext, state: ScreeningState, corrected?: { before: Category; changes: string[] }): Promise<SkillResult> => {
+  const finish = async (ctx: TurnContext, state: ScreeningState): Promise<SkillResult> => {
     const household = householdOf(state.standard, state.data);
     const result = screenHousehold(rules, state.standard, household, state.data.date);
     const details: QuickReply = { title: 'Xem tất cả quyền lợi', payload: detailsPayload(state, household) };
-    const summary = corrected
-      ? correctedSummary(rules, state, result, corrected.before, corrected.changes)
-      : resultSummary(rules, state, result);
+    const { corrects: corrected, ...data } = state.data;
+    const summary = corrected ? correctedSummary(rules, state, result, corrected.category, corrected.changes) : resultSummary(rules, state, result);
     const replies: Reply[] = [{ text: summary }];
-    // A correction said after the result is marked as one: kept already, the earlier result stays beside it.
-    const kept = { ...keptRecord(state, household), category: result.category, ...(corrected ? { corrects: corrected.before } : {}) };
+    // A correction of the result keeps its id: its answers take the place of the earlier ones, kept or held for the
+    // decision (the citizen's kept answers hold one result, the corrected one), marked with the result corrected.
+    const keptId = data.keptId ?? randomUUID();
+    const kept = { ...keptRecord(state, household), category: result.category, ...(corrected ? { corrects: corrected.category } : {}) };
     const citizenId = citizenKey(ctx.message.channel, ctx.message.userId);
     // A correction is the same household's assessment: the dashboard counted it once.
     if (!corrected) await recordResult(citizenId, result.category, ctx.now);
     // Kept with the session (soft state, as the flow was) for a correction said after the result.
     ctx.session.context ??= { facts: {} };
-    ctx.session.context.lastScreening = finishedRecord(state);
+    ctx.session.context.lastScreening = finishedRecord({ ...state, data: { ...data, keptId } });
     let offer: Reply[] = [];
     try {
-      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now, { replacesHeld: corrected !== undefined });
+      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now, { id: keptId });
     } catch {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }
@@ -380,11 +382,11 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       const text = `Mình đã tính với ${correction.same.join('; ')} rồi, nên kết quả không đổi: hộ của bạn có khả năng ${was === 'none' ? '' : 'thuộc diện '}${rules.guidance.categoryLabels[was]}.`;
       return { replies: [{ text, quickReplies: [RESTART_BUTTON, MENU_BUTTON] }] };
     }
-    const state: ScreeningState = { standard: before.standard, data: { ...correction.data, misses: 0 }, history: [] };
+    // The same assessment, under the id its answers were offered for keeping under (correction.data keeps it).
+    const corrects = { category: categoryOf(before), changes: correction.changes };
+    const state: ScreeningState = { standard: before.standard, data: { ...correction.data, misses: 0, corrects }, history: [] };
     const step = currentStep(state);
-    if (step.kind === 'done') {
-      return finish(ctx, state, { before: categoryOf(before), changes: correction.changes });
-    }
+    if (step.kind === 'done') return finish(ctx, state);
     const check = step.kind === 'indicator' ? incomeCheck(state.standard, state.data) : null;
     const lead = [`Mình đã sửa: ${correction.changes.join('; ')}.`, check, 'Để tính lại, mình hỏi thêm:'].filter(Boolean).join('\n');
     return ask(ctx, state, step, lead);
