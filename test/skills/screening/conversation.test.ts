@@ -7,6 +7,13 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
+/** Self-assessment results the programme dashboard counted, all weeks and communes. */
+async function screeningsCounted(): Promise<number> {
+  await service.app.stats.settled();
+  const counters = await service.storage.stats.between('2000-W01', '2100-W01', 'all');
+  return counters.filter((s) => s.measure === 'screening').reduce((sum, s) => sum + s.count, 0);
+}
+
 let n = 0;
 const fresh = () => service.conversation(`screening-test-${++n}`);
 
@@ -88,11 +95,14 @@ describe('screening on /api/chat', () => {
     expect((await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).map((k) => k.data.category)).toEqual(['average_living', 'none']);
   });
 
-  it('a correction after "Đồng ý" that asks more questions first replaces the kept result once answered', async () => {
+  it('a correction after "Đồng ý" that asks more questions first replaces the kept result once answered, counted once', async () => {
     const c = fresh();
     for (const text of ['tu danh gia', 'xa', '4 nguoi', '10tr', 'dong y']) await c.say(text);
+    const counted = await screeningsCounted();
     expect(texts(await c.say('thu nhập 3tr chứ ko phải 10tr'))).toContain('Câu 4/15 (Việc làm)');
     while (buttons(c.last).includes('Có')) await c.say('ko');
+    // The dashboard counted the household's assessment once, before the correction.
+    expect(await screeningsCounted()).toBe(counted);
     const result = texts(c.last);
     expect(result).toContain('Mình đã sửa: thu nhập cả hộ 3.000.000 đồng/tháng (trước: 10.000.000 đồng)');
     expect(result).toContain('hộ cận nghèo (trước: không thuộc diện hộ nghèo, hộ cận nghèo)');
