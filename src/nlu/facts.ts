@@ -27,6 +27,12 @@ export interface MessageFacts {
   ownCategory: boolean;
   /** The one household category the message names, told or asked about ("hộ cận nghèo vay được bao nhiêu"). */
   namedCategory?: HouseholdCategory;
+  /**
+   * The message names amounts and no word says what any of them is ("tầm 4tr", "khoảng 4 triệu/tháng"): neither
+   * income nor a loan, a support or a cost. Nothing is read from them here; a question whose only amount is the
+   * household's income (the self-assessment's) may take them as that.
+   */
+  unnamedAmounts: boolean;
 }
 
 /** Folded word sequences, longest first within each list. */
@@ -62,9 +68,9 @@ const INCOME_CUES = [
 const LOAN_CUES = ['vay', 'muon', 'no', 'khoan vay'];
 /**
  * Nearer than an income cue, these make an amount a support or a cost: "mỗi người được hỗ trợ 500k", "mua bảo hiểm
- * mỗi người 1tr2".
+ * mỗi người 1tr2", "chi tiêu hết 5tr".
  */
-const NOT_INCOME_CUES = ['ho tro', 'hoc phi', 'bao hiem', 'mua'];
+const NOT_INCOME_CUES = ['ho tro', 'hoc phi', 'bao hiem', 'mua', 'chi tieu', 'chi phi', 'tieu'];
 /** "lãi", "trả", "góp": the message asks what a loan costs or how it is paid back. */
 const REPAYMENT_WORDS = new Set(['lai', 'tra', 'gop']);
 /** Typed with these accents the words are something else: "lại" (again), "trà" (tea). */
@@ -197,8 +203,12 @@ function readOnce(text: string): MessageFacts {
   if (typeof size === 'number') facts.householdSize = size;
   let loanAmount: number | undefined;
   const incomes: { start: number; value: number }[] = [];
+  let amounts = 0;
+  let unnamed = 0;
   for (const money of findMoney(normalized, tokens)) {
     const cue = cueBefore(normalizedWords, money.start);
+    amounts += 1;
+    if (cue === null) unnamed += 1;
     if (cue === 'loan') loanAmount ??= money.value as number;
     if (cue === 'income') incomes.push({ start: money.start, value: money.value as number });
   }
@@ -221,7 +231,7 @@ function readOnce(text: string): MessageFacts {
   if (has(words, DISABILITY)) facts.disability = true;
   if (has(words, PREGNANCY)) facts.pregnant = true;
   if (has(words, ETHNIC)) facts.ethnicMinority = true;
-  const read: MessageFacts = { facts, ownCategory, asksCategory };
+  const read: MessageFacts = { facts, ownCategory, asksCategory, unnamedAmounts: amounts > 0 && unnamed === amounts };
   if (category) read.namedCategory = category;
   if (loanAmount !== undefined && normalizedWords.some((w) => REPAYMENT_WORDS.has(w.form) && !NOT_REPAYMENT.has(w.typed ?? ''))) {
     read.loanAmount = loanAmount;
@@ -229,12 +239,15 @@ function readOnce(text: string): MessageFacts {
   return read;
 }
 
-/** Whether the words just before an amount (up to eight) say it is income or a loan; the nearest cue wins. */
-function cueBefore(words: readonly { form: string; end: number }[], start: number): 'income' | 'loan' | null {
+/**
+ * Whether the words just before an amount (up to eight) say it is income, a loan or something else (a support, a
+ * cost); the nearest cue wins. Null when none says.
+ */
+function cueBefore(words: readonly { form: string; end: number }[], start: number): 'income' | 'loan' | 'other' | null {
   const before = words.filter((w) => w.end <= start).map((w) => w.form).slice(-8);
   for (let end = before.length; end > 0; end--) {
     const tail = (cue: string) => cue.split(' ').every((w, j, all) => before[end - all.length + j] === w);
-    if (NOT_INCOME_CUES.some(tail)) return null;
+    if (NOT_INCOME_CUES.some(tail)) return 'other';
     if (INCOME_CUES.some(tail)) return 'income';
     if (LOAN_CUES.some(tail)) return 'loan';
   }

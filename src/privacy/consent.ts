@@ -10,9 +10,17 @@ export const CONSENT_NO_PAYLOAD = 'privacy:consent-no';
 
 export type KeptKind = KeptAnswerRecord['kind'];
 
+interface Held {
+  id: string;
+  kind: KeptKind;
+  data: Record<string, unknown>;
+  /** The id was the caller's: answers may already be kept under it (those these correct), and are replaced. */
+  replacing: boolean;
+}
+
 interface Pending {
   until: number;
-  items: { kind: KeptKind; data: Record<string, unknown> }[];
+  items: Held[];
 }
 
 /**
@@ -64,27 +72,29 @@ export class ConsentService {
   /**
    * Keeps the answers if the citizen consented; asks (returning the question to append to the turn's replies) when
    * they have not decided yet; does nothing after a refusal, so the citizen is not asked again and again.
-   * `replacesHeld`: the answers correct the last ones of their kind held for the decision, which are dropped (a
-   * corrected self-assessment is one assessment, not two).
+   * `id`: the id the answers are kept (or held) under, a new one by default. Answers already kept or held under it —
+   * the earlier result of a self-assessment these correct — are replaced by these, in one write (a corrected
+   * self-assessment is one assessment, not two; should the write fail, the earlier answers stay kept).
    */
   async offerToKeep(
     citizenId: string,
     kind: KeptKind,
     data: Record<string, unknown>,
     now: Date,
-    { replacesHeld = false }: { replacesHeld?: boolean } = {},
+    { id }: { id?: string } = {},
   ): Promise<Reply[]> {
     const consent = (await this.#registry.get(citizenId))?.consent?.status;
+    const item: Held = { id: id ?? randomUUID(), kind, data, replacing: id !== undefined };
     if (consent === 'granted') {
-      await this.#keep(citizenId, kind, data, now);
+      await this.#keep(citizenId, item, now);
       return [];
     }
     if (consent === 'refused') return [];
     this.#prune(now);
     const pending = this.#pending.get(citizenId) ?? { until: 0, items: [] };
-    const replaced = replacesHeld ? pending.items.findLastIndex((item) => item.kind === kind) : -1;
+    const replaced = pending.items.findIndex((held) => held.id === item.id);
     if (replaced >= 0) pending.items.splice(replaced, 1);
-    pending.items.push({ kind, data });
+    pending.items.push(item);
     pending.until = now.getTime() + this.#holdMs;
     // Re-inserting keeps the map ordered by deadline, so pruning stops at the first live entry.
     this.#pending.delete(citizenId);
@@ -98,7 +108,7 @@ export class ConsentService {
     this.#pending.delete(citizenId);
     await this.#registry.update(citizenId, { consent: { status: granted ? 'granted' : 'refused', at: now.toISOString() } });
     if (!granted || !held || held.until < now.getTime()) return { kept: 0 };
-    for (const item of held.items) await this.#keep(citizenId, item.kind, item.data, now);
+    for (const item of held.items) await this.#keep(citizenId, item, now);
     return { kept: held.items.length };
   }
 
@@ -132,8 +142,10 @@ export class ConsentService {
     this.#pending.delete(citizenId);
   }
 
-  async #keep(citizenId: string, kind: KeptKind, data: Record<string, unknown>, now: Date): Promise<void> {
-    await this.#kept.add({ id: randomUUID(), citizenId, kind, data, createdAt: now.toISOString() });
+  async #keep(citizenId: string, { id, kind, data, replacing }: Held, now: Date): Promise<void> {
+    const record = { id, citizenId, kind, data, createdAt: now.toISOString() };
+    if (replacing) await this.#kept.replace(record);
+    else await this.#kept.add(record);
   }
 
   #prune(now: Date): void {

@@ -144,6 +144,13 @@ export interface TokenRepository {
 
 export interface KeptAnswerRepository {
   add(answer: KeptAnswerRecord): Promise<void>;
+  /**
+   * Keeps `answer` in place of the citizen's kept answer with the same id, in one atomic write (added when there is
+   * none): a corrected self-assessment keeps the id of the result it corrects, so the citizen's kept answers hold the
+   * corrected one only, and still the earlier one should the write fail. True when an earlier answer was replaced.
+   * Rejects, changing nothing, when the id is another citizen's answer.
+   */
+  replace(answer: KeptAnswerRecord): Promise<boolean>;
   forCitizen(citizenId: string): Promise<KeptAnswerRecord[]>;
   deleteForCitizen(citizenId: string): Promise<number>;
   purgeBefore(before: Date): Promise<number>;

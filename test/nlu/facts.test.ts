@@ -44,6 +44,22 @@ describe('facts from the message', () => {
   });
 });
 
+describe('amounts no word names', () => {
+  it('are told apart from an income, a loan, a support or a cost, and read as none of them', () => {
+    for (const text of ['tầm 4tr', 'khoảng 4 triệu', 'tầm 4tr/tháng', 'dc tam 4tr thoi', 'nhà 4 người 4tr có phải hộ nghèo ko']) {
+      expect(readFacts(text).unnamedAmounts, text).toBe(true);
+      expect(readFacts(text).facts.monthlyIncome, text).toBeUndefined();
+    }
+    for (const text of ['thu nhập tầm 4tr', 'tháng được 4tr', 'vay 50tr', 'hỗ trợ 500k', 'chi tiêu hết 5tr', '5 người', '22 ngày', '6']) {
+      expect(readFacts(text).unnamedAmounts, text).toBe(false);
+    }
+  });
+
+  it('a cost said after the income is not added to it', () => {
+    expect(readFacts('thu nhap 5tr, chi tieu het 3tr').facts.monthlyIncome).toBe(5_000_000);
+  });
+});
+
 describe('household size told by its members', () => {
   it('counts a couple or the asker with their children', () => {
     expect(readFacts('vợ chồng em nuôi 2 con nhỏ, thu nhập 4tr').facts.householdSize).toBe(4);

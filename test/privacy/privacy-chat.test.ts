@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONSENT_NO_PAYLOAD, CONSENT_YES_PAYLOAD } from '../../src/privacy/consent.js';
 import { readStored } from '../support/data-files.js';
 import { ON_POSTGRES, openTestStorage } from '../support/storage.js';
@@ -65,15 +65,41 @@ describe('consent to keep answers', () => {
   it('keeps a corrected self-assessment once: the correction replaces the result held for the decision', async () => {
     await h.say('xin chào');
     await h.consent.offerToKeep(citizen, 'question', { text: 'hỏi trước' }, h.clock.now());
-    await h.consent.offerToKeep(citizen, 'screening', answers, h.clock.now());
+    await h.consent.offerToKeep(citizen, 'screening', answers, h.clock.now(), { id: 'result-1' });
+    await h.consent.offerToKeep(citizen, 'screening', { ...answers, other: true }, h.clock.now(), { id: 'result-2' });
     const corrected = { ...answers, members: 5 };
-    expect(await h.consent.offerToKeep(citizen, 'screening', corrected, h.clock.now(), { replacesHeld: true })).toHaveLength(1);
+    expect(await h.consent.offerToKeep(citizen, 'screening', corrected, h.clock.now(), { id: 'result-1' })).toHaveLength(1);
+    expect(h.consent.heldCount(citizen)).toBe(3);
     await h.tap(CONSENT_YES_PAYLOAD);
     const kept = await h.storage.keptAnswers.forCitizen(citizen);
     expect(kept.map((k) => [k.kind, k.data])).toEqual([
       ['question', { text: 'hỏi trước' }],
+      ['screening', { ...answers, other: true }],
       ['screening', corrected],
     ]);
+  });
+
+  it('keeps a corrected self-assessment once after consent: the correction replaces the kept result, which stays should that fail', async () => {
+    await h.say('xin chào');
+    await h.consent.offerToKeep(citizen, 'screening', answers, h.clock.now(), { id: 'result-1' });
+    await h.tap(CONSENT_YES_PAYLOAD);
+    await h.consent.offerToKeep(citizen, 'screening', { ...answers, other: true }, h.clock.now(), { id: 'result-2' });
+    h.clock.advance(60_000);
+    const corrected = { ...answers, members: 5 };
+    expect(await h.consent.offerToKeep(citizen, 'screening', corrected, h.clock.now(), { id: 'result-1' })).toEqual([]);
+    const kept = await h.storage.keptAnswers.forCitizen(citizen);
+    expect(kept.map((k) => [k.id, k.data, k.createdAt])).toEqual([
+      ['result-1', corrected, h.clock.now().toISOString()],
+      ['result-2', { ...answers, other: true }, expect.any(String)],
+    ]);
+    // The write fails: the earlier answers are still kept, and the caller hears of it.
+    const failing = vi.spyOn(h.storage.keptAnswers, 'replace').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      await expect(h.consent.offerToKeep(citizen, 'screening', { ...corrected, members: 6 }, h.clock.now(), { id: 'result-1' })).rejects.toThrow('disk full');
+    } finally {
+      failing.mockRestore();
+    }
+    expect((await h.storage.keptAnswers.forCitizen(citizen)).find((k) => k.id === 'result-1')?.data).toEqual(corrected);
   });
 
   it('after "Không đồng ý" keeps nothing, does not ask again, and the service goes on as before', async () => {

@@ -438,6 +438,26 @@ describe.each([lowdbAdapter(), postgresAdapter()])('repository contract on $name
       expect(ids(await storage.keptAnswers.forCitizen('web:b'))).toEqual(['k3']);
     });
 
+    it('replaces a kept answer by its id, in its place, only for the same citizen', async () => {
+      await storage.keptAnswers.add(kept('k1', 'web:a', T0));
+      await storage.keptAnswers.add(kept('k2', 'web:a', at(1)));
+      await storage.keptAnswers.add(kept('k3', 'web:b', at(1)));
+      const corrected = { ...kept('k1', 'web:a', at(2)), data: { result: 'poor', corrects: 'near_poor' } };
+      expect(await storage.keptAnswers.replace(corrected)).toBe(true);
+      // Nothing to replace: added.
+      expect(await storage.keptAnswers.replace(kept('k4', 'web:a', at(3)))).toBe(false);
+      // Another citizen's answer is left as it was.
+      await expect(storage.keptAnswers.replace(kept('k3', 'web:a', at(4)))).rejects.toThrow();
+      const reopened = await adapter.reopen();
+      const mine = await reopened.keptAnswers.forCitizen('web:a');
+      expect(sortedIds(mine)).toEqual(['k1', 'k2', 'k4']);
+      expect(mine.find((k) => k.id === 'k1')).toEqual(corrected);
+      expect(await reopened.keptAnswers.forCitizen('web:b')).toEqual([kept('k3', 'web:b', at(1))]);
+      // The replaced answer is kept as of its correction: retention counts from then.
+      expect(await storage.keptAnswers.purgeBefore(new Date(at(2)))).toBe(2);
+      expect(sortedIds(await storage.keptAnswers.forCitizen('web:a'))).toEqual(['k1', 'k4']);
+    });
+
     it("lists unanswered questions, deletes a citizen's and purges the old", async () => {
       await storage.unanswered.add(unanswered('u1', 'web:a', T0));
       await storage.unanswered.add({ ...unanswered('u2', 'web:b', at(120)), text: null });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,23 @@ describe('lowdb storage', () => {
     expect(await reopened.citizens.get('web:b')).toBeUndefined();
     expect(await readFile(join(dir, 'citizens.json'), 'utf8')).toBe(before);
     expect(await readdir(dir)).not.toContain('.citizens.json.tmp');
+  });
+
+  it('keeps the earlier kept answer when writing its replacement fails, and one answer in memory', async () => {
+    const storage = await openLowdbStorage(dir);
+    const answer = (category: string) => ({ id: 'k1', citizenId: 'web:a', kind: 'screening' as const, data: { category }, createdAt: '2026-11-28T01:00:00.000Z' });
+    await storage.keptAnswers.add(answer('poor'));
+    // The write cannot create its temporary file (as on a full disk).
+    const temp = join(dir, '.kept-answers.json.tmp');
+    await mkdir(temp);
+    await expect(storage.keptAnswers.replace(answer('near_poor'))).rejects.toThrow();
+    await rm(temp, { recursive: true });
+    expect((await (await openLowdbStorage(dir)).keptAnswers.forCitizen('web:a')).map((k) => k.data)).toEqual([{ category: 'poor' }]);
+    // The running store holds the corrected one, which its next write carries.
+    expect((await storage.keptAnswers.forCitizen('web:a')).map((k) => k.data)).toEqual([{ category: 'near_poor' }]);
+    await storage.keptAnswers.add({ ...answer('none'), id: 'k2' });
+    const reopened = await openLowdbStorage(dir);
+    expect((await reopened.keptAnswers.forCitizen('web:a')).map((k) => k.data)).toEqual([{ category: 'near_poor' }, { category: 'none' }]);
   });
 
   it.each([

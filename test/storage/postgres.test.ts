@@ -113,6 +113,24 @@ describe('PostgreSQL storage', () => {
     }
   });
 
+  it('keeps the earlier kept answer when replacing it fails midway', async () => {
+    const storage = await openPostgresIn(schema);
+    opened.push(storage);
+    const answer = (data: Record<string, unknown>) => ({ id: 'k-fail', citizenId: 'web:k', kind: 'screening' as const, data, createdAt: '2026-11-28T01:00:00.000Z' });
+    await storage.keptAnswers.add(answer({ category: 'poor' }));
+    // Every write of a kept answer fails once it reaches the table (a full disk, a lost connection…).
+    await rows(`CREATE FUNCTION refuse_kept() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+    await rows('CREATE TRIGGER refuse_kept BEFORE INSERT OR UPDATE ON kept_answers FOR EACH ROW EXECUTE FUNCTION refuse_kept()');
+    try {
+      await expect(storage.keptAnswers.replace(answer({ category: 'near_poor', corrects: 'poor' }))).rejects.toThrow(/refused/);
+    } finally {
+      await rows('DROP TRIGGER refuse_kept ON kept_answers');
+      await rows('DROP FUNCTION refuse_kept()');
+    }
+    expect((await storage.keptAnswers.forCitizen('web:k')).map((k) => k.data)).toEqual([{ category: 'poor' }]);
+    await storage.keptAnswers.deleteForCitizen('web:k');
+  });
+
   it('stores text with NUL or half a surrogate pair (hostile input) as U+FFFD instead of failing', async () => {
     const storage = await openPostgresIn(schema);
     opened.push(storage);

@@ -21,6 +21,15 @@ export function readAreaWord(text: string): AreaWord {
   return null;
 }
 
+/** "ở quê, tầm 4tr", "nông thôn nha": a clause of the message that names the kind of area alone (see readAreaWord). */
+export function areaClause(text: string): 'rural' | 'urban' | null {
+  for (const clause of text.split(/[,;.!?\n]+/)) {
+    const word = readAreaWord(clause);
+    if (word === 'rural' || word === 'urban') return word;
+  }
+  return null;
+}
+
 /** "ở xã", "ở phường" inside a longer message ("nhà e 5 ng ở xã, tháng được 6tr…"); "ở xa lắm" is far, not a xã. */
 export function areaMentioned(text: string): 'rural' | 'urban' | null {
   // Clause by clause: in "e ở xã, nhà 5 người" the "nhà" after the comma does not make "ở xa nhà" (far from home).

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { deprivationsMatter } from '../../domain/poverty/classify.js';
 import { nextIndicatorToAsk, remainingIndicatorBound } from '../../domain/poverty/question-plan.js';
 import { indicatorsOf, standardOn } from '../../domain/poverty/standards.js';
-import { AREAS, type Indicator, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
+import { AREAS, CATEGORIES, type Indicator, MAX_HOUSEHOLD_SIZE, type PovertyRules, type Standard } from '../../domain/poverty/types.js';
 import type { FlowState } from '../../engine/types.js';
 import { perObject } from '../../memo.js';
 import { schemaStamp } from '../../schema-stamp.js';
@@ -36,6 +36,16 @@ const flowDataSchema = z.object({
   answers: z.record(z.string(), z.boolean()),
   /** Unusable answers in a row to the current question. */
   misses: z.number().int().min(0),
+  /**
+   * Once the assessment has a result: the id its answers are offered for keeping under. A correction of the result
+   * keeps the same id, so its answers replace the earlier ones (kept or held) instead of lying beside them.
+   */
+  keptId: z.string().optional(),
+  /**
+   * A correction of the result being worked out (it asks the questions the change made matter first): the result it
+   * corrects and what changed, in words, for the corrected result's message.
+   */
+  corrects: z.object({ category: z.enum(CATEGORIES), changes: z.array(z.string()) }).optional(),
 });
 export type FlowData = z.infer<typeof flowDataSchema>;
 

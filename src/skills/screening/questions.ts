@@ -76,9 +76,19 @@ export function incomeRanges(standard: Standard, area: Area, size: number): Inco
 
 const YES_NO_HINT = 'Bạn chọn "Có" hoặc "Không" (hoặc nhắn "có", "không").';
 
-/** The question of a step, with its buttons (no more than the channel shows). */
-/** `titles`: the indicator's buttons in words (deprived, not deprived), after an answer that could mean either. */
-export function question(state: ScreeningState, step: QuestionStep, maxButtons = SIZE_BUTTONS, titles: [string, string] = ['Có', 'Không']): Reply {
+/**
+ * The question of a step, with its buttons (no more than the channel shows). `titles`: the indicator's buttons in
+ * words (deprived, not deprived), after an answer that could mean either. `again`: asked again right after the
+ * citizen told something else than its answer, which was said back: the area, size and income questions are then
+ * asked in a line, without the explanation they had the first time.
+ */
+export function question(
+  state: ScreeningState,
+  step: QuestionStep,
+  maxButtons = SIZE_BUTTONS,
+  titles: [string, string] = ['Có', 'Không'],
+  again = false,
+): Reply {
   const { standard, data } = state;
   const { number, total } = progress(state);
   const head = `Câu ${number}/${total}`;
@@ -86,9 +96,10 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
     case 'area': {
       const { rural, urban } = standard.areas;
       return {
-        text:
-          `${head}. Nhà bạn ở xã hay phường? Thông thường xã tính là khu vực ${rural.label}, phường là khu vực ` +
-          `${urban.label}; chuẩn nghèo của hai khu vực khác nhau. Bạn cũng có thể nhắn tên xã/phường.`,
+        text: again
+          ? `${head}. Còn nhà bạn ở xã hay phường?`
+          : `${head}. Nhà bạn ở xã hay phường? Thông thường xã tính là khu vực ${rural.label}, phường là khu vực ` +
+            `${urban.label}; chuẩn nghèo của hai khu vực khác nhau. Bạn cũng có thể nhắn tên xã/phường.`,
         quickReplies: [
           { title: `Xã (${rural.label})`, payload: payloads.area('rural') },
           { title: `Phường (${urban.label})`, payload: payloads.area('urban') },
@@ -99,9 +110,10 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
     }
     case 'size':
       return {
-        text:
-          `${head}. Hộ của bạn có bao nhiêu người (những người cùng ăn, ở chung và có tên trong hộ)? ` +
-          'Chọn bên dưới hoặc nhắn số người, ví dụ: 5 người.',
+        text: again
+          ? `${head}. Còn hộ của bạn có bao nhiêu người cùng ăn, ở chung?`
+          : `${head}. Hộ của bạn có bao nhiêu người (những người cùng ăn, ở chung và có tên trong hộ)? ` +
+            'Chọn bên dưới hoặc nhắn số người, ví dụ: 5 người.',
         quickReplies: Array.from({ length: Math.min(SIZE_BUTTONS, maxButtons) }, (_, i): QuickReply => ({
           title: `${i + 1} người`,
           payload: payloads.size(i + 1),
@@ -111,10 +123,11 @@ export function question(state: ScreeningState, step: QuestionStep, maxButtons =
     case 'income': {
       const ranges = incomeRanges(standard, data.area!, data.householdSize!);
       return {
-        text:
-          `${head}. Tổng thu nhập của cả hộ mỗi tháng khoảng bao nhiêu? Cộng mọi khoản thu của tất cả mọi người ` +
-          '(lương, làm thuê, bán nông sản, buôn bán…); nếu thu nhập không đều, tính trung bình một tháng. ' +
-          'Chọn một khoảng bên dưới hoặc nhắn số tiền, ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.',
+        text: again
+          ? `${head}. Còn tổng thu nhập của cả hộ mỗi tháng khoảng bao nhiêu? Chọn một khoảng hoặc nhắn số tiền, ví dụ: 4tr5.`
+          : `${head}. Tổng thu nhập của cả hộ mỗi tháng khoảng bao nhiêu? Cộng mọi khoản thu của tất cả mọi người ` +
+            '(lương, làm thuê, bán nông sản, buôn bán…); nếu thu nhập không đều, tính trung bình một tháng. ' +
+            'Chọn một khoảng bên dưới hoặc nhắn số tiền, ví dụ: 4tr5, 6 triệu, 6.500.000 đồng.',
         quickReplies: ranges.map((r, i) => ({ title: r.title, payload: payloads.income(i) })),
         expects: { kind: 'money', owner: SCREENING_SKILL },
       };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { citizenKey } from '../../citizens/identity.js';
 import type { CommuneDirectory } from '../../domain/communes.js';
 import type { CitizenFacts } from '../../domain/knowledge/types.js';
@@ -13,6 +14,7 @@ import type { ConsentService } from '../../privacy/consent.js';
 import { readYesNo } from '../../text/answer-words.js';
 import { fold } from '../../text/fold.js';
 import {
+  areaClause,
   areaMentioned,
   asksTheLine,
   asksWhy,
@@ -84,7 +86,12 @@ type Outcome =
   /** "kiểm tra hộ nghèo" again while already screening. */
   | { kind: 'restart_request' }
   /** A bare answer that could mean either: asked again with a button for each reading, in words. */
-  | { kind: 'clarify'; titles: [deprived: string, fine: string] };
+  | { kind: 'clarify'; titles: [deprived: string, fine: string] }
+  /**
+   * Another of the first questions answered instead of the one asked ("tầm 4tr" to the area question): `data` with
+   * what it told (`changed`: anything new or different), `lead` saying it back; the question asked again briefly.
+   */
+  | { kind: 'told'; data: FlowData; lead: string; changed: boolean };
 
 /**
  * The conversational self-assessment: area → household members → monthly income → the deprivation questions that
@@ -94,8 +101,8 @@ type Outcome =
 export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   const { rules, consent, communes, recordResult } = deps;
 
-  const ask = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, lead?: string, titles?: [string, string]): SkillResult => {
-    const q = question(state, step, ctx.capabilities.maxQuickReplies, titles);
+  const ask = (ctx: TurnContext, state: ScreeningState, step: QuestionStep, lead?: string, titles?: [string, string], again = false): SkillResult => {
+    const q = question(state, step, ctx.capabilities.maxQuickReplies, titles, again);
     return { replies: [{ ...q, text: lead ? `${lead}\n\n${q.text}` : q.text }], flow: toFlow(state, step) };
   };
 
@@ -116,25 +123,26 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
    * behind "Xem tất cả quyền lợi" on the turn's last bubble (the one whose buttons a Zalo citizen answers by number).
    * The answers go to the consent gate, which keeps them only with consent.
    */
-  const finish = async (ctx: TurnContext, state: ScreeningState, corrected?: { before: Category; changes: string[] }): Promise<SkillResult> => {
+  const finish = async (ctx: TurnContext, state: ScreeningState): Promise<SkillResult> => {
     const household = householdOf(state.standard, state.data);
     const result = screenHousehold(rules, state.standard, household, state.data.date);
     const details: QuickReply = { title: 'Xem tất cả quyền lợi', payload: detailsPayload(state, household) };
-    const summary = corrected
-      ? correctedSummary(rules, state, result, corrected.before, corrected.changes)
-      : resultSummary(rules, state, result);
+    const { corrects: corrected, ...data } = state.data;
+    const summary = corrected ? correctedSummary(rules, state, result, corrected.category, corrected.changes) : resultSummary(rules, state, result);
     const replies: Reply[] = [{ text: summary }];
-    // A correction said after the result is marked as one: kept already, the earlier result stays beside it.
-    const kept = { ...keptRecord(state, household), category: result.category, ...(corrected ? { corrects: corrected.before } : {}) };
+    // A correction of the result keeps its id: its answers take the place of the earlier ones, kept or held for the
+    // decision (the citizen's kept answers hold one result, the corrected one), marked with the result corrected.
+    const keptId = data.keptId ?? randomUUID();
+    const kept = { ...keptRecord(state, household), category: result.category, ...(corrected ? { corrects: corrected.category } : {}) };
     const citizenId = citizenKey(ctx.message.channel, ctx.message.userId);
     // A correction is the same household's assessment: the dashboard counted it once.
     if (!corrected) await recordResult(citizenId, result.category, ctx.now);
     // Kept with the session (soft state, as the flow was) for a correction said after the result.
     ctx.session.context ??= { facts: {} };
-    ctx.session.context.lastScreening = finishedRecord(state);
+    ctx.session.context.lastScreening = finishedRecord({ ...state, data: { ...data, keptId } });
     let offer: Reply[] = [];
     try {
-      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now, { replacesHeld: corrected !== undefined });
+      offer = await consent.offerToKeep(citizenId, 'screening', kept, ctx.now, { id: keptId });
     } catch {
       // Keeping is optional: the citizen still gets the result, and nothing half-kept is promised.
     }
@@ -171,17 +179,82 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       data: { ...data, misses: 0 },
       history: [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }],
     };
-    // "nhà e 4 ng, chồng đi làm xa, tháng được 6tr" to the size question: the income is not asked again.
+    // "nhà e 4 ng, chồng đi làm xa, tháng được 6tr" to the size question, "xã, tầm 4tr" to the area one: the income
+    // is not asked again.
     const told: string[] = [];
     if (ctx.text && !ctx.message.payload && step.kind !== 'indicator') {
-      for (const fact of toldFacts(state.standard, ctx.text, next.data, readFacts(ctx.text).facts)) {
+      for (const fact of toldFacts(state.standard, ctx.text, next.data, readFacts(ctx.text).facts, { amounts: () => amountWords(ctx) })) {
         next = { ...next, data: { ...next.data, ...fact.data }, history: [...next.history, { step: fact.step, data: next.data }] };
         told.push(fact.words);
       }
     }
     const also = told.length > 0 ? `Mình ghi nhận luôn: ${told.join(', ')}. Nếu chưa đúng, nhắn "quay lại".` : undefined;
-    const check = also && next.data.income && !state.data.income ? incomeCheck(next.standard, next.data) : null;
+    // Size and income known together for the first time (or the area added to them): the check against the line. An
+    // income typed to its own question says it already.
+    const check = step.kind !== 'income' && step.kind !== 'days' && completesCheck(state.data, next.data) ? incomeCheck(next.standard, next.data) : null;
     return askOrFinish(ctx, next, [lead, also, check].filter(Boolean).join('\n') || undefined);
+  };
+
+  /**
+   * Facts for the other first questions (area, size, income) told instead of the answer asked for: "tầm 4tr" to the
+   * area question, "ở quê" to the size one — a farmer tells what they think matters, in their own order. Those not
+   * known yet are recorded, those known said again acknowledged, those changed corrected; all said back, before the
+   * question is asked again, briefly. Null when the message tells none.
+   */
+  const otherFirstAnswers = (ctx: TurnContext, state: ScreeningState, step: QuestionStep): Outcome | null => {
+    const { standard, data } = state;
+    const commune = areaNamed(ctx);
+    const named = commune === 'special_zone' ? null : commune;
+    const amounts = () => amountWords(ctx);
+    const added = toldFacts(standard, ctx.text, data, readFacts(ctx.text).facts, { named, amounts });
+    let next = data;
+    for (const fact of added) next = { ...next, ...fact.data };
+    const said = firstAnswersSaid(ctx.text, named, amounts);
+    const changes: string[] = [];
+    const same: string[] = [];
+    // Said as the corrections after the result say them: "hộ 5 người (trước: 4 người)".
+    const compare = <T>(told: T | undefined, known: T | undefined, kind: string, value: (v: T) => string, set: (v: T) => Partial<FlowData>) => {
+      if (told === undefined || known === undefined) return;
+      if (told === known) same.push(`${kind} ${value(told)}`);
+      else {
+        changes.push(`${kind} ${value(told)} (trước: ${value(known)})`);
+        next = { ...next, ...set(told) };
+      }
+    };
+    if (step.kind !== 'area') compare(said.area, data.area, 'khu vực', (a) => standard.areas[a].label, (area) => ({ area }));
+    if (step.kind !== 'size') compare(said.size, data.householdSize, 'hộ', (n) => `${n} người`, (householdSize) => ({ householdSize }));
+    if (step.kind !== 'income' && said.income !== undefined && data.income) {
+      // An income chosen as a range is said as the range.
+      if (said.income === data.income.amount) same.push(`thu nhập cả hộ ${formatDong(said.income)} đồng/tháng`);
+      else {
+        const before = data.income.range ?? `${formatDong(data.income.amount)} đồng`;
+        changes.push(`thu nhập cả hộ ${formatDong(said.income)} đồng/tháng (trước: ${before})`);
+        next = { ...next, income: { amount: said.income } };
+      }
+    }
+    if (added.length === 0 && changes.length === 0 && same.length === 0) return null;
+    const recorded = [
+      added.length > 0 ? `Mình ghi nhận luôn: ${added.map((f) => f.words).join(', ')}.` : '',
+      changes.length > 0 ? `Mình đã sửa: ${changes.join('; ')}.` : '',
+    ].filter(Boolean);
+    const changed = recorded.length > 0;
+    const lines = [
+      changed ? `${recorded.join(' ')} Nếu chưa đúng, nhắn "quay lại".` : null,
+      same.length > 0 ? `Mình đã ghi nhận ${same.join(', ')} rồi.` : null,
+      changed && completesCheck(data, next, true) ? incomeCheck(standard, next) : null,
+    ];
+    return { kind: 'told', data: next, lead: lines.filter(Boolean).join('\n'), changed };
+  };
+
+  /**
+   * The message's words to read amounts that nothing names from ("tầm 4tr"), as the income: without the communes it
+   * names ("phường Nam Triệu" is no "năm triệu"). Null when it has no such amount (then no parse is needed).
+   */
+  const amountWords = (ctx: TurnContext): string | null => {
+    if (!ctx.text || !readFacts(ctx.text).unnamedAmounts) return null;
+    let text = ctx.text;
+    for (const e of ctx.nlu().entities) if (e.entity === 'commune') text = `${text.slice(0, e.start)}${' '.repeat(e.end - e.start)}${text.slice(e.end)}`;
+    return text;
   };
 
   const areaNamed = (ctx: TurnContext): Area | 'special_zone' | null => {
@@ -236,8 +309,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         const word = readAreaWord(text) ?? areaNamed(ctx);
         if (word === 'special_zone') return { kind: 'retry', reason: 'special_zone' };
         if (word) return { kind: 'accept', data: { ...data, area: word } };
-        // "5 ng", "tầm 4tr" before the area is told: kept (advance says so), and the area asked again.
-        if (toldFacts(state.standard, text, data, readFacts(text).facts).length > 0) return { kind: 'accept', data };
+        // "5 ng", "tầm 4tr" before the area is told: below, kept and said back, and the area asked again.
         break;
       }
       case 'size': {
@@ -262,6 +334,19 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'days': {
+        // "tầm 4tr" to the days question: the household's income a month told outright, not 4 days.
+        const parts = incomeParts(text);
+        if (parts.length > 0 && parts.every((p) => p.period !== 'day')) {
+          const { daily: _asked, ...rest } = data;
+          const told = typedIncome(state.standard, rest, text);
+          // One amount a month is said back here (typedIncome says only what took working out).
+          const plain = parts.length === 1 && parts[0]!.period === 'month' && !parts[0]!.perPerson;
+          if (told?.kind === 'accept' && told.data.income && plain) {
+            const said = `Mình ghi nhận: thu nhập cả hộ ${formatDong(told.data.income.amount)} đồng/tháng. Nếu chưa đúng, nhắn "quay lại".`;
+            return { ...told, lead: [said, told.lead].filter(Boolean).join('\n') };
+          }
+          if (told) return told;
+        }
         const days = readDays(text);
         if (days !== null) return workedDays(state, days) ?? { kind: 'retry', reason: 'unsure' };
         break;
@@ -306,6 +391,10 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     }
     // The area, the size and the income decide against the line: they cannot be skipped.
     if (wantsToSkip(text)) return { kind: 'retry', reason: 'needed' };
+    if (step.kind === 'area' || step.kind === 'size' || step.kind === 'income') {
+      const told = otherFirstAnswers(ctx, state, step);
+      if (told) return told;
+    }
     // "nhầm, nhà e 5 người" while a later question is open: the household's size corrected, that question asked again.
     const size = step.kind === 'area' ? undefined : readFacts(text).facts.householdSize;
     if (size !== undefined && data.householdSize !== undefined && size !== data.householdSize && size <= MAX_HOUSEHOLD_SIZE) {
@@ -348,6 +437,14 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     switch (outcome.kind) {
       case 'accept':
         return advance(ctx, state, step, outcome.data, outcome.lead);
+      case 'told': {
+        // Said again is no miss, and no step "quay lại" would undo; what it changed is one.
+        const history = outcome.changed ? [...state.history, { step: stepName(step), data: { ...state.data, misses: 0 } }] : state.history;
+        const next: ScreeningState = { standard: state.standard, data: { ...outcome.data, misses: 0 }, history };
+        const now = currentStep(next);
+        if (now.kind === 'done') return finish(ctx, next);
+        return ask(ctx, next, now, outcome.lead, undefined, now.kind === step.kind);
+      }
       case 'stale':
         return ask(ctx, state, step, 'Mình đang hỏi câu này:');
       case 'clarify': {
@@ -380,11 +477,11 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       const text = `Mình đã tính với ${correction.same.join('; ')} rồi, nên kết quả không đổi: hộ của bạn có khả năng ${was === 'none' ? '' : 'thuộc diện '}${rules.guidance.categoryLabels[was]}.`;
       return { replies: [{ text, quickReplies: [RESTART_BUTTON, MENU_BUTTON] }] };
     }
-    const state: ScreeningState = { standard: before.standard, data: { ...correction.data, misses: 0 }, history: [] };
+    // The same assessment, under the id its answers were offered for keeping under (correction.data keeps it).
+    const corrects = { category: categoryOf(before), changes: correction.changes };
+    const state: ScreeningState = { standard: before.standard, data: { ...correction.data, misses: 0, corrects }, history: [] };
     const step = currentStep(state);
-    if (step.kind === 'done') {
-      return finish(ctx, state, { before: categoryOf(before), changes: correction.changes });
-    }
+    if (step.kind === 'done') return finish(ctx, state);
     const check = step.kind === 'indicator' ? incomeCheck(state.standard, state.data) : null;
     const lead = [`Mình đã sửa: ${correction.changes.join('; ')}.`, check, 'Để tính lại, mình hỏi thêm:'].filter(Boolean).join('\n');
     return ask(ctx, state, step, lead);
@@ -406,7 +503,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     const known = mergeFacts(ctx.session.context?.facts ?? {}, ctx.text ? readFacts(ctx.text).facts : {});
     const understood: string[] = [];
     const named = ctx.text ? areaNamed(ctx) : null;
-    for (const fact of toldFacts(standard, ctx.text, state.data, known, named === 'special_zone' ? null : named)) {
+    for (const fact of toldFacts(standard, ctx.text, state.data, known, { named: named === 'special_zone' ? null : named, amounts: () => amountWords(ctx) })) {
       state = { ...state, data: { ...state.data, ...fact.data }, history: [...state.history, { step: fact.step, data: state.data }] };
       understood.push(fact.words);
     }
@@ -665,17 +762,18 @@ function factsOutcome(state: ScreeningState, asked: string, text: string): Outco
 /**
  * Area, size and income not known yet that the citizen told — in a message that answers another question, or before
  * the assessment started — in the order the flow asks them, each with the words that say it back. `named`: the area
- * of a commune named in the message.
+ * of a commune named in the message; `amounts`: gives the message's words whose amounts nothing names ("tầm 4tr") are
+ * the household's income a month (see amountWords), as in the self-assessment, whose only amount asked is that.
  */
 function toldFacts(
   standard: Standard,
   text: string,
   data: FlowData,
   known: CitizenFacts,
-  named: Area | null = null,
+  { named = null, amounts }: { named?: Area | null; amounts?: () => string | null } = {},
 ): { step: string; data: Partial<FlowData>; words: string }[] {
   const out: { step: string; data: Partial<FlowData>; words: string }[] = [];
-  const area = data.area ?? named ?? (text ? areaMentioned(text) : null) ?? known.area;
+  const area = data.area ?? named ?? (text ? (areaClause(text) ?? areaMentioned(text)) : null) ?? known.area;
   if (!data.area && area) out.push({ step: 'area', data: { area }, words: `khu vực ${standard.areas[area].label}` });
   // "vợ chồng e với 2 đứa nhỏ": members told in passing are the size too; "vợ chồng em" alone is who asks, not all.
   const members = text ? householdMembers(text) : null;
@@ -683,8 +781,12 @@ function toldFacts(
   const told = counted !== undefined && counted <= MAX_HOUSEHOLD_SIZE ? counted : undefined;
   const size = data.householdSize ?? told;
   if (!data.householdSize && size) out.push({ step: 'size', data: { householdSize: size }, words: `${size} người` });
-  const income = known.monthlyIncome ?? (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined);
   if (data.income || data.daily) return out;
+  const words = known.monthlyIncome === undefined ? amounts?.() : null;
+  const income =
+    known.monthlyIncome ??
+    (known.incomePerPerson !== undefined && size ? known.incomePerPerson * size : undefined) ??
+    (words ? unnamedIncome(words, size) : undefined);
   if (income !== undefined) {
     out.push({ step: 'income', data: { income: { amount: income } }, words: `thu nhập cả hộ ${formatDong(income)} đồng/tháng` });
     return out;
@@ -699,9 +801,41 @@ function toldFacts(
 }
 
 /**
- * The one-line check once size and income are known: income per person against today's line(s), before the
- * questions that decide the rest.
+ * The household's income a month in a message whose amounts nothing names ("tầm 4tr", "khoảng 4 triệu/tháng", "1 năm
+ * 30tr"), where the only amount asked is that: undefined when there is none, or it is said by the day (the days
+ * worked are asked) or per person of a household of unknown size.
  */
+function unnamedIncome(text: string, size: number | undefined): number | undefined {
+  if (!readFacts(text).unnamedAmounts) return undefined;
+  const parts = incomeParts(text);
+  if (parts.length === 0 || parts.some((p) => p.period === 'day') || (!size && parts.some((p) => p.perPerson))) return undefined;
+  return monthlyIncome(parts, size ?? 1).monthly;
+}
+
+/**
+ * The area, size and income a message says outright, whichever question is open, for comparing with those known:
+ * "ở quê", "nông thôn", "nhà 5 người", "thu nhập 4tr", and "tầm 4tr" (read in `amounts`, see amountWords). `named`:
+ * the area of a commune named in it.
+ */
+function firstAnswersSaid(text: string, named: Area | null, amounts: () => string | null): { area?: Area; size?: number; income?: number } {
+  const { facts } = readFacts(text);
+  const area = areaClause(text) ?? areaMentioned(text) ?? facts.area ?? named ?? undefined;
+  const size = facts.householdSize !== undefined && facts.householdSize <= MAX_HOUSEHOLD_SIZE ? facts.householdSize : undefined;
+  const words = facts.monthlyIncome === undefined ? amounts() : null;
+  const income = facts.monthlyIncome ?? (words ? unnamedIncome(words, size) : undefined);
+  return { ...(area ? { area } : {}), ...(size !== undefined ? { size } : {}), ...(income !== undefined ? { income } : {}) };
+}
+
+/**
+ * Whether the check against the line is worth saying after a change from `before` to `after`: size and income known
+ * together for the first time, or the area added to them (`moved`: or any of the three changed).
+ */
+function completesCheck(before: FlowData, after: FlowData, moved = false): boolean {
+  if (!after.income || !after.householdSize) return false;
+  if (!before.income || !before.householdSize || (!before.area && after.area)) return true;
+  return moved && (after.area !== before.area || after.householdSize !== before.householdSize || after.income.amount !== before.income.amount);
+}
+
 /** The standard in one line: the income lines of the asker's area (or both) and the deprivations that make a household poor. */
 function ruleLine(standard: Standard, area: Area | undefined): string {
   const lines = (area ? [area] : AREAS).map((a) => `${formatDong(standard.areas[a].incomeLine)} đồng ở ${standard.areas[a].label}`).join(', ');
@@ -712,6 +846,10 @@ function ruleLine(standard: Standard, area: Area | undefined): string {
   );
 }
 
+/**
+ * The one-line check once size and income are known: income per person against today's line(s), before the
+ * questions that decide the rest.
+ */
 function incomeCheck(standard: Standard, data: FlowData): string | null {
   if (!data.householdSize || !data.income) return null;
   const perPerson = data.income.amount / data.householdSize;

@@ -248,6 +248,13 @@ export async function openLowdbStorage(dataDir: string): Promise<Storage> {
     },
     keptAnswers: {
       add: (a) => kept.put(a),
+      // One record rewritten in one write of the file (a temporary file renamed over it): the old or the new, never neither.
+      replace: async (a) => {
+        const earlier = kept.get(a.id);
+        if (earlier && earlier.citizenId !== a.citizenId) throw new Error(`kept answer ${a.id} is another citizen's: not replaced`);
+        await kept.put(a);
+        return earlier !== undefined;
+      },
       forCitizen: async (citizenId) => kept.filter((a) => a.citizenId === citizenId),
       deleteForCitizen: (citizenId) => kept.deleteWhere((a) => a.citizenId === citizenId),
       purgeBefore: (before) => kept.deleteWhere((a) => olderThan(a.createdAt, before)),

@@ -324,6 +324,17 @@ export function postgresStorage(pool: pg.Pool): Storage {
       add: async (answer) => {
         await t.keptAnswers.put(pool, answer);
       },
+      // One statement: the row is updated in place or inserted, never deleted first. `xmax` is 0 on a row just inserted.
+      replace: async (answer) => {
+        const { rows } = await pool.query(
+          `INSERT INTO kept_answers (id, record) VALUES ($1, $2)
+           ON CONFLICT (id) DO UPDATE SET record = excluded.record WHERE kept_answers.citizen_id = excluded.record->>'citizenId'
+           RETURNING xmax <> 0 AS replaced`,
+          [storable(answer.id), toJson(answer)],
+        );
+        if (!rows[0]) throw new Error(`kept answer ${answer.id} is another citizen's: not replaced`);
+        return rows[0].replaced as boolean;
+      },
       forCitizen: (citizenId) => t.keptAnswers.select(pool, 'citizen_id = $1', [citizenId]),
       deleteForCitizen: (citizenId) => t.keptAnswers.deleteWhere(pool, 'citizen_id = $1', [citizenId]),
       purgeBefore: (before) => t.keptAnswers.deleteWhere(pool, 'created_at < $1', [iso(before)]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaMentioned, asksTheLine, asksWhy, incomeBasis, livesAlone, readAreaWord, wantsToSkip, wantsToStop } from '../../../src/skills/screening/answers.js';
+import { areaClause, areaMentioned, asksTheLine, asksWhy, incomeBasis, livesAlone, readAreaWord, wantsToSkip, wantsToStop } from '../../../src/skills/screening/answers.js';
 import { readYesNo } from '../../../src/text/answer-words.js';
 
 describe('reading yes/no answers', () => {
@@ -92,6 +92,14 @@ describe('reading xã / phường after who lives there', () => {
     // "nhà" after the comma is the next clause, not "ở xa nhà" (far from home).
     expect(areaMentioned('e o xa, nha 5 ng, chong lam dc 5tr')).toBe('rural');
     expect(areaMentioned('con e di lam o xa lam')).toBeNull();
+  });
+
+  it('reads a clause that is the kind of area alone ("ở quê, tầm 4tr")', () => {
+    expect(areaClause('ở quê, tầm 4tr')).toBe('rural');
+    expect(areaClause('tam 4tr, nong thon')).toBe('rural');
+    expect(areaClause('5 ng. phuong')).toBe('urban');
+    expect(areaClause('con e di lam o xa lam, tam 4tr')).toBeNull();
+    expect(areaClause('đặc khu, tầm 4tr')).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buttons, type ChatService, startChatService, texts } from './chat.js';
 
 let service: ChatService;
@@ -6,6 +6,13 @@ beforeAll(async () => {
   service = await startChatService();
 });
 afterAll(() => service.close());
+
+/** Self-assessment results the programme dashboard counted, all weeks and communes. */
+async function screeningsCounted(): Promise<number> {
+  await service.app.stats.settled();
+  const counters = await service.storage.stats.between('2000-W01', '2100-W01', 'all');
+  return counters.filter((s) => s.measure === 'screening').reduce((sum, s) => sum + s.count, 0);
+}
 
 let n = 0;
 const fresh = () => service.conversation(`screening-test-${++n}`);
@@ -65,6 +72,57 @@ describe('screening on /api/chat', () => {
     expect(texts(await c.say('dong y'))).toContain('Cảm ơn bạn. Trợ lý đã lưu câu trả lời vừa rồi.');
     const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
     expect(kept.map((k) => [k.data.householdSize, k.data.corrects])).toEqual([[5, 'poor']]);
+  });
+
+  it('a result corrected after "Đồng ý" replaces the kept one: one result kept, the corrected one, then the next correction', async () => {
+    const c = fresh();
+    for (const text of ['tu danh gia ho ngheo', 'xa', 'nha 3 ng', 'thu nhap 3tr', 'co', 'ko', 'k co', 'co', 'co', 'co']) await c.say(text);
+    await c.say('dong y');
+    const [first] = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(first!.data).toMatchObject({ householdSize: 3, category: 'poor' });
+    expect(texts(await c.say('à nhầm, nhà 5 người'))).toContain('Mình đã sửa: hộ 5 người (trước: 3 người)');
+    let kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(kept.map((k) => [k.id, k.data.householdSize, k.data.category, k.data.corrects])).toEqual([[first!.id, 5, 'poor', 'poor']]);
+    expect(texts(await c.say('thu nhập 9tr chứ ko phải 3tr'))).toContain('(trước: hộ nghèo)');
+    kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(kept.map((k) => [k.id, k.data.householdSize, k.data.monthlyIncome, k.data.category, k.data.corrects])).toEqual([
+      [first!.id, 5, 9_000_000, 'average_living', 'poor'],
+    ]);
+    // "Xem dữ liệu của tôi" shows one self-assessment.
+    expect(texts(await c.say('xem dữ liệu của tôi'))).toContain('1 lần kiểm tra hộ nghèo');
+    // A new self-assessment is another one, kept beside.
+    for (const text of ['tu danh gia ho ngheo', 'phuong', '2 nguoi', '20tr']) await c.say(text);
+    expect((await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).map((k) => k.data.category)).toEqual(['average_living', 'none']);
+  });
+
+  it('a correction after "Đồng ý" that asks more questions first replaces the kept result once answered, counted once', async () => {
+    const c = fresh();
+    for (const text of ['tu danh gia', 'xa', '4 nguoi', '10tr', 'dong y']) await c.say(text);
+    const counted = await screeningsCounted();
+    expect(texts(await c.say('thu nhập 3tr chứ ko phải 10tr'))).toContain('Câu 4/15 (Việc làm)');
+    while (buttons(c.last).includes('Có')) await c.say('ko');
+    // The dashboard counted the household's assessment once, before the correction.
+    expect(await screeningsCounted()).toBe(counted);
+    const result = texts(c.last);
+    expect(result).toContain('Mình đã sửa: thu nhập cả hộ 3.000.000 đồng/tháng (trước: 10.000.000 đồng)');
+    expect(result).toContain('hộ cận nghèo (trước: không thuộc diện hộ nghèo, hộ cận nghèo)');
+    const kept = await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`);
+    expect(kept.map((k) => [k.data.monthlyIncome, k.data.category, k.data.corrects])).toEqual([[3_000_000, 'near_poor', 'none']]);
+  });
+
+  it('a correction whose keeping fails still gets its result, and the earlier result stays kept', async () => {
+    const c = fresh();
+    for (const text of ['tu danh gia', 'xa', '4 nguoi', '10tr', 'dong y']) await c.say(text);
+    const failing = vi.spyOn(service.storage.keptAnswers, 'replace').mockRejectedValue(new Error('disk full'));
+    try {
+      expect(texts(await c.say('nhầm, thu nhập 12tr'))).toContain('Mình đã sửa: thu nhập cả hộ 12.000.000 đồng/tháng');
+    } finally {
+      failing.mockRestore();
+    }
+    expect((await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).map((k) => k.data.monthlyIncome)).toEqual([10_000_000]);
+    // The next correction replaces it.
+    await c.say('nhầm, thu nhập 11tr');
+    expect((await service.storage.keptAnswers.forCitizen(`web:${c.sessionId}`)).map((k) => k.data.monthlyIncome)).toEqual([11_000_000]);
   });
 
   it('with quick replies: a household well above the line gets its answer after three questions', async () => {
