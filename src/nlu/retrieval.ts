@@ -59,12 +59,6 @@ function isFunctionWord(form: string, typed: string | undefined): boolean {
   return particle === undefined || typed === particle;
 }
 
-/** "không" before a word it denies ("không có thẻ", "không đủ tiền") is no question particle ("có thẻ không"). */
-function negates(words: readonly { form: string; typed: string | undefined }[], i: number): boolean {
-  const next = words[i + 1];
-  return words[i]!.form === 'khong' && next !== undefined && !isFunctionWord(next.form, next.typed);
-}
-
 /** A chat turn asks for the terms of the same sentences several times (whole message, each question, bare topic). */
 const TERMS = new Memo<readonly string[]>(1024);
 
@@ -84,10 +78,10 @@ function computeTerms(text: string): string[] {
     const { form, typed } = words[i]!;
     // Typed with its accents, a syllable also matches the same accented syllable: "nhẹ" is not "nhé", "thẻ" not "thế".
     if (typed !== undefined) terms.push(`'${typed}`);
-    if (isFunctionWord(form, typed) && !negates(words, i)) continue;
+    if (isFunctionWord(form, typed)) continue;
     terms.push(form);
     const previous = words[i - 1];
-    if (previous !== undefined && (!isFunctionWord(previous.form, previous.typed) || negates(words, i - 1))) terms.push(`${previous.form} ${form}`);
+    if (previous !== undefined && !isFunctionWord(previous.form, previous.typed)) terms.push(`${previous.form} ${form}`);
   }
   return terms;
 }

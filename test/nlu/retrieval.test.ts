@@ -8,13 +8,6 @@ describe('retrieval terms', () => {
     expect(termsOf('khuyet tat nhe')).toContain('tat nhe');
   });
 
-  it('keeps "không" that denies the word after it, and drops it as the question particle at the end', () => {
-    expect(termsOf('không có thẻ bhyt thì sao')).toContain('khong co');
-    expect(termsOf('ko con thuoc ho ngheo')).toContain('khong con');
-    expect(termsOf('có thẻ bhyt không')).not.toContain('khong');
-    expect(termsOf('co dc vay ko a')).not.toContain('khong');
-  });
-
   it('finds the mild-disability document for a question typed without accents', () => {
     const index = new RetrievalIndex([
       { id: 'severe', fields: [{ texts: ['người khuyết tật nặng có được trợ cấp không'], weight: 1 }] },
