@@ -140,10 +140,10 @@ const OTHER_SCHOOL_LEVEL = 0.6;
  */
 const SAME_AGE = 1.5;
 const OTHER_AGE = 0.6;
-/** The children's age groups entries' questions name. */
-const AGE_GROUPS: readonly { pattern: RegExp; min?: number; max?: number }[] = [
-  { pattern: /\bduoi (\d+) tuoi\b/, max: -1 },
-  { pattern: /\b(moi sinh|so sinh)\b/, max: 0 },
+/** The children's age groups entries' questions name, with the ages each takes in. */
+const AGE_GROUPS: readonly { pattern: RegExp; ages: (match: RegExpExecArray) => AgeRange }[] = [
+  { pattern: /\bduoi (\d+) tuoi\b/, ages: (m) => ({ min: 0, max: Number(m[1]) - 1 }) },
+  { pattern: /\b(moi sinh|so sinh)\b/, ages: () => ({ min: 0, max: 0 }) },
 ];
 /** Retrieval hits weighed; twice as many are looked at when the category or the age may lift one from further down. */
 const HITS = 8;
@@ -436,12 +436,13 @@ export class KnowledgeFinder {
     let ages = this.#ages.get(id);
     if (ages === undefined) {
       const question = fold(this.#entries.get(id)?.question ?? '');
-      const group = AGE_GROUPS.map((g) => ({ g, m: g.pattern.exec(question) })).find((x) => x.m);
       ages = null;
-      if (group) {
-        // "dưới 6 tuổi": up to 5; a fixed bound otherwise.
-        const max = group.g.max === -1 ? Number(group.m![1]) - 1 : (group.g.max ?? Number.POSITIVE_INFINITY);
-        ages = { min: group.g.min ?? 0, max };
+      for (const group of AGE_GROUPS) {
+        const match = group.pattern.exec(question);
+        if (match) {
+          ages = group.ages(match);
+          break;
+        }
       }
       this.#ages.set(id, ages);
     }
