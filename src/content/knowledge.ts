@@ -291,10 +291,12 @@ function toEntry(raw: RawEntry, topic: string): KnowledgeEntry {
 /**
  * The knowledge base as training examples for the topic classifier: each entry's question and paraphrases labelled
  * with its topic, each referral's labelled fallback (it is outside the programme). They are our own sentences.
+ * Each question also comes once with its answer: citizens' letters use the words of the answer (the allowance's
+ * legal name, the office, the paper to bring) more than our short paraphrases do.
  */
 export function trainingUtterancesOf(knowledge: Knowledge): { text: string; intent: string }[] {
   return [
-    ...knowledge.entries.flatMap((e) => [e.question, ...e.paraphrases].map((text) => ({ text, intent: e.topic }))),
-    ...knowledge.referrals.flatMap((r) => [r.request, ...r.paraphrases].map((text) => ({ text, intent: 'fallback' }))),
+    ...knowledge.entries.flatMap((e) => [e.question, ...e.paraphrases, `${e.question} ${e.answer}`].map((text) => ({ text, intent: e.topic }))),
+    ...knowledge.referrals.flatMap((r) => [r.request, ...r.paraphrases, `${r.request} ${r.answer}`].map((text) => ({ text, intent: 'fallback' }))),
   ];
 }
