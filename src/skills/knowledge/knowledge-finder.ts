@@ -305,7 +305,10 @@ export class KnowledgeFinder {
     const askedTopics =
       long && fallbackProbability >= SURE_OUTSIDE && this.#classify ? this.#classify(questions.map((q) => q.text).join('. ')) : undefined;
     const plausible = askedTopics ? new Map(askedTopics.map((r) => [r.name, r.confidence])) : undefined;
-    const first = this.#decide(whole, fallbackProbability, long, plausible);
+    // One entry's own question leads, ahead of entries whose other questions repeat its words more often ("vay sv dc
+    // ko" is the student loan's question, not the repayment's, whose paraphrases say "vay sinh viên" again and again).
+    const itsQuestion = asked ? full.find((h) => h.textSimilarity === sims[0]) : undefined;
+    const first = this.#decide(itsQuestion ? [itsQuestion, ...whole.filter((h) => h !== itsQuestion)] : whole, fallbackProbability, long, plausible);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
     // question sentence on its own, with the story as context.
