@@ -109,7 +109,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
   const answerCard = (ctx: TurnContext, card: Answer): SkillResult => {
     const context = contextOf(ctx);
     delete context.lastEntryId;
-    context.lastCardTopic = card.intent;
+    // A greeting or the help text answers no question a next message could follow up ("xin chào", then "nhà e hộ
+    // nghèo" is the household's case told first, not a case of the greeting).
+    if (card.kind === 'policy') context.lastCardTopic = card.intent;
+    else delete context.lastCardTopic;
     return { replies: [renderAnswer(card)] };
   };
 
@@ -136,7 +139,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic; after a topic's
       // card ("hộ nghèo vay được bao nhiêu" → the loans card), the question the card answered is what is followed up.
       const short = wordCount(ctx.text) <= VAGUE_WORDS;
-      const vague = short && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE);
+      const vague = short && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE || asksNothingOwn(ctx.text));
       // After an answer or a topic's card, a short question in that topic asks about it ("lãi suất bn" after the loans
       // card, "bn tiền 1 tháng" after the disability allowance), unless it is the same question again.
       const lastTopic = last?.topic ?? context.lastCardTopic;
@@ -159,7 +162,9 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       const overview = !followed && tellsCase && facts.category && !isQuestion(ctx.text) ? knowledge.entry(`${OVERVIEW_PREFIX}${facts.category}`) : undefined;
       if (overview) return { intent: overview.topic, result: answerEntries(ctx, [overview], facts) };
       // A vague question may be answered by the entry just given again ("bn tiền 1 tháng" after the allowance's amount).
-      const followUp = followsUp && followed ? { ...followed, anotherCase } : undefined;
+      // "điều kiện thế nào" asks about the answer just given; "thủ tục thế nào" may have an entry of its own in the topic.
+      const aboutIt = asksNothingOwn(ctx.text) && !PROCEDURE.test(fold(ctx.text));
+      const followUp = followsUp && followed ? { ...followed, anotherCase, aboutIt } : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };
       // Any other short message right after an answer is read in its context first, and kept there when its own words
@@ -320,6 +325,20 @@ const isProcedure = (entry: KnowledgeEntry) => PROCEDURE.test(fold(entry.questio
 function asksWhereOnly(text: string): boolean {
   const folded = fold(text).replace(/[?.!]+$/, '').trim();
   return WHERE.test(folded) && folded.split(' ').every((w) => PROCEDURE_WORDS.has(w));
+}
+
+/**
+ * Words that ask how, where, how much or on what terms, and nothing of their own: a message of these alone ("điều
+ * kiện thế nào", "cần giấy tờ gì") asks about what was just answered, whatever topic the classifier gives it
+ * ("điều kiện" reads as the poverty standard's).
+ */
+const QUESTION_ONLY_WORDS = new Set(
+  'dieu kien thu tuc ho so giay to can gi nhung the nao sao lam bao nhieu lau khi gio o dau cho nao nop xin dang ky ai duoc dc khong ko k co phai a em e minh toi hoi thi nhu ra sao'.split(' '),
+);
+
+function asksNothingOwn(text: string): boolean {
+  const words = fold(text).replace(/[?.!,]+/g, ' ').trim().split(/\s+/);
+  return words.length > 0 && words.every((w) => QUESTION_ONLY_WORDS.has(w));
 }
 
 function isFollowUp(text: string): boolean {

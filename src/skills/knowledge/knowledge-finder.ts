@@ -38,6 +38,11 @@ export type Finding =
 export type FollowedUp = Pick<KnowledgeEntry, 'id' | 'topic' | 'question'> & {
   /** The message says it asks about another case ("còn hộ cận nghèo thì sao"): the entry followed up is not its answer. */
   anotherCase: boolean;
+  /**
+   * The message's words only ask on what terms, how much or whether it costs ("điều kiện thế nào"): it asks about the
+   * entry followed up, which need not share a word with it.
+   */
+  aboutIt?: boolean;
 };
 
 /** What the message (or the conversation) says the question is for. */
@@ -246,7 +251,7 @@ export class KnowledgeFinder {
   find(text: string, ranking: readonly IntentScore[], followUp?: FollowedUp, asked: AskedFor = {}): Finding {
     // A pure function of the text (the ranking is the matcher's reading of that same text), of what is asked for and
     // of the entry followed up: citizens ask the same short questions again and again.
-    const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}` : '';
+    const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}\u0001${followUp.aboutIt ?? false}` : '';
     const key = `${followed}\u0000${asked.category ?? ''}\u0000${asked.schoolLevel ?? ''}\u0000${asked.age ?? ''}\u0000${text}`;
     return this.#findings.get(key, () => this.#find(text, ranking, followUp, asked));
   }
@@ -284,7 +289,7 @@ export class KnowledgeFinder {
       // The followed-up question's words lift every entry of its topic: one must share words with the message itself
       // too ("tách hộ ở đâu" after the costs of working abroad is no question about working abroad).
       const sharing = new Map(this.#index!.search(own, OWN_WORDS_HITS).map((h) => [h.id, h.coverage]));
-      whole = whole.filter((h) => sharing.has(h.id));
+      whole = whole.filter((h) => sharing.has(h.id) || (followUp!.aboutIt && h.id === followUp!.id));
       ownCoverage = sharing;
     }
     // "vay vốn", "bảo hiểm y tế": a bare topic is in many entries' questions alike; its card is the answer, not one of
