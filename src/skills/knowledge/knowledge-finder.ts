@@ -282,7 +282,10 @@ export class KnowledgeFinder {
     // A short message's own words (not the followed question's) are compared with each question of an entry.
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
       this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, { schoolLevel, age }, offeredTopics);
-    const own = weighted(sentences, this.#tuning.contextWeight);
+    // A story whose question names nothing of its own ("trường hợp của tôi có được hỗ trợ gì không?", "tôi được
+    // hưởng chế độ gì?"): the story says what it asks about, and counts as much as the question.
+    const askNothingOwn = long && questions.length > 0 && questions.every((q) => namesNothing(q.text));
+    const own = weighted(sentences, askNothingOwn ? 1 : this.#tuning.contextWeight);
     let whole = rank([...own, ...extra], own).filter((h) => !followUp?.anotherCase || h.id !== followUp.id);
     let ownCoverage: Map<string, number> | undefined;
     if (context) {
@@ -537,6 +540,16 @@ const TRAILING_MARKERS = new Set(['thi', 'sao', 'the', 'nao', 'a', 'vay', 'nhi',
  * message typed without diacritics is as like a question, and as long, as the same typed with them.
  */
 const plainTerm = (term: string) => !term.startsWith("'");
+
+/** Words a question asks with whatever it is about: support, benefits, the asker and their family. */
+const ASKING_WORDS = new Set(
+  'truong hop ho tro che do huong chinh sach gi nao duoc dc co khong ko the nhung gia dinh nha nuoc toi minh em e me bo con chau ong ba vo chong xin hoi cho biet quy dinh nhu vay sao a nhe u cua nay cac ai phai lam muon can'.split(' '),
+);
+
+/** A question that names nothing of its own ("trường hợp của tôi có được hỗ trợ gì không?"). */
+function namesNothing(text: string): boolean {
+  return termsOf(text).every((t) => t.includes(' ') || !plainTerm(t) || ASKING_WORDS.has(t));
+}
 
 function contentWords(text: string): number {
   return termsOf(text).filter((t) => !t.includes(' ') && plainTerm(t)).length;
