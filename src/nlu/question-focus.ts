@@ -34,6 +34,8 @@ const QUESTION_CUES = [
   'phai khong', 'duoc khong', 'co duoc', 'hay khong', 'hay chua', 'can gi', 'gi', 'nao', 'sao', 'ai', 'muon biet',
   'hoi',
 ].map((c) => c.split(' '));
+/** The cues that ask outright, not a request to ask ("cho em hỏi…", "muốn biết…"). */
+const OUTRIGHT_CUES = QUESTION_CUES.filter((c) => c.join(' ') !== 'hoi' && c.join(' ') !== 'muon biet');
 /** Negations elsewhere, but a question at the end of a sentence ("hộ nghèo vay được ko", "có thẻ chưa ạ"). */
 const FINAL_CUES = new Set(['khong', 'chua']);
 const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'em', 'anh', 'chi', 'ad', 'admin']);
@@ -82,21 +84,24 @@ function split(text: string): Sentence[] {
   return sentences;
 }
 
-/** "và" between two clauses: "hộ nghèo vay được bao nhiêu và bhyt có được miễn phí không" asks two things. */
+/** "và" (or a comma) between two clauses: "hộ nghèo vay được bao nhiêu và bhyt có được miễn phí không" asks two things. */
 const AND = /\s*,?\s+(?:và|va)\s+/iu;
 const MIN_CLAUSE_WORDS = 3;
 
 /**
- * The two questions of a sentence that joins them with "và", when each side asks something of its own and is no mere
+ * The two questions of a sentence that joins them with "và" or a comma, when each side asks something of its own and is no mere
  * noun ("hộ nghèo và cận nghèo có được vay không" asks one thing); null otherwise.
  */
 function askingClauses(sentence: string): [string, string] | null {
-  const match = AND.exec(sentence);
-  if (!match) return null;
-  const first = sentence.slice(0, match.index).trim();
-  const second = sentence.slice(match.index + match[0].length).trim();
   const long = (clause: string) => clause.split(/\s+/).length >= MIN_CLAUSE_WORDS;
-  return long(first) && long(second) && asksSomething(first) && asksSomething(second) ? [first, second] : null;
+  const both = (first: string, second: string, cues?: readonly (readonly string[])[]): [string, string] | null =>
+    long(first) && long(second) && asksSomething(first, cues) && asksSomething(second, cues) ? [first, second] : null;
+  const match = AND.exec(sentence);
+  if (match) return both(sentence.slice(0, match.index).trim(), sentence.slice(match.index + match[0].length).trim());
+  // "hộ nghèo vay được bn, lãi bn 1 tháng": a comma alone joins two questions as often (one comma: a list of three or
+  // more is one question's case), each asked outright ("cho e hỏi hộ nghèo, cận nghèo được gì" asks one).
+  const parts = sentence.split(',');
+  return parts.length === 2 ? both(parts[0]!.trim(), parts[1]!.trim(), OUTRIGHT_CUES) : null;
 }
 
 /** Formulas that greet someone: the name or title after them, up to a comma, is whom the letter is for. */
@@ -141,12 +146,12 @@ function withoutFormulas(sentence: string): string {
   return sentence.slice(tokens[0]!.start).trim();
 }
 
-function asksSomething(sentence: string): boolean {
+function asksSomething(sentence: string, cues: readonly (readonly string[])[] = QUESTION_CUES): boolean {
   const forms = normalizeTokens(tokenize(sentence)).map((w) => w.form);
   let last = forms.length - 1;
   while (last > 0 && FINAL_PARTICLES.has(forms[last]!)) last--;
   if (FINAL_CUES.has(forms[last] ?? '')) return true;
-  return QUESTION_CUES.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w)));
+  return cues.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w)));
 }
 
 /** The message's question sentences; every content sentence when none reads as a question. */

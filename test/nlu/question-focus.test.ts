@@ -49,3 +49,16 @@ describe('question or story', () => {
     expect(questionsOf(sentencesOf('Vay vốn hộ nghèo. Lãi suất.'))).toHaveLength(2);
   });
 });
+
+describe('two questions in one sentence', () => {
+  it('splits at "và" or a single comma when each side asks something of its own', () => {
+    expect(texts('hộ nghèo vay được bao nhiêu và bhyt có được miễn phí không')).toEqual(['hộ nghèo vay được bao nhiêu', 'bhyt có được miễn phí không']);
+    expect(texts('ho ngheo vay dc bn, lai bn 1 thang')).toEqual(['ho ngheo vay dc bn', 'lai bn 1 thang']);
+  });
+
+  it('keeps one question whose case is a list, or whose other side asks nothing', () => {
+    expect(texts('hộ nghèo và cận nghèo có được vay không')).toEqual(['hộ nghèo và cận nghèo có được vay không']);
+    expect(texts('nhà tôi 5 người, có được vay vốn không')).toEqual(['nhà tôi 5 người, có được vay vốn không']);
+    expect(texts('hộ nghèo, cận nghèo, mới thoát nghèo vay được bao nhiêu')).toEqual(['hộ nghèo, cận nghèo, mới thoát nghèo vay được bao nhiêu']);
+  });
+});
