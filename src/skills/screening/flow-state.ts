@@ -87,12 +87,14 @@ export function stepName(step: QuestionStep): string {
 }
 
 /** "Câu 4/15": this question's number, and the most questions the screening can take from here. */
-export function progress(state: ScreeningState): { number: number; total: number } {
+export function progress(state: ScreeningState, step: QuestionStep): { number: number; total: number } {
   const { standard, data } = state;
   // Questions answered, not steps taken: a correction or an answer given ahead is a step, not a question.
   const known = [data.area, data.householdSize, data.income].filter((v) => v !== undefined).length;
   const answered = known + Object.keys(data.answers).length;
-  const number = answered + 1;
+  // The question's place among those answered before it: asked again after answers given ahead ("nhà dùng giếng
+  // khoan" while the nutrition question waits), it keeps its number.
+  const number = 1 + answeredBefore(state, step);
   let left = 3 - known;
   if (!data.area || !data.householdSize || !data.income) left += indicatorsOf(standard).length;
   else if (deprivationsMatter(standard, data.area, data.householdSize, data.income.amount)) {
@@ -100,6 +102,17 @@ export function progress(state: ScreeningState): { number: number; total: number
   }
   // `left` counts the current question too.
   return { number, total: answered + left };
+}
+
+/** How many of the questions that come before `step` (area, size, income, then the indicators in order) are answered. */
+function answeredBefore({ standard, data }: ScreeningState, step: QuestionStep): number {
+  const basics = [data.area, data.householdSize, data.income];
+  const place = step.kind === 'area' ? 0 : step.kind === 'size' ? 1 : step.kind === 'income' || step.kind === 'days' ? 2 : 3;
+  const basicsBefore = basics.slice(0, place).filter((v) => v !== undefined).length;
+  if (step.kind !== 'indicator') return basicsBefore;
+  const indicators = indicatorsOf(standard);
+  const at = indicators.findIndex((i) => i.id === step.indicator.id);
+  return basicsBefore + indicators.slice(0, at).filter((i) => data.answers[i.id] !== undefined).length;
 }
 
 /**

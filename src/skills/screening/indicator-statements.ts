@@ -75,7 +75,7 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
   sanitation: {
     // "có nhà vệ sinh (rồi)": a toilet of its own, said of one that is not makeshift (longer than "ve sinh tam").
     bad: ['nha ve sinh tam', 'cau tom', 'ho dao', 'khong co nha ve sinh', 'khong co nha tieu', 'khong co cho ve sinh', 'khong co wc', 've sinh tam', 'tam thoi', 'di ngoai dong', 'di ngoai vuon', 'di bo', 'nha tieu tam', 've sinh ngoai vuon', 've sinh ngoai dong'],
-    good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay', 'co nha ve sinh', 'co wc', 'co nha tieu'],
+    good: ['tu hoai', 'ban tu hoai', 'hai ngan', '2 ngan', 'tham doi nuoc', 'doi nuoc', 'bon cau', 'nha ve sinh xay', 'wc xay', 'co nha ve sinh', 'co wc', 'co nha tieu', 'nha ve sinh thi co', 'nha tieu thi co', 'wc thi co'],
   },
   telecom: {
     bad: [],

@@ -90,7 +90,7 @@ export function question(
   again = false,
 ): Reply {
   const { standard, data } = state;
-  const { number, total } = progress(state);
+  const { number, total } = progress(state, step);
   const head = `Câu ${number}/${total}`;
   switch (step.kind) {
     case 'area': {
