@@ -583,8 +583,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
-/** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"). */
-const SICK = /\b(?:benh|om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
+/** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"); not "chạy xe ôm" (a motorbike taxi). */
+const SICK = /\b(?:benh|(?<!xe )om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
 
 /**
  * A member said too ill to work, to the employment or the dependants question: what it means for that question, and
