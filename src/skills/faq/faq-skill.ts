@@ -182,7 +182,9 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
         (inContext.ownCoverage ?? 0) >= CONTEXT_OWN_COVERAGE;
       // The household's category told earlier ("e la ho can ngheo", then "dc vay bn") picks among entries as if said now.
       const askedFor = read.namedCategory ?? context.facts.category;
-      const read1 = staysInContext ? inContext : knowledge.find(ctx.text, parse.ranking, followUp, { category: askedFor, schoolLevel, age });
+      const read1 = staysInContext
+        ? inContext
+        : knowledge.find(ctx.text, parse.ranking, followUp, { category: askedFor, schoolLevel, age, categoryTold: read.namedCategory === undefined && askedFor !== undefined });
       // A short message after an answer read both ways when one reading is another office's business: in the answer's
       // context ("thẻ hết hạn làm lại ở đâu" after a BHYT answer is about the BHYT card, not a driving licence) and
       // alone ("làm bằng lái xe ở đâu" after a BHYT answer is about a driving licence); the one its words fit better wins.

@@ -51,6 +51,8 @@ export interface AskedFor {
   schoolLevel?: SchoolLevel;
   /** The age of the person asked about ("bé nhà e 2 tuổi"). */
   age?: number;
+  /** The category was told earlier in the conversation, not named in this message. */
+  categoryTold?: boolean;
 }
 
 export interface FinderTuning {
@@ -252,11 +254,11 @@ export class KnowledgeFinder {
     // A pure function of the text (the ranking is the matcher's reading of that same text), of what is asked for and
     // of the entry followed up: citizens ask the same short questions again and again.
     const followed = followUp ? `${followUp.id}\u0001${followUp.topic}\u0001${followUp.question}\u0001${followUp.anotherCase}\u0001${followUp.aboutIt ?? false}` : '';
-    const key = `${followed}\u0000${asked.category ?? ''}\u0000${asked.schoolLevel ?? ''}\u0000${asked.age ?? ''}\u0000${text}`;
+    const key = `${followed}\u0000${asked.category ?? ''}\u0000${asked.categoryTold ?? false}\u0000${asked.schoolLevel ?? ''}\u0000${asked.age ?? ''}\u0000${text}`;
     return this.#findings.get(key, () => this.#find(text, ranking, followUp, asked));
   }
 
-  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, { category, schoolLevel, age }: AskedFor): Finding {
+  #find(text: string, ranking: readonly IntentScore[], followUp: FollowedUp | undefined, { category, schoolLevel, age, categoryTold }: AskedFor): Finding {
     if (followUp) {
       // The conversation's topic, unless the words say otherwise: the classifier's reading of the message alone counts
       // for the rest. A short message with no topic of its own reads as outside the programme to the classifier
@@ -304,7 +306,11 @@ export class KnowledgeFinder {
     // are so common that it is no one entry's question).
     const sims = full.map((h) => h.textSimilarity).sort((a, b) => b - a);
     const asked = sims[0]! >= SAME_QUESTION && (sims[1] ?? 0) <= sims[0]! - SAME_QUESTION_MARGIN;
-    if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner && !asked) {
+    // …nor when one of those entries alone asks about the household's category ("nhà e hộ cận nghèo", then "vay dc bn":
+    // the near-poor households' loan, not the loans' card; "hộ nghèo" only when told before, see SAME_CATEGORY).
+    const ofCategory = category && (category !== 'poor' || categoryTold) ? full.filter((h) => this.#asksAbout(h.id, category)) : [];
+    const forCategory = ofCategory.length === 1 ? ofCategory[0] : undefined;
+    if (!followUp && contentWords(text) <= BARE_TOPIC_WORDS && full.length >= BARE_TOPIC_ENTRIES && !clearWinner && !asked && !forCategory) {
       return { kind: 'none', topic: this.#topicOf(full) };
     }
     // A story of deaths, names and places reads as "outside the programme" to the classifier, which sees it whole; its
@@ -315,7 +321,7 @@ export class KnowledgeFinder {
     const plausible = askedTopics ? new Map(askedTopics.map((r) => [r.name, r.confidence])) : undefined;
     // One entry's own question leads, ahead of entries whose other questions repeat its words more often ("vay sv dc
     // ko" is the student loan's question, not the repayment's, whose paraphrases say "vay sinh viên" again and again).
-    const itsQuestion = asked ? full.find((h) => h.textSimilarity === sims[0]) : undefined;
+    const itsQuestion = asked ? full.find((h) => h.textSimilarity === sims[0]) : (forCategory ?? undefined);
     const first = this.#decide(itsQuestion ? [itsQuestion, ...whole.filter((h) => h !== itsQuestion)] : whole, fallbackProbability, long, plausible);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each
@@ -458,6 +464,12 @@ export class KnowledgeFinder {
       this.#ages.set(id, ages);
     }
     return ages;
+  }
+
+  /** Whether the entry's own question is about the household category (not only one of its answers). */
+  #asksAbout(id: string, category: HouseholdCategory): boolean {
+    const categories = this.#categoriesOf(id);
+    return categories?.lift === SAME_CATEGORY && categories.about.includes(category);
   }
 
   /** See #categories; read when first needed (few messages name a category, and only their hits are read). */
