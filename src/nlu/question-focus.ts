@@ -151,10 +151,13 @@ function asksSomething(sentence: string, cues: readonly (readonly string[])[] = 
   let last = forms.length - 1;
   while (last > 0 && FINAL_PARTICLES.has(forms[last]!)) last--;
   if (FINAL_CUES.has(forms[last] ?? '')) return true;
-  return cues.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w) && !(cue.length === 1 && cue[0] === 'ai' && NOBODY.has(forms[i - 1] ?? ''))));
+  return cues.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w) && !saysNobody(cue, forms, i)));
 }
+
 /** "không ai bỏ học", "chẳng ai thất nghiệp": nobody, told, not "who" asked. */
 const NOBODY = new Set(['khong', 'chang', 'chua']);
+const saysNobody = (cue: readonly string[], forms: readonly string[], at: number) =>
+  cue.length === 1 && cue[0] === 'ai' && NOBODY.has(forms[at - 1] ?? '');
 
 /** The message's question sentences; every content sentence when none reads as a question. */
 export function questionsOf(sentences: readonly Sentence[]): Sentence[] {

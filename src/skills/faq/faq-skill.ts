@@ -139,7 +139,8 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       // or one that says it follows up ("còn hộ cận nghèo thì sao"), continues that answer's topic; after a topic's
       // card ("hộ nghèo vay được bao nhiêu" → the loans card), the question the card answered is what is followed up.
       const short = wordCount(ctx.text) <= VAGUE_WORDS;
-      const vague = short && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE || asksNothingOwn(ctx.text));
+      const questionWordsOnly = asksNothingOwn(ctx.text);
+      const vague = short && (parse.intent.name === 'fallback' || parse.intent.confidence < VAGUE_CONFIDENCE || questionWordsOnly);
       // After an answer or a topic's card, a short question in that topic asks about it ("lãi suất bn" after the loans
       // card, "bn tiền 1 tháng" after the disability allowance), unless it is the same question again.
       const lastTopic = last?.topic ?? context.lastCardTopic;
@@ -163,7 +164,7 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
       if (overview) return { intent: overview.topic, result: answerEntries(ctx, [overview], facts) };
       // A vague question may be answered by the entry just given again ("bn tiền 1 tháng" after the allowance's amount).
       // "điều kiện thế nào" asks about the answer just given; "thủ tục thế nào" may have an entry of its own in the topic.
-      const aboutIt = asksNothingOwn(ctx.text) && !PROCEDURE.test(fold(ctx.text));
+      const aboutIt = questionWordsOnly && !PROCEDURE.test(fold(ctx.text));
       const followUp = followsUp && followed ? { ...followed, anotherCase, aboutIt } : undefined;
       // "còn hộ cận nghèo thì sao" right after the loan rates: the same question, for that case.
       if (last && followsUp && variantFor(last, read.facts)) return { intent: last.topic, result: answerEntries(ctx, [last], facts) };

@@ -321,7 +321,7 @@ export class KnowledgeFinder {
     const plausible = askedTopics ? new Map(askedTopics.map((r) => [r.name, r.confidence])) : undefined;
     // One entry's own question leads, ahead of entries whose other questions repeat its words more often ("vay sv dc
     // ko" is the student loan's question, not the repayment's, whose paraphrases say "vay sinh viên" again and again).
-    const itsQuestion = asked ? full.find((h) => h.textSimilarity === sims[0]) : (forCategory ?? undefined);
+    const itsQuestion = asked ? full.find((h) => h.textSimilarity === sims[0]) : forCategory;
     const first = this.#decide(itsQuestion ? [itsQuestion, ...whole.filter((h) => h !== itsQuestion)] : whole, fallbackProbability, long, plausible);
 
     // Two questions in one message ("vay được bao nhiêu, lãi bao nhiêu?" aside, which one entry answers): each

@@ -104,11 +104,13 @@ export function progress(state: ScreeningState, step: QuestionStep): { number: n
   return { number, total: answered + left };
 }
 
+/** How many of the area, size and income questions come before a step of each kind. */
+const BASICS_BEFORE: Readonly<Record<QuestionStep['kind'], number>> = { area: 0, size: 1, income: 2, days: 2, indicator: 3 };
+
 /** How many of the questions that come before `step` (area, size, income, then the indicators in order) are answered. */
 function answeredBefore({ standard, data }: ScreeningState, step: QuestionStep): number {
   const basics = [data.area, data.householdSize, data.income];
-  const place = step.kind === 'area' ? 0 : step.kind === 'size' ? 1 : step.kind === 'income' || step.kind === 'days' ? 2 : 3;
-  const basicsBefore = basics.slice(0, place).filter((v) => v !== undefined).length;
+  const basicsBefore = basics.slice(0, BASICS_BEFORE[step.kind]).filter((v) => v !== undefined).length;
   if (step.kind !== 'indicator') return basicsBefore;
   const indicators = indicatorsOf(standard);
   const at = indicators.findIndex((i) => i.id === step.indicator.id);
