@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,7 +18,8 @@ import { finishedReport, login, postJson, sharedInstanceEnv } from '../support/s
 /**
  * Two instances of the built service on one PostgreSQL database (and one Redis), sending announcements to the mock
  * Zalo. A fan-out to 300 subscribers is shared by both (each claims batches of deliveries); one instance is SIGKILLed
- * in the middle, the moment the mock accepts a message chosen by the seed, and never restarted: the survivor takes
+ * in the middle of a batch it claimed — the moment Zalo accepts its own message chosen by the seed, before the answer
+ * reaches it — and never restarted: the survivor takes
  * over what the dead one was sending once its lease (DELIVERY_LEASE_SECONDS, 10 s here) has run out, deciding each
  * delivery it left `sending` by Zalo's conversation history. In the end every subscriber has the announcement exactly
  * once and the report's counts equal what the mock received. And a scheduled announcement is published once, though
@@ -27,8 +30,8 @@ const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 const ADMIN = { username: 'fanout-admin', password: 'mat-khau-fanout-456' };
 const FANOUT_COMMUNE = '10507';
 const SCHEDULED_COMMUNE = '10813';
-// In the middle of the fan-out: both instances are sending by then, and 100 or more deliveries are still queued.
-const killAt = 40 + (SEED % 160);
+// The dying instance's own message, inside the first batch it claims (50): both instances are sending by then.
+const killAt = 25 + (SEED % 25);
 
 if (!existsSync('dist/main.js')) {
   const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
@@ -38,11 +41,13 @@ if (!existsSync('dist/main.js')) {
 const database = await createTestDatabase('fanout');
 const redis = await openTestRedis('fanout');
 let zalo: MockZalo;
+let tap: SendTap;
 let instances: ServiceProcess[] = [];
 
-const start = async () =>
+const start = async (zaloApi: string) =>
   startServiceProcess({
     ...zalo.env(),
+    ZALO_API_BASE: zaloApi,
     DATABASE_URL: database.url,
     DATA_DIR: await mkdtemp(join(tmpdir(), 'two-fanout-')),
     ...sharedInstanceEnv(redis.prefix, ADMIN),
@@ -53,7 +58,8 @@ const start = async () =>
 
 beforeAll(async () => {
   zalo = await startMockZalo();
-  instances = [await start(), await start()];
+  tap = await startSendTap(zalo.url);
+  instances = [await start(tap.url), await start(zalo.url)];
 }, 180_000);
 
 afterAll(async () => {
@@ -62,10 +68,50 @@ afterAll(async () => {
     instance.child.kill('SIGTERM');
     await waitForExit(instance.child);
   }
+  await tap?.close();
   await zalo?.close();
   await dropPrefix(redis);
   await database.drop();
 });
+
+/**
+ * The dying instance's way to Zalo: a pass-through that numbers its message sends. `cut(n)` is asked when Zalo's answer
+ * to the n-th arrives; true drops the answer (the instance is being killed: its message went out, it never learns so).
+ * A kill chosen by the total count could fall between two batches of the dying instance, leaving nothing to take over.
+ */
+interface SendTap {
+  url: string;
+  cut: (n: number) => boolean;
+  close(): Promise<void>;
+}
+
+async function startSendTap(target: string): Promise<SendTap> {
+  let sends = 0;
+  const server = createServer((req, res) => {
+    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+      const isSend = req.method === 'POST' && (req.url ?? '').startsWith('/v3.0/oa/message/cs');
+      if (isSend && tap.cut(++sends)) {
+        answer.resume();
+        res.destroy();
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const tap: SendTap = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut: () => false,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+  return tap;
+}
 
 /** Zalo subscribers of a commune, stored as the service stores them and known to the mock (inside the window). */
 async function subscribers(count: number, commune: string, prefix: string): Promise<string[]> {
@@ -127,17 +173,19 @@ describe('two instances on one PostgreSQL', () => {
     }
   }, 120_000);
 
-  it(`a fan-out to ${SUBSCRIBERS} survives one instance SIGKILLed at Zalo's message ${killAt}: none lost, none doubled, the report equals what Zalo received (seed ${SEED})`, async () => {
+  it(`a fan-out to ${SUBSCRIBERS} survives one instance SIGKILLed as Zalo accepts its message ${killAt}: none lost, none doubled, the report equals what Zalo received (seed ${SEED})`, async () => {
     const users = await subscribers(SUBSCRIBERS, FANOUT_COMMUNE, '71000000000000');
     const [dying, survivor] = instances as [ServiceProcess, ServiceProcess];
     const before = zalo.messages.length;
     const killed = new Promise<void>((resolve) => {
-      const stop = zalo.onMessage(() => {
-        if (zalo.messages.length - before < killAt) return;
-        stop();
-        dying.child.kill('SIGKILL');
-        void waitForExit(dying.child).then(() => resolve());
-      });
+      tap.cut = (n) => {
+        if (n < killAt) return false;
+        if (n === killAt) {
+          dying.child.kill('SIGKILL');
+          void waitForExit(dying.child).then(() => resolve());
+        }
+        return true;
+      };
     });
     // Published by the instance that will die: it fans out and sends its first batch, the other claims the next ones.
     const created = await postJson(
@@ -154,7 +202,7 @@ describe('two instances on one PostgreSQL', () => {
     const result = received(users);
     const takenOver = survivor.stdout().includes('deliveries interrupted while sending');
     console.info(
-      `two-instance fan-out, seed ${SEED}: killed at message ${killAt}; ${SUBSCRIBERS - result.lost.length} of ${SUBSCRIBERS} ` +
+      `two-instance fan-out, seed ${SEED}: killed at its own message ${killAt}; ${SUBSCRIBERS - result.lost.length} of ${SUBSCRIBERS} ` +
         `received, ${result.lost.length} lost, ${result.doubled.length} doubled; report ${JSON.stringify(report.zalo.counts)}; ` +
         `survivor took over interrupted deliveries: ${takenOver}`,
     );
@@ -162,7 +210,7 @@ describe('two instances on one PostgreSQL', () => {
     expect(result.doubled).toEqual([]);
     expect(report.zalo.total).toBe(SUBSCRIBERS);
     expect(report.zalo.counts).toMatchObject({ sent: result.total, failed: 0, queued: 0, sending: 0 });
-    // The dead instance was sending a batch: the survivor decided what it left by Zalo's history.
+    // The dead instance was sending a batch: the survivor decided what it left by Zalo's history (the killed message: sent).
     expect(takenOver).toBe(true);
   }, 240_000);
 });
