@@ -36,6 +36,15 @@ const QUESTION_CUES = [
 ].map((c) => c.split(' '));
 /** The cues that ask outright, not a request to ask ("cho em hỏi…", "muốn biết…"). */
 const OUTRIGHT_CUES = QUESTION_CUES.filter((c) => c.join(' ') !== 'hoi' && c.join(' ') !== 'muon biet');
+/** Cues by their first word: each word of a sentence is looked up once, not every cue tried at every word. */
+type CueIndex = ReadonlyMap<string, readonly (readonly string[])[]>;
+function byFirstWord(cues: readonly (readonly string[])[]): CueIndex {
+  const index = new Map<string, (readonly string[])[]>();
+  for (const cue of cues) index.set(cue[0]!, [...(index.get(cue[0]!) ?? []), cue]);
+  return index;
+}
+const QUESTION_CUE_INDEX = byFirstWord(QUESTION_CUES);
+const OUTRIGHT_CUE_INDEX = byFirstWord(OUTRIGHT_CUES);
 /** Negations elsewhere, but a question at the end of a sentence ("hộ nghèo vay được ko", "có thẻ chưa ạ"). */
 const FINAL_CUES = new Set(['khong', 'chua']);
 const FINAL_PARTICLES = new Set(['a', 'vay', 'nhi', 'nhe', 'ha', 'ta', 'ban', 'em', 'anh', 'chi', 'ad', 'admin']);
@@ -94,14 +103,14 @@ const MIN_CLAUSE_WORDS = 3;
  */
 function askingClauses(sentence: string): [string, string] | null {
   const long = (clause: string) => clause.split(/\s+/).length >= MIN_CLAUSE_WORDS;
-  const both = (first: string, second: string, cues?: readonly (readonly string[])[]): [string, string] | null =>
+  const both = (first: string, second: string, cues?: CueIndex): [string, string] | null =>
     long(first) && long(second) && asksSomething(first, cues) && asksSomething(second, cues) ? [first, second] : null;
   const match = AND.exec(sentence);
   if (match) return both(sentence.slice(0, match.index).trim(), sentence.slice(match.index + match[0].length).trim());
   // "hộ nghèo vay được bn, lãi bn 1 tháng": a comma alone joins two questions as often (one comma: a list of three or
   // more is one question's case), each asked outright ("cho e hỏi hộ nghèo, cận nghèo được gì" asks one).
   const parts = sentence.split(',');
-  return parts.length === 2 ? both(parts[0]!.trim(), parts[1]!.trim(), OUTRIGHT_CUES) : null;
+  return parts.length === 2 ? both(parts[0]!.trim(), parts[1]!.trim(), OUTRIGHT_CUE_INDEX) : null;
 }
 
 /** Formulas that greet someone: the name or title after them, up to a comma, is whom the letter is for. */
@@ -146,12 +155,12 @@ function withoutFormulas(sentence: string): string {
   return sentence.slice(tokens[0]!.start).trim();
 }
 
-function asksSomething(sentence: string, cues: readonly (readonly string[])[] = QUESTION_CUES): boolean {
+function asksSomething(sentence: string, cues: CueIndex = QUESTION_CUE_INDEX): boolean {
   const forms = normalizeTokens(tokenize(sentence)).map((w) => w.form);
   let last = forms.length - 1;
   while (last > 0 && FINAL_PARTICLES.has(forms[last]!)) last--;
   if (FINAL_CUES.has(forms[last] ?? '')) return true;
-  return cues.some((cue) => forms.some((_, i) => cue.every((w, j) => forms[i + j] === w) && !saysNobody(cue, forms, i)));
+  return forms.some((form, i) => cues.get(form)?.some((cue) => cue.every((w, j) => forms[i + j] === w) && !saysNobody(cue, forms, i)));
 }
 
 /** "không ai bỏ học", "chẳng ai thất nghiệp": nobody, told, not "who" asked. */

@@ -196,6 +196,10 @@ export class RetrievalIndex {
   /** Per term. */
   readonly #idf: Float64Array;
   readonly #maxIdf: number;
+  /** Per document, a search's score, matched mass and matched terms: reused (search is synchronous), zeroed per search. */
+  readonly #scores: Float64Array;
+  readonly #masses: Float64Array;
+  readonly #matched: Uint16Array;
 
   /** Builds the index of `documents`, or restores one from its snapshot. */
   constructor(source: readonly RetrievalDocument[] | RetrievalSnapshot) {
@@ -216,6 +220,9 @@ export class RetrievalIndex {
       this.#idf[t] = Math.log(1 + (n - count + 0.5) / (count + 0.5));
     }
     this.#maxIdf = Math.log(1 + (n - 0.5) / 1.5);
+    this.#scores = new Float64Array(n);
+    this.#masses = new Float64Array(n);
+    this.#matched = new Uint16Array(n);
   }
 
   toSnapshot(): RetrievalSnapshot {
@@ -243,9 +250,9 @@ export class RetrievalIndex {
   search(query: readonly WeightedText[], limit = 5): Hit[] {
     const weights = queryWeights(query);
     const n = this.#ids.length;
-    const scores = new Float64Array(n);
-    const masses = new Float64Array(n);
-    const matched = new Uint16Array(n);
+    const scores = this.#scores.fill(0);
+    const masses = this.#masses.fill(0);
+    const matched = this.#matched.fill(0);
     let totalMass = 0;
     let unknownMass = 0;
     for (const [term, weight] of weights) {

@@ -168,6 +168,13 @@ interface EntryCategories {
   lift: number;
 }
 
+/** A short message's plain terms, each with its weighted IDF mass, and their sum (see #textSimilarity). */
+interface QueryMasses {
+  terms: string[];
+  masses: number[];
+  total: number;
+}
+
 interface Scored extends Hit {
   combined: number;
   /** The classifier's probability of the hit's topic. */
@@ -375,13 +382,16 @@ export class KnowledgeFinder {
     this.warm();
     const hits = this.#index!.search(query, category || age !== undefined ? 2 * HITS : HITS);
     // Each plain term of a short message's own words with its weighted IDF mass (see #textSimilarity).
-    const masses = new Map<string, number>();
+    const masses: QueryMasses = { terms: [], masses: [], total: 0 };
     if (textQuery.length > 0 && this.#tuning.textWeight > 0) {
-      for (const [term, weight] of queryWeights(textQuery, plainTerm)) masses.set(term, weight * this.#index!.idf(term));
+      for (const [term, weight] of queryWeights(textQuery, plainTerm)) {
+        const mass = weight * this.#index!.idf(term);
+        masses.terms.push(term);
+        masses.masses.push(mass);
+        masses.total += mass;
+      }
     }
-    let queryMass = 0;
-    for (const mass of masses.values()) queryMass += mass;
-    const similarity = (id: string) => (queryMass > 0 ? this.#textSimilarity(id, masses, queryMass) : 0);
+    const similarity = (id: string) => (masses.total > 0 ? this.#textSimilarity(id, masses) : 0);
     const contrast = category !== undefined && hits.some((h) => this.#categoriesOf(h.id)?.about.includes(category));
     const agreement = (id: string) => {
       const categories = contrast ? this.#categoriesOf(id) : undefined;
@@ -417,12 +427,12 @@ export class KnowledgeFinder {
    * The best cosine-like similarity of one of the entry's (or referral's) questions to the query: the IDF mass they
    * share over the geometric mean of their own masses.
    */
-  #textSimilarity(id: string, masses: ReadonlyMap<string, number>, queryMass: number): number {
+  #textSimilarity(id: string, query: QueryMasses): number {
     let best = 0;
     for (const { terms, mass } of this.#texts.get(id) ?? []) {
       let shared = 0;
-      for (const [term, termMass] of masses) if (terms.has(term)) shared += termMass;
-      if (mass > 0) best = Math.max(best, shared / Math.sqrt(queryMass * mass));
+      for (let i = 0; i < query.terms.length; i++) if (terms.has(query.terms[i]!)) shared += query.masses[i]!;
+      if (mass > 0) best = Math.max(best, shared / Math.sqrt(query.total * mass));
     }
     return best;
   }
