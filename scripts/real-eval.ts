@@ -75,6 +75,8 @@ export const REAL_QUESTION_SETS = [
   { name: 'Eighth held-out set', file: 'test/eval/real-questions-holdout-8.yaml', heldOut: true },
   { name: 'Real questions, eighth design set', file: 'test/eval/real-questions-8.yaml', heldOut: false },
   { name: 'Ninth held-out set', file: 'test/eval/real-questions-holdout-9.yaml', heldOut: true },
+  { name: 'Real questions, ninth design set', file: 'test/eval/real-questions-9.yaml', heldOut: false },
+  { name: 'Tenth held-out set', file: 'test/eval/real-questions-holdout-10.yaml', heldOut: true },
 ] as const;
 
 export async function loadRealQuestions(file = join(root, REAL_QUESTION_SETS[0].file)): Promise<RealQuestion[]> {
