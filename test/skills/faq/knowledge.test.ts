@@ -159,8 +159,8 @@ describe('answering from the knowledge base', () => {
     const story =
       'Anh trai tôi mất năm ngoái trong một tai nạn giao thông trên quốc lộ, chị dâu tôi đi lấy chồng khác ở xa, để lại cháu Nguyễn Văn An cho ông bà nội đã già yếu nuôi. Hộ nghèo có được hỗ trợ tiền điện không?';
     const ranking = [
-      { name: 'fallback', confidence: 0.92 },
-      { name: 'entitlements_overview', confidence: 0.05 },
+      { name: 'fallback', confidence: 0.95 },
+      { name: 'entitlements_overview', confidence: 0.02 },
     ];
     const questionOnly = (text: string) =>
       text.includes('Anh trai') ? ranking : [{ name: 'entitlements_overview', confidence: 0.7 }, { name: 'fallback', confidence: 0.3 }];
