@@ -151,8 +151,9 @@ const OTHER_SCHOOL_LEVEL = 0.6;
 /**
  * An entry about young children ("trẻ em dưới 6 tuổi", "em bé mới sinh") weighs this much more when the message gives
  * the age of the child asked about within its group ("bé nhà e 2 tuổi nằm viện bhyt trả bn" is the under-sixes' full
- * cover, not the general rates), and OTHER_AGE when outside it. (Not "người cao tuổi": an old person's story is as
- * often about a burial or a pension as about what old people get.)
+ * cover, not the general rates), and OTHER_AGE when outside it, or when the message names no child at all ("thẻ bhyt
+ * hết hạn rồi làm lại ở đâu" is any card's renewal, not the under-sixes' card that "hết hạn" at six). (Not "người cao
+ * tuổi": an old person's story is as often about a burial or a pension as about what old people get.)
  */
 const SAME_AGE = 1.5;
 const OTHER_AGE = 0.6;
@@ -161,6 +162,8 @@ const AGE_GROUPS: readonly { pattern: RegExp; ages: (match: RegExpExecArray) => 
   { pattern: /\bduoi (\d+) tuoi\b/, ages: (m) => ({ min: 0, max: Number(m[1]) - 1 }) },
   { pattern: /\b(moi sinh|so sinh)\b/, ages: () => ({ min: 0, max: 0 }) },
 ];
+/** Words that may name a child or an age, folded ("con" may be "còn", "em" the asker: with them, no weight is given). */
+const CHILD_WORDS = /\b(con|chau|be|tre|em|so sinh|moi sinh|tuoi|thang|hoc sinh|lop|mam non)\b/;
 /** Retrieval hits weighed; twice as many are looked at when the category or the age may lift one from further down. */
 const HITS = 8;
 
@@ -297,9 +300,11 @@ export class KnowledgeFinder {
     const extra: WeightedText[] = context ? [{ text: context, weight: FOLLOW_UP_CONTEXT }] : [];
     // After an answer, the category named is the case asked about ("còn hộ nghèo thì sao"), "hộ nghèo" included.
     const long = storyTerms(text) > STORY_WORDS;
+    // A first message with no age and no child in it asks about no young child (see SAME_AGE); a follow-up may.
+    const noChild = !followUp && age === undefined && !CHILD_WORDS.test(fold(text));
     // A short message's own words (not the followed question's) are compared with each question of an entry.
     const rank = (query: readonly WeightedText[], own: readonly WeightedText[]) =>
-      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, { schoolLevel, age }, offeredTopics);
+      this.#rank(query, ranking, category, followUp !== undefined, long ? [] : own, { schoolLevel, age, noChild }, offeredTopics);
     // A story whose question names nothing of its own ("trường hợp của tôi có được hỗ trợ gì không?", "tôi được
     // hưởng chế độ gì?"): the story says what it asks about, and counts as much as the question.
     const askNothingOwn = long && questions.length > 0 && questions.every((q) => namesNothing(q.text));
@@ -384,7 +389,7 @@ export class KnowledgeFinder {
     category: HouseholdCategory | undefined,
     anyCategory: boolean,
     textQuery: readonly WeightedText[],
-    { schoolLevel: level, age }: Omit<AskedFor, 'category'>,
+    { schoolLevel: level, age, noChild }: Omit<AskedFor, 'category'> & { noChild?: boolean },
     offeredTopics?: ReadonlyMap<string, number>,
   ): Scored[] {
     const topicProbability = softened(ranking, this.#tuning.topicSoftening);
@@ -417,8 +422,8 @@ export class KnowledgeFinder {
         const textSimilarity = similarity(hit.id);
         const levels = level ? this.#levelsOf(hit.id) : [];
         const levelAgreement = levels.length > 0 && !levels.includes(level!) ? OTHER_SCHOOL_LEVEL : 1;
-        const ages = age === undefined ? null : this.#agesOf(hit.id);
-        const ageAgreement = !ages ? 1 : age! >= ages.min && age! <= ages.max ? SAME_AGE : OTHER_AGE;
+        const ages = age === undefined && !noChild ? null : this.#agesOf(hit.id);
+        const ageAgreement = !ages ? 1 : age === undefined || age < ages.min || age > ages.max ? OTHER_AGE : SAME_AGE;
         const combined =
           hit.score *
           (1 + this.#tuning.topicWeight * probability) *
