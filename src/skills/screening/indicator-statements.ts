@@ -57,7 +57,8 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
   },
   child_schooling: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc'],
-    good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca', 'deu di hoc', 'van di hoc'],
+    // A child told by the class it is in ("cháu học lớp 5", "bé đi mẫu giáo") is at school.
+    good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca', 'deu di hoc', 'van di hoc', 'hoc lop', 'hoc mau giao', 'di mau giao', 'hoc mam non', 'di nha tre', 'hoc cap 1', 'hoc cap 2', 'hoc cap mot', 'hoc cap hai', 'hoc tieu hoc', 'hoc thcs', 'hoc truong'],
     nobody: [...NO_CHILDREN, ...NOBODY_OF_AGE],
   },
   housing_quality: {

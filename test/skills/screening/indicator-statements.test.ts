@@ -32,6 +32,9 @@ describe('deprivation answers that state the fact', () => {
     ['nutrition', 'nha ko co tre con', 'not_deprived'],
     ['nutrition', 'be nha e bi coi', 'deprived'],
     ['child_schooling', 'nha ko co tre tuoi di hoc', 'not_deprived'],
+    ['child_schooling', 'chau hoc lop 5', 'not_deprived'],
+    ['child_schooling', 'be di mau giao roi', 'not_deprived'],
+    ['child_schooling', '2 dua nho hoc cap 1 ca', 'not_deprived'],
     ['adult_education', '2 dua deu di hoc', 'not_deprived'],
     ['household_waste', 'tu dot rac', 'deprived'],
     ['household_waste', 'ko, xa thu gom', 'not_deprived'],
@@ -57,6 +60,7 @@ describe('deprivation answers that state the fact', () => {
     ['drinking_water', 'co'],
     ['telecom', 'ko'],
     ['housing_quality', 'nha o que'],
+    ['adult_education', 'chau hoc lop 5'],
     ['unknown_indicator', 'nuoc mua'],
   ])('%s: %j states nothing', (id, text) => {
     expect(readIndicatorStatement(id, text, 5)).toBeNull();
