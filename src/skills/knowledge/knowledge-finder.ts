@@ -578,16 +578,23 @@ function softened(ranking: readonly IntentScore[], softening: number): Map<strin
   return new Map(ranking.map((r, i) => [r.name, sum > 0 ? raised[i]! / sum : 0]));
 }
 
-/** "còn hộ nghèo thì sao" → "hộ nghèo": the words that say it is a follow-up ("còn" also reads as "con", child). */
+/**
+ * "còn hộ nghèo thì sao" → "hộ nghèo": the words that say it is a follow-up. Typed without accents a marker may be a
+ * word of the question ("con" child, "vay" borrow, "the" card): one is kept when the rest would name nothing ("vay dc
+ * ko" after the costs of working abroad asks for the loan, not "dc ko").
+ */
 function withoutFollowUpMarkers(text: string): string {
-  const tokens = tokenize(text.normalize('NFC'));
+  const nfc = text.normalize('NFC');
+  const tokens = tokenize(nfc);
   const folded = tokens.map((t) => t.folded);
   let start = 0;
   while (start < folded.length && LEADING_MARKERS.has(folded[start]!)) start++;
   let end = folded.length;
   while (end > start && TRAILING_MARKERS.has(folded[end - 1]!)) end--;
+  const words = (from: number) => nfc.slice(tokens[from]!.start, tokens[end - 1]!.end);
+  while (start > 0 && start < end && namesNothing(words(start))) start--;
   if (start >= end) return text;
-  return text.normalize('NFC').slice(tokens[start]!.start, tokens[end - 1]!.end);
+  return words(start);
 }
 const LEADING_MARKERS = new Set(['con', 'the', 'vay', 'neu', 'truong', 'hop', 'voi', 'a', 'oi']);
 const TRAILING_MARKERS = new Set(['thi', 'sao', 'the', 'nao', 'a', 'vay', 'nhi', 'ha']);
