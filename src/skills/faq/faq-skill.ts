@@ -199,12 +199,13 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
           : undefined;
       const finding = other ? (!vague && namesOtherSubject(read1, other, last, ctx.text) ? other : betterFit(read1, other, followed!.topic, followUp !== undefined)) : read1;
 
-      // "làm ở đâu" right after an answer asks where to go for that answer, unless what was found is that entry, one it
-      // offers next or how to apply for something of its topic: its own words are too common to find the right entry by
-      // ("làm ở đâu" after the social pension found the disability allowance).
+      // "làm ở đâu" right after an answer asks where to go for that answer, unless what was found is one it offers next
+      // or how to apply for something of its topic: its own words are too common to find the right entry by ("làm ở
+      // đâu" after the social pension found the disability allowance). Found again, that answer is not repeated whole
+      // ("nộp ở đâu" after how to apply for an allowance): where to go is the answer.
       const where = last && (variantFor(last, facts)?.where ?? last.where);
       const found = finding.kind === 'entries' ? finding.entries[0]! : undefined;
-      const foundNext = found && (found.id === last?.id || last?.related.includes(found.id) || (found.topic === last?.topic && isProcedure(found)));
+      const foundNext = found && found.id !== last?.id && (last?.related.includes(found.id) || (found.topic === last?.topic && isProcedure(found)));
       if (last && where && !repeated && !foundNext && asksWhereOnly(ctx.text)) return { intent: last.topic, result: answerWhere(ctx, last, where) };
       if (finding.kind === 'referral') return { intent: 'fallback', result: { replies: [renderReferral(finding.referral)] } };
       if (finding.kind === 'none') {
