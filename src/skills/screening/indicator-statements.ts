@@ -20,6 +20,11 @@ interface IndicatorWords {
   /** One of the good things is enough (a phone, a television): any good word not negated settles "not deprived". */
   anyGood?: boolean;
   /**
+   * About each member ("có ai … không?"): one member deprived makes the household deprived, whatever is said of the
+   * others ("chồng phụ hồ, em làm ruộng", "đứa lớn đi học, đứa nhỏ bỏ học"), so both kinds of words are no "mixed".
+   */
+  anyMember?: boolean;
+  /**
    * Good things that are only one kind among others: having one settles "not deprived", lacking it says only that
    * ("ko có điện thoại thông minh": a basic phone or a television may still be there).
    */
@@ -29,12 +34,21 @@ interface IndicatorWords {
 const NO_CHILDREN = ['khong co tre', 'khong co chau', 'khong co be', 'khong co con nho', 'khong co dua nho', 'chua co con', 'khong co con'];
 const NOBODY_OF_AGE = ['khong co ai tuoi', 'khong co ai do tuoi', 'khong co nguoi tuoi', 'khong ai tuoi', 'khong co ai trong do tuoi'];
 
+/** Work hired by the day or the job, as villagers name it. */
+const CASUAL_WORK = ['lam thue', 'lam muon', 'lam cong nhat', 'phu ho', 'lam thoi vu'];
+
 /** Folded, teencode expanded (lexicon.ts): "ko" is "khong", "dt" is "dien thoai", "bhyt" is "bao hiem y te". */
 const WORDS: Readonly<Record<string, IndicatorWords>> = {
   employment: {
-    bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi'],
-    // Farmers and traders work for themselves: neither unemployed nor wage workers without a contract.
-    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi', 'buon ban', 'ban hang', 'tu lam'],
+    // Hired by the day or the job ("làm thuê", "phụ hồ") is wage work without a labour contract, unless one is said.
+    bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi', ...CASUAL_WORK],
+    // Farmers, traders and motorbike-taxi drivers work for themselves, a homemaker seeks no job: neither unemployed nor
+    // wage workers without a contract.
+    good: [
+      'co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi',
+      'buon ban', 'ban hang', 'tu lam', 'noi tro', 'xe om', ...CASUAL_WORK.map((w) => `${w} co hop dong`),
+    ],
+    anyMember: true,
   },
   dependants: {
     bad: ['nhieu tre con', 'nhieu nguoi gia', 'toan nguoi gia', 'toan tre con', 'toan tre nho', 'nguoi gia voi tre', 'nguoi gia va tre'],
@@ -44,22 +58,26 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com', 'gay lam', 'gay qua', 'gay nhom', 'thieu can'],
     good: ['khoe', 'binh thuong', 'du can', 'phat trien tot'],
     nobody: NO_CHILDREN,
+    anyMember: true,
   },
   health_insurance: {
     // An expired card is no card: "thẻ bhyt hết hạn" is not also "bảo hiểm y tế" (longest first).
     bad: ['het han', 'the het han', 'chua lam the', 'bao hiem y te het han', 'bao hiem het han', 'the bao hiem het han', 'the bao hiem y te het han'],
     good: ['bao hiem y te', 'bao hiem', 'co the', 'the roi', 'the het', 'the bao hiem', 'the y te', 'the kcb'],
+    anyMember: true,
   },
   adult_education: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc', 'bo ngang'],
     good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'sinh vien', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
     nobody: [...NOBODY_OF_AGE, 'khong co ai'],
+    anyMember: true,
   },
   child_schooling: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc'],
     // A child told by the class it is in ("cháu học lớp 5", "bé đi mẫu giáo") is at school.
     good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca', 'deu di hoc', 'van di hoc', 'hoc lop', 'hoc mau giao', 'di mau giao', 'hoc mam non', 'di nha tre', 'hoc cap 1', 'hoc cap 2', 'hoc cap mot', 'hoc cap hai', 'hoc tieu hoc', 'hoc thcs', 'hoc truong'],
     nobody: [...NO_CHILDREN, ...NOBODY_OF_AGE],
+    anyMember: true,
   },
   housing_quality: {
     bad: ['nha tam', 'dot nat', 'dot', 'nha tranh', 'vach dat', 'tuong dat', 'lop la', 'mai la', 'nha la', 'tre nua', 'nha go tam', 'sap', 'xieu veo', 'nat'],
@@ -172,6 +190,7 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     }
   }
   if (words.anyGood && fine) return 'not_deprived';
+  if (words.anyMember && deprived) return 'deprived';
   if (deprived && fine) return 'mixed';
   if (!deprived && !fine) return lacksOne ? 'partial' : null;
   return deprived ? 'deprived' : 'not_deprived';
@@ -182,6 +201,10 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
  * thuộc", "Mình tính: 30 m² cho 5 người là 6 m² mỗi người". Undefined when the answer gave no numbers to work with.
  */
 export function workedOut(id: string, text: string, householdSize: number | undefined): string | undefined {
+  // Hired work read as without a contract: a guess the citizen can correct.
+  if (id === 'employment' && hiredWithoutContractSaid(text)) {
+    return 'Mình hiểu: làm thuê, phụ hồ thường không có hợp đồng lao động nên tính là thiếu hụt; nếu có hợp đồng, nhắn "quay lại".';
+  }
   if (!householdSize) return undefined;
   if (id === 'dependants') {
     const counted = dependantsCounted(text);
@@ -192,6 +215,12 @@ export function workedOut(id: string, text: string, householdSize: number | unde
     if (perPerson !== null) return `Mình tính: khoảng ${String(Math.round(perPerson * 10) / 10).replace('.', ',')} m² mỗi người.`;
   }
   return undefined;
+}
+
+/** Hired work told without a word of its contract, and read as deprived. */
+function hiredWithoutContractSaid(text: string): boolean {
+  const words = ` ${normalize(text)} `;
+  return !words.includes(' hop dong ') && CASUAL_WORK.some((w) => words.includes(` ${w} `)) && readIndicatorStatement('employment', text) === 'deprived';
 }
 
 /** "nhà 20 mét vuông mà 5 người ở", "30m2": square metres per person, when the answer gives the floor area. */

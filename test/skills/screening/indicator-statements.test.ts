@@ -47,6 +47,13 @@ describe('deprivation answers that state the fact', () => {
     ['health_insurance', 'the bhyt het han roi', 'deprived'],
     ['sanitation', 'di ve sinh ngoai vuon', 'deprived'],
     ['employment', 'ca nha lam ruong', 'not_deprived'],
+    // Hired by the day is without a contract unless one is said; one member deprived is the household's.
+    ['employment', 'chong e lam thue', 'deprived'],
+    ['employment', 'chong e phu ho, e o nha lam ruong', 'deprived'],
+    ['employment', 'chong lam thue co hop dong', 'not_deprived'],
+    ['employment', 'vo e o nha noi tro, chong chay xe om', 'not_deprived'],
+    ['child_schooling', 'dua lon di hoc, dua nho bo hoc', 'deprived'],
+    ['health_insurance', 'co the nhung het han roi', 'deprived'],
     ['nutrition', 'chau nha e gay lam', 'deprived'],
     // Lacking a smartphone says nothing of a basic phone or a television: asked again.
     ['telecom', 'ko co dien thoai thong minh', 'partial'],
