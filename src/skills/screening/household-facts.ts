@@ -39,8 +39,14 @@ const CHILDREN = /\b(dua nho|con nho|tre nho|tre em|tre|be|chau nho|chau|dua|con
 const ADULTS = /\b(bo me|ba me|cha me|vo chong|ong ba|nguoi lon|chong|vo|toi|minh|ca nha|ca ho|ong|ong noi|ong ngoai|ba noi|ba ngoai|bo|me|cha)\b/;
 /** "cả nhà có thẻ rồi trừ ông": everyone but the one named after it, who lacks the card. */
 const EXCEPT = /\b(?:ngoai tru|tru|tru moi|tru mot)\b/;
+/** The ages an indicator of members is about, both ends included. */
+export const AGE_RANGES: Readonly<Record<string, readonly [from: number, to: number]>> = {
+  child_schooling: [SCHOOL_FROM_AGE, SCHOOL_UNDER_AGE - 1],
+  adult_education: [SCHOOL_UNDER_AGE, ADULT_EDUCATION_TO_AGE],
+};
+
 /** "12 tuổi", "3 và 5 tuổi", "12t". */
-const AGES = /\b(\d{1,2})(?=(?:\s*(?:va|,)?\s*\d{1,2})*\s*(?:tuoi|t)\b)/g;
+export const AGES = /\b(\d{1,2})(?=(?:\s*(?:va|,)?\s*\d{1,2})*\s*(?:tuoi|t)\b)/g;
 
 interface Segment {
   text: string;

@@ -9,6 +9,7 @@ import { normalizeTokens } from '../../nlu/lexicon.js';
 import { readYesNo } from '../../text/answer-words.js';
 import { fold } from '../../text/fold.js';
 import { tokenize } from '../../text/tokenize.js';
+import { AGE_RANGES, AGES } from './household-facts.js';
 
 interface IndicatorWords {
   /** Words that say the household is deprived. */
@@ -148,6 +149,17 @@ function phrasesOf(words: IndicatorWords): [string, boolean][] {
   return phrases;
 }
 
+/**
+ * An age a clause tells ("17 tuổi", "5 và 17t") when none it tells is within the ages the indicator is about: "cháu 17
+ * tuổi nghỉ học" says nothing of the children's schooling (3 to under 16). Null otherwise.
+ */
+export function ageOutside(id: string, clause: string): number | null {
+  const range = AGE_RANGES[id];
+  if (!range) return null;
+  const ages = [...fold(clause).matchAll(AGES)].map((m) => Number(m[1]));
+  return ages.length > 0 && ages.every((a) => a < range[0] || a > range[1]) ? ages[0]! : null;
+}
+
 /** `partial`: only one kind of good thing said lacking ("ko có điện thoại thông minh"): the others are to ask. */
 export type Statement = 'deprived' | 'not_deprived' | 'mixed' | 'partial' | null;
 
@@ -172,7 +184,7 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
   let lacksOne = false;
   for (const raw of text.split(CLAUSES)) {
     const clause = normalize(raw);
-    if (!clause) continue;
+    if (!clause || ageOutside(id, raw) !== null) continue;
     if (words.nobody?.some((p) => find(clause, p) >= 0)) {
       fine = true;
       continue;

@@ -3,6 +3,7 @@ import { type Area, MAX_HOUSEHOLD_SIZE, type Standard } from '../../domain/pover
 import type { QuickReply, Reply } from '../../engine/types.js';
 import { progress, type QuestionStep, SCREENING_SKILL, type ScreeningState } from './flow-state.js';
 import { formatDong, formatMillions } from './format.js';
+import { AGE_RANGES } from './household-facts.js';
 
 /** Quick-reply payloads: `screening:<step>:<answer>`, so a button left over from an earlier question is recognised. */
 const payloads = {
@@ -198,6 +199,12 @@ export function retryHint(
         : `Mình chưa hiểu câu trả lời. ${YES_NO_HINT}`;
 
   }
+}
+
+/** Said when the one an answer is about is not of the ages the question asks about ("cháu 17 tuổi" to the children's). */
+export function ageHint(id: string, age: number): string {
+  const [from, to] = AGE_RANGES[id]!;
+  return `Câu này chỉ tính người từ ${from} đến ${to} tuổi, nên người ${age} tuổi không tính ở đây. Ngoài người đó, trong nhà có ai như câu hỏi dưới đây không? ${YES_NO_HINT}`;
 }
 
 /** The answer given earlier to a step, in words ("Xã (nông thôn)", "5 người", "Có"). */

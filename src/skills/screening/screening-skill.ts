@@ -44,9 +44,9 @@ import {
 } from './flow-state.js';
 import { formatDong } from './format.js';
 import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
-import { everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
+import { ageOutside, everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
 import { readPlace } from './place-words.js';
-import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
+import { ageHint, describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { correctedSummary, packMessages, resultDetails, resultSummary } from './result-message.js';
 
 export const SCREENING_INTENT = 'screening_start';
@@ -372,6 +372,12 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
         const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
         if (stated === 'mixed' || stated === 'partial') return { kind: 'retry', reason: stated };
+        // "cháu 17 tuổi nghỉ học" to the children's question: another question's, or said to be out of its ages.
+        const age = stated === null ? ageOutside(step.indicator.id, text) : null;
+        if (age !== null) {
+          const other = otherQuestionsOutcome(state, step.indicator.id, text);
+          return other?.kind === 'accept' ? other : { kind: 'retry', reason: 'other_question', note: ageHint(step.indicator.id, age) };
+        }
         if (stated) {
           const deprived = stated === 'deprived';
           // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.

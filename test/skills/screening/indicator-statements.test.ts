@@ -53,6 +53,7 @@ describe('deprivation answers that state the fact', () => {
     ['employment', 'chong lam thue co hop dong', 'not_deprived'],
     ['employment', 'vo e o nha noi tro, chong chay xe om', 'not_deprived'],
     ['child_schooling', 'dua lon di hoc, dua nho bo hoc', 'deprived'],
+    ['child_schooling', 'chau 5 va 17 tuoi nghi hoc', 'deprived'],
     ['health_insurance', 'co the nhung het han roi', 'deprived'],
     ['nutrition', 'chau nha e gay lam', 'deprived'],
     // Lacking a smartphone says nothing of a basic phone or a television: asked again.
@@ -69,6 +70,8 @@ describe('deprivation answers that state the fact', () => {
     ['housing_quality', 'nha o que'],
     ['adult_education', 'chau hoc lop 5'],
     ['unknown_indicator', 'nuoc mua'],
+    // An age told outside the question's: a 17-year-old is no child of the schooling question (3 to under 16).
+    ['child_schooling', 'chau lon 17 tuoi nghi hoc roi'],
   ])('%s: %j states nothing', (id, text) => {
     expect(readIndicatorStatement(id, text, 5)).toBeNull();
   });
