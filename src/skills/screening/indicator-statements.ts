@@ -81,8 +81,16 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     anyMember: true,
   },
   housing_quality: {
-    bad: ['nha tam', 'dot nat', 'dot', 'nha tranh', 'vach dat', 'tuong dat', 'lop la', 'mai la', 'nha la', 'tre nua', 'nha go tam', 'sap', 'xieu veo', 'nat'],
-    good: ['nha xay', 'kien co', 'mai bang', 'be tong', 'nha tang', 'nha gach', 'xay gach', 'chac chan', 'nha mai ngoi', 'cap 4'],
+    bad: [
+      'nha tam', 'dot nat', 'dot', 'nha tranh', 'vach dat', 'tuong dat', 'lop la', 'mai la', 'nha la', 'tre nua', 'nha go tam', 'sap', 'xieu veo',
+      'nat', 'vach tre', 'vach nua', 'tuong tre', 'lop rom', 'mai rom', 'lop tranh', 'mai tranh',
+    ],
+    // Tiles, metal or fibre-cement sheets and brick are durable materials ("ngói" and "gạch" only with the roof or wall
+    // they make: "ngồi" folds alike, and a "điện thoại cục gạch" is a phone).
+    good: [
+      'nha xay', 'kien co', 'mai bang', 'be tong', 'nha tang', 'nha gach', 'xay gach', 'chac chan', 'nha mai ngoi', 'cap 4', 'lop ngoi', 'mai ngoi',
+      'lop ton', 'mai ton', 'lop fibro', 'mai fibro', 'fibro xi mang', 'lop proxi', 'mai proxi', 'tuong gach', 'tuong xay',
+    ],
   },
   housing_area: {
     bad: ['chat', 'chat choi', 'chat hep', 'hep', 'cham chu'],

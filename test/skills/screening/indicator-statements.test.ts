@@ -54,6 +54,10 @@ describe('deprivation answers that state the fact', () => {
     ['employment', 'vo e o nha noi tro, chong chay xe om', 'not_deprived'],
     ['child_schooling', 'dua lon di hoc, dua nho bo hoc', 'deprived'],
     ['child_schooling', 'chau 5 va 17 tuoi nghi hoc', 'deprived'],
+    // The roof and walls by their material.
+    ['housing_quality', 'nha lop ngoi cu', 'not_deprived'],
+    ['housing_quality', 'nha mai ton tuong gach', 'not_deprived'],
+    ['housing_quality', 'vach tre lop rom', 'deprived'],
     ['health_insurance', 'co the nhung het han roi', 'deprived'],
     ['nutrition', 'chau nha e gay lam', 'deprived'],
     // Lacking a smartphone says nothing of a basic phone or a television: asked again.
@@ -68,6 +72,8 @@ describe('deprivation answers that state the fact', () => {
     ['drinking_water', 'co'],
     ['telecom', 'ko'],
     ['housing_quality', 'nha o que'],
+    ['housing_quality', 'me gia ngoi xe lan'],
+    ['housing_quality', 'dt cuc gach thoi'],
     ['adult_education', 'chau hoc lop 5'],
     ['unknown_indicator', 'nuoc mua'],
     // An age told outside the question's: a 17-year-old is no child of the schooling question (3 to under 16).
