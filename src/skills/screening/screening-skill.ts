@@ -727,6 +727,9 @@ function otherQuestionsOutcome(state: ScreeningState, asked: string, text: strin
     stated = stated.filter((s) => !droppedOut.includes(s));
     if (stated.length === 0) return { kind: 'retry', reason: 'other_question' };
   }
+  // "2 đứa con đi học cả": children at school, which says nothing of a 16–30-year-old who left; that question asks.
+  const atSchool = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'not_deprived');
+  if (atSchool.length > 1) stated = stated.filter((s) => s.indicator.id !== 'adult_education');
   if (stated.length === 0) return null;
   const answers = { ...state.data.answers };
   const lines: string[] = [];
