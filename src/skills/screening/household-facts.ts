@@ -35,7 +35,7 @@ const CARD = /\b(co|lam|cap|duoc cap|chua co|ko co|khong co|k co) the\b/;
 const LACKING = /\b(chua|ko|khong|k|kh|hong|chang|het han)\b/;
 const EVERYONE = /\b(ca nha|ca ho|tat ca|moi nguoi|deu)\b/;
 const OUT_OF_SCHOOL = /\b(bo hoc|nghi hoc|thoi hoc|(khong|ko|k|chua|hong) (di hoc|hoc nua|hoc))\b/;
-const CHILDREN = /\b(dua nho|con nho|tre nho|tre em|tre|be|chau nho|chau|dua|con gai|con trai|thang nho|con be)\b/;
+export const CHILDREN = /\b(dua nho|con nho|tre nho|tre em|tre|be|chau nho|chau|dua|con gai|con trai|thang nho|con be)\b/;
 const ADULTS = /\b(bo me|ba me|cha me|vo chong|ong ba|nguoi lon|chong|vo|toi|minh|ca nha|ca ho|ong|ong noi|ong ngoai|ba noi|ba ngoai|bo|me|cha)\b/;
 /** "cả nhà có thẻ rồi trừ ông": everyone but the one named after it, who lacks the card. */
 const EXCEPT = /\b(?:ngoai tru|tru|tru moi|tru mot)\b/;

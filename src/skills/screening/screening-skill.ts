@@ -43,7 +43,7 @@ import {
   toFlow,
 } from './flow-state.js';
 import { formatDong } from './format.js';
-import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
+import { BHYT_FROM_AGE, CHILDREN, readHouseholdFacts } from './household-facts.js';
 import { ageOutside, everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
 import { readPlace } from './place-words.js';
 import { ageHint, describeAnswer, incomeRanges, question, retryHint } from './questions.js';
@@ -727,9 +727,9 @@ function otherQuestionsOutcome(state: ScreeningState, asked: string, text: strin
     stated = stated.filter((s) => !droppedOut.includes(s));
     if (stated.length === 0) return { kind: 'retry', reason: 'other_question' };
   }
-  // "2 đứa con đi học cả": children at school, which says nothing of a 16–30-year-old who left; that question asks.
+  // "2 đứa con đi học cả": children at school, which says nothing of a 16–30-year-old who left ("ko ai bỏ học" does).
   const atSchool = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'not_deprived');
-  if (atSchool.length > 1) stated = stated.filter((s) => s.indicator.id !== 'adult_education');
+  if (atSchool.length > 1 && CHILDREN.test(fold(text))) stated = stated.filter((s) => s.indicator.id !== 'adult_education');
   if (stated.length === 0) return null;
   const answers = { ...state.data.answers };
   const lines: string[] = [];
