@@ -58,6 +58,7 @@ describe('the shared answer reader', () => {
     ['yes_no', 'không, cả nhà đều có thẻ', { kind: 'no' }],
     ['yes_no', 'không biết', { kind: 'unsure' }],
     ['yes_no', 'chắc là', { kind: 'unsure' }],
+    ['yes_no', 'e ko bt', { kind: 'unsure' }],
     ['yes_no', 'nhà tôi ở xa', null],
     ['yes_no', 'y tế', null],
     ['count', '4 người', { kind: 'count', value: 4 }],
