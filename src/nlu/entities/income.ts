@@ -20,7 +20,9 @@ export interface IncomeBasis {
 }
 
 /** "một năm", "mỗi người", "mỗi ng", "/tháng", "đầu người"…: the period or person an amount is given for. */
-const PER = /(?:\/\s*|(?<![\p{L}\d])(?:một|mot|1|mỗi|moi|hằng|hang|cả|ca|trong|đầu|dau)\s+)(năm|nam|tháng|thang|ngày|ngay|người|nguoi|ng)(?![\p{L}\d])/giu;
+// "ngày 200k": a bare "ngày" right before an amount is by the day too ("ngày 15 được 2tr" is a date).
+const PER =
+  /(?:\/\s*|(?<![\p{L}\d])(?:một|mot|1|mỗi|moi|hằng|hang|cả|ca|trong|đầu|dau)\s+|(?<![\p{L}\d])(?=(?:ngày|ngay)\s+\d{1,3}(?:[.,]\d+)?\s*(?:k|nghìn|nghin|ngàn|ngan|tr|triệu|trieu)(?![\p{L}])))(năm|nam|tháng|thang|ngày|ngay|người|nguoi|ng)(?![\p{L}\d])/giu;
 
 /** "4 5 triệu", "4-5tr", "từ 4 đến 5 triệu": a range of millions, taken at its middle. */
 const MILLION_RANGE = /(?<![\d.,])(\d{1,3})\s*(?:-|–|\s|(?:đến|den|tới|toi|hoặc|hoac)\s)\s*(\d{1,3})\s*(triệu|trieu|tr|củ|cu)(?![\p{L}])/iu;

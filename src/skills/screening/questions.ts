@@ -161,7 +161,7 @@ export function question(
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'place' | 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
+  reason?: 'season' | 'place' | 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
 ): string {
   if (reason === 'needed') return 'Câu này cần để so với chuẩn nghèo nên không bỏ qua được; nếu không chắc, bạn trả lời gần đúng nhất.';
   switch (step.kind) {
@@ -175,6 +175,9 @@ export function retryHint(
         ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
     case 'income':
+      if (reason === 'season') {
+        return 'Thu theo vụ thì bạn tính ra cả năm, rồi nhắn cùng các khoản khác, ví dụ: 2 vụ lúa được 40tr 1 năm, chồng làm thuê 200k 1 ngày.';
+      }
       if (reason === 'unsure') {
         return 'Nếu không nhớ chính xác, bạn ước lượng trung bình một tháng hoặc chọn khoảng gần đúng nhất bên dưới; xã/phường sẽ kiểm tra lại khi rà soát.';
       }

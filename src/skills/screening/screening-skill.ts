@@ -325,7 +325,10 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'income': {
-        if (incomeBasis(text).none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        const basis = incomeBasis(text);
+        if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        // "vụ lúa bán được 20tr": a harvest is no month, and how many a year varies by crop: the citizen says.
+        if (SEASON.test(fold(text)) && !basis.perYear) return { kind: 'retry', reason: 'season' };
         const told = typedIncome(state.standard, data, text);
         if (told) return told;
         const bare = Number(text.replace(',', '.'));
@@ -588,6 +591,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
     },
   };
 }
+
+/** An amount by the harvest: "vụ lúa", "mỗi vụ", "2 vụ". */
+const SEASON = /\b(?:vu|mua vu)\b(?! (?:viec|an))/;
 
 /** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"); not "chạy xe ôm" (a motorbike taxi). */
 const SICK = /\b(?:benh|(?<!xe )om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;

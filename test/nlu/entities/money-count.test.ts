@@ -130,6 +130,9 @@ describe('incomeParts and monthlyIncome: each amount by its own period', () => {
     ['moi ng tam 1tr2 1 thang', { monthly: 4_800_000, daily: 0 }],
     ['chong 5tr, e 1tr, tong cong 6tr', { monthly: 6_000_000, daily: 0 }],
     ['tam 1tr5 den 2tr 1 thang', { monthly: 1_750_000, daily: 0 }],
+    // "ngày 200k": by the day; "ngày 15" is a date.
+    ['chong lam thue ngay 200k', { monthly: 0, daily: 200_000 }],
+    ['ngay 15 dc 2tr', { monthly: 2_000_000, daily: 0 }],
   ])('%s (4 people)', (text, expected) => {
     expect(monthlyIncome(incomeParts(text), 4)).toEqual(expected);
   });
