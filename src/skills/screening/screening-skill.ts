@@ -364,7 +364,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
           ...(lead ? { lead } : {}),
         });
         // "chồng bị bệnh không đi làm được": a sick member is no unemployed one, and counts among the dependants.
-        const sick = sickNote(step.indicator.id, text);
+        const sick = sickNote(step.indicator.id, text, data.householdSize);
         if (sick) return { kind: 'retry', reason: 'unsure', note: sick };
         // "có" to "có ai chưa có thẻ…?": read by the question's wording, said back, or asked again when it could mean either.
         const bare = readBareAnswer(step.indicator.id, text, data.misses > 0);
@@ -602,9 +602,11 @@ const SICK = /\b(?:benh|(?<!xe )om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
  * A member said too ill to work, to the employment or the dependants question: what it means for that question, and
  * the question again. Null for any other answer (one that also says "thất nghiệp" is read as it is).
  */
-function sickNote(id: string, text: string): string | null {
+function sickNote(id: string, text: string, householdSize: number | undefined): string | null {
   const folded = fold(text);
   if (!SICK.test(folded) || /\bthat nghiep\b/.test(folded) || readBareAnswer(id, text)) return null;
+  // "mẹ già nằm 1 chỗ, 2 đứa nhỏ": the dependants counted answer the question themselves.
+  if (id === 'dependants' && readIndicatorStatement(id, text, householdSize) !== null) return null;
   if (id === 'employment') {
     return 'Người ốm không đi làm được không tính là thất nghiệp (thất nghiệp là muốn làm mà không tìm được việc); người như vậy được tính ở câu người phụ thuộc. Ngoài người đó, trong nhà có ai như câu hỏi dưới đây không?';
   }
