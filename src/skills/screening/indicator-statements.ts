@@ -48,6 +48,8 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     good: [
       'co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi',
       'buon ban', 'ban hang', 'tu lam', 'noi tro', 'xe om', ...CASUAL_WORK.map((w) => `${w} co hop dong`),
+      // Working abroad goes by a contract.
+      'xuat khau lao dong', 'xkld', 'lam o nuoc ngoai', 'lam viec o nuoc ngoai',
     ],
     anyMember: true,
   },
@@ -97,7 +99,11 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     good: ['rong', 'rong rai', 'thoang', 'du cho', 'thoai mai'],
   },
   drinking_water: {
-    bad: ['nuoc ao', 'nuoc song', 'nuoc ho', 'nuoc suoi', 'nuoc muong', 'nuoc ruong', 'nuoc ban', 'nuoc duc', 'nuoc nhiem', 'nuoc lo', 'chua sach', 'khong sach', 'chua loc', 'gieng ho'],
+    // Contaminated water is not clean whatever its source: "nước giếng nhưng nhiễm phèn" says both, asked again.
+    bad: [
+      'nuoc ao', 'nuoc song', 'nuoc ho', 'nuoc suoi', 'nuoc muong', 'nuoc ruong', 'nuoc ban', 'nuoc duc', 'nuoc nhiem', 'nuoc lo', 'chua sach',
+      'khong sach', 'chua loc', 'gieng ho', 'nhiem phen', 'nhiem man', 'nhiem asen', 'nhiem ban', 'bi nhiem', 'nuoc phen', 'nuoc man',
+    ],
     good: ['nuoc may', 'gieng khoan', 'gieng dao', 'nuoc gieng', 'gieng', 'nuoc mua', 'nuoc binh', 'nuoc dong binh', 'nuoc dong chai', 'nuoc loc', 'nuoc sach', 'may loc', 'nuoc khe', 'nuoc mo'],
   },
   sanitation: {

@@ -54,6 +54,8 @@ describe('deprivation answers that state the fact', () => {
     ['employment', 'vo e o nha noi tro, chong chay xe om', 'not_deprived'],
     ['child_schooling', 'dua lon di hoc, dua nho bo hoc', 'deprived'],
     ['child_schooling', 'chau 5 va 17 tuoi nghi hoc', 'deprived'],
+    ['employment', 'chong e di xuat khau lao dong', 'not_deprived'],
+    ['drinking_water', 'nuoc bi nhiem phen', 'deprived'],
     // The roof and walls by their material.
     ['housing_quality', 'nha lop ngoi cu', 'not_deprived'],
     ['housing_quality', 'nha mai ton tuong gach', 'not_deprived'],
@@ -85,6 +87,7 @@ describe('deprivation answers that state the fact', () => {
   it.each([
     ['drinking_water', 'nuoc may nhung hay dung nuoc ao'],
     ['housing_quality', 'nha cap 4 cu dot'],
+    ['drinking_water', 'nuoc gieng nhung bi nhiem phen'],
   ])('%s: %j says both: not a guess', (id, text) => {
     expect(readIndicatorStatement(id, text, 5)).toBe('mixed');
   });
