@@ -180,9 +180,9 @@ export type Statement = 'deprived' | 'not_deprived' | 'mixed' | 'partial' | null
 /**
  * What the answer states about indicator `id`: deprived, not deprived, words both ways ("mixed": "nhà cấp 4 cũ dột"),
  * or nothing (no word of the indicator). `householdSize` lets "20 mét vuông mà 5 người ở" be worked out against the
- * 8 m² a person.
+ * 8 m² a person; `phrasesOnly` reads only words of two or more (a message that answers no such question).
  */
-export function readIndicatorStatement(id: string, text: string, householdSize?: number): Statement {
+export function readIndicatorStatement(id: string, text: string, householdSize?: number, { phrasesOnly = false } = {}): Statement {
   const words = WORDS[id];
   if (!words) return null;
   if (id === 'housing_area') {
@@ -206,6 +206,8 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     // Longest first over both lists, each place once: "nuoc may" is not also "may", "the het han" not "the het".
     let rest = clause;
     for (const [phrase, meansDeprived] of phrasesOf(words)) {
+      // One word alone ("dot": dột, đợt, đốt) is too loose for a message about something else.
+      if (phrasesOnly && !phrase.includes(' ')) continue;
       const at = find(rest, phrase);
       if (at < 0) continue;
       const negated = NEGATION.test(rest.slice(0, at));

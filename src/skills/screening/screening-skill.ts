@@ -516,6 +516,13 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       state = { ...state, data: { ...state.data, ...fact.data }, history: [...state.history, { step: fact.step, data: state.data }] };
       understood.push(fact.words);
     }
+    // "…, chồng mất việc rồi, có nghèo ko": what the opening tells for a later question is not asked again.
+    // Said in the list of what was understood: the opening reply is long already.
+    const told = ctx.text ? recordStated(state, statedFor(state, null, ctx.text).stated) : null;
+    if (told && told.words.length > 0) {
+      state = { ...state, data: { ...state.data, answers: told.answers } };
+      understood.push(...told.words);
+    }
     const intro = [
       `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
       'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
@@ -724,30 +731,46 @@ const STILL_ASKED = 'Còn câu mình đang hỏi:';
  * null when it states nothing for another question.
  */
 function otherQuestionsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
+  const { stated, droppedOut } = statedFor(state, asked, text);
+  if (stated.length === 0) return droppedOut ? { kind: 'retry', reason: 'other_question' } : null;
+  const { answers, lines } = recordStated(state, stated);
+  if (lines.length === 0) return { kind: 'retry', reason: 'other_question' };
+  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, STILL_ASKED].join('\n') };
+}
+
+/**
+ * What a message states for the indicators other than `asked` (null: any), read one by one; `droppedOut`: a
+ * drop-out of no told age was left to the schooling questions.
+ */
+function statedFor(state: ScreeningState, asked: string | null, text: string) {
+  // Nothing asked: the opening message, whose loose single words ("đợt này") are no answer.
+  const options = { phrasesOnly: asked === null };
   let stated = indicatorsOf(state.standard)
     .filter((i) => i.id !== asked)
-    .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize) }))
+    .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize, options) }))
     .filter((s) => s.statement !== null);
   // "con e bỏ học năm ngoái": one drop-out of no told age is a child's or a young adult's, not both; their own
   // questions ask which.
   const droppedOut = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'deprived');
-  if (droppedOut.length > 1) {
-    stated = stated.filter((s) => !droppedOut.includes(s));
-    if (stated.length === 0) return { kind: 'retry', reason: 'other_question' };
-  }
+  if (droppedOut.length > 1) stated = stated.filter((s) => !droppedOut.includes(s));
   // "2 đứa con đi học cả": children at school, which says nothing of a 16–30-year-old who left ("ko ai bỏ học" does).
   const atSchool = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'not_deprived');
   if (atSchool.length > 1 && CHILDREN.test(fold(text))) stated = stated.filter((s) => s.indicator.id !== 'adult_education');
-  if (stated.length === 0) return null;
+  return { stated, droppedOut: droppedOut.length > 1 };
+}
+
+/** The answers with those stated (see statedFor) for indicators not answered yet, each said back as a line or in words. */
+function recordStated(state: ScreeningState, stated: ReturnType<typeof statedFor>['stated']) {
   const answers = { ...state.data.answers };
   const lines: string[] = [];
+  const words: string[] = [];
   for (const { indicator, statement } of stated) {
     if (indicator.id in answers || statement === 'mixed' || statement === 'partial') continue;
     answers[indicator.id] = statement === 'deprived';
     lines.push(`${recordedLine(indicator.label, statement === 'deprived')}.`);
+    words.push(`${indicator.label.toLowerCase()}: ${statement === 'deprived' ? 'có thiếu hụt' : 'không thiếu hụt'}`);
   }
-  if (lines.length === 0) return { kind: 'retry', reason: 'other_question' };
-  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, STILL_ASKED].join('\n') };
+  return { answers, lines, words };
 }
 
 /**
