@@ -42,7 +42,10 @@ export function readAnswer(question: Expectation, text: string, nlu: () => Parse
       const chosen = readOption(text, options.map((o) => o.title));
       if (chosen !== null) return { kind: 'option', payload: options[chosen]!.payload };
       // Nothing is deleted or withdrawn on a "yes" followed by more words ("có điều…"): only a plain yes confirms.
-      const yesNo = readYesNo(text, { strict: question.kind === 'confirm' });
+      // Consent is given or refused only by a yes or no of its own ("có, nhưng chỉ lần này"): "có tivi", "ko có
+      // tivi" after a self-assessment's result tell the household, not the decision.
+      const said = question.kind === 'consent' ? (text.split(/[,;.!?]/)[0] ?? '') : text;
+      const yesNo = readYesNo(said, { strict: question.kind !== 'option' });
       return yesNo === 'yes' || yesNo === 'no' ? { kind: yesNo } : null;
     }
   }

@@ -19,7 +19,7 @@ const NO = new Set([
   'k dong y', 'khong can', 'ko can',
 ]);
 /** Not an answer: the citizen does not know. */
-const UNSURE = /^(khong|ko|k|chua|cung)\s*(biet|ro|chac|nho)|^co (le|the)$|^(hinh nhu|chac la|chac)$/;
+const UNSURE = /^(?:(?:e|em|toi|tui|minh|chau|con)\s+)?(khong|ko|k|chua|cung)\s*(biet|bt|bik|ro|chac|nho)\b|^co (le|the)$|^(hinh nhu|chac la|chac)$/;
 
 /** The folded answer without the particles around it. */
 export function answerCore(text: string): string {

@@ -58,6 +58,7 @@ describe('the shared answer reader', () => {
     ['yes_no', 'không, cả nhà đều có thẻ', { kind: 'no' }],
     ['yes_no', 'không biết', { kind: 'unsure' }],
     ['yes_no', 'chắc là', { kind: 'unsure' }],
+    ['yes_no', 'e ko bt', { kind: 'unsure' }],
     ['yes_no', 'nhà tôi ở xa', null],
     ['yes_no', 'y tế', null],
     ['count', '4 người', { kind: 'count', value: 4 }],
@@ -89,6 +90,10 @@ describe('the shared answer reader', () => {
     // The longest title named wins: "không đồng ý" is not "đồng ý".
     ['consent', 'tôi không đồng ý', CONSENT, { kind: 'option', payload: 'privacy:consent-no' }],
     ['consent', 'có, nhưng chỉ lần này', CONSENT, { kind: 'yes' }],
+    // A fact that opens with "có"/"không có" is no decision.
+    ['consent', 'có tivi', CONSENT, null],
+    ['consent', 'ko co tivi', CONSENT, null],
+    ['consent', 'không, cảm ơn', CONSENT, { kind: 'no' }],
     ['option', 'vay von', TOPICS, { kind: 'option', payload: 'answer:loans' }],
     ['option', 'cho hỏi về bảo hiểm y tế', TOPICS, { kind: 'option', payload: 'answer:bhyt' }],
     // Options that answer "… không?" take a yes or no too; the skill knows which option each is.

@@ -20,17 +20,31 @@ export interface IncomeBasis {
 }
 
 /** "một năm", "mỗi người", "mỗi ng", "/tháng", "đầu người"…: the period or person an amount is given for. */
-const PER = /(?:\/\s*|(?<![\p{L}\d])(?:một|mot|1|mỗi|moi|hằng|hang|cả|ca|trong|đầu|dau)\s+)(năm|nam|tháng|thang|ngày|ngay|người|nguoi|ng)(?![\p{L}\d])/giu;
+// "ngày 200k": a bare "ngày" right before an amount is by the day too ("ngày 15 được 2tr" is a date).
+const PER =
+  /(?:\/\s*|(?<![\p{L}\d])(?:một|mot|1|mỗi|moi|hằng|hang|cả|ca|trong|đầu|dau)\s+|(?<![\p{L}\d])(?=(?:ngày|ngay)\s+\d{1,3}(?:[.,]\d+)?\s*(?:k|nghìn|nghin|ngàn|ngan|tr|triệu|trieu)(?![\p{L}])))(năm|nam|tháng|thang|ngày|ngay|người|nguoi|ng)(?![\p{L}\d])/giu;
 
 /** "4 5 triệu", "4-5tr", "từ 4 đến 5 triệu": a range of millions, taken at its middle. */
 const MILLION_RANGE = /(?<![\d.,])(\d{1,3})\s*(?:-|–|\s|(?:đến|den|tới|toi|hoặc|hoac)\s)\s*(\d{1,3})\s*(triệu|trieu|tr|củ|cu)(?![\p{L}])/iu;
+/** "1tr5 đến 2tr", "3 triệu - 4 triệu rưỡi": a range of millions with the unit on both ends, taken at its middle. */
+const MILLION_UNIT = String.raw`(\d{1,3})\s*(?:triệu|trieu|tr|củ|cu)(?:\s*(\d{1,2})(?![\d.,])|\s+(rưỡi|ruoi))?`;
+const MILLIONS_RANGE = new RegExp(
+  String.raw`(?<![\d.,])${MILLION_UNIT}\s*(?:-|–|đến|den|tới|toi|hoặc|hoac|hay)\s*${MILLION_UNIT}(?![\p{L}\d])`,
+  'iu',
+);
+const millions = (whole: string, tenths: string | undefined, half: string | undefined) =>
+  Number(whole) + (tenths ? Number(`0.${tenths}`) : half ? 0.5 : 0);
 /** "8 trăm" with no larger unit in the message: hundreds of thousands, as an income is said. */
 const HUNDREDS = /(?<![\d.,])(\d{1,3})\s*(trăm|tram)(?![\p{L}])/iu;
 const LARGER_UNIT = /(?<![\p{L}])(triệu|trieu|tr|củ|cu|nghìn|nghin|ngàn|ngan|k|đồng|dong)(?![\p{L}])/iu;
 
 /** The amount words with a range at its middle and "8 trăm" as 800 nghìn. */
 function plainAmount(text: string): string {
-  let out = text.replace(MILLION_RANGE, (whole, low: string, high: string, unit: string) => {
+  let out = text.replace(MILLIONS_RANGE, (whole, a: string, at: string, ah: string, b: string, bt: string, bh: string) => {
+    const [low, high] = [millions(a, at, ah), millions(b, bt, bh)];
+    return high > low ? `${String((low + high) / 2).replace('.', ',')} triệu` : whole;
+  });
+  out = out.replace(MILLION_RANGE, (whole, low: string, high: string, unit: string) => {
     const [a, b] = [Number(low), Number(high)];
     return b > a ? `${String((a + b) / 2).replace('.', ',')} ${unit}` : whole;
   });

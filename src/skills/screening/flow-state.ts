@@ -96,7 +96,8 @@ export function progress(state: ScreeningState, step: QuestionStep): { number: n
   // khoan" while the nutrition question waits), it keeps its number.
   const number = 1 + answeredBefore(state, step);
   let left = 3 - known;
-  if (!data.area || !data.householdSize || !data.income) left += indicatorsOf(standard).length;
+  // Indicators told in the opening message are answered already.
+  if (!data.area || !data.householdSize || !data.income) left += indicatorsOf(standard).filter((i) => data.answers[i.id] === undefined).length;
   else if (deprivationsMatter(standard, data.area, data.householdSize, data.income.amount)) {
     left += remainingIndicatorBound(standard, data.answers);
   }

@@ -35,10 +35,18 @@ const CARD = /\b(co|lam|cap|duoc cap|chua co|ko co|khong co|k co) the\b/;
 const LACKING = /\b(chua|ko|khong|k|kh|hong|chang|het han)\b/;
 const EVERYONE = /\b(ca nha|ca ho|tat ca|moi nguoi|deu)\b/;
 const OUT_OF_SCHOOL = /\b(bo hoc|nghi hoc|thoi hoc|(khong|ko|k|chua|hong) (di hoc|hoc nua|hoc))\b/;
-const CHILDREN = /\b(dua nho|con nho|tre nho|tre em|tre|be|chau nho|chau|dua|con gai|con trai|thang nho|con be)\b/;
-const ADULTS = /\b(bo me|ba me|cha me|vo chong|ong ba|nguoi lon|chong|vo|toi|minh|ca nha|ca ho)\b/;
+export const CHILDREN = /\b(dua nho|con nho|tre nho|tre em|tre|be|chau nho|chau|dua|con gai|con trai|thang nho|con be)\b/;
+const ADULTS = /\b(bo me|ba me|cha me|vo chong|ong ba|nguoi lon|chong|vo|toi|minh|ca nha|ca ho|ong|ong noi|ong ngoai|ba noi|ba ngoai|bo|me|cha)\b/;
+/** "cả nhà có thẻ rồi trừ ông": everyone but the one named after it, who lacks the card. */
+const EXCEPT = /\b(?:ngoai tru|tru|tru moi|tru mot)\b/;
+/** The ages an indicator of members is about, both ends included. */
+export const AGE_RANGES: Readonly<Record<string, readonly [from: number, to: number]>> = {
+  child_schooling: [SCHOOL_FROM_AGE, SCHOOL_UNDER_AGE - 1],
+  adult_education: [SCHOOL_UNDER_AGE, ADULT_EDUCATION_TO_AGE],
+};
+
 /** "12 tuổi", "3 và 5 tuổi", "12t". */
-const AGES = /\b(\d{1,2})(?=(?:\s*(?:va|,)?\s*\d{1,2})*\s*(?:tuoi|t)\b)/g;
+export const AGES = /\b(\d{1,2})(?=(?:\s*(?:va|,)?\s*\d{1,2})*\s*(?:tuoi|t)\b)/g;
 
 interface Segment {
   text: string;
@@ -52,10 +60,12 @@ function segments(text: string): Segment[] {
     .split(/[,;.!?\n]+|\s+(?:nhung|con nua)\s+/)
     .map((part) => fold(part))
     .filter(Boolean)
-    .map((part) => {
-      const ages = [...part.matchAll(AGES)].map((m) => Number(m[1]));
-      return { text: part, ages, children: CHILDREN.test(part), adults: ADULTS.test(part) };
-    });
+    .map(segment);
+}
+
+function segment(part: string): Segment {
+  const ages = [...part.matchAll(AGES)].map((m) => Number(m[1]));
+  return { text: part, ages, children: CHILDREN.test(part), adults: ADULTS.test(part) };
 }
 
 type Topic = 'insurance' | 'school' | null;
@@ -76,16 +86,19 @@ export function readHouseholdFacts(text: string, asked?: string): HouseholdFacts
     if (!topic && asked === 'health_insurance' && (s.children || s.adults) && LACKING.test(s.text)) topic = 'insurance';
     previous = topic;
     if (topic === 'insurance') {
-      const lacking = LACKING.test(s.text);
+      // "…trừ ông": the card lacking is the excepted one's; who that is decides as below.
+      const except = EXCEPT.exec(s.text);
+      const lacking = except !== null || LACKING.test(s.text);
+      const who = except ? segment(s.text.slice(except.index + except[0].length)) : s;
       if (!lacking) {
         if (EVERYONE.test(s.text)) facts.push({ indicator: 'health_insurance', deprived: false, who: 'cả nhà đã có thẻ' });
         continue;
       }
-      const olderAge = s.ages.find((a) => a >= BHYT_FROM_AGE);
+      const olderAge = who.ages.find((a) => a >= BHYT_FROM_AGE);
       if (olderAge !== undefined) facts.push({ indicator: 'health_insurance', deprived: true, who: `người ${olderAge} tuổi chưa có thẻ` });
-      else if (s.adults) facts.push({ indicator: 'health_insurance', deprived: true, who: 'người lớn chưa có thẻ' });
+      else if (who.adults) facts.push({ indicator: 'health_insurance', deprived: true, who: 'người lớn chưa có thẻ' });
       // "nhà chưa có BHYT": nobody named, said of the household.
-      else if (!s.children && s.ages.length === 0) facts.push({ indicator: 'health_insurance', deprived: true, who: 'trong nhà có người chưa có thẻ' });
+      else if (!who.children && who.ages.length === 0) facts.push({ indicator: 'health_insurance', deprived: true, who: 'trong nhà có người chưa có thẻ' });
       else youngWithoutCard = true;
     } else if (topic === 'school') {
       const child = s.ages.find((a) => a >= SCHOOL_FROM_AGE && a < SCHOOL_UNDER_AGE);

@@ -9,6 +9,7 @@ import { normalizeTokens } from '../../nlu/lexicon.js';
 import { readYesNo } from '../../text/answer-words.js';
 import { fold } from '../../text/fold.js';
 import { tokenize } from '../../text/tokenize.js';
+import { AGE_RANGES, AGES } from './household-facts.js';
 
 interface IndicatorWords {
   /** Words that say the household is deprived. */
@@ -20,6 +21,11 @@ interface IndicatorWords {
   /** One of the good things is enough (a phone, a television): any good word not negated settles "not deprived". */
   anyGood?: boolean;
   /**
+   * About each member ("có ai … không?"): one member deprived makes the household deprived, whatever is said of the
+   * others ("chồng phụ hồ, em làm ruộng", "đứa lớn đi học, đứa nhỏ bỏ học"), so both kinds of words are no "mixed".
+   */
+  anyMember?: boolean;
+  /**
    * Good things that are only one kind among others: having one settles "not deprived", lacking it says only that
    * ("ko có điện thoại thông minh": a basic phone or a television may still be there).
    */
@@ -29,12 +35,23 @@ interface IndicatorWords {
 const NO_CHILDREN = ['khong co tre', 'khong co chau', 'khong co be', 'khong co con nho', 'khong co dua nho', 'chua co con', 'khong co con'];
 const NOBODY_OF_AGE = ['khong co ai tuoi', 'khong co ai do tuoi', 'khong co nguoi tuoi', 'khong ai tuoi', 'khong co ai trong do tuoi'];
 
+/** Work hired by the day or the job, as villagers name it. */
+const CASUAL_WORK = ['lam thue', 'lam muon', 'lam cong nhat', 'phu ho', 'lam thoi vu'];
+
 /** Folded, teencode expanded (lexicon.ts): "ko" is "khong", "dt" is "dien thoai", "bhyt" is "bao hiem y te". */
 const WORDS: Readonly<Record<string, IndicatorWords>> = {
   employment: {
-    bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi'],
-    // Farmers and traders work for themselves: neither unemployed nor wage workers without a contract.
-    good: ['co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi', 'buon ban', 'ban hang', 'tu lam'],
+    // Hired by the day or the job ("làm thuê", "phụ hồ") is wage work without a labour contract, unless one is said.
+    bad: ['that nghiep', 'mat viec', 'nghi viec', 'bi cho nghi', ...CASUAL_WORK],
+    // Farmers, traders and motorbike-taxi drivers work for themselves, a homemaker seeks no job: neither unemployed nor
+    // wage workers without a contract.
+    good: [
+      'co viec', 'co hop dong', 'hop dong lao dong', 'bien che', 'co luong huu', 'lam ruong', 'lam nong', 'trong lua', 'chan nuoi',
+      'buon ban', 'ban hang', 'tu lam', 'noi tro', 'xe om', ...CASUAL_WORK.map((w) => `${w} co hop dong`),
+      // Working abroad goes by a contract.
+      'xuat khau lao dong', 'xkld', 'lam o nuoc ngoai', 'lam viec o nuoc ngoai',
+    ],
+    anyMember: true,
   },
   dependants: {
     bad: ['nhieu tre con', 'nhieu nguoi gia', 'toan nguoi gia', 'toan tre con', 'toan tre nho', 'nguoi gia voi tre', 'nguoi gia va tre'],
@@ -44,33 +61,49 @@ const WORDS: Readonly<Record<string, IndicatorWords>> = {
     bad: ['suy dinh duong', 'coi', 'thap coi', 'nhe can', 'coi coc', 'gay yeu', 'gay com', 'gay lam', 'gay qua', 'gay nhom', 'thieu can'],
     good: ['khoe', 'binh thuong', 'du can', 'phat trien tot'],
     nobody: NO_CHILDREN,
+    anyMember: true,
   },
   health_insurance: {
     // An expired card is no card: "thẻ bhyt hết hạn" is not also "bảo hiểm y tế" (longest first).
     bad: ['het han', 'the het han', 'chua lam the', 'bao hiem y te het han', 'bao hiem het han', 'the bao hiem het han', 'the bao hiem y te het han'],
     good: ['bao hiem y te', 'bao hiem', 'co the', 'the roi', 'the het', 'the bao hiem', 'the y te', 'the kcb'],
+    anyMember: true,
   },
   adult_education: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc', 'bo ngang'],
     good: ['dang hoc', 'di hoc', 'van di hoc', 'deu di hoc', 'dai hoc', 'cao dang', 'hoc nghe', 'sinh vien', 'tot nghiep', 'het cap 3', 'xong cap 3', 'het cap ba', 'xong cap ba', 'het lop 12', 'xong lop 12'],
     nobody: [...NOBODY_OF_AGE, 'khong co ai'],
+    anyMember: true,
   },
   child_schooling: {
     bad: ['bo hoc', 'nghi hoc', 'thoi hoc'],
     // A child told by the class it is in ("cháu học lớp 5", "bé đi mẫu giáo") is at school.
     good: ['di hoc', 'dang hoc', 'di hoc du', 'di hoc het', 'di hoc ca', 'deu di hoc', 'van di hoc', 'hoc lop', 'hoc mau giao', 'di mau giao', 'hoc mam non', 'di nha tre', 'hoc cap 1', 'hoc cap 2', 'hoc cap mot', 'hoc cap hai', 'hoc tieu hoc', 'hoc thcs', 'hoc truong'],
     nobody: [...NO_CHILDREN, ...NOBODY_OF_AGE],
+    anyMember: true,
   },
   housing_quality: {
-    bad: ['nha tam', 'dot nat', 'dot', 'nha tranh', 'vach dat', 'tuong dat', 'lop la', 'mai la', 'nha la', 'tre nua', 'nha go tam', 'sap', 'xieu veo', 'nat'],
-    good: ['nha xay', 'kien co', 'mai bang', 'be tong', 'nha tang', 'nha gach', 'xay gach', 'chac chan', 'nha mai ngoi', 'cap 4'],
+    bad: [
+      'nha tam', 'dot nat', 'dot', 'nha tranh', 'vach dat', 'tuong dat', 'lop la', 'mai la', 'nha la', 'tre nua', 'nha go tam', 'sap', 'xieu veo',
+      'nat', 'vach tre', 'vach nua', 'tuong tre', 'lop rom', 'mai rom', 'lop tranh', 'mai tranh',
+    ],
+    // Tiles, metal or fibre-cement sheets and brick are durable materials ("ngói" and "gạch" only with the roof or wall
+    // they make: "ngồi" folds alike, and a "điện thoại cục gạch" is a phone).
+    good: [
+      'nha xay', 'kien co', 'mai bang', 'be tong', 'nha tang', 'nha gach', 'xay gach', 'chac chan', 'nha mai ngoi', 'cap 4', 'lop ngoi', 'mai ngoi',
+      'lop ton', 'mai ton', 'lop fibro', 'mai fibro', 'fibro xi mang', 'lop proxi', 'mai proxi', 'tuong gach', 'tuong xay',
+    ],
   },
   housing_area: {
     bad: ['chat', 'chat choi', 'chat hep', 'hep', 'cham chu'],
     good: ['rong', 'rong rai', 'thoang', 'du cho', 'thoai mai'],
   },
   drinking_water: {
-    bad: ['nuoc ao', 'nuoc song', 'nuoc ho', 'nuoc suoi', 'nuoc muong', 'nuoc ruong', 'nuoc ban', 'nuoc duc', 'nuoc nhiem', 'nuoc lo', 'chua sach', 'khong sach', 'chua loc', 'gieng ho'],
+    // Contaminated water is not clean whatever its source: "nước giếng nhưng nhiễm phèn" says both, asked again.
+    bad: [
+      'nuoc ao', 'nuoc song', 'nuoc ho', 'nuoc suoi', 'nuoc muong', 'nuoc ruong', 'nuoc ban', 'nuoc duc', 'nuoc nhiem', 'nuoc lo', 'chua sach',
+      'khong sach', 'chua loc', 'gieng ho', 'nhiem phen', 'nhiem man', 'nhiem asen', 'nhiem ban', 'bi nhiem', 'nuoc phen', 'nuoc man',
+    ],
     good: ['nuoc may', 'gieng khoan', 'gieng dao', 'nuoc gieng', 'gieng', 'nuoc mua', 'nuoc binh', 'nuoc dong binh', 'nuoc dong chai', 'nuoc loc', 'nuoc sach', 'may loc', 'nuoc khe', 'nuoc mo'],
   },
   sanitation: {
@@ -130,15 +163,26 @@ function phrasesOf(words: IndicatorWords): [string, boolean][] {
   return phrases;
 }
 
+/**
+ * An age a clause tells ("17 tuổi", "5 và 17t") when none it tells is within the ages the indicator is about: "cháu 17
+ * tuổi nghỉ học" says nothing of the children's schooling (3 to under 16). Null otherwise.
+ */
+export function ageOutside(id: string, clause: string): number | null {
+  const range = AGE_RANGES[id];
+  if (!range) return null;
+  const ages = [...fold(clause).matchAll(AGES)].map((m) => Number(m[1]));
+  return ages.length > 0 && ages.every((a) => a < range[0] || a > range[1]) ? ages[0]! : null;
+}
+
 /** `partial`: only one kind of good thing said lacking ("ko có điện thoại thông minh"): the others are to ask. */
 export type Statement = 'deprived' | 'not_deprived' | 'mixed' | 'partial' | null;
 
 /**
  * What the answer states about indicator `id`: deprived, not deprived, words both ways ("mixed": "nhà cấp 4 cũ dột"),
  * or nothing (no word of the indicator). `householdSize` lets "20 mét vuông mà 5 người ở" be worked out against the
- * 8 m² a person.
+ * 8 m² a person; `phrasesOnly` reads only words of two or more (a message that answers no such question).
  */
-export function readIndicatorStatement(id: string, text: string, householdSize?: number): Statement {
+export function readIndicatorStatement(id: string, text: string, householdSize?: number, { phrasesOnly = false } = {}): Statement {
   const words = WORDS[id];
   if (!words) return null;
   if (id === 'housing_area') {
@@ -154,7 +198,7 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
   let lacksOne = false;
   for (const raw of text.split(CLAUSES)) {
     const clause = normalize(raw);
-    if (!clause) continue;
+    if (!clause || ageOutside(id, raw) !== null) continue;
     if (words.nobody?.some((p) => find(clause, p) >= 0)) {
       fine = true;
       continue;
@@ -162,6 +206,8 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     // Longest first over both lists, each place once: "nuoc may" is not also "may", "the het han" not "the het".
     let rest = clause;
     for (const [phrase, meansDeprived] of phrasesOf(words)) {
+      // One word alone ("dot": dột, đợt, đốt) is too loose for a message about something else.
+      if (phrasesOnly && !phrase.includes(' ')) continue;
       const at = find(rest, phrase);
       if (at < 0) continue;
       const negated = NEGATION.test(rest.slice(0, at));
@@ -172,6 +218,7 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
     }
   }
   if (words.anyGood && fine) return 'not_deprived';
+  if (words.anyMember && deprived) return 'deprived';
   if (deprived && fine) return 'mixed';
   if (!deprived && !fine) return lacksOne ? 'partial' : null;
   return deprived ? 'deprived' : 'not_deprived';
@@ -182,6 +229,10 @@ export function readIndicatorStatement(id: string, text: string, householdSize?:
  * thuộc", "Mình tính: 30 m² cho 5 người là 6 m² mỗi người". Undefined when the answer gave no numbers to work with.
  */
 export function workedOut(id: string, text: string, householdSize: number | undefined): string | undefined {
+  // Hired work read as without a contract: a guess the citizen can correct.
+  if (id === 'employment' && hiredWithoutContractSaid(text)) {
+    return 'Mình hiểu: làm thuê, phụ hồ thường không có hợp đồng lao động nên tính là thiếu hụt; nếu có hợp đồng, nhắn "quay lại".';
+  }
   if (!householdSize) return undefined;
   if (id === 'dependants') {
     const counted = dependantsCounted(text);
@@ -192,6 +243,12 @@ export function workedOut(id: string, text: string, householdSize: number | unde
     if (perPerson !== null) return `Mình tính: khoảng ${String(Math.round(perPerson * 10) / 10).replace('.', ',')} m² mỗi người.`;
   }
   return undefined;
+}
+
+/** Hired work told without a word of its contract, and read as deprived. */
+function hiredWithoutContractSaid(text: string): boolean {
+  const words = ` ${normalize(text)} `;
+  return !words.includes(' hop dong ') && CASUAL_WORK.some((w) => words.includes(` ${w} `)) && readIndicatorStatement('employment', text) === 'deprived';
 }
 
 /** "nhà 20 mét vuông mà 5 người ở", "30m2": square metres per person, when the answer gives the floor area. */

@@ -3,6 +3,7 @@ import { type Area, MAX_HOUSEHOLD_SIZE, type Standard } from '../../domain/pover
 import type { QuickReply, Reply } from '../../engine/types.js';
 import { progress, type QuestionStep, SCREENING_SKILL, type ScreeningState } from './flow-state.js';
 import { formatDong, formatMillions } from './format.js';
+import { AGE_RANGES } from './household-facts.js';
 
 /** Quick-reply payloads: `screening:<step>:<answer>`, so a button left over from an earlier question is recognised. */
 const payloads = {
@@ -160,7 +161,7 @@ export function question(
 /** What to say when an answer cannot be used: what was expected, with an example. */
 export function retryHint(
   step: QuestionStep,
-  reason?: 'place' | 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
+  reason?: 'season' | 'place' | 'unsure' | 'too_many' | 'too_small' | 'special_zone' | 'contradiction' | 'mixed' | 'other_question' | 'children_only' | 'needed' | 'partial',
 ): string {
   if (reason === 'needed') return 'Câu này cần để so với chuẩn nghèo nên không bỏ qua được; nếu không chắc, bạn trả lời gần đúng nhất.';
   switch (step.kind) {
@@ -174,6 +175,9 @@ export function retryHint(
         ? `Mình chỉ tính được hộ từ 1 đến ${MAX_HOUSEHOLD_SIZE} người. Bạn kiểm tra lại số người trong hộ nhé, ví dụ: 5 người.`
         : 'Mình chưa hiểu số người trong hộ. Bạn nhắn một con số, ví dụ: 4 người.';
     case 'income':
+      if (reason === 'season') {
+        return 'Thu theo vụ thì bạn tính ra cả năm, rồi nhắn cùng các khoản khác, ví dụ: 2 vụ lúa được 40tr 1 năm, chồng làm thuê 200k 1 ngày.';
+      }
       if (reason === 'unsure') {
         return 'Nếu không nhớ chính xác, bạn ước lượng trung bình một tháng hoặc chọn khoảng gần đúng nhất bên dưới; xã/phường sẽ kiểm tra lại khi rà soát.';
       }
@@ -198,6 +202,12 @@ export function retryHint(
         : `Mình chưa hiểu câu trả lời. ${YES_NO_HINT}`;
 
   }
+}
+
+/** Said when the one an answer is about is not of the ages the question asks about ("cháu 17 tuổi" to the children's). */
+export function ageHint(id: string, age: number): string {
+  const [from, to] = AGE_RANGES[id]!;
+  return `Câu này chỉ tính người từ ${from} đến ${to} tuổi, nên người ${age} tuổi không tính ở đây. Ngoài người đó, trong nhà có ai như câu hỏi dưới đây không? ${YES_NO_HINT}`;
 }
 
 /** The answer given earlier to a step, in words ("Xã (nông thôn)", "5 người", "Có"). */

@@ -43,10 +43,10 @@ import {
   toFlow,
 } from './flow-state.js';
 import { formatDong } from './format.js';
-import { BHYT_FROM_AGE, readHouseholdFacts } from './household-facts.js';
-import { everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
+import { BHYT_FROM_AGE, CHILDREN, readHouseholdFacts } from './household-facts.js';
+import { ageOutside, everyoneHas, leadingYesNo, readIndicatorStatement, workedOut } from './indicator-statements.js';
 import { readPlace } from './place-words.js';
-import { describeAnswer, incomeRanges, question, retryHint } from './questions.js';
+import { ageHint, describeAnswer, incomeRanges, question, retryHint } from './questions.js';
 import { correctedSummary, packMessages, resultDetails, resultSummary } from './result-message.js';
 
 export const SCREENING_INTENT = 'screening_start';
@@ -325,7 +325,10 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         break;
       }
       case 'income': {
-        if (incomeBasis(text).none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        const basis = incomeBasis(text);
+        if (basis.none) return { kind: 'accept', data: { ...data, income: { amount: 0 } } };
+        // "vụ lúa bán được 20tr": a harvest is no month, and how many a year varies by crop: the citizen says.
+        if (SEASON.test(fold(text)) && !basis.perYear) return { kind: 'retry', reason: 'season' };
         const told = typedIncome(state.standard, data, text);
         if (told) return told;
         const bare = Number(text.replace(',', '.'));
@@ -361,7 +364,7 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
           ...(lead ? { lead } : {}),
         });
         // "chồng bị bệnh không đi làm được": a sick member is no unemployed one, and counts among the dependants.
-        const sick = sickNote(step.indicator.id, text);
+        const sick = sickNote(step.indicator.id, text, data.householdSize);
         if (sick) return { kind: 'retry', reason: 'unsure', note: sick };
         // "có" to "có ai chưa có thẻ…?": read by the question's wording, said back, or asked again when it could mean either.
         const bare = readBareAnswer(step.indicator.id, text, data.misses > 0);
@@ -372,6 +375,12 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
         // "nuoc mua", "ko co dt", "co the bhyt roi": the fact stated, whatever yes/no word it starts with.
         const stated = readIndicatorStatement(step.indicator.id, text, data.householdSize);
         if (stated === 'mixed' || stated === 'partial') return { kind: 'retry', reason: stated };
+        // "cháu 17 tuổi nghỉ học" to the children's question: another question's, or said to be out of its ages.
+        const age = stated === null ? ageOutside(step.indicator.id, text) : null;
+        if (age !== null) {
+          const other = otherQuestionsOutcome(state, step.indicator.id, text);
+          return other?.kind === 'accept' ? other : { kind: 'retry', reason: 'other_question', note: ageHint(step.indicator.id, age) };
+        }
         if (stated) {
           const deprived = stated === 'deprived';
           // "có, nhà xây kiên cố" to "is it a makeshift house?": the yes and the fact disagree; ask, do not guess.
@@ -507,6 +516,13 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
       state = { ...state, data: { ...state.data, ...fact.data }, history: [...state.history, { step: fact.step, data: state.data }] };
       understood.push(fact.words);
     }
+    // "…, chồng mất việc rồi, có nghèo ko": what the opening tells for a later question is not asked again.
+    // Said in the list of what was understood: the opening reply is long already.
+    const told = ctx.text ? recordStated(state, statedFor(state, null, ctx.text).stated) : null;
+    if (told && told.words.length > 0) {
+      state = { ...state, data: { ...state.data, answers: told.answers } };
+      understood.push(...told.words);
+    }
     const intro = [
       `Mình sẽ hỏi vài câu ngắn để ước tính hộ của bạn có khả năng thuộc diện hộ nghèo, hộ cận nghèo hay không, theo ${standard.title} (${standard.legalBasis}).`,
       'Câu trả lời chỉ dùng trong cuộc trò chuyện này, trừ khi bạn đồng ý lưu. Nhắn "quay lại" để sửa câu trước, "hủy" để dừng.',
@@ -583,6 +599,9 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
+/** An amount by the harvest: "vụ lúa", "mỗi vụ", "2 vụ". */
+const SEASON = /\b(?:vu|mua vu)\b(?! (?:viec|an))/;
+
 /** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"); not "chạy xe ôm" (a motorbike taxi). */
 const SICK = /\b(?:benh|(?<!xe )om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
 
@@ -590,9 +609,11 @@ const SICK = /\b(?:benh|(?<!xe )om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
  * A member said too ill to work, to the employment or the dependants question: what it means for that question, and
  * the question again. Null for any other answer (one that also says "thất nghiệp" is read as it is).
  */
-function sickNote(id: string, text: string): string | null {
+function sickNote(id: string, text: string, householdSize: number | undefined): string | null {
   const folded = fold(text);
   if (!SICK.test(folded) || /\bthat nghiep\b/.test(folded) || readBareAnswer(id, text)) return null;
+  // "mẹ già nằm 1 chỗ, 2 đứa nhỏ": the dependants counted answer the question themselves.
+  if (id === 'dependants' && readIndicatorStatement(id, text, householdSize) !== null) return null;
   if (id === 'employment') {
     return 'Người ốm không đi làm được không tính là thất nghiệp (thất nghiệp là muốn làm mà không tìm được việc); người như vậy được tính ở câu người phụ thuộc. Ngoài người đó, trong nhà có ai như câu hỏi dưới đây không?';
   }
@@ -710,27 +731,46 @@ const STILL_ASKED = 'Còn câu mình đang hỏi:';
  * null when it states nothing for another question.
  */
 function otherQuestionsOutcome(state: ScreeningState, asked: string, text: string): Outcome | null {
+  const { stated, droppedOut } = statedFor(state, asked, text);
+  if (stated.length === 0) return droppedOut ? { kind: 'retry', reason: 'other_question' } : null;
+  const { answers, lines } = recordStated(state, stated);
+  if (lines.length === 0) return { kind: 'retry', reason: 'other_question' };
+  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, STILL_ASKED].join('\n') };
+}
+
+/**
+ * What a message states for the indicators other than `asked` (null: any), read one by one; `droppedOut`: a
+ * drop-out of no told age was left to the schooling questions.
+ */
+function statedFor(state: ScreeningState, asked: string | null, text: string) {
+  // Nothing asked: the opening message, whose loose single words ("đợt này") are no answer.
+  const options = { phrasesOnly: asked === null };
   let stated = indicatorsOf(state.standard)
     .filter((i) => i.id !== asked)
-    .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize) }))
+    .map((indicator) => ({ indicator, statement: readIndicatorStatement(indicator.id, text, state.data.householdSize, options) }))
     .filter((s) => s.statement !== null);
   // "con e bỏ học năm ngoái": one drop-out of no told age is a child's or a young adult's, not both; their own
   // questions ask which.
   const droppedOut = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'deprived');
-  if (droppedOut.length > 1) {
-    stated = stated.filter((s) => !droppedOut.includes(s));
-    if (stated.length === 0) return { kind: 'retry', reason: 'other_question' };
-  }
-  if (stated.length === 0) return null;
+  if (droppedOut.length > 1) stated = stated.filter((s) => !droppedOut.includes(s));
+  // "2 đứa con đi học cả": children at school, which says nothing of a 16–30-year-old who left ("ko ai bỏ học" does).
+  const atSchool = stated.filter((s) => SCHOOLING.includes(s.indicator.id) && s.statement === 'not_deprived');
+  if (atSchool.length > 1 && CHILDREN.test(fold(text))) stated = stated.filter((s) => s.indicator.id !== 'adult_education');
+  return { stated, droppedOut: droppedOut.length > 1 };
+}
+
+/** The answers with those stated (see statedFor) for indicators not answered yet, each said back as a line or in words. */
+function recordStated(state: ScreeningState, stated: ReturnType<typeof statedFor>['stated']) {
   const answers = { ...state.data.answers };
   const lines: string[] = [];
+  const words: string[] = [];
   for (const { indicator, statement } of stated) {
     if (indicator.id in answers || statement === 'mixed' || statement === 'partial') continue;
     answers[indicator.id] = statement === 'deprived';
     lines.push(`${recordedLine(indicator.label, statement === 'deprived')}.`);
+    words.push(`${indicator.label.toLowerCase()}: ${statement === 'deprived' ? 'có thiếu hụt' : 'không thiếu hụt'}`);
   }
-  if (lines.length === 0) return { kind: 'retry', reason: 'other_question' };
-  return { kind: 'accept', data: { ...state.data, answers }, lead: ['Mình ghi nhận cho câu sau:', ...lines, STILL_ASKED].join('\n') };
+  return { answers, lines, words };
 }
 
 /**

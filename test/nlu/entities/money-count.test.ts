@@ -112,6 +112,9 @@ describe('householdAmount', () => {
     ['chong 5tr, e 1tr, tong cong 6tr', 6_000_000],
     ['tầm 4 5 triệu', 4_500_000],
     ['mỗi tháng 5tr', 5_000_000],
+    // A range with the unit on both ends is one amount, at its middle, not two earners' added up.
+    ['luc dc luc ko, tam 1tr5 den 2tr', 1_750_000],
+    ['từ 3 triệu đến 4 triệu rưỡi', 3_750_000],
   ])('%s → %d đồng', (text, value) => {
     expect(amount(text)).toBe(value);
   });
@@ -126,6 +129,10 @@ describe('incomeParts and monthlyIncome: each amount by its own period', () => {
     ['chong di phu ho dc 250k 1 ngay, e ban rau dc 1tr 1 thang', { monthly: 1_000_000, daily: 250_000 }],
     ['moi ng tam 1tr2 1 thang', { monthly: 4_800_000, daily: 0 }],
     ['chong 5tr, e 1tr, tong cong 6tr', { monthly: 6_000_000, daily: 0 }],
+    ['tam 1tr5 den 2tr 1 thang', { monthly: 1_750_000, daily: 0 }],
+    // "ngày 200k": by the day; "ngày 15" is a date.
+    ['chong lam thue ngay 200k', { monthly: 0, daily: 200_000 }],
+    ['ngay 15 dc 2tr', { monthly: 2_000_000, daily: 0 }],
   ])('%s (4 people)', (text, expected) => {
     expect(monthlyIncome(incomeParts(text), 4)).toEqual(expected);
   });

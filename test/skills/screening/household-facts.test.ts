@@ -18,6 +18,11 @@ describe('readHouseholdFacts', () => {
     ['nha chua co bhyt', 'employment', { health_insurance: true }, false],
     ['khong, ca nha deu co the roi', 'health_insurance', { health_insurance: false }, false],
     ['Cả nhà đều có thẻ BHYT', 'employment', { health_insurance: false }, false],
+    // Everyone but one: the one excepted lacks the card (a child under 6 gets it free).
+    ['ca nha co the bhyt roi tru ong', 'dependants', { health_insurance: true }, false],
+    ['ca nha co bhyt ngoai tru chong e', 'health_insurance', { health_insurance: true }, false],
+    ['ca nha co the het tru be 3 tuoi', 'health_insurance', {}, true],
+    ['ca nha co the roi, con ong thi chua', 'health_insurance', { health_insurance: true }, false],
     // Schooling: 3 to under 16 is the children's indicator, 18–30 the adults'; 16–17 is left to the question.
     ['thang 20 tuoi nghi hoc tu lop 10', 'adult_education', { adult_education: true }, false],
     ['con 17 tuoi bo hoc', 'adult_education', {}, false],

@@ -47,6 +47,20 @@ describe('deprivation answers that state the fact', () => {
     ['health_insurance', 'the bhyt het han roi', 'deprived'],
     ['sanitation', 'di ve sinh ngoai vuon', 'deprived'],
     ['employment', 'ca nha lam ruong', 'not_deprived'],
+    // Hired by the day is without a contract unless one is said; one member deprived is the household's.
+    ['employment', 'chong e lam thue', 'deprived'],
+    ['employment', 'chong e phu ho, e o nha lam ruong', 'deprived'],
+    ['employment', 'chong lam thue co hop dong', 'not_deprived'],
+    ['employment', 'vo e o nha noi tro, chong chay xe om', 'not_deprived'],
+    ['child_schooling', 'dua lon di hoc, dua nho bo hoc', 'deprived'],
+    ['child_schooling', 'chau 5 va 17 tuoi nghi hoc', 'deprived'],
+    ['employment', 'chong e di xuat khau lao dong', 'not_deprived'],
+    ['drinking_water', 'nuoc bi nhiem phen', 'deprived'],
+    // The roof and walls by their material.
+    ['housing_quality', 'nha lop ngoi cu', 'not_deprived'],
+    ['housing_quality', 'nha mai ton tuong gach', 'not_deprived'],
+    ['housing_quality', 'vach tre lop rom', 'deprived'],
+    ['health_insurance', 'co the nhung het han roi', 'deprived'],
     ['nutrition', 'chau nha e gay lam', 'deprived'],
     // Lacking a smartphone says nothing of a basic phone or a television: asked again.
     ['telecom', 'ko co dien thoai thong minh', 'partial'],
@@ -60,8 +74,12 @@ describe('deprivation answers that state the fact', () => {
     ['drinking_water', 'co'],
     ['telecom', 'ko'],
     ['housing_quality', 'nha o que'],
+    ['housing_quality', 'me gia ngoi xe lan'],
+    ['housing_quality', 'dt cuc gach thoi'],
     ['adult_education', 'chau hoc lop 5'],
     ['unknown_indicator', 'nuoc mua'],
+    // An age told outside the question's: a 17-year-old is no child of the schooling question (3 to under 16).
+    ['child_schooling', 'chau lon 17 tuoi nghi hoc roi'],
   ])('%s: %j states nothing', (id, text) => {
     expect(readIndicatorStatement(id, text, 5)).toBeNull();
   });
@@ -69,6 +87,7 @@ describe('deprivation answers that state the fact', () => {
   it.each([
     ['drinking_water', 'nuoc may nhung hay dung nuoc ao'],
     ['housing_quality', 'nha cap 4 cu dot'],
+    ['drinking_water', 'nuoc gieng nhung bi nhiem phen'],
   ])('%s: %j says both: not a guess', (id, text) => {
     expect(readIndicatorStatement(id, text, 5)).toBe('mixed');
   });
