@@ -10,7 +10,10 @@
  *   requests per wall second cannot grow with a second instance; what the ratio shows is what a second instance costs.
  *   Two instances are measured with each conversation's turns going to each instance in turn, as a load balancer
  *   without affinity sends them (nginx's round robin, docs/deployment.md), where every turn takes the session another
- *   instance wrote; and, for comparison, with each conversation staying on one instance, as with affinity.
+ *   instance wrote; and, for comparison, with each conversation staying on one instance, as with affinity, and with
+ *   turns alternating under twice the connections, so each instance sees the load the one instance saw (what a second
+ *   instance costs when it is added for twice the traffic; at the same total load each sees half, and smaller batches
+ *   per wake-up cost more CPU per turn: docs/performance.md, run 34).
  * - Zalo webhook acknowledgement p99 under bursts of 200 events, one instance on PostgreSQL;
  * - the 100,000-subscriber fan-out on two instances (bench/announcements.ts).
  *
@@ -20,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { startRoundRobinProxy } from '../test/support/round-robin-proxy.js';
 import { measure as measureFanOut, postgresFanOut } from './announcements.js';
 import { type Figures, printFigures } from './figures.js';
-import { capacity, chatRequestBodies, describeLoads, type LoadResult, load, type RunningService, ratioOfRounds, startService } from './service.js';
+import { CONNECTIONS, capacity, chatRequestBodies, describeLoads, type LoadResult, load, type RunningService, ratioOfRounds, startService } from './service.js';
 import { openSharedServers } from './shared-servers.js';
 import { ackLatencyRow, ackRateRow, BURSTS, measureZaloAcks, withZaloService } from './zalo.js';
 
@@ -51,16 +54,19 @@ export async function measureChat(seconds: number, rounds: number): Promise<Figu
       const postgresBodies = await chatRequestBodies(first.url);
       // 201: each conversation's next turn goes to the other instance.
       const alternatingBodies = await chatRequestBodies(first.url, 201);
-      const chat = (url: string, bodies: string[], serving: RunningService[]) => () =>
-        load({ url: `${url}/api/chat`, method: 'POST', bodies, seconds, serverPids: serving.map((s) => s.process.pid!) });
+      const chat = (url: string, bodies: string[], serving: RunningService[], connections?: number) => () =>
+        load({ url: `${url}/api/chat`, method: 'POST', bodies, seconds, connections, serverPids: serving.map((s) => s.process.pid!) });
       const measure = {
         lowdb: chat(lowdb.url, lowdbBodies, [lowdb]),
         postgres: chat(first.url, postgresBodies, [first]),
         proxiedOne: chat(toFirst.url, postgresBodies, [first]),
         proxiedTwo: chat(toBoth.url, alternatingBodies, [first, second]),
         proxiedTwoSticky: chat(toBoth.url, postgresBodies, [first, second]),
+        // Each instance sees as many connections as the one instance did: what a second instance added for twice the
+        // traffic costs, without the smaller batches per wake-up that half the traffic each brings (run 34).
+        proxiedTwoDoubled: chat(toBoth.url, alternatingBodies, [first, second], 2 * CONNECTIONS),
       };
-      const runs: Record<keyof typeof measure, LoadResult[]> = { lowdb: [], postgres: [], proxiedOne: [], proxiedTwo: [], proxiedTwoSticky: [] };
+      const runs: Record<keyof typeof measure, LoadResult[]> = { lowdb: [], postgres: [], proxiedOne: [], proxiedTwo: [], proxiedTwoSticky: [], proxiedTwoDoubled: [] };
       // Warm-up, not counted: the JIT compiles the hot paths, connections to PostgreSQL and Redis open. The second
       // instance then serves as many warm-up turns as the first did (which had the straight and the proxied loads), or
       // its rounds would count its compiling what the first has compiled already: a cost of starting, not of scaling.
@@ -74,6 +80,7 @@ export async function measureChat(seconds: number, rounds: number): Promise<Figu
       const postgres = ratioOfRounds(runs.postgres, (i) => capacity(runs.lowdb[i]!), 'lowdb');
       const two = ratioOfRounds(runs.proxiedTwo, (i) => capacity(runs.proxiedOne[i]!), 'one instance');
       const sticky = ratioOfRounds(runs.proxiedTwoSticky, (i) => capacity(runs.proxiedOne[i]!), 'one instance');
+      const doubled = ratioOfRounds(runs.proxiedTwoDoubled, (i) => capacity(runs.proxiedOne[i]!), 'one instance');
       const failures = (results: LoadResult[]) => (notOk(results) ? `; ${notOk(results)} not 2xx` : '');
       return {
         '/api/chat, lowdb, 1 instance (median of rounds; range)': { value: `${describeLoads(runs.lowdb)}${failures(runs.lowdb)}` },
@@ -90,6 +97,9 @@ export async function measureChat(seconds: number, rounds: number): Promise<Figu
         },
         '/api/chat via proxy, PostgreSQL + Redis, 2 instances, each conversation on one instance': {
           value: `${describeLoads(runs.proxiedTwoSticky)} = ${sticky.text}${failures(runs.proxiedTwoSticky)}`,
+        },
+        [`/api/chat via proxy, PostgreSQL + Redis, 2 instances alternating, ${2 * CONNECTIONS} connections`]: {
+          value: `${describeLoads(runs.proxiedTwoDoubled)} = ${doubled.text}${failures(runs.proxiedTwoDoubled)}`,
         },
       };
     } finally {

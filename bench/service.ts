@@ -158,6 +158,9 @@ export interface LoadResult {
   serverBusy?: number;
 }
 
+/** The load generator's connections to a service unless told otherwise. */
+export const CONNECTIONS = 50;
+
 /**
  * autocannon against one route; bodies cycle so sessions and texts vary like real traffic. With `serverPids`, the
  * servers' CPU time over the run is read from /proc as well.
@@ -185,7 +188,7 @@ export async function load(options: {
     autocannon({
       url: options.url,
       method: options.method ?? 'GET',
-      connections: options.connections ?? 50,
+      connections: options.connections ?? CONNECTIONS,
       duration: options.seconds ?? 5,
       headers: { 'content-type': 'application/json', ...options.headers },
       requests: bodies
