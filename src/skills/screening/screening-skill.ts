@@ -599,8 +599,8 @@ export function createScreeningSkill(deps: ScreeningSkillDeps): Skill {
   };
 }
 
-/** An amount by the harvest: "vụ lúa", "mỗi vụ", "2 vụ". */
-const SEASON = /\b(?:vu|mua vu)\b(?! (?:viec|an))/;
+/** An amount by the harvest: "vụ lúa", "mỗi vụ", "2 vụ"; not "dịch vụ" (services), "phục vụ", "nhiệm vụ", "vụ việc". */
+const SEASON = /\b(?<!(?:dich|phuc|nhiem|su) )(?:vu|mua vu)\b(?! (?:viec|an))/;
 
 /** A member too ill to work ("ốm nằm 1 chỗ", "bị bệnh không đi làm được"); not "chạy xe ôm" (a motorbike taxi). */
 const SICK = /\b(?:benh|(?<!xe )om|liet|tai bien|tai nan|nam (?:1|mot) cho)\b/;
