@@ -37,6 +37,9 @@ const CATEGORY_TOPICS = new Set([SCREENING_INTENT, 'review_process', 'poverty_st
 const SPLIT_MARGIN = 0.2;
 /** Shorter messages ("hủy đăng ký") are commands, not complaints. */
 const COMPLAINT_WORDS = 6;
+/** Conversation that asks nothing: thanks, a greeting, asking what the assistant does. */
+const SMALL_TALK = new Set(['greeting', 'thanks_goodbye', 'help']);
+const SMALL_TALK_CONFIDENCE = 0.9;
 /** A follow-up is short: "còn hộ cận nghèo thì sao", "học đại học thì sao". */
 const FOLLOW_UP_WORDS = 12;
 /** A message this short that the classifier cannot place is read in the context of the last answer. */
@@ -198,6 +201,10 @@ export function createFaqSkill({ answers, knowledge, loanRates, intents }: FaqSk
               : undefined
           : undefined;
       const finding = other ? (!vague && namesOtherSubject(read1, other, last, ctx.text) ? other : betterFit(read1, other, followed!.topic, followUp !== undefined)) : read1;
+      // "ok e hiểu rồi", "e cảm ơn": thanks or a greeting the classifier is sure of is answered as such, whatever
+      // entry or referral shares its words, unless the message is much like an entry's own question.
+      const small = SMALL_TALK.has(parse.intent.name) && parse.intent.confidence >= SMALL_TALK_CONFIDENCE && wordCount(ctx.text) <= FOLLOW_UP_WORDS;
+      if (small && !(finding.kind === 'entries' && finding.similarity >= ENTRY_QUESTION_SIMILARITY)) return null;
 
       // "làm ở đâu" right after an answer asks where to go for that answer, unless what was found is one it offers next
       // or how to apply for something of its topic: its own words are too common to find the right entry by ("làm ở
